@@ -1,0 +1,23 @@
+// podctl - FileLock: an exclusive flock held for the lifetime of the object.
+#pragma once
+
+#include <string>
+
+#include "base/error.h"
+#include "base/unique_fd.h"
+
+namespace podctl {
+
+class FileLock {
+ public:
+  // Blocks until the lock is free. The lock file is created if missing.
+  static Result<FileLock> acquire(const std::string& path);
+  FileLock(FileLock&&) = default;
+  FileLock& operator=(FileLock&&) = default;
+
+ private:
+  explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace podctl

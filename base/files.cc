@@ -1,0 +1,142 @@
+#include "base/files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+#include "base/unique_fd.h"
+
+namespace podctl {
+
+Result<std::string> read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail(sys_error("open " + path));
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(sys_error("read " + path));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+static Status write_all(int fd, const std::string& content, const std::string& path) {
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(sys_error("write " + path));
+    }
+    off += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (!fd) return fail(sys_error("create " + tmp));
+  if (auto st = write_all(fd.get(), content, tmp); !st) {
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  if (::fsync(fd.get()) != 0) {
+    auto e = sys_error("fsync " + tmp);
+    ::unlink(tmp.c_str());
+    return fail(e);
+  }
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto e = sys_error("rename " + tmp + " to " + path);
+    ::unlink(tmp.c_str());
+    return fail(e);
+  }
+  // The rename is durable only once the directory entry is on disk.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  UniqueFd dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd) ::fsync(dfd.get());
+  return {};
+}
+
+Status make_dirs(const std::string& path, unsigned mode) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return fail(sys_error("mkdir " + path, ec.value()));
+  ::chmod(path.c_str(), mode);
+  return {};
+}
+
+static Status remove_tree_at(int parent_fd, const char* name, dev_t dev, const std::string& shown) {
+  struct stat st {};
+  if (::fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return {};
+    return fail(sys_error("stat " + shown));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (st.st_dev != dev) return fail(sys_error("remove " + shown + " (a mount point)", EBUSY));
+    UniqueFd dfd(::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dfd) return fail(sys_error("open " + shown));
+    DIR* d = ::fdopendir(::dup(dfd.get()));
+    if (!d) return fail(sys_error("opendir " + shown));
+    std::vector<std::string> names;
+    while (auto* ent = ::readdir(d)) {
+      std::string n = ent->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    ::closedir(d);
+    for (const auto& n : names) PODCTL_TRY(remove_tree_at(dfd.get(), n.c_str(), dev, shown + "/" + n));
+    if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+      return fail(sys_error("rmdir " + shown));
+    return {};
+  }
+  if (::unlinkat(parent_fd, name, 0) != 0 && errno != ENOENT) return fail(sys_error("unlink " + shown));
+  return {};
+}
+
+Status remove_tree(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return {};
+    return fail(sys_error("stat " + path));
+  }
+  return remove_tree_at(AT_FDCWD, path.c_str(), st.st_dev, path);
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(path.c_str());
+  if (!d) {
+    if (errno == ENOENT) return out;
+    return fail(sys_error("opendir " + path));
+  }
+  while (auto* ent = ::readdir(d)) {
+    std::string n = ent->d_name;
+    if (n != "." && n != "..") out.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace podctl

@@ -1,0 +1,22 @@
+// podctl - whole-file reads and crash-safe writes (write temp, fsync, rename, fsync dir).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace podctl {
+
+Result<std::string> read_file(const std::string& path);
+// A reader sees either the old or the new content, never a torn file.
+Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+Status make_dirs(const std::string& path, unsigned mode = 0755);
+// Removes a tree; a missing path is not an error. Does not cross into mounted file systems.
+Status remove_tree(const std::string& path);
+bool path_exists(const std::string& path);
+bool is_directory(const std::string& path);
+// Entries of a directory (no "." or ".."), sorted; a missing directory gives an empty list.
+Result<std::vector<std::string>> list_dir(const std::string& path);
+
+}  // namespace podctl

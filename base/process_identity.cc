@@ -1,0 +1,37 @@
+#include "base/process_identity.h"
+
+#include <sstream>
+#include <string>
+
+#include "base/files.h"
+
+namespace podctl {
+
+std::optional<uint64_t> process_start_time(pid_t pid) {
+  auto text = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!text) return std::nullopt;
+  // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+  auto close = text->rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream in(text->substr(close + 2));
+  std::string field;
+  // After ')' the fields start at field 3 (state); the start time is field 22.
+  for (int i = 3; i <= 22; ++i) {
+    if (!(in >> field)) return std::nullopt;
+  }
+  return std::stoull(field);
+}
+
+std::optional<ProcessIdentity> identify_process(pid_t pid) {
+  auto st = process_start_time(pid);
+  if (!st) return std::nullopt;
+  return ProcessIdentity{pid, *st};
+}
+
+bool process_alive(const ProcessIdentity& id) {
+  if (id.pid <= 0) return false;
+  auto st = process_start_time(id.pid);
+  return st && *st == id.start_time;
+}
+
+}  // namespace podctl

@@ -1,0 +1,22 @@
+// podctl - a process named by pid AND start time, so a recycled pid is never mistaken for ours.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace podctl {
+
+struct ProcessIdentity {
+  pid_t pid = 0;
+  uint64_t start_time = 0;  // field 22 of /proc/PID/stat, in clock ticks since boot
+  bool operator==(const ProcessIdentity&) const = default;
+};
+
+std::optional<uint64_t> process_start_time(pid_t pid);
+std::optional<ProcessIdentity> identify_process(pid_t pid);
+// True when the pid still names the same, not yet reaped-and-gone, process.
+bool process_alive(const ProcessIdentity& id);
+
+}  // namespace podctl

@@ -1,0 +1,70 @@
+#include "manifests/defaults.h"
+
+namespace podctl::manifest {
+namespace {
+
+void default_http_get(HttpGetAction& h) {
+  if (h.path.empty()) h.path = "/";
+  if (h.scheme.empty()) h.scheme = "HTTP";
+}
+
+void default_handler(std::optional<Handler>& h) {
+  if (h && h->http_get) default_http_get(*h->http_get);
+}
+
+void default_probe(std::optional<Probe>& p) {
+  if (p && p->handler.http_get) default_http_get(*p->handler.http_get);
+}
+
+void default_field_ref(FieldRef& f) {
+  if (f.api_version.empty()) f.api_version = "v1";
+}
+
+void default_container(Container& c) {
+  if (c.image_pull_policy.empty()) c.image_pull_policy = default_pull_policy(c.image);
+  for (auto& p : c.ports)
+    if (p.protocol.empty()) p.protocol = "TCP";
+  for (auto& e : c.env)
+    if (e.value_from && e.value_from->field_ref) default_field_ref(*e.value_from->field_ref);
+  default_probe(c.liveness_probe);
+  default_probe(c.readiness_probe);
+  default_probe(c.startup_probe);
+  if (c.lifecycle) {
+    default_handler(c.lifecycle->post_start);
+    default_handler(c.lifecycle->pre_stop);
+  }
+  // A limit without a request means request = limit (SetDefaults_ResourceRequirements).
+  for (const auto& [name, q] : c.resources.limits)
+    if (!c.resources.requests.count(name)) c.resources.requests[name] = q;
+}
+
+}  // namespace
+
+std::string default_pull_policy(const std::string& image) {
+  if (image.find('@') != std::string::npos) return "IfNotPresent";
+  auto slash = image.rfind('/');
+  std::string last = slash == std::string::npos ? image : image.substr(slash + 1);
+  auto colon = last.rfind(':');
+  if (colon == std::string::npos || last.substr(colon + 1) == "latest") return "Always";
+  return "IfNotPresent";
+}
+
+void apply_defaults(Pod& pod, const std::string& default_namespace) {
+  if (pod.metadata.namespace_.empty()) pod.metadata.namespace_ = default_namespace;
+  auto& spec = pod.spec;
+  if (spec.restart_policy.empty()) spec.restart_policy = "Always";
+  if (spec.dns_policy.empty()) spec.dns_policy = "ClusterFirst";
+  for (auto& c : spec.init_containers) default_container(c);
+  for (auto& c : spec.containers) default_container(c);
+  for (auto& v : spec.volumes) {
+    if (!v.empty_dir && !v.host_path && !v.config_map && !v.secret && !v.downward_api) v.empty_dir.emplace();
+    if (v.downward_api)
+      for (auto& f : v.downward_api->items) default_field_ref(f.field_ref);
+  }
+}
+
+void apply_defaults(ConfigMap& cm, const std::string& default_namespace) {
+  if (cm.metadata.namespace_.empty()) cm.metadata.namespace_ = default_namespace;
+}
+
+}  // namespace podctl::manifest

@@ -1,0 +1,15 @@
+// podctl - the defaults the Kubernetes API server applies (pkg/apis/core/v1/defaults.go).
+#pragma once
+
+#include <string>
+
+#include "manifests/pod_spec.h"
+
+namespace podctl::manifest {
+
+void apply_defaults(Pod& pod, const std::string& default_namespace);
+void apply_defaults(ConfigMap& cm, const std::string& default_namespace);
+// Always for ":latest" or no tag (and no digest), IfNotPresent otherwise.
+std::string default_pull_policy(const std::string& image);
+
+}  // namespace podctl::manifest

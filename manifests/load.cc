@@ -1,0 +1,152 @@
+#include "manifests/load.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "manifests/defaults.h"
+#include "manifests/support.h"
+#include "manifests/validate.h"
+
+namespace podctl::manifest {
+namespace {
+
+bool read_all(std::istream& in, std::string& out) {
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return !in.bad();
+}
+
+bool has_manifest_extension(const std::string& name) {
+  for (const char* ext : {".yaml", ".yml", ".json"}) {
+    std::string e = ext;
+    if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
+void add_errors(LoadResult& out, const std::string& file, std::vector<FieldError> errors,
+                const PositionMap& positions) {
+  for (auto& e : errors) {
+    if (e.pos.line == 0) e.pos = position_of(positions, e.path);
+    out.errors.push_back(format_error(file, e));
+  }
+}
+
+void finish_object(Object& object, const std::string& file, const LoadOptions& options, ParseContext& ctx,
+                   LoadResult& out) {
+  std::vector<FieldError> errors;
+  if (auto* pod = std::get_if<Pod>(&object)) {
+    apply_defaults(*pod, options.default_namespace);
+    errors = validate(*pod);
+    if (errors.empty() && options.check_implemented) errors = check_implemented(*pod);
+  } else {
+    auto& cm = std::get<ConfigMap>(object);
+    apply_defaults(cm, options.default_namespace);
+    errors = validate(cm);
+  }
+  add_errors(out, file, std::move(errors), ctx.positions);
+}
+
+}  // namespace
+
+const ObjectMeta& metadata_of(const Object& object) {
+  return std::visit([](const auto& o) -> const ObjectMeta& { return o.metadata; }, object);
+}
+
+std::string kind_of(const Object& object) { return std::holds_alternative<Pod>(object) ? "Pod" : "ConfigMap"; }
+
+void load_text(const std::string& text, const std::string& file, const LoadOptions& options, LoadResult& out) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    std::string where = file;
+    if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    out.errors.push_back(where + ": invalid YAML: " + e.msg);
+    return;
+  }
+  for (const auto& doc : documents) {
+    if (doc.IsNull()) continue;  // an empty document, e.g. a trailing "---"
+    ParseContext ctx;
+    std::optional<Object> object;
+    try {
+      object = parse_object(ctx, doc);
+    } catch (const YAML::Exception& e) {
+      ctx.error(SourcePos{e.mark.line + 1, e.mark.column + 1}, "", std::string("invalid YAML: ") + e.msg);
+    }
+    add_errors(out, file, ctx.errors, ctx.positions);
+    if (!object || !ctx.errors.empty()) continue;
+    size_t before = out.errors.size();
+    finish_object(*object, file, options, ctx, out);
+    if (out.errors.size() == before)
+      out.objects.push_back({file, ParseContext::pos(doc), std::move(*object), std::move(ctx.positions)});
+  }
+}
+
+LoadResult load_manifests(const std::vector<std::string>& paths, const LoadOptions& options) {
+  LoadResult out;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    if (path == "-") {
+      files.push_back(path);
+      continue;
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      out.errors.push_back(path + ": the path does not exist");
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> names;
+    if (DIR* d = ::opendir(path.c_str())) {
+      while (auto* ent = ::readdir(d))
+        if (has_manifest_extension(ent->d_name)) names.push_back(ent->d_name);
+      ::closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    if (names.empty()) out.errors.push_back(path + ": no manifest files (*.yaml, *.yml, *.json) in this directory");
+    for (const auto& n : names) files.push_back(path + (path.back() == '/' ? "" : "/") + n);
+  }
+  for (const auto& file : files) {
+    std::string text;
+    if (file == "-") {
+      read_all(std::cin, text);
+      load_text(text, "STDIN", options, out);
+      continue;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in || !read_all(in, text)) {
+      out.errors.push_back(file + ": cannot read the file");
+      continue;
+    }
+    load_text(text, file, options, out);
+  }
+  // The same object twice in one apply is ambiguous: which one wins?
+  std::map<std::string, const LoadedObject*> seen;
+  for (const auto& o : out.objects) {
+    const auto& m = metadata_of(o.object);
+    std::string key = kind_of(o.object) + " " + m.namespace_ + "/" + m.name;
+    auto [it, fresh] = seen.emplace(key, &o);
+    if (!fresh)
+      out.errors.push_back(format_error(o.file, {"metadata.name", kind_of(o.object) + " \"" + m.name +
+                                                                      "\" in namespace \"" + m.namespace_ +
+                                                                      "\" is also defined at " + it->second->file +
+                                                                      ":" + std::to_string(it->second->pos.line),
+                                                 o.pos}));
+  }
+  if (!out.ok()) out.objects.clear();
+  if (out.ok() && out.objects.empty() && out.errors.empty()) out.errors.push_back("no objects passed to apply");
+  return out;
+}
+
+}  // namespace podctl::manifest

@@ -1,0 +1,22 @@
+// podctl - typed objects → Kubernetes-shaped JSON (camelCase, empty fields left out), the form that
+// the store keeps and that `get -o json|yaml` prints. The store reads it back with the YAML loader.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "manifests/pod_spec.h"
+
+namespace podctl::manifest {
+
+nlohmann::json to_json(const Pod& pod);
+nlohmann::json to_json(const ConfigMap& cm);
+nlohmann::json to_json(const Container& c);
+
+// Stable hash of a container's spec (restart when it changes, as the kubelet's HashContainer).
+std::string container_hash(const Container& c);
+// Stable hash of the whole pod object.
+std::string pod_hash(const Pod& pod);
+
+}  // namespace podctl::manifest

@@ -1,0 +1,15 @@
+// podctl - semantic validation as the API server does it: every error of an object at once.
+#pragma once
+
+#include <vector>
+
+#include "manifests/field_error.h"
+#include "manifests/pod_spec.h"
+
+namespace podctl::manifest {
+
+// Runs on defaulted objects. Positions are filled in by the loader from the parser's PositionMap.
+std::vector<FieldError> validate(const Pod& pod);
+std::vector<FieldError> validate(const ConfigMap& cm);
+
+}  // namespace podctl::manifest
