@@ -32,6 +32,8 @@ bool parse_bool_text(const std::string& s) {
 
 }  // namespace
 
+ScalarKind plain_scalar_kind(const std::string& text) { return resolve_plain(text); }
+
 ScalarKind scalar_kind(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return ScalarKind::Null;
   if (!node.IsScalar()) return ScalarKind::String;

@@ -21,6 +21,8 @@ namespace podctl::manifest {
 // a plain `true`, `yes`, `on`, `8080` or `1.5` is not a string, a quoted one is.
 enum class ScalarKind { Null, Bool, Int, Float, String };
 ScalarKind scalar_kind(const YAML::Node& node);
+// How an unquoted scalar with this text would resolve (for emitters that must quote "true", "80").
+ScalarKind plain_scalar_kind(const std::string& text);
 const char* kind_name(const YAML::Node& node);
 
 class ParseContext {

@@ -1,0 +1,67 @@
+#include "orchestrator/cli/cli_support.h"
+
+#include "base/files.h"
+#include "netsetup/bridge.h"
+#include "orchestrator/runtime/cgroup.h"
+
+namespace podctl {
+
+PodContext read_only_context(const Invocation& inv) {
+  PodContext ctx;
+  ctx.root.root = inv.global.root;
+  if (auto net = load_network_config(ctx.root, "", "", false)) ctx.net = *net;
+  if (auto mount = cgroup2_mount()) ctx.cgroup_mount = *mount;
+  ctx.log_level = inv.global.log_level == "warn" ? "info" : inv.global.log_level;
+  return ctx;
+}
+
+Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
+  PodContext ctx = read_only_context(inv);
+  if (!create && !is_directory(ctx.root.root))
+    return fail(Error{ENOENT, "root " + ctx.root.root + " does not exist (nothing was ever applied there)"});
+  PODCTL_TRY(make_dirs(ctx.root.root, 0711));
+  auto lock = FileLock::acquire(ctx.root.lock());
+  if (!lock) return fail(lock.error());
+  bool first_use = !path_exists(ctx.root.config());
+  PODCTL_ASSIGN_OR_RETURN(ctx.net, load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false));
+  if (create) {
+    PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
+    if (first_use) {
+      std::string overlap;
+      PODCTL_ASSIGN_OR_RETURN(overlap, net::find_overlapping_route(ctx.net.subnet.network(), ctx.net.subnet.prefix,
+                                                                   ctx.net.bridge));
+      if (!overlap.empty())
+        return fail(make_error("subnet " + ctx.net.subnet_text() + " overlaps the host's route to " + overlap +
+                               ": choose another with --subnet (e.g. --subnet 10.123.0.0/16)"));
+    }
+    PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix}));
+    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true); !saved)
+      return fail(saved.error());
+  }
+  return LockedContext{std::move(ctx), std::move(*lock)};
+}
+
+nlohmann::json pod_object(const PodRecord& r) {
+  nlohmann::json pod = r.spec;
+  pod["metadata"]["uid"] = r.uid;
+  pod["metadata"]["creationTimestamp"] = r.creation_timestamp;
+  nlohmann::json status = r.status.is_object() && r.status.contains("status") ? r.status["status"]
+                                                                              : nlohmann::json{{"phase", "Pending"}};
+  if (!r.supervisor_alive) {
+    status["phase"] = "Unknown";
+    status["reason"] = "Unknown";
+    status["message"] = "the pod's supervisor is not running (killed, or the machine restarted): "
+                        "podctl apply or podctl delete cleans up what it left";
+    for (auto& cs : status["containerStatuses"]) cs["ready"] = false;
+  }
+  pod["status"] = status;
+  return pod;
+}
+
+std::string resource_kind(const std::string& w) {
+  if (w == "pod" || w == "pods" || w == "po") return "pods";
+  if (w == "configmap" || w == "configmaps" || w == "cm") return "configmaps";
+  return "";
+}
+
+}  // namespace podctl

@@ -1,0 +1,36 @@
+// podctl - what several verbs share: opening the root, reading pods as Kubernetes objects, and
+// resolving the manifests or names a command was given.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/file_lock.h"
+#include "orchestrator/cli/invocation.h"
+#include "orchestrator/pods/pod_context.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+
+// For commands that change pods: the root's lock is held for the life of the returned value.
+struct LockedContext {
+  PodContext ctx;
+  FileLock lock;
+};
+
+// create: make the root and its network (first use) if missing; otherwise the root must exist.
+Result<LockedContext> open_locked_context(const Invocation& inv, bool create);
+PodContext read_only_context(const Invocation& inv);
+
+// The Kubernetes Pod object (metadata with uid and creationTimestamp, spec, status) of a record.
+// A pod whose supervisor is gone has phase Unknown.
+nlohmann::json pod_object(const PodRecord& record);
+
+// "pod", "pods", "po" → "pods"; "configmap", "configmaps", "cm" → "configmaps"; else "".
+std::string resource_kind(const std::string& word);
+
+}  // namespace podctl

@@ -1,0 +1,149 @@
+// podctl apply -f FILE|DIR|- : create, replace or leave unchanged each object, as kubectl apply.
+#include <iostream>
+
+#include "base/files.h"
+#include "manifests/load.h"
+#include "manifests/serialize.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/plan/backoff.h"
+#include "orchestrator/runtime/image_store.h"
+#include "orchestrator/store/configmap_store.h"
+
+namespace podctl {
+namespace {
+
+using manifest::ConfigMap;
+using manifest::Pod;
+
+enum class PodAction { Create, Unchanged, Replace, Heal };
+
+PodAction plan_apply(const std::optional<PodRecord>& existing, const Pod& pod) {
+  if (!existing) return PodAction::Create;
+  if (!existing->supervisor_alive) return PodAction::Heal;
+  return existing->spec_hash == manifest::pod_hash(pod) ? PodAction::Unchanged : PodAction::Replace;
+}
+
+// Checks made before anything changes, so that a bad apply changes nothing.
+std::vector<std::string> preflight(const PodContext& ctx, const std::vector<manifest::LoadedObject>& objects) {
+  std::vector<std::string> problems;
+  ImageStore images(ctx.root.images_dir());
+  for (const auto& o : objects) {
+    const auto* pod = std::get_if<Pod>(&o.object);
+    if (!pod) continue;
+    for (size_t i = 0; i < pod->spec.containers.size(); ++i) {
+      const auto& c = pod->spec.containers[i];
+      std::string where = o.file + ": pod/" + pod->metadata.name + " spec.containers[" + std::to_string(i) + "].image: ";
+      if (c.image_pull_policy == "Always") {
+        problems.push_back(where + "imagePullPolicy Always (the default for \"" + c.image +
+                           "\", which has no tag or :latest) needs a registry pull, which podctl does not do yet: "
+                           "use a tag other than latest, or set imagePullPolicy: IfNotPresent or Never");
+        continue;
+      }
+      if (auto found = images.find(c.image); !found) problems.push_back(where + found.error().message);
+    }
+  }
+  return problems;
+}
+
+std::optional<PodRecord> find_pod(const PodContext& ctx, const Pod& pod) {
+  auto r = read_pod_record(ctx.root, pod.metadata.namespace_, pod.metadata.name);
+  if (r) return *r;
+  // A directory without a record is a creation that died half-way: treat it as a pod to heal.
+  PodRecord partial;
+  partial.ns = pod.metadata.namespace_;
+  partial.name = pod.metadata.name;
+  partial.paths.dir = ctx.root.pod_dir(partial.ns, partial.name);
+  if (path_exists(partial.paths.dir)) return partial;
+  return std::nullopt;
+}
+
+int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObject>& objects) {
+  PodContext ctx = read_only_context(inv);
+  for (const auto& o : objects) {
+    const auto& meta = manifest::metadata_of(o.object);
+    std::string verb = "created";
+    if (const auto* pod = std::get_if<Pod>(&o.object)) {
+      auto action = plan_apply(find_pod(ctx, *pod), *pod);
+      verb = action == PodAction::Unchanged ? "unchanged" : action == PodAction::Replace ? "configured" : "created";
+      std::cout << "pod/" << meta.name << " " << verb << " (dry run)\n";
+    } else {
+      bool exists = get_configmap(ctx.root, meta.namespace_, meta.name).has_value();
+      std::cout << "configmap/" << meta.name << " " << (exists ? "configured" : "created") << " (dry run)\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_apply(const Invocation& inv) {
+  if (!inv.has("filename")) return report_error("apply needs -f FILE|DIR|- (see podctl apply --help)", kExitUsage);
+  manifest::LoadOptions lo;
+  lo.default_namespace = inv.global.ns;
+  auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e << "\n";
+    std::cerr << "error: nothing was applied (" << loaded.errors.size() << " error"
+              << (loaded.errors.size() == 1 ? "" : "s") << ")\n";
+    return kExitUsage;
+  }
+  if (inv.vm["dry-run"].as<bool>()) return apply_dry_run(inv, loaded.objects);
+  std::string backoff = inv.get<std::string>("restart-backoff");
+  if (!plan::parse_backoff_policy(backoff.c_str()))
+    return report_error("--restart-backoff \"" + backoff + "\": expected INITIAL:MAX such as 10s:300s or 1s:60s", kExitUsage);
+
+  auto locked = open_locked_context(inv, true);
+  if (!locked) return report_error(locked.error().message);
+  PodContext& ctx = locked->ctx;
+  ctx.restart_backoff = backoff;
+  if (auto problems = preflight(ctx, loaded.objects); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << p << "\n";
+    std::cerr << "error: nothing was applied\n";
+    return kExitFailure;
+  }
+  int rc = kExitOk;
+  for (const auto& o : loaded.objects) {
+    if (const auto* cm = std::get_if<ConfigMap>(&o.object)) {
+      auto verb = put_configmap(ctx.root, manifest::to_json(*cm));
+      if (!verb) rc = report_error("configmap/" + cm->metadata.name + ": " + verb.error().message);
+      else std::cout << "configmap/" << cm->metadata.name << " " << *verb << "\n";
+      continue;
+    }
+    const Pod& pod = std::get<Pod>(o.object);
+    auto existing = find_pod(ctx, pod);
+    PodAction action = plan_apply(existing, pod);
+    if (action == PodAction::Unchanged) {
+      std::cout << "pod/" << pod.metadata.name << " unchanged\n";
+      continue;
+    }
+    if (action == PodAction::Heal)
+      std::cerr << "warning: pod/" << pod.metadata.name
+                << ": its supervisor was not running; cleaning up what it left before starting it again\n";
+    if (action == PodAction::Replace || action == PodAction::Heal) {
+      if (auto st = delete_pod(ctx, *existing, -1); !st) {
+        rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
+        continue;
+      }
+    }
+    auto created = create_pod(ctx, pod);
+    if (!created) {
+      rc = report_error("pod/" + pod.metadata.name + ": " + created.error().message);
+      continue;
+    }
+    refresh_namespace_hosts(ctx, pod.metadata.namespace_);
+    std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created") << "\n";
+  }
+  return rc;
+}
+
+void apply_options(po::options_description& d) {
+  d.add_options()
+      ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
+      ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
+      ("restart-backoff", po::value<std::string>()->default_value(std::getenv("PODCTL_RESTART_BACKOFF") ? std::getenv("PODCTL_RESTART_BACKOFF") : "10s:300s"),
+       "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes");
+}
+
+}  // namespace podctl

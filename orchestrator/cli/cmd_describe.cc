@@ -1,0 +1,129 @@
+// podctl describe pod NAME: the pod, its containers, conditions and events, as kubectl shows them.
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/pod_printer.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+std::string field(const json& j, const char* key, const std::string& fallback = "<none>") {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+void print_state(const char* title, const json& state) {
+  if (!state.is_object() || state.empty()) return;
+  for (const auto& [kind, s] : state.items()) {
+    std::string name = kind == "running" ? "Running" : kind == "waiting" ? "Waiting" : "Terminated";
+    std::cout << "    " << title << std::string(14 - std::string(title).size(), ' ') << name << "\n";
+    for (const auto& [k, v] : s.items()) {
+      std::string key = k;
+      key[0] = static_cast<char>(std::toupper(key[0]));
+      std::cout << "      " << key << ":" << std::string(key.size() < 13 ? 13 - key.size() : 1, ' ')
+                << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+    }
+  }
+}
+
+void print_events(const std::string& path, std::time_t now) {
+  std::ifstream in(path);
+  std::string line;
+  std::vector<json> events;
+  while (std::getline(in, line)) {
+    auto e = json::parse(line, nullptr, false);
+    if (!e.is_discarded()) events.push_back(e);
+  }
+  if (events.empty()) {
+    std::cout << "Events:                      <none>\n";
+    return;
+  }
+  std::cout << "Events:\n  Type     Reason     Age    From     Message\n  ----     ------     ----   ----     -------\n";
+  // The last 50, like the kubelet's event retention on a busy pod.
+  size_t start = events.size() > 50 ? events.size() - 50 : 0;
+  for (size_t i = start; i < events.size(); ++i) {
+    const auto& e = events[i];
+    std::string type = field(e, "type"), reason = field(e, "reason");
+    std::string age = human_duration(now - parse_rfc3339(field(e, "time", "")));
+    std::cout << "  " << type << std::string(type.size() < 9 ? 9 - type.size() : 1, ' ') << reason
+              << std::string(reason.size() < 11 ? 11 - reason.size() : 1, ' ') << age
+              << std::string(age.size() < 7 ? 7 - age.size() : 1, ' ') << "podctl   " << field(e, "message") << "\n";
+  }
+}
+
+}  // namespace
+
+int cmd_describe(const Invocation& inv) {
+  if (inv.args.size() < 2 || resource_kind(inv.args[0]) != "pods")
+    return report_error("usage: podctl describe pod NAME", kExitUsage);
+  RootPaths root{inv.global.root};
+  int rc = kExitOk;
+  std::time_t now = std::time(nullptr);
+  for (size_t a = 1; a < inv.args.size(); ++a) {
+    auto r = read_pod_record(root, inv.global.ns, inv.args[a]);
+    if (!r) {
+      rc = report_error("pods \"" + inv.args[a] + "\" not found");
+      continue;
+    }
+    json pod = pod_object(*r);
+    const json& status = pod["status"];
+    PodRow row = pod_row(pod, now);
+    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns
+              << "\nNode:             localhost/" << field(status, "hostIP")
+              << "\nStart Time:       " << field(status, "startTime") << "\nLabels:           ";
+    const json& labels = pod["metadata"].value("labels", json::object());
+    if (labels.empty()) std::cout << "<none>";
+    bool first = true;
+    for (const auto& [k, v] : labels.items()) {
+      std::cout << (first ? "" : "\n                  ") << k << "=" << v.get<std::string>();
+      first = false;
+    }
+    std::cout << "\nStatus:           " << row.status << "\nIP:               " << field(status, "podIP")
+              << "\nUID:              " << r->uid << "\nContainers:\n";
+    const json& runtime = r->status.is_object() ? r->status.value("runtime", json::object()) : json::object();
+    const json& statuses = status.value("containerStatuses", json::array());
+    for (const auto& c : pod["spec"]["containers"]) {
+      std::string name = c["name"];
+      json cs = json::object();
+      for (const auto& s : statuses)
+        if (s["name"] == name) cs = s;
+      std::cout << "  " << name << ":\n    Container ID:  " << field(cs, "containerID") << "\n    Image:         "
+                << field(c, "image") << "\n    Image ID:      " << field(cs, "imageID");
+      auto procs = runtime.value("containers", json::object());
+      if (procs.contains(name)) std::cout << "\n    Host PID:      " << procs[name]["pid"];
+      std::string cmd;
+      for (const auto& part : c.value("command", json::array())) cmd += "\n      " + part.get<std::string>();
+      if (!cmd.empty()) std::cout << "\n    Command:" << cmd;
+      std::string args;
+      for (const auto& part : c.value("args", json::array())) args += "\n      " + part.get<std::string>();
+      if (!args.empty()) std::cout << "\n    Args:" << args;
+      std::cout << "\n";
+      print_state("State:", cs.value("state", json::object()));
+      print_state("Last State:", cs.value("lastState", json::object()));
+      std::cout << "    Ready:         " << (cs.value("ready", false) ? "True" : "False")
+                << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n";
+      if (c.contains("env")) {
+        std::cout << "    Environment:\n";
+        for (const auto& e : c["env"]) std::cout << "      " << field(e, "name") << ":  " << field(e, "value", "") << "\n";
+      }
+    }
+    std::cout << "Conditions:\n  Type                        Status\n";
+    for (const auto& c : status.value("conditions", json::array())) {
+      std::string type = field(c, "type");
+      std::cout << "  " << type << std::string(type.size() < 28 ? 28 - type.size() : 1, ' ') << field(c, "status") << "\n";
+    }
+    std::cout << "QoS Class:        " << field(status, "qosClass", "BestEffort") << "\n";
+    print_events(r->paths.events(), now);
+  }
+  return rc;
+}
+
+void describe_options(po::options_description&) {}
+
+}  // namespace podctl

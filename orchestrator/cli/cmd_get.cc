@@ -1,0 +1,131 @@
+// podctl get pods|configmaps [NAME…] [-o wide|json|yaml|name] [-A]: kubectl's output.
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/pod_printer.h"
+#include "orchestrator/output/yaml_output.h"
+#include "orchestrator/store/configmap_store.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], r[i].size());
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 3, ' ');
+    }
+    std::cout << line << "\n";
+  }
+}
+
+int print_objects(const std::vector<json>& objects, const std::string& output, bool single, const std::string& kind,
+                  bool all_namespaces, const std::function<std::vector<std::string>(const json&)>& row,
+                  const std::vector<std::string>& header) {
+  if (output == "json" || output == "yaml") {
+    json out = single ? objects.at(0)
+                      : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", {{"resourceVersion", ""}}}};
+    std::cout << (output == "json" ? out.dump(4) + "\n" : to_yaml(out));
+    return kExitOk;
+  }
+  if (output == "name") {
+    for (const auto& o : objects) std::cout << kind << "/" << o["metadata"]["name"].get<std::string>() << "\n";
+    return kExitOk;
+  }
+  if (objects.empty()) {
+    std::cerr << "No resources found" << (all_namespaces ? "" : " in the namespace") << ".\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(header);
+  if (all_namespaces) rows.back().insert(rows.back().begin(), "NAMESPACE");
+  for (const auto& o : objects) {
+    rows.push_back(row(o));
+    if (all_namespaces) rows.back().insert(rows.back().begin(), o["metadata"]["namespace"].get<std::string>());
+  }
+  print_table(rows);
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_get(const Invocation& inv) {
+  if (inv.args.empty()) return report_error("get needs a resource type: pods or configmaps", kExitUsage);
+  std::string kind = resource_kind(inv.args[0]);
+  if (kind.empty())
+    return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps)", kExitUsage);
+  std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
+  std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
+  if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name")
+    return report_error("unable to match a printer suitable for the output format \"" + output +
+                            "\", allowed formats are: json, name, wide, yaml", kExitUsage);
+  bool all = inv.vm["all-namespaces"].as<bool>();
+  std::string ns = all ? "" : inv.global.ns;
+  RootPaths root{inv.global.root};
+  std::time_t now = std::time(nullptr);
+  std::vector<json> objects;
+  int rc = kExitOk;
+  if (kind == "pods") {
+    auto records = list_pod_records(root, ns);
+    if (!records) return report_error(records.error().message);
+    for (const auto& name : names) {
+      bool found = false;
+      for (const auto& r : *records)
+        if (r.name == name) objects.push_back(pod_object(r)), found = true;
+      if (!found) rc = report_error("pods \"" + name + "\" not found");
+    }
+    if (names.empty())
+      for (const auto& r : *records) objects.push_back(pod_object(r));
+    if (objects.empty() && rc != kExitOk) return rc;
+    std::vector<std::string> header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
+    if (output == "wide") header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
+    int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, "pod", all,
+                                [&](const json& pod) {
+                                  PodRow r = pod_row(pod, now);
+                                  std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
+                                  if (output == "wide") cells.insert(cells.end(), {r.ip, "localhost", "<none>", "<none>"});
+                                  return cells;
+                                },
+                                header);
+    return rc != kExitOk ? rc : printed;
+  }
+  auto cms = list_configmaps(root, ns);
+  if (!cms) return report_error(cms.error().message);
+  for (const auto& name : names) {
+    bool found = false;
+    for (const auto& cm : *cms)
+      if (cm["metadata"]["name"] == name) objects.push_back(cm), found = true;
+    if (!found) rc = report_error("configmaps \"" + name + "\" not found");
+  }
+  if (names.empty()) objects = *cms;
+  if (objects.empty() && rc != kExitOk) return rc;
+  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, "configmap", all,
+                              [&](const json& cm) {
+                                size_t n = cm.value("data", json::object()).size() + cm.value("binaryData", json::object()).size();
+                                return std::vector<std::string>{cm["metadata"]["name"], std::to_string(n),
+                                                                human_duration(now - parse_rfc3339(cm["metadata"]["creationTimestamp"]))};
+                              },
+                              {"NAME", "DATA", "AGE"});
+  return rc != kExitOk ? rc : printed;
+}
+
+void get_options(po::options_description& d) {
+  d.add_options()
+      ("output,o", po::value<std::string>(), "wide, json, yaml or name")
+      ("all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace");
+}
+
+}  // namespace podctl

@@ -1,0 +1,222 @@
+// podctl logs NAME [-c C | --all-containers] [-f] [--previous] [--tail N] [--since D] [--timestamps]
+// [--prefix]: reads the CRI log files the supervisor writes (one per restart); -f follows across
+// restarts (inotify) until the pod ends.
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <deque>
+#include <iostream>
+
+#include "base/files.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/pod_printer.h"
+
+namespace podctl {
+namespace {
+
+struct LogLine {
+  std::string time;
+  std::string text;  // without the trailing newline
+};
+
+struct Options {
+  bool timestamps = false;
+  std::string prefix;      // "[pod/name/container] " or ""
+  std::time_t since = 0;   // 0: all
+};
+
+// Parses CRI records ("TIME STREAM P|F MESSAGE"), joining partial records into whole lines.
+class CriParser {
+ public:
+  void feed(const std::string& data, std::vector<LogLine>& out) {
+    buffer_ += data;
+    size_t start = 0;
+    for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1) {
+      std::string rec = buffer_.substr(start, nl - start);
+      size_t a = rec.find(' '), b = rec.find(' ', a + 1), c = rec.find(' ', b + 1);
+      if (a == std::string::npos || b == std::string::npos || c == std::string::npos) continue;
+      std::string time = rec.substr(0, a);
+      char tag = rec[b + 1];
+      partial_ += rec.substr(c + 1);
+      if (tag == 'P') continue;
+      out.push_back({time, partial_});
+      partial_.clear();
+    }
+    buffer_.erase(0, start);
+  }
+
+ private:
+  std::string buffer_, partial_;
+};
+
+void emit(const LogLine& l, const Options& o) {
+  if (o.since && parse_rfc3339(l.time) < o.since) return;
+  std::string out = o.prefix;
+  if (o.timestamps) out += l.time + " ";
+  out += l.text + "\n";
+  std::cout << out;
+}
+
+int log_index(const std::string& file) {
+  try {
+    return std::stoi(file.substr(0, file.find('.')));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+std::vector<int> log_indexes(const std::string& dir) {
+  std::vector<int> out;
+  if (auto files = list_dir(dir))
+    for (const auto& f : *files)
+      if (int i = log_index(f); i >= 0) out.push_back(i);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Follower {
+  std::string dir;
+  Options options;
+  int index = -1;
+  size_t offset = 0;
+  CriParser parser;
+
+  void pump() {
+    for (;;) {
+      auto text = read_file(dir + "/" + std::to_string(index) + ".log");
+      if (text && text->size() > offset) {
+        std::vector<LogLine> lines;
+        parser.feed(text->substr(offset), lines);
+        offset = text->size();
+        for (const auto& l : lines) emit(l, options);
+      }
+      auto all = log_indexes(dir);
+      if (all.empty() || all.back() <= index) break;
+      index = *std::upper_bound(all.begin(), all.end(), index);  // the container restarted
+      offset = 0;
+      parser = CriParser();
+    }
+    std::cout.flush();
+  }
+};
+
+bool pod_finished(const RootPaths& root, const std::string& ns, const std::string& name) {
+  auto r = read_pod_record(root, ns, name);
+  if (!r || !r->supervisor_alive) return true;
+  std::string phase = pod_object(*r)["status"].value("phase", "");
+  return phase == "Succeeded" || phase == "Failed";
+}
+
+}  // namespace
+
+int cmd_logs(const Invocation& inv) {
+  if (inv.args.empty()) return report_error("usage: podctl logs NAME [-c CONTAINER] [-f]", kExitUsage);
+  std::string name = inv.args[0];
+  if (name.rfind("pod/", 0) == 0) name = name.substr(4);
+  RootPaths root{inv.global.root};
+  auto r = read_pod_record(root, inv.global.ns, name);
+  if (!r) return report_error("pods \"" + name + "\" not found");
+  std::vector<std::string> names;
+  for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
+  std::vector<std::string> containers;
+  if (inv.vm["all-containers"].as<bool>()) containers = names;
+  else if (inv.has("container")) containers = {inv.get<std::string>("container")};
+  else if (inv.args.size() > 1) containers = {inv.args[1]};
+  else {
+    containers = {names.at(0)};
+    if (names.size() > 1) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      std::cerr << "Defaulted container \"" << names[0] << "\" out of: " << list << "\n";
+    }
+  }
+  for (const auto& c : containers)
+    if (std::find(names.begin(), names.end(), c) == names.end())
+      return report_error("container " + c + " is not valid for pod " + name);
+  bool previous = inv.vm["previous"].as<bool>(), follow = inv.vm["follow"].as<bool>();
+  int64_t tail = inv.get<int64_t>("tail");
+  Options base;
+  base.timestamps = inv.vm["timestamps"].as<bool>();
+  if (inv.has("since")) {
+    std::string s = inv.get<std::string>("since");
+    char unit = s.empty() ? 's' : s.back();
+    int64_t n = std::atoll(s.c_str());
+    int64_t scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
+    base.since = std::time(nullptr) - n * scale;
+  }
+  bool prefix = inv.vm["prefix"].as<bool>() || containers.size() > 1;
+  std::vector<Follower> followers;
+  for (const auto& c : containers) {
+    Options o = base;
+    if (prefix) o.prefix = "[pod/" + name + "/" + c + "] ";
+    std::string dir = r->paths.log_dir(c);
+    auto idx = log_indexes(dir);
+    if (previous) {
+      if (idx.size() < 2) return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
+      idx.pop_back();
+    }
+    if (idx.empty()) continue;
+    Follower f{dir, o, idx.back(), 0, {}};
+    // --tail counts whole lines of the chosen file.
+    auto text = read_file(dir + "/" + std::to_string(f.index) + ".log");
+    std::vector<LogLine> lines;
+    if (text) f.parser.feed(*text, lines);
+    f.offset = text ? text->size() : 0;
+    size_t first = tail >= 0 && lines.size() > static_cast<size_t>(tail) ? lines.size() - tail : 0;
+    for (size_t i = first; i < lines.size(); ++i) emit(lines[i], o);
+    followers.push_back(std::move(f));
+  }
+  std::cout.flush();
+  if (!follow || previous) return kExitOk;
+  int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  for (const auto& c : containers) {
+    std::string dir = r->paths.log_dir(c);
+    (void)make_dirs(dir);
+    ::inotify_add_watch(in, dir.c_str(), IN_MODIFY | IN_CREATE);
+  }
+  for (;;) {
+    pollfd p{in, POLLIN, 0};
+    // Wake at least once a second to notice that the pod has ended.
+    int n = ::poll(&p, 1, 1000);
+    char buf[4096];
+    while (n > 0 && ::read(in, buf, sizeof buf) > 0) {
+    }
+    for (auto& f : followers) f.pump();
+    if (followers.size() < containers.size()) {
+      for (const auto& c : containers) {
+        bool have = false;
+        for (const auto& f : followers) have |= f.dir == r->paths.log_dir(c);
+        auto idx = log_indexes(r->paths.log_dir(c));
+        if (!have && !idx.empty()) {
+          Options o = base;
+          if (prefix) o.prefix = "[pod/" + name + "/" + c + "] ";
+          followers.push_back(Follower{r->paths.log_dir(c), o, idx.front(), 0, {}});
+          followers.back().pump();
+        }
+      }
+    }
+    if (n == 0 && pod_finished(root, inv.global.ns, name)) {
+      for (auto& f : followers) f.pump();
+      break;
+    }
+  }
+  ::close(in);
+  return kExitOk;
+}
+
+void logs_options(po::options_description& d) {
+  d.add_options()
+      ("container,c", po::value<std::string>(), "container name")
+      ("all-containers", po::bool_switch()->default_value(false), "logs of every container, prefixed")
+      ("follow,f", po::bool_switch()->default_value(false), "keep printing new lines, across restarts, until the pod ends")
+      ("previous,p", po::bool_switch()->default_value(false), "the previous run of the container")
+      ("tail", po::value<int64_t>()->default_value(-1), "only the last N lines")
+      ("since", po::value<std::string>(), "only lines newer than a duration such as 30s, 5m, 2h")
+      ("timestamps", po::bool_switch()->default_value(false), "prefix each line with its RFC 3339 time")
+      ("prefix", po::bool_switch()->default_value(false), "prefix each line with [pod/NAME/CONTAINER]");
+}
+
+}  // namespace podctl

@@ -1,0 +1,29 @@
+// podctl - runs Kubernetes Pods on one Linux machine. Exceptions from libraries stop here.
+#include <iostream>
+
+#include "orchestrator/cli/invocation.h"
+#include "orchestrator/cli/verbs.h"
+
+int main(int argc, char** argv) {
+  using namespace podctl;
+  const std::vector<Verb> verbs = {
+      {"apply", "apply -f FILE|DIR|- [--dry-run]", "create or update pods and configmaps from manifests", apply_options, cmd_apply},
+      {"get", "get pods|configmaps [NAME…] [-o wide|json|yaml|name] [-A]", "list objects", get_options, cmd_get},
+      {"describe", "describe pod NAME", "show a pod's details and events", describe_options, cmd_describe},
+      {"delete", "delete pod NAME… | -f FILE|DIR | pods --all [--grace-period N]", "stop and remove pods or configmaps", delete_options, cmd_delete},
+      {"logs", "logs NAME [-c CONTAINER] [-f] [--previous] [--tail N]", "print a container's logs", logs_options, cmd_logs},
+      {"exec", "exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", "run a command in a container", exec_options, cmd_exec},
+      {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options, cmd_inspect},
+      {"wait", "wait pod/NAME --for=…", "wait for a condition (not available yet)", wait_options, cmd_wait},
+      {"image", "image import NAME[:TAG] ROOTFS.tar|DIR | ls | rm NAME", "manage local images", image_options, cmd_image},
+      {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge", system_options, cmd_system},
+      {"version", "version", "print the version", version_options, cmd_version},
+      {"supervise", "supervise NAME", "(internal) the supervisor of one pod", supervise_options, cmd_supervise},
+  };
+  try {
+    return run_cli(argc, argv, verbs);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}

@@ -1,0 +1,27 @@
+// podctl - the verbs, one file each (cmd_<verb>.cc), and their options.
+#pragma once
+
+#include "orchestrator/cli/invocation.h"
+
+namespace podctl {
+
+#define PODCTL_VERB(name)            \
+  int cmd_##name(const Invocation&); \
+  void name##_options(po::options_description&);
+
+PODCTL_VERB(apply)
+PODCTL_VERB(delete)
+PODCTL_VERB(get)
+PODCTL_VERB(describe)
+PODCTL_VERB(logs)
+PODCTL_VERB(exec)
+PODCTL_VERB(inspect)
+PODCTL_VERB(wait)
+PODCTL_VERB(image)
+PODCTL_VERB(version)
+PODCTL_VERB(supervise)
+PODCTL_VERB(system)
+
+#undef PODCTL_VERB
+
+}  // namespace podctl

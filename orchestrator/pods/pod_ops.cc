@@ -1,0 +1,203 @@
+#include "orchestrator/pods/pod_ops.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <filesystem>
+
+#include "base/files.h"
+#include "manifests/load.h"
+#include "manifests/serialize.h"
+#include "netsetup/ipam.h"
+#include "netsetup/veth.h"
+#include "orchestrator/runtime/cgroup.h"
+#include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/pod_files.h"
+
+namespace podctl {
+namespace {
+
+bool pod_uid_exists(const PodContext& ctx, const std::string& uid) {
+  auto pods = list_pod_records(ctx.root, "");
+  if (!pods) return true;  // when unsure, never take an address away
+  for (const auto& p : *pods)
+    if (p.uid == uid) return true;
+  return false;
+}
+
+std::string self_exe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "podctl";
+  buf[n] = '\0';
+  return buf;
+}
+
+// Double fork: the supervisor is re-parented to init (or the nearest sub-reaper) at once, so no
+// CLI ever has to reap it. Returns the read end of its report pipe.
+Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return fail(sys_error("pipe"));
+  UniqueFd read_end(report[0]), write_end(report[1]);
+  std::string exe = self_exe();
+  std::string log = r.paths.dir + "/supervisor.log";
+  std::vector<std::string> args = {"podctl", "supervise", "--root", ctx.root.root, "--namespace", r.ns,
+                                   "--report-fd", "3", "--restart-backoff", ctx.restart_backoff,
+                                   "--log-level", ctx.log_level, r.name};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(sys_error("fork"));
+  if (pid == 0) {
+    if (::fork() != 0) ::_exit(0);
+    ::setsid();
+    int devnull = ::open("/dev/null", O_RDWR);
+    int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(logfd >= 0 ? logfd : devnull, 2);
+    ::dup2(write_end.get(), 3);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return read_end;
+}
+
+Result<std::string> read_report(int fd) {
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      text.append(buf, static_cast<size_t>(n));
+      if (text.find('\n') != std::string::npos) break;  // one line is the whole report
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string pause_binary_path() {
+  return std::filesystem::path(self_exe()).parent_path().string() + "/podctl-pause";
+}
+
+Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
+  PodRecord r;
+  r.ns = pod.metadata.namespace_;
+  r.name = pod.metadata.name;
+  r.uid = new_uid();
+  r.creation_timestamp = rfc3339_now();
+  r.host_veth = net::host_veth_name(r.uid);
+  r.cgroup = pod_cgroup_path(ctx.cgroup_mount, r.uid);
+  r.spec_hash = manifest::pod_hash(pod);
+  r.paths.dir = ctx.root.pod_dir(r.ns, r.name);
+  r.spec = manifest::to_json(pod);  // uid and creationTimestamp live in pod.json: the loader refuses them
+
+  PODCTL_TRY(make_dirs(r.paths.dir, 0711));
+  auto undo = [&](Error e) {
+    (void)cleanup_pod(ctx, r);
+    return fail(std::move(e));
+  };
+  net::IpamRange range{ctx.root.ipam_dir(), ctx.net.subnet.network(), ctx.net.subnet.prefix};
+  auto ip = net::allocate_ip(range, r.uid, [&](const std::string& uid) { return pod_uid_exists(ctx, uid); });
+  if (!ip) return undo(ip.error());
+  r.pod_ip = ip_to_string(*ip);
+  if (auto st = write_pod_record(r); !st) return undo(st.error());
+  if (auto st = create_cgroup(r.cgroup); !st) return undo(st.error());
+  auto report_fd = spawn_supervisor(ctx, r);
+  if (!report_fd) return undo(report_fd.error());
+  auto report = read_report(report_fd->get());
+  if (!report || report->rfind("ok", 0) != 0) {
+    std::string why = report && !report->empty() ? *report : "the pod supervisor exited before it reported";
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    if (why.rfind("error: ", 0) == 0) why = why.substr(7);
+    // Let the supervisor finish its own exit before the cleanup looks at the cgroup.
+    if (auto again = read_pod_record(ctx.root, r.ns, r.name)) r = *again;
+    return undo(make_error(why));
+  }
+  return read_pod_record(ctx.root, r.ns, r.name);
+}
+
+Status stop_pod(const PodRecord& record, int64_t grace_seconds) {
+  if (!record.supervisor || !record.supervisor_alive) return {};
+  if (grace_seconds >= 0) {
+    nlohmann::json req{{"gracePeriodSeconds", grace_seconds}};
+    PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));
+  }
+  auto pidfd = pidfd_open_pid(record.supervisor->pid);
+  if (!pidfd) return {};  // gone meanwhile
+  // The pid could have been reused between the identity check and pidfd_open: check again.
+  if (!process_alive(*record.supervisor)) return {};
+  if (pidfd_send_signal_to(pidfd->get(), SIGTERM) != 0 && errno != ESRCH)
+    return fail(sys_error("signal the supervisor of pod " + record.name));
+  int64_t grace = grace_seconds >= 0 ? grace_seconds : record.spec["spec"].value("terminationGracePeriodSeconds", 30);
+  // Grace period, then SIGKILL time, then a margin: a supervisor that hangs is killed and cleaned up.
+  int timeout_ms = static_cast<int>(std::min<int64_t>(grace + 15, 3600) * 1000);
+  pollfd p{pidfd->get(), POLLIN, 0};
+  int n;
+  while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (n == 0) pidfd_send_signal_to(pidfd->get(), SIGKILL);
+  return {};
+}
+
+Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
+  std::vector<std::string> problems;
+  auto note = [&](const Status& st) {
+    if (!st) problems.push_back(st.error().message);
+  };
+  if (!record.cgroup.empty()) {
+    note(kill_cgroup(record.cgroup));
+    note(remove_cgroup(record.cgroup));
+  }
+  if (!record.host_veth.empty()) note(net::delete_host_veth(record.host_veth));
+  if (!record.pod_ip.empty())
+    if (auto ip = parse_ip(record.pod_ip)) note(net::release_ip(ctx.root.ipam_dir(), *ip, record.uid));
+  note(remove_tree(record.paths.dir));
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return fail(make_error("clean up pod " + record.ns + "/" + record.name + ": " + all));
+  }
+  return {};
+}
+
+Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds) {
+  PODCTL_TRY(stop_pod(record, grace_seconds));
+  PODCTL_TRY(cleanup_pod(ctx, record));
+  refresh_namespace_hosts(ctx, record.ns);
+  return {};
+}
+
+void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
+  auto pods = list_pod_records(ctx.root, ns);
+  if (!pods) return;
+  manifest::LoadOptions lo;
+  lo.default_namespace = ns;
+  lo.check_implemented = false;
+  for (const auto& p : *pods) {
+    if (!p.supervisor_alive || !path_exists(p.paths.hosts())) continue;
+    manifest::LoadResult loaded;
+    manifest::load_text(p.spec.dump(), p.paths.spec(), lo, loaded);
+    if (loaded.objects.empty()) continue;
+    std::vector<PeerPod> peers;
+    for (const auto& q : *pods)
+      if (q.name != p.name && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
+    (void)rewrite_in_place(p.paths.hosts(),
+                           render_hosts(std::get<manifest::Pod>(loaded.objects[0].object), p.pod_ip, peers));
+  }
+}
+
+}  // namespace podctl

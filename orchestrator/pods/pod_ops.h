@@ -1,0 +1,34 @@
+// podctl - creating, stopping and cleaning up pods from the CLI, with the root lock held.
+#pragma once
+
+#include <string>
+
+#include "base/error.h"
+#include "manifests/pod_spec.h"
+#include "orchestrator/pods/pod_context.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+
+// Allocates the IP, writes the pod's files, starts its supervisor and waits until every container
+// has started or has a known start error. On failure everything made so far is removed.
+Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod);
+
+// Asks the supervisor to stop the pod (grace period in seconds, or the spec's when negative) and
+// waits until it has exited. A dead supervisor is not an error: cleanup handles what it left.
+Status stop_pod(const PodRecord& record, int64_t grace_seconds);
+
+// Removes everything a pod may have left, whatever state it is in: processes (through its cgroup),
+// cgroups, the host veth, the IP and the pod directory. Running it twice is harmless.
+Status cleanup_pod(const PodContext& ctx, const PodRecord& record);
+
+// stop_pod + cleanup_pod + refresh of the namespace's /etc/hosts files.
+Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds);
+
+// Rewrites /etc/hosts of every pod of the namespace in place, so running containers see new pods.
+void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
+
+// The podctl-pause binary installed next to this podctl binary.
+std::string pause_binary_path();
+
+}  // namespace podctl

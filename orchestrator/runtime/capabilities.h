@@ -1,0 +1,26 @@
+// podctl - the capability set of a container: the container runtimes' default set (containerd,
+// docker), plus securityContext.capabilities.add, minus .drop; everything when privileged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace podctl {
+
+uint64_t default_capabilities();
+uint64_t all_capabilities();
+// Names as Kubernetes writes them ("NET_ADMIN", "CAP_NET_ADMIN" or "ALL").
+Result<uint64_t> apply_capability_changes(uint64_t base, const std::vector<std::string>& add,
+                                          const std::vector<std::string>& drop);
+std::vector<std::string> capability_names(uint64_t set);
+
+// --- child side, async-signal-safe ---
+// Drops everything outside `keep` from the bounding set; for root also sets effective and
+// permitted to `keep` (a non-root user gets none, as with containerd). Returns 0 or an errno.
+int drop_bounding_capabilities_in_child(uint64_t keep);
+int set_process_capabilities_in_child(uint64_t keep);
+
+}  // namespace podctl

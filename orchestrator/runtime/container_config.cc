@@ -1,0 +1,119 @@
+#include "orchestrator/runtime/container_config.h"
+
+#include "orchestrator/runtime/capabilities.h"
+
+namespace podctl {
+namespace {
+
+std::vector<std::string> json_strings(const nlohmann::json& config, const char* key) {
+  std::vector<std::string> out;
+  auto it = config.find(key);
+  if (it != config.end() && it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::string expand_vars(const std::string& text, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (text[i + 1] == '(') {
+      auto close = text.find(')', i + 2);
+      if (close != std::string::npos) {
+        std::string name = text.substr(i + 2, close - i - 2);
+        auto it = vars.find(name);
+        if (it != vars.end()) {
+          out += it->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const manifest::Container& c,
+                                              const Image& image, const std::string& hostname) {
+  ContainerConfig cfg;
+  // Environment: image Env, then HOSTNAME, then the container's env (later entries may use earlier ones).
+  std::vector<std::pair<std::string, std::string>> env;
+  auto set = [&](const std::string& name, const std::string& value) {
+    for (auto& [n, v] : env)
+      if (n == name) {
+        v = value;
+        return;
+      }
+    env.emplace_back(name, value);
+  };
+  for (const auto& e : json_strings(image.config, "Env")) {
+    auto eq = e.find('=');
+    if (eq != std::string::npos) set(e.substr(0, eq), e.substr(eq + 1));
+  }
+  bool has_path = false;
+  for (const auto& [n, v] : env) has_path |= n == "PATH";
+  if (!has_path) set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  set("HOSTNAME", hostname);
+  std::map<std::string, std::string> vars;
+  for (const auto& var : c.env) {
+    std::map<std::string, std::string> defined(vars);
+    set(var.name, expand_vars(var.value, defined));
+    vars[var.name] = expand_vars(var.value, defined);
+  }
+  for (const auto& [n, v] : env) cfg.env.push_back(n + "=" + v);
+
+  // command/args: command replaces Entrypoint (and drops Cmd); args replace Cmd.
+  std::vector<std::string> entrypoint = json_strings(image.config, "Entrypoint");
+  std::vector<std::string> cmd = json_strings(image.config, "Cmd");
+  std::vector<std::string> argv;
+  if (!c.command.empty()) {
+    argv = c.command;
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+  } else {
+    argv = entrypoint;
+    const auto& tail = c.args.empty() ? cmd : c.args;
+    argv.insert(argv.end(), tail.begin(), tail.end());
+  }
+  if (argv.empty())
+    return fail(make_error("no command specified: the image has no Entrypoint or Cmd, so set command in the manifest"));
+  for (auto& a : argv) a = expand_vars(a, vars);
+  cfg.argv = std::move(argv);
+
+  cfg.working_dir = !c.working_dir.empty() ? c.working_dir : image.config.value("WorkingDir", std::string());
+  if (cfg.working_dir.empty()) cfg.working_dir = "/";
+
+  const auto& psc = pod.spec.security_context;
+  const manifest::ContainerSecurityContext empty;
+  const auto& sc = c.security_context ? *c.security_context : empty;
+  cfg.uid = static_cast<uint32_t>(sc.run_as_user.value_or(psc.run_as_user.value_or(0)));
+  cfg.gid = static_cast<uint32_t>(sc.run_as_group.value_or(psc.run_as_group.value_or(0)));
+  if (sc.run_as_non_root.value_or(psc.run_as_non_root.value_or(false)) && cfg.uid == 0)
+    return fail(make_error("container has runAsNonRoot and image will run as root (pod: \"" + pod.metadata.name +
+                           "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
+  for (int64_t g : psc.supplemental_groups) cfg.groups.push_back(static_cast<gid_t>(g));
+  if (psc.fs_group) cfg.groups.push_back(static_cast<gid_t>(*psc.fs_group));
+
+  cfg.privileged = sc.privileged.value_or(false);
+  uint64_t caps = cfg.privileged ? all_capabilities() : default_capabilities();
+  if (!cfg.privileged && sc.capabilities) {
+    PODCTL_ASSIGN_OR_RETURN(caps, apply_capability_changes(caps, sc.capabilities->add, sc.capabilities->drop));
+  }
+  cfg.capabilities = caps;
+  cfg.no_new_privs = sc.allow_privilege_escalation.has_value() && !*sc.allow_privilege_escalation;
+  cfg.read_only_root = sc.read_only_root_filesystem.value_or(false);
+  return cfg;
+}
+
+}  // namespace podctl

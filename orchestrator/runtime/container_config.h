@@ -1,0 +1,37 @@
+// podctl - what a container runs, from its spec and its image, by the Kubernetes rules:
+// command/args over the image's Entrypoint/Cmd, env with $(VAR) expansion, the user to run as.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/pod_spec.h"
+#include "orchestrator/runtime/image_store.h"
+
+namespace podctl {
+
+struct ContainerConfig {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "NAME=value", in order
+  std::string working_dir;
+  uint32_t uid = 0, gid = 0;
+  std::vector<gid_t> groups;
+  uint64_t capabilities = 0;
+  bool privileged = false;
+  bool no_new_privs = false;
+  bool read_only_root = false;
+};
+
+// Kubernetes $(VAR) expansion: $(NAME) is replaced when NAME is defined, $$ is a literal $,
+// anything else is kept as written.
+std::string expand_vars(const std::string& text, const std::map<std::string, std::string>& vars);
+
+// A configuration error becomes the container's CreateContainerConfigError.
+Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const manifest::Container& c,
+                                              const Image& image, const std::string& hostname);
+
+}  // namespace podctl

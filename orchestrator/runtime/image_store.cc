@@ -1,0 +1,237 @@
+#include "orchestrator/runtime/image_store.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "base/files.h"
+#include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
+struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
+struct DigestFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
+using ArchiveReader = std::unique_ptr<archive, ArchiveReadFree>;
+using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteFree>;
+
+Error archive_error(const std::string& what, archive* a) {
+  const char* msg = archive_error_string(a);
+  return Error{archive_errno(a), what + ": " + (msg ? msg : "unknown archive error")};
+}
+
+// Feeds a canonical form of each entry into the digest, so that the same tree gives the same
+// id whether it came as a tar, a compressed tar or a directory.
+void digest_entry(EVP_MD_CTX* ctx, archive_entry* e, const std::string& path) {
+  char head[512];
+  const char* link = archive_entry_symlink(e);
+  const char* hard = archive_entry_hardlink(e);
+  int n = std::snprintf(head, sizeof head, "%o %lld %lld %lld|%s|%s\n", archive_entry_mode(e),
+                        static_cast<long long>(archive_entry_uid(e)), static_cast<long long>(archive_entry_gid(e)),
+                        static_cast<long long>(archive_entry_size(e)), link ? link : "", hard ? hard : "");
+  EVP_DigestUpdate(ctx, path.data(), path.size());
+  EVP_DigestUpdate(ctx, head, static_cast<size_t>(n));
+}
+
+std::string hex(const unsigned char* d, unsigned len) {
+  std::string s;
+  char b[3];
+  for (unsigned i = 0; i < len; ++i) {
+    std::snprintf(b, sizeof b, "%02x", d[i]);
+    s += b;
+  }
+  return s;
+}
+
+// Normalizes "./a/b", "/a/b", "a/b" (and a directory source's prefix) to "a/b"; "" is the root.
+std::string relative_entry_path(std::string p, const std::string& strip) {
+  if (!strip.empty() && p.rfind(strip, 0) == 0) p = p.substr(strip.size());
+  while (p.rfind("./", 0) == 0) p = p.substr(2);
+  while (!p.empty() && p.front() == '/') p.erase(0, 1);
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  if (p == ".") p.clear();
+  return p;
+}
+
+Result<ArchiveReader> open_source(const std::string& source, bool& is_dir) {
+  is_dir = is_directory(source);
+  if (is_dir) {
+    ArchiveReader a(archive_read_disk_new());
+    archive_read_disk_set_standard_lookup(a.get());
+    archive_read_disk_set_symlink_physical(a.get());
+    if (archive_read_disk_open(a.get(), source.c_str()) != ARCHIVE_OK)
+      return fail(archive_error("read directory " + source, a.get()));
+    return a;
+  }
+  ArchiveReader a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_all(a.get());
+  if (archive_read_open_filename(a.get(), source.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(archive_error("open " + source, a.get()));
+  return a;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ImageStore::read_index() const {
+  auto text = read_file(dir_ + "/index.json");
+  if (!text) return json{{"images", json::object()}};
+  auto j = json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return fail(make_error(dir_ + "/index.json: not valid JSON"));
+  return j;
+}
+
+Status ImageStore::write_index(const nlohmann::json& index) const {
+  return write_file_atomic(dir_ + "/index.json", index.dump(2) + "\n");
+}
+
+Result<Image> ImageStore::import_rootfs(const std::string& reference, const std::string& source) {
+  ImageReference ref;
+  PODCTL_ASSIGN_OR_RETURN(ref, parse_image_reference(reference));
+  if (!ref.digest.empty()) return fail(make_error("import needs a name and tag, not a digest: " + reference));
+  if (!path_exists(source)) return fail(make_error(source + ": no such file or directory"));
+  PODCTL_TRY(make_dirs(dir_ + "/layers", 0700));
+  std::string tmp = dir_ + "/layers/.import-" + std::to_string(::getpid());
+  PODCTL_TRY(remove_tree(tmp));
+  PODCTL_TRY(make_dirs(tmp, 0755));
+  auto cleanup_tmp = [&] { (void)remove_tree(tmp); };
+
+  bool is_dir = false;
+  ArchiveReader in;
+  if (auto r = open_source(source, is_dir); !r) {
+    cleanup_tmp();
+    return fail(r.error());
+  } else {
+    in = std::move(*r);
+  }
+  ArchiveWriter out(archive_write_disk_new());
+  archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
+                                                ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK);
+  std::unique_ptr<EVP_MD_CTX, DigestFree> digest(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
+  int64_t total = 0;
+  size_t entries = 0;
+  std::string strip = is_dir ? source : "";
+  archive_entry* entry = nullptr;
+  for (;;) {
+    int rc = archive_read_next_header(in.get(), &entry);
+    if (rc == ARCHIVE_EOF) break;
+    if (rc < ARCHIVE_WARN) {
+      auto e = archive_error("read " + source, in.get());
+      cleanup_tmp();
+      return fail(e);
+    }
+    if (is_dir) archive_read_disk_descend(in.get());
+    std::string rel = relative_entry_path(archive_entry_pathname(entry), strip);
+    if (rel.empty()) continue;
+    digest_entry(digest.get(), entry, rel);
+    archive_entry_set_pathname(entry, (tmp + "/" + rel).c_str());
+    if (const char* hard = archive_entry_hardlink(entry))
+      archive_entry_set_hardlink(entry, (tmp + "/" + relative_entry_path(hard, strip)).c_str());
+    if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) {
+      auto e = archive_error("unpack " + rel, out.get());
+      cleanup_tmp();
+      return fail(e);
+    }
+    const void* buf;
+    size_t size;
+    la_int64_t offset;
+    while ((rc = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK) {
+      EVP_DigestUpdate(digest.get(), buf, size);
+      total += static_cast<int64_t>(size);
+      if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN) {
+        auto e = archive_error("write " + rel, out.get());
+        cleanup_tmp();
+        return fail(e);
+      }
+    }
+    if (rc < ARCHIVE_WARN) {
+      auto e = archive_error("read " + rel, in.get());
+      cleanup_tmp();
+      return fail(e);
+    }
+    archive_write_finish_entry(out.get());
+    ++entries;
+  }
+  archive_write_close(out.get());
+  if (entries == 0) {
+    cleanup_tmp();
+    return fail(make_error(source + ": no files found (is it a tar archive or a directory?)"));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned md_len = 0;
+  EVP_DigestFinal_ex(digest.get(), md, &md_len);
+  std::string id = hex(md, md_len);
+  if (path_exists(layer_dir(id))) {
+    cleanup_tmp();  // the same content is already stored
+  } else if (::rename(tmp.c_str(), layer_dir(id).c_str()) != 0) {
+    auto e = sys_error("store layer " + id);
+    cleanup_tmp();
+    return fail(e);
+  }
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  Image image{ref.full(), "sha256:" + id, {layer_dir(id)}, rfc3339_now(), total, json::object()};
+  index["images"][image.reference] = {{"id", image.id}, {"layers", json::array({id})}, {"created", image.created},
+                                      {"size", total}, {"config", image.config}};
+  PODCTL_TRY(write_index(index));
+  return image;
+}
+
+Result<Image> ImageStore::find(const std::string& reference) const {
+  ImageReference ref;
+  PODCTL_ASSIGN_OR_RETURN(ref, parse_image_reference(reference));
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  auto& images = index["images"];
+  auto it = images.find(ref.full());
+  if (it == images.end())
+    return fail(Error{ENOENT, "image \"" + ref.familiar() + "\" is not in the local store (import it with: podctl image import " +
+                                  ref.familiar() + " ROOTFS.tar|DIR)"});
+  Image image{ref.full(), (*it)["id"], {}, it->value("created", ""), it->value("size", int64_t{0}),
+              it->value("config", json::object())};
+  for (const auto& l : (*it)["layers"]) image.layers.push_back(layer_dir(l.get<std::string>()));
+  return image;
+}
+
+Result<std::vector<Image>> ImageStore::list() const {
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  std::vector<Image> out;
+  for (auto it = index["images"].begin(); it != index["images"].end(); ++it) {
+    Image image{it.key(), (*it)["id"], {}, it->value("created", ""), it->value("size", int64_t{0}),
+                it->value("config", json::object())};
+    out.push_back(std::move(image));
+  }
+  return out;
+}
+
+Status ImageStore::remove(const std::string& reference) {
+  Image image;
+  PODCTL_ASSIGN_OR_RETURN(image, find(reference));
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  index["images"].erase(image.reference);
+  std::set<std::string> still_used;
+  for (const auto& [name, entry] : index["images"].items())
+    for (const auto& l : entry["layers"]) still_used.insert(l.get<std::string>());
+  PODCTL_TRY(write_index(index));
+  for (const auto& dir : image.layers) {
+    std::string id = dir.substr(dir.rfind('/') + 1);
+    if (!still_used.count(id)) PODCTL_TRY(remove_tree(dir));
+  }
+  return {};
+}
+
+}  // namespace podctl

@@ -1,0 +1,33 @@
+// podctl - container output in the CRI log format that kubelet tools read:
+// "2026-11-29T10:00:00.123456789Z stdout F a line"; a line longer than 16 KiB is split into
+// "P" (partial) records. A write error (full disk) drops lines and counts them, never throws.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "base/unique_fd.h"
+
+namespace podctl {
+
+class LogWriter {
+ public:
+  LogWriter() = default;
+  explicit LogWriter(const std::string& path);
+  bool is_open() const { return fd_.valid(); }
+  // Feeds raw bytes read from the container's stdout or stderr.
+  void feed(bool is_stderr, const char* data, size_t size);
+  // The stream closed: a last line without a newline is written as a full line.
+  void finish(bool is_stderr);
+  size_t dropped() const { return dropped_; }
+
+ private:
+  void record(bool is_stderr, char tag, const std::string& line);
+  UniqueFd fd_;
+  std::string pending_[2];
+  size_t dropped_ = 0;
+};
+
+inline constexpr size_t kMaxLogLine = 16 * 1024;
+
+}  // namespace podctl

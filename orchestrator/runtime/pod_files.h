@@ -1,0 +1,26 @@
+// podctl - the files every container of a pod gets bound into /etc: hosts (kubelet format, plus
+// the other pods of the namespace), hostname, and resolv.conf (the host's: dnsPolicy Default).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/pod_spec.h"
+
+namespace podctl {
+
+struct PeerPod {
+  std::string name;
+  std::string ns;
+  std::string ip;
+};
+
+std::string pod_hostname(const manifest::Pod& pod);
+std::string render_hosts(const manifest::Pod& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers);
+// Rewrites the file in place (same inode), so that containers with it bind-mounted see the change.
+Status rewrite_in_place(const std::string& path, const std::string& content);
+Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
+                       const std::vector<PeerPod>& peers);
+
+}  // namespace podctl

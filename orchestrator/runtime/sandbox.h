@@ -1,0 +1,28 @@
+// podctl - the pod sandbox: a `podctl-pause` process that owns the pod's net, ipc and uts
+// namespaces (and pid with shareProcessNamespace), wired to the bridge by a veth pair.
+#pragma once
+
+#include <string>
+
+#include "base/error.h"
+#include "netsetup/pod_interface.h"
+#include "orchestrator/runtime/child_process.h"
+
+namespace podctl {
+
+struct SandboxLaunch {
+  std::string pause_binary;
+  std::string hostname;
+  bool share_pid_namespace = false;
+  std::string bridge;
+  std::string host_veth;
+  net::PodInterfaceConfig interface;  // the pod end, configured inside the namespace
+  int cgroup_fd = -1;
+};
+
+// Handshake: clone → parent makes the veth (peer straight into the child's netns) and attaches
+// it → "go" → child sets hostname and configures eth0, then execs the pause binary; EOF on the
+// sync socket = exec done. On failure nothing is left: the child is killed and the veth deleted.
+Result<ChildProcess> start_sandbox(const SandboxLaunch& launch);
+
+}  // namespace podctl

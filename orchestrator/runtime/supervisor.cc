@@ -1,0 +1,621 @@
+#include "orchestrator/runtime/supervisor.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+
+#include "base/files.h"
+#include "base/process_identity.h"
+#include "manifests/load.h"
+#include "manifests/serialize.h"
+#include "netsetup/veth.h"
+#include "orchestrator/plan/pod_plan.h"
+#include "orchestrator/runtime/cgroup.h"
+#include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/container_config.h"
+#include "orchestrator/runtime/container_launch.h"
+#include "orchestrator/runtime/events.h"
+#include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/runtime/image_store.h"
+#include "orchestrator/runtime/log_writer.h"
+#include "orchestrator/runtime/pod_files.h"
+#include "orchestrator/runtime/sandbox.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+using plan::ContainerState;
+using plan::Millis;
+
+Millis monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+std::string random_container_id() {
+  std::string a = new_uid() + new_uid();
+  std::string hex;
+  for (char c : a)
+    if (c != '-') hex += c;
+  return hex.substr(0, 64);
+}
+
+enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6 };
+uint64_t tag(Tag kind, size_t index = 0) { return (static_cast<uint64_t>(kind) << 32) | index; }
+
+struct Slot {
+  size_t index = 0;
+  const manifest::Container* spec = nullptr;
+  ChildProcess proc;
+  uint64_t proc_start_time = 0;
+  UniqueFd out, err;
+  LogWriter log;
+  plan::ObservedContainer observed;
+  int starts = 0;
+  std::string container_id;
+  std::string started_at;
+  json state = json{{"waiting", {{"reason", "ContainerCreating"}}}};
+  json last_state = json::object();
+  std::string cgroup;
+};
+
+class Supervisor {
+ public:
+  explicit Supervisor(const SupervisorOptions& o) : opt_(o) {}
+  int run();
+
+ private:
+  Status load();
+  Status setup_process();
+  Status create_sandbox();
+  void report(const std::string& line);
+  void reconcile();
+  void start_slot(Slot& s);
+  void record_start_failure(Slot& s, const std::string& reason, const std::string& message);
+  void on_container_exit(Slot& s);
+  void on_pause_exit();
+  void on_signals();
+  void reap_strangers();
+  void begin_termination();
+  void kill_running(int sig);
+  void finish_termination();
+  void on_timer();
+  void drain(Slot& s, bool is_stderr);
+  void arm_timer(std::optional<Millis> at);
+  void watch(int fd, uint64_t data);
+  void unwatch(int fd);
+  void write_status();
+  json build_status();
+  std::string container_ref(const Slot& s) const { return "spec.containers{" + s.spec->name + "}"; }
+  bool any_running() const;
+
+  SupervisorOptions opt_;
+  PodPaths paths_;
+  PodRecord record_;
+  manifest::Pod pod_;
+  NetworkConfig net_;
+  Image image_cache_;
+  std::map<std::string, Image> images_;
+  EventLog events_;
+  std::vector<Slot> slots_;
+  ChildProcess pause_;
+  uint64_t pause_start_time_ = 0;
+  UniqueFd pause_net_, pause_ipc_, pause_uts_, pause_pid_ns_;  // opened once per sandbox
+  bool sandbox_ready_ = false;
+  std::string start_time_;
+  UniqueFd epoll_, signal_fd_, timer_fd_;
+  bool terminating_ = false;
+  Millis kill_deadline_ = 0;
+  bool done_ = false;
+  std::string last_status_;
+  std::map<std::string, std::pair<std::string, std::string>> conditions_;  // type → (status, since)
+};
+
+Status Supervisor::load() {
+  paths_.dir = opt_.root.pod_dir(opt_.ns, opt_.name);
+  events_.path = paths_.events();
+  PODCTL_ASSIGN_OR_RETURN(record_, read_pod_record(opt_.root, opt_.ns, opt_.name));
+  manifest::LoadResult loaded;
+  manifest::LoadOptions lo;
+  lo.default_namespace = opt_.ns;
+  manifest::load_text(record_.spec.dump(), paths_.spec(), lo, loaded);
+  if (!loaded.ok() || loaded.objects.empty())
+    return fail(make_error("stored spec is invalid: " + (loaded.errors.empty() ? "empty" : loaded.errors[0])));
+  pod_ = std::get<manifest::Pod>(loaded.objects[0].object);
+  PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
+  ImageStore store(opt_.root.images_dir());
+  for (const auto& c : pod_.spec.containers) {
+    Image image;
+    PODCTL_ASSIGN_OR_RETURN(image, store.find(c.image));
+    images_[c.image] = image;
+  }
+  for (size_t i = 0; i < pod_.spec.containers.size(); ++i) {
+    Slot s;
+    s.index = i;
+    s.spec = &pod_.spec.containers[i];
+    s.cgroup = record_.cgroup + "/ctr-" + s.spec->name;
+    slots_.push_back(std::move(s));
+  }
+  return {};
+}
+
+Status Supervisor::setup_process() {
+  // The supervisor is the parent of every pod process; a sub-reaper also inherits their orphans.
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  // A private mount namespace: the pod's mounts (its /dev/shm) vanish with the supervisor, so a
+  // crash never leaves a mount on the host. rslave still lets host mounts propagate in.
+  if (::unshare(CLONE_NEWNS) != 0) return fail(sys_error("unshare mount namespace"));
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) return fail(sys_error("make / rslave"));
+  auto self = identify_process(::getpid());
+  if (!self) return fail(make_error("cannot read own /proc/self/stat"));
+  PODCTL_TRY(write_supervisor_identity(paths_, *self));
+  PODCTL_TRY(create_cgroup(record_.cgroup + "/supervisor"));
+  PODCTL_TRY(move_process_to_cgroup(record_.cgroup + "/supervisor", ::getpid()));
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&mask, sig);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  signal_fd_.reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  timer_fd_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!signal_fd_ || !timer_fd_ || !epoll_) return fail(sys_error("create the event loop"));
+  watch(signal_fd_.get(), tag(kSignal));
+  watch(timer_fd_.get(), tag(kTimer));
+
+  PODCTL_TRY(make_dirs(paths_.shm(), 01777));
+  if (::mount("shm", paths_.shm().c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") != 0)
+    return fail(sys_error("mount the pod's /dev/shm"));
+  std::vector<PeerPod> peers;
+  if (auto pods = list_pod_records(opt_.root, opt_.ns))
+    for (const auto& p : *pods)
+      if (p.name != opt_.name && !p.pod_ip.empty()) peers.push_back({p.name, p.ns, p.pod_ip});
+  PODCTL_TRY(write_pod_files(paths_.dir, pod_, record_.pod_ip, peers));
+  start_time_ = rfc3339_now();
+  events_.add("Normal", "Scheduled", "Successfully assigned " + opt_.ns + "/" + opt_.name + " to this machine");
+  return {};
+}
+
+Status Supervisor::create_sandbox() {
+  PODCTL_TRY(create_cgroup(record_.cgroup + "/pause"));
+  UniqueFd cg;
+  PODCTL_ASSIGN_OR_RETURN(cg, open_cgroup(record_.cgroup + "/pause"));
+  SandboxLaunch launch;
+  launch.pause_binary = opt_.pause_binary;
+  launch.hostname = pod_hostname(pod_);
+  launch.share_pid_namespace = pod_.spec.share_process_namespace.value_or(false);
+  launch.bridge = net_.bridge;
+  launch.host_veth = record_.host_veth;
+  PODCTL_ASSIGN_OR_RETURN(launch.interface.ip, parse_ip(record_.pod_ip));
+  launch.interface.prefix = net_.subnet.prefix;
+  launch.interface.gateway = net_.gateway();
+  launch.cgroup_fd = cg.get();
+  PODCTL_ASSIGN_OR_RETURN(pause_, start_sandbox(launch));
+  pause_start_time_ = process_start_time(pause_.pid()).value_or(0);
+  std::string ns_dir = "/proc/" + std::to_string(pause_.pid()) + "/ns/";
+  for (auto [fd, kind] : {std::pair{&pause_net_, "net"}, {&pause_ipc_, "ipc"}, {&pause_uts_, "uts"}, {&pause_pid_ns_, "pid"}}) {
+    fd->reset(::open((ns_dir + kind).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!*fd) return fail(sys_error(std::string("open the pause's ") + kind + " namespace"));
+  }
+  watch(pause_.pidfd(), tag(kPause));
+  sandbox_ready_ = true;
+  return {};
+}
+
+void Supervisor::report(const std::string& line) {
+  if (opt_.report_fd < 0) return;
+  (void)!::write(opt_.report_fd, line.data(), line.size());
+  ::close(opt_.report_fd);
+  opt_.report_fd = -1;
+}
+
+void Supervisor::watch(int fd, uint64_t data) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = data;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
+}
+
+void Supervisor::unwatch(int fd) { epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+
+void Supervisor::arm_timer(std::optional<Millis> at) {
+  itimerspec its{};
+  if (at) {
+    Millis delta = std::max<Millis>(*at - monotonic_ms(), 1);
+    its.it_value.tv_sec = delta / 1000;
+    its.it_value.tv_nsec = (delta % 1000) * 1'000'000;
+  }
+  timerfd_settime(timer_fd_.get(), 0, &its, nullptr);
+}
+
+bool Supervisor::any_running() const {
+  for (const auto& s : slots_)
+    if (s.observed.state == ContainerState::Running) return true;
+  return false;
+}
+
+void Supervisor::record_start_failure(Slot& s, const std::string& reason, const std::string& message) {
+  s.observed.state = ContainerState::Exited;
+  s.observed.exit_code = 128;
+  s.observed.finished_at = monotonic_ms();
+  std::string now = rfc3339_now();
+  s.state = json{{"terminated", {{"exitCode", 128}, {"reason", reason}, {"message", message},
+                                 {"startedAt", now}, {"finishedAt", now}}}};
+  events_.add("Warning", "Failed", "Error: " + message, container_ref(s));
+  spdlog::warn("container {} failed to start: {}", s.spec->name, message);
+}
+
+void Supervisor::start_slot(Slot& s) {
+  const manifest::Container& c = *s.spec;
+  const Image& image = images_[c.image];
+  if (s.starts > 0 && s.state.contains("terminated")) s.last_state = s.state;
+  auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_));
+  if (!cfg) {
+    // The kubelet reports configuration errors as Waiting, not as a terminated run.
+    s.observed.state = ContainerState::Exited;
+    s.observed.exit_code = 128;
+    s.observed.finished_at = monotonic_ms();
+    s.state = json{{"waiting", {{"reason", "CreateContainerConfigError"}, {"message", cfg.error().message}}}};
+    events_.add("Warning", "Failed", "Error: " + cfg.error().message, container_ref(s));
+    return;
+  }
+  std::string dir = paths_.container_dir(c.name);
+  // A restart is a new container, with a fresh writable layer, as with any CRI runtime.
+  (void)remove_tree(dir + "/upper");
+  (void)remove_tree(dir + "/work");
+  for (const char* sub : {"/upper", "/work", "/rootfs"}) (void)make_dirs(dir + sub, 0755);
+  (void)make_dirs(paths_.log_dir(c.name), 0755);
+  int pipes[2][2];
+  if (::pipe2(pipes[0], O_CLOEXEC) != 0 || ::pipe2(pipes[1], O_CLOEXEC) != 0)
+    return record_start_failure(s, "StartError", sys_error("create log pipes").message);
+  UniqueFd out_w(pipes[0][1]), err_w(pipes[1][1]);
+  s.out.reset(pipes[0][0]);
+  s.err.reset(pipes[1][0]);
+  // Only our read ends are non-blocking; the container's write ends stay ordinary pipes.
+  for (int fd : {s.out.get(), s.err.get()}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  s.log = LogWriter(paths_.log_dir(c.name) + "/" + std::to_string(s.starts) + ".log");
+  (void)create_cgroup(s.cgroup);
+  auto cg = open_cgroup(s.cgroup);
+  if (!cg) return record_start_failure(s, "StartError", cg.error().message);
+
+  ContainerLaunch launch;
+  launch.name = c.name;
+  launch.net_ns_fd = pause_net_.get();
+  launch.ipc_ns_fd = pause_ipc_.get();
+  launch.uts_ns_fd = pause_uts_.get();
+  if (pod_.spec.share_process_namespace.value_or(false)) launch.pid_namespace_fd = pause_pid_ns_.get();
+  launch.cgroup_fd = cg->get();
+  launch.lower_dirs = image.layers;
+  launch.upper_dir = dir + "/upper";
+  launch.work_dir = dir + "/work";
+  launch.rootfs = dir + "/rootfs";
+  launch.hosts_file = paths_.hosts();
+  launch.hostname_file = paths_.hostname();
+  launch.resolv_conf = paths_.resolv_conf();
+  launch.shm_dir = paths_.shm();
+  launch.argv = cfg->argv;
+  launch.env = cfg->env;
+  launch.working_dir = cfg->working_dir;
+  launch.uid = cfg->uid;
+  launch.gid = cfg->gid;
+  launch.groups = cfg->groups;
+  launch.capabilities = cfg->capabilities;
+  launch.privileged = cfg->privileged;
+  launch.no_new_privs = cfg->no_new_privs;
+  launch.read_only_root = cfg->read_only_root;
+  launch.stdout_fd = out_w.get();
+  launch.stderr_fd = err_w.get();
+  if (s.starts == 0)
+    events_.add("Normal", "Pulled", "Container image \"" + c.image + "\" already present on machine", container_ref(s));
+  s.container_id = random_container_id();
+  events_.add("Normal", "Created", "Created container " + c.name, container_ref(s));
+  auto child = start_container(launch);
+  out_w.reset();
+  err_w.reset();
+  ++s.starts;
+  if (!child) {
+    s.out.reset();
+    s.err.reset();
+    return record_start_failure(s, "StartError", child.error().message);
+  }
+  s.proc = std::move(*child);
+  s.proc_start_time = process_start_time(s.proc.pid()).value_or(0);
+  s.observed.state = ContainerState::Running;
+  s.started_at = rfc3339_now();
+  s.state = json{{"running", {{"startedAt", s.started_at}}}};
+  watch(s.proc.pidfd(), tag(kExit, s.index));
+  watch(s.out.get(), tag(kStdout, s.index));
+  watch(s.err.get(), tag(kStderr, s.index));
+  events_.add("Normal", "Started", "Started container " + c.name, container_ref(s));
+}
+
+void Supervisor::reconcile() {
+  if (terminating_ || !sandbox_ready_) return;
+  plan::ObservedPod observed;
+  for (const auto& s : slots_) observed.containers.push_back(s.observed);
+  Millis now = monotonic_ms();
+  plan::PodPlan p = plan::plan_pod(pod_.spec, observed, opt_.backoff, now);
+  spdlog::debug("plan {}", p.to_string());
+  for (const auto& [i, entry] : p.backoff_updates) slots_[i].observed.backoff = entry;
+  for (size_t i : p.start) start_slot(slots_[i]);
+  for (const auto& [i, until] : p.back_off_until) {
+    Slot& s = slots_[i];
+    if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "CrashLoopBackOff") continue;
+    if (s.state.contains("terminated")) s.last_state = s.state;
+    std::string msg = "back-off " + std::to_string(s.observed.backoff->delay / 1000) +
+                      "s restarting failed container=" + s.spec->name + " pod=" + pod_.metadata.name + "_" +
+                      pod_.metadata.namespace_ + "(" + record_.uid + ")";
+    s.state = json{{"waiting", {{"reason", "CrashLoopBackOff"}, {"message", msg}}}};
+    events_.add("Warning", "BackOff", "Back-off restarting failed container " + s.spec->name + " in pod " +
+                                          pod_.metadata.name + "_" + pod_.metadata.namespace_ + "(" + record_.uid + ")",
+                container_ref(s));
+  }
+  // Starting may have failed at once: plan again until nothing is left to do right now.
+  if (!p.start.empty()) return reconcile();
+  arm_timer(p.wake_at);
+}
+
+void Supervisor::on_container_exit(Slot& s) {
+  siginfo_t info{};
+  if (::waitid(static_cast<idtype_t>(P_PIDFD), s.proc.pidfd(), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0)
+    return;
+  unwatch(s.proc.pidfd());
+  s.proc.release();
+  drain(s, false);
+  drain(s, true);
+  int code = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+  s.observed.state = ContainerState::Exited;
+  s.observed.exit_code = code;
+  s.observed.finished_at = monotonic_ms();
+  s.state = json{{"terminated", {{"exitCode", code}, {"reason", code == 0 ? "Completed" : "Error"},
+                                 {"startedAt", s.started_at}, {"finishedAt", rfc3339_now()},
+                                 {"containerID", "podctl://" + s.container_id}}}};
+  spdlog::info("container {} exited with {}", s.spec->name, code);
+  if (terminating_ && !any_running()) finish_termination();
+}
+
+void Supervisor::on_pause_exit() {
+  siginfo_t info{};
+  if (::waitid(static_cast<idtype_t>(P_PIDFD), pause_.pidfd(), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0)
+    return;
+  unwatch(pause_.pidfd());
+  pause_.release();
+  sandbox_ready_ = false;
+  if (terminating_) return;
+  // SandboxChanged: everything in the old sandbox goes; a new one is made if the policy lets
+  // containers run again (with Never, a pod whose containers already ran is not re-created).
+  events_.add("Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+  bool any_ran = false;
+  for (auto& s : slots_) {
+    any_ran |= s.starts > 0;
+    if (s.observed.state != ContainerState::Running) continue;
+    unwatch(s.proc.pidfd());
+    s.proc.kill_and_reap();
+    drain(s, false);
+    drain(s, true);
+    s.observed = {ContainerState::Exited, 137, monotonic_ms(), s.observed.backoff};
+    s.state = json{{"terminated", {{"exitCode", 137}, {"reason", "Error"}, {"startedAt", s.started_at},
+                                   {"finishedAt", rfc3339_now()}, {"containerID", "podctl://" + s.container_id}}}};
+  }
+  (void)net::delete_host_veth(record_.host_veth);
+  if (pod_.spec.restart_policy == "Never" && any_ran) return;
+  if (auto st = create_sandbox(); !st) {
+    events_.add("Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + st.error().message);
+    spdlog::error("re-create sandbox: {}", st.error().message);
+  }
+}
+
+void Supervisor::kill_running(int sig) {
+  for (auto& s : slots_)
+    if (s.observed.state == ContainerState::Running && s.proc.valid()) pidfd_send_signal_to(s.proc.pidfd(), sig);
+}
+
+void Supervisor::begin_termination() {
+  if (terminating_) return;
+  terminating_ = true;
+  int64_t grace = pod_.spec.termination_grace_period_seconds;
+  if (auto text = read_file(paths_.stop_request())) {
+    auto j = json::parse(*text, nullptr, false);
+    if (!j.is_discarded() && j.contains("gracePeriodSeconds")) grace = j["gracePeriodSeconds"].get<int64_t>();
+  }
+  // The kubelet never waits less than 2 s (minimumGracePeriodInSeconds); 0 means kill now.
+  if (grace > 0 && grace < 2) grace = 2;
+  for (auto& s : slots_)
+    if (s.observed.state == ContainerState::Running)
+      events_.add("Normal", "Killing", "Stopping container " + s.spec->name, container_ref(s));
+  kill_running(grace == 0 ? SIGKILL : SIGTERM);
+  kill_deadline_ = monotonic_ms() + grace * 1000;
+  arm_timer(kill_deadline_);
+  if (!any_running()) finish_termination();
+}
+
+void Supervisor::finish_termination() {
+  // The host end first: deleting it is synchronous, while a dying netns frees its veth later.
+  (void)net::delete_host_veth(record_.host_veth);
+  if (pause_.valid()) {
+    unwatch(pause_.pidfd());
+    pause_.kill_and_reap();
+  }
+  sandbox_ready_ = false;
+  done_ = true;
+}
+
+void Supervisor::on_timer() {
+  uint64_t expirations;
+  (void)!::read(timer_fd_.get(), &expirations, sizeof expirations);
+  if (terminating_) {
+    if (monotonic_ms() >= kill_deadline_) kill_running(SIGKILL);
+    return;
+  }
+  reconcile();
+}
+
+void Supervisor::reap_strangers() {
+  // Orphans handed to us as sub-reaper; our own children are reaped through their pidfds.
+  std::ifstream in("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+  pid_t pid;
+  while (in >> pid) {
+    bool ours = pid == pause_.pid();
+    for (const auto& s : slots_) ours |= s.proc.valid() && s.proc.pid() == pid;
+    if (!ours) ::waitpid(pid, nullptr, WNOHANG);
+  }
+}
+
+void Supervisor::on_signals() {
+  signalfd_siginfo si;
+  while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
+    if (si.ssi_signo == SIGCHLD) reap_strangers();
+    else begin_termination();
+  }
+}
+
+void Supervisor::drain(Slot& s, bool is_stderr) {
+  UniqueFd& fd = is_stderr ? s.err : s.out;
+  if (!fd) return;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      s.log.feed(is_stderr, buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    s.log.finish(is_stderr);
+    unwatch(fd.get());
+    fd.reset();
+    return;
+  }
+}
+
+json Supervisor::build_status() {
+  json containers = json::array();
+  bool all_ready = !slots_.empty();
+  for (const auto& s : slots_) {
+    bool running = s.observed.state == ContainerState::Running;
+    all_ready &= running;
+    const Image& image = images_[s.spec->image];
+    json cs{{"name", s.spec->name},
+            {"image", s.spec->image},
+            {"imageID", image.id},
+            {"ready", running},
+            {"started", running},
+            {"restartCount", std::max(0, s.starts - 1)},
+            {"state", s.state},
+            {"lastState", s.last_state}};
+    if (!s.container_id.empty()) cs["containerID"] = "podctl://" + s.container_id;
+    containers.push_back(cs);
+  }
+  plan::ObservedPod observed;
+  observed.terminating = terminating_ && done_;
+  for (const auto& s : slots_) observed.containers.push_back(s.observed);
+  std::string now = rfc3339_now();
+  auto condition = [&](const std::string& type, bool value) {
+    std::string v = value ? "True" : "False";
+    auto& c = conditions_[type];
+    if (c.first != v) c = {v, now};
+    return json{{"type", type}, {"status", v}, {"lastTransitionTime", c.second}};
+  };
+  json status{{"phase", plan::pod_phase(pod_.spec, observed)},
+              {"hostIP", ip_to_string(net_.gateway())},
+              {"podIP", record_.pod_ip},
+              {"podIPs", json::array({json{{"ip", record_.pod_ip}}})},
+              {"startTime", start_time_},
+              {"qosClass", "BestEffort"},
+              {"conditions", json::array({condition("PodReadyToStartContainers", sandbox_ready_),
+                                          condition("Initialized", true), condition("Ready", all_ready && !terminating_),
+                                          condition("ContainersReady", all_ready && !terminating_),
+                                          condition("PodScheduled", true)})},
+              {"containerStatuses", containers}};
+  json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()}};
+  if (pause_.valid()) runtime["pause"] = {{"pid", pause_.pid()}, {"startTime", pause_start_time_}};
+  json procs = json::object();
+  for (const auto& s : slots_)
+    if (s.observed.state == ContainerState::Running)
+      procs[s.spec->name] = {{"pid", s.proc.pid()}, {"startTime", s.proc_start_time}, {"cgroup", s.cgroup},
+                             {"containerID", s.container_id}, {"logFile", paths_.log_dir(s.spec->name) + "/" +
+                                                                             std::to_string(s.starts - 1) + ".log"}};
+  runtime["containers"] = procs;
+  return json{{"status", status}, {"runtime", runtime}};
+}
+
+void Supervisor::write_status() {
+  std::string text = build_status().dump(2) + "\n";
+  if (text == last_status_) return;
+  if (auto st = write_file_atomic(paths_.status(), text); !st) spdlog::error("write status: {}", st.error().message);
+  else last_status_ = text;
+}
+
+int Supervisor::run() {
+  // The report fd came through dup2, which clears close-on-exec: the pod's processes must not
+  // inherit it, or the CLI waiting for EOF would wait for them.
+  if (opt_.report_fd >= 0) fcntl(opt_.report_fd, F_SETFD, FD_CLOEXEC);
+  if (auto st = load(); !st) {
+    report("error: " + st.error().message + "\n");
+    return 1;
+  }
+  if (auto st = setup_process(); !st) {
+    report("error: " + st.error().message + "\n");
+    return 1;
+  }
+  if (auto st = create_sandbox(); !st) {
+    events_.add("Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + st.error().message);
+    report("error: " + st.error().message + "\n");
+    return 1;
+  }
+  reconcile();
+  write_status();
+  report("ok\n");
+  epoll_event events[16];
+  while (!done_) {
+    int n = ::epoll_wait(epoll_.get(), events, 16, -1);
+    if (n < 0 && errno != EINTR) {
+      spdlog::error("epoll_wait: {}", std::strerror(errno));
+      break;
+    }
+    for (int i = 0; i < n && !done_; ++i) {
+      uint64_t data = events[i].data.u64;
+      auto kind = static_cast<Tag>(data >> 32);
+      size_t index = data & 0xffffffff;
+      switch (kind) {
+        case kSignal: on_signals(); break;
+        case kTimer: on_timer(); break;
+        case kPause: on_pause_exit(); break;
+        case kExit: on_container_exit(slots_[index]); break;
+        case kStdout: drain(slots_[index], false); break;
+        case kStderr: drain(slots_[index], true); break;
+      }
+    }
+    if (!done_) reconcile();
+    write_status();
+  }
+  write_status();
+  return 0;
+}
+
+}  // namespace
+
+int run_supervisor(const SupervisorOptions& options) {
+  Supervisor supervisor(options);
+  return supervisor.run();
+}
+
+}  // namespace podctl

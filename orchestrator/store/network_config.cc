@@ -1,0 +1,82 @@
+#include "orchestrator/store/network_config.h"
+
+#include <arpa/inet.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/files.h"
+
+namespace podctl {
+
+bool Ipv4Net::overlaps(const Ipv4Net& o) const {
+  uint32_t m = prefix < o.prefix ? mask() : o.mask();
+  return (address & m) == (o.address & m);
+}
+
+Result<uint32_t> parse_ip(const std::string& text) {
+  in_addr a{};
+  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return fail(make_error("\"" + text + "\" is not an IPv4 address"));
+  return ntohl(a.s_addr);
+}
+
+std::string ip_to_string(uint32_t ip) {
+  in_addr a{htonl(ip)};
+  char buf[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &a, buf, sizeof buf);
+  return buf;
+}
+
+Result<Ipv4Net> parse_cidr(const std::string& text) {
+  auto slash = text.find('/');
+  auto bad = [&] { return fail(make_error("\"" + text + "\" is not an IPv4 subnet such as 10.91.0.0/16")); };
+  if (slash == std::string::npos) return bad();
+  auto ip = parse_ip(text.substr(0, slash));
+  if (!ip) return bad();
+  int prefix = -1;
+  try {
+    size_t used = 0;
+    prefix = std::stoi(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) return bad();
+  } catch (const std::exception&) {
+    return bad();
+  }
+  // At least /8 and at most /29: a gateway plus a handful of pods.
+  if (prefix < 8 || prefix > 29)
+    return fail(make_error("subnet \"" + text + "\": the prefix length must be between 8 and 29"));
+  Ipv4Net net{*ip, prefix};
+  net.address = net.network();
+  return net;
+}
+
+Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
+                                          bool create) {
+  NetworkConfig cfg;
+  if (auto text = read_file(root.config())) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.contains("bridge") || !j.contains("subnet"))
+      return fail(make_error(root.config() + ": not a podctl network configuration"));
+    cfg.bridge = j["bridge"].get<std::string>();
+    PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(j["subnet"].get<std::string>()));
+    if (!bridge.empty() && bridge != cfg.bridge)
+      return fail(make_error("root " + root.root + " uses bridge \"" + cfg.bridge + "\", not \"" + bridge +
+                             "\": pods of one root share one bridge (use another --root for another bridge)"));
+    if (!subnet.empty()) {
+      auto asked = parse_cidr(subnet);
+      if (!asked) return fail(asked.error());
+      if (asked->address != cfg.subnet.address || asked->prefix != cfg.subnet.prefix)
+        return fail(make_error("root " + root.root + " uses subnet " + cfg.subnet_text() + ", not " + subnet +
+                               " (use another --root for another subnet)"));
+    }
+    return cfg;
+  }
+  cfg.bridge = bridge.empty() ? kDefaultBridge : bridge;
+  if (cfg.bridge.size() > 15) return fail(make_error("bridge name \"" + cfg.bridge + "\" is longer than 15 characters"));
+  PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
+  if (!create) return cfg;
+  PODCTL_TRY(make_dirs(root.root, 0711));
+  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}};
+  PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
+  return cfg;
+}
+
+}  // namespace podctl

@@ -1,0 +1,119 @@
+#include "orchestrator/store/pod_record.h"
+
+#include <sys/random.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "base/files.h"
+
+namespace podctl {
+
+using nlohmann::json;
+
+Status write_pod_record(const PodRecord& r) {
+  json j{{"namespace", r.ns},       {"name", r.name},         {"uid", r.uid},
+         {"creationTimestamp", r.creation_timestamp},         {"podIP", r.pod_ip},
+         {"hostVeth", r.host_veth}, {"cgroup", r.cgroup},     {"specHash", r.spec_hash}};
+  PODCTL_TRY(write_file_atomic(r.paths.spec(), r.spec.dump(2) + "\n"));
+  return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
+}
+
+static Result<json> read_json(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return fail(text.error());
+  auto j = json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return fail(make_error(path + ": not valid JSON"));
+  return j;
+}
+
+Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name) {
+  PodRecord r;
+  r.paths.dir = root.pod_dir(ns, name);
+  auto rec = read_json(r.paths.record());
+  if (!rec) return fail(rec.error());
+  r.ns = rec->value("namespace", ns);
+  r.name = rec->value("name", name);
+  r.uid = rec->value("uid", "");
+  r.creation_timestamp = rec->value("creationTimestamp", "");
+  r.pod_ip = rec->value("podIP", "");
+  r.host_veth = rec->value("hostVeth", "");
+  r.cgroup = rec->value("cgroup", "");
+  r.spec_hash = rec->value("specHash", "");
+  if (auto spec = read_json(r.paths.spec())) r.spec = std::move(*spec);
+  if (auto status = read_json(r.paths.status())) r.status = std::move(*status);
+  r.supervisor = read_supervisor_identity(r.paths);
+  r.supervisor_alive = r.supervisor && process_alive(*r.supervisor);
+  return r;
+}
+
+Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std::string& ns) {
+  std::vector<PodRecord> out;
+  std::vector<std::string> namespaces;
+  if (ns.empty()) {
+    PODCTL_ASSIGN_OR_RETURN(namespaces, list_dir(root.pods_dir()));
+  } else {
+    namespaces.push_back(ns);
+  }
+  for (const auto& n : namespaces) {
+    std::vector<std::string> names;
+    PODCTL_ASSIGN_OR_RETURN(names, list_dir(root.namespace_dir(n)));
+    for (const auto& name : names) {
+      // A pod directory without pod.json is one whose creation did not finish; heal handles it.
+      auto r = read_pod_record(root, n, name);
+      if (r) out.push_back(std::move(*r));
+    }
+  }
+  return out;
+}
+
+Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id) {
+  return write_file_atomic(paths.supervisor_pid(), std::to_string(id.pid) + " " + std::to_string(id.start_time) + "\n");
+}
+
+std::optional<ProcessIdentity> read_supervisor_identity(const PodPaths& paths) {
+  auto text = read_file(paths.supervisor_pid());
+  if (!text) return std::nullopt;
+  ProcessIdentity id;
+  unsigned long long start = 0;
+  if (std::sscanf(text->c_str(), "%d %llu", &id.pid, &start) != 2) return std::nullopt;
+  id.start_time = start;
+  return id;
+}
+
+std::string new_uid() {
+  unsigned char b[16];
+  if (getrandom(b, sizeof b, 0) != static_cast<ssize_t>(sizeof b)) {
+    auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+    for (size_t i = 0; i < sizeof b; ++i) b[i] = static_cast<unsigned char>(t >> (i % 8 * 8)) ^ static_cast<unsigned char>(i * 37);
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+std::string rfc3339_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string rfc3339_nano_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  std::tm tm{};
+  gmtime_r(&ts.tv_sec, &tm);
+  char buf[48];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+  return buf;
+}
+
+}  // namespace podctl

@@ -1,0 +1,48 @@
+// podctl - one pod as the store keeps it: identity and network (pod.json), desired spec
+// (spec.json), observed status (status.json) and the supervisor's identity (supervisor.pid).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/process_identity.h"
+#include "orchestrator/store/root_paths.h"
+
+namespace podctl {
+
+struct PodRecord {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string creation_timestamp;  // RFC 3339
+  std::string pod_ip;
+  std::string host_veth;
+  std::string cgroup;              // the pod's cgroup v2 directory
+  std::string spec_hash;
+  PodPaths paths;
+
+  nlohmann::json spec;     // Kubernetes Pod object (apiVersion, kind, metadata, spec)
+  nlohmann::json status;   // {"status": Kubernetes PodStatus, "runtime": podctl details}, may be null
+  std::optional<ProcessIdentity> supervisor;
+  bool supervisor_alive = false;
+};
+
+Status write_pod_record(const PodRecord& record);
+Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name);
+// All pods of a namespace, or of every namespace when ns is empty; sorted by namespace, name.
+Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std::string& ns);
+
+Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id);
+std::optional<ProcessIdentity> read_supervisor_identity(const PodPaths& paths);
+
+// A fresh pod uid in the Kubernetes form (random UUID v4).
+std::string new_uid();
+// RFC 3339 UTC with seconds ("2026-11-29T10:00:00Z") and with nanoseconds for logs.
+std::string rfc3339_now();
+std::string rfc3339_nano_now();
+
+}  // namespace podctl

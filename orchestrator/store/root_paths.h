@@ -1,0 +1,39 @@
+// podctl - where everything lives under --root (see docs/architecture.md, "State on disk").
+#pragma once
+
+#include <string>
+
+namespace podctl {
+
+struct RootPaths {
+  std::string root;
+
+  std::string lock() const { return root + "/lock"; }
+  std::string config() const { return root + "/config.json"; }
+  std::string ipam_dir() const { return root + "/ipam"; }
+  std::string images_dir() const { return root + "/images"; }
+  std::string pods_dir() const { return root + "/pods"; }
+  std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + ns; }
+  std::string pod_dir(const std::string& ns, const std::string& name) const { return namespace_dir(ns) + "/" + name; }
+  std::string configmaps_dir(const std::string& ns) const { return root + "/configmaps/" + ns; }
+};
+
+// Files inside one pod's directory.
+struct PodPaths {
+  std::string dir;
+
+  std::string record() const { return dir + "/pod.json"; }          // uid, creation time, IP, veth (CLI)
+  std::string spec() const { return dir + "/spec.json"; }            // desired spec (CLI)
+  std::string status() const { return dir + "/status.json"; }        // observed status (supervisor)
+  std::string events() const { return dir + "/events.jsonl"; }       // append-only events (supervisor)
+  std::string supervisor_pid() const { return dir + "/supervisor.pid"; }
+  std::string stop_request() const { return dir + "/stop.json"; }    // grace period for a delete (CLI)
+  std::string hosts() const { return dir + "/hosts"; }
+  std::string hostname() const { return dir + "/hostname"; }
+  std::string resolv_conf() const { return dir + "/resolv.conf"; }
+  std::string shm() const { return dir + "/shm"; }
+  std::string container_dir(const std::string& name) const { return dir + "/containers/" + name; }
+  std::string log_dir(const std::string& name) const { return dir + "/logs/" + name; }
+};
+
+}  // namespace podctl
