@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "manifests/defaults.h"
 #include "manifests/support.h"
 #include "manifests/validate.h"
@@ -31,16 +34,23 @@ bool has_manifest_extension(const std::string& name) {
   return false;
 }
 
+bool within(const std::string& path, const std::string& parent) {
+  return path == parent || (path.rfind(parent, 0) == 0 && (path[parent.size()] == '.' || path[parent.size()] == '['));
+}
+
 void add_errors(LoadResult& out, const std::string& file, std::vector<FieldError> errors,
-                const PositionMap& positions) {
+                const PositionMap& positions, const std::vector<FieldError>& already = {}) {
   for (auto& e : errors) {
+    bool repeats = false;
+    for (const auto& a : already) repeats |= within(e.path, a.path) || within(a.path, e.path);
+    if (repeats) continue;
     if (e.pos.line == 0) e.pos = position_of(positions, e.path);
     out.errors.push_back(format_error(file, e));
   }
 }
 
 void finish_object(Object& object, const std::string& file, const LoadOptions& options, ParseContext& ctx,
-                   LoadResult& out) {
+                   LoadResult& out, const std::vector<FieldError>& parse_errors) {
   std::vector<FieldError> errors;
   if (auto* pod = std::get_if<Pod>(&object)) {
     apply_defaults(*pod, options.default_namespace);
@@ -51,8 +61,47 @@ void finish_object(Object& object, const std::string& file, const LoadOptions& o
     apply_defaults(cm, options.default_namespace);
     errors = validate(cm);
   }
-  add_errors(out, file, std::move(errors), ctx.positions);
+  add_errors(out, file, std::move(errors), ctx.positions, parse_errors);
 }
+
+// yaml-cpp 0.7's LoadAll loops forever, allocating, on a stray token it never consumes (a lone
+// ",", yaml-cpp#1040, fixed upstream in 2024 by #1319). The same parser, driven document by
+// document with an event handler, shows the loop as a null-only document at the position of
+// the previous one: report a syntax error there instead.
+class LoopDetector : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { events_ = 0, null_at_ = {-1, -1}; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { ++events_, null_at_ = {mark.line, mark.column}; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events_; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events_; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events_; }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events_; }
+  void OnMapEnd() override {}
+  // The position of a document that is a lone null, or (-1, -1).
+  std::pair<int, int> lone_null() const { return events_ == 1 ? null_at_ : std::pair{-1, -1}; }
+
+ private:
+  int events_ = 0;
+  std::pair<int, int> null_at_{-1, -1};
+};
+
+std::optional<SourcePos> find_parser_loop(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  LoopDetector detector;
+  std::pair<int, int> previous{-1, -1};
+  while (parser.HandleNextDocument(detector)) {
+    auto at = detector.lone_null();
+    if (at.first >= 0 && at == previous) return SourcePos{at.first + 1, at.second + 1};
+    previous = at;
+  }
+  return std::nullopt;
+}
+
+// Manifests are small; the Kubernetes API server refuses requests over 3 MiB as well.
+constexpr size_t kMaxManifestBytes = 8 * 1024 * 1024;
 
 }  // namespace
 
@@ -63,8 +112,18 @@ const ObjectMeta& metadata_of(const Object& object) {
 std::string kind_of(const Object& object) { return std::holds_alternative<Pod>(object) ? "Pod" : "ConfigMap"; }
 
 void load_text(const std::string& text, const std::string& file, const LoadOptions& options, LoadResult& out) {
+  if (text.size() > kMaxManifestBytes) {
+    out.errors.push_back(file + ": too large (" + std::to_string(text.size()) + " bytes; manifests may have at most " +
+                         std::to_string(kMaxManifestBytes) + ")");
+    return;
+  }
   std::vector<YAML::Node> documents;
   try {
+    if (auto loop = find_parser_loop(text)) {
+      out.errors.push_back(file + ":" + std::to_string(loop->line) + ":" + std::to_string(loop->column) +
+                           ": invalid YAML: unexpected character where a value should start");
+      return;
+    }
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     std::string where = file;
@@ -82,10 +141,12 @@ void load_text(const std::string& text, const std::string& file, const LoadOptio
       ctx.error(SourcePos{e.mark.line + 1, e.mark.column + 1}, "", std::string("invalid YAML: ") + e.msg);
     }
     add_errors(out, file, ctx.errors, ctx.positions);
-    if (!object || !ctx.errors.empty()) continue;
+    if (!object) continue;
     size_t before = out.errors.size();
-    finish_object(*object, file, options, ctx, out);
-    if (out.errors.size() == before)
+    // Validate even after type errors, so that a file's errors come all at once; but a field that
+    // did not parse is left empty, so its own validation errors would only repeat the problem.
+    finish_object(*object, file, options, ctx, out, ctx.errors);
+    if (out.errors.size() == before && ctx.errors.empty())
       out.objects.push_back({file, ParseContext::pos(doc), std::move(*object), std::move(ctx.positions)});
   }
 }

@@ -41,12 +41,12 @@ class Validator {
     check("metadata.name", m.name, subdomain_name ? check_dns1123_subdomain(m.name) : check_dns1123_label(m.name));
     check("metadata.namespace", m.namespace_, check_dns1123_label(m.namespace_));
     for (const auto& [k, v] : m.labels) {
-      check("metadata.labels", k, check_qualified_name(k));
+      check("metadata.labels." + k, k, check_qualified_name(k));
       check("metadata.labels." + k, v, check_label_value(v));
     }
     size_t total = 0;
     for (const auto& [k, v] : m.annotations) {
-      check("metadata.annotations", k, check_qualified_name(k));
+      check("metadata.annotations." + k, k, check_qualified_name(k));
       total += k.size() + v.size();
     }
     if (total > 256 * 1024) add("metadata.annotations", "total size must be no more than 262144 bytes");
@@ -356,11 +356,11 @@ std::vector<FieldError> validate(const ConfigMap& cm) {
   v.metadata(cm.metadata, true);
   size_t total = 0;
   for (const auto& [k, val] : cm.data) {
-    v.check("data", k, check_config_key(k));
+    v.check("data." + k, k, check_config_key(k));
     total += val.size();
   }
   for (const auto& [k, val] : cm.binary_data) {
-    v.check("binaryData", k, check_config_key(k));
+    v.check("binaryData." + k, k, check_config_key(k));
     if (cm.data.count(k)) v.add("binaryData." + k, "duplicate of key " + quoted(k) + " in data");
     static const std::string kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
     if (val.size() % 4 != 0 || val.find_first_not_of(kB64) != std::string::npos)

@@ -11,17 +11,19 @@ namespace {
 
 bool matches(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
 
+// The resolution of sigs.k8s.io/yaml's go-yaml v2 (what the API server decodes with): a plain
+// scalar is an int when Go's ParseInt(base 0) takes it, a float when it matches yamlStyleFloat.
 ScalarKind resolve_plain(const std::string& s) {
   static const std::regex kNull("~|null|Null|NULL|");
   static const std::regex kBool("y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
-  static const std::regex kInt("[-+]?(0b[01_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)");
-  static const std::regex kFloat(
-      "[-+]?([0-9][0-9_]*)?\\.[0-9.]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|"
-      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[-+]?[0-9]+[eE][-+]?[0-9]+");
+  static const std::regex kInt("[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
   if (matches(s, kNull)) return ScalarKind::Null;
   if (matches(s, kBool)) return ScalarKind::Bool;
-  if (matches(s, kInt)) return ScalarKind::Int;
-  if (matches(s, kFloat)) return ScalarKind::Float;
+  std::string plain = s;
+  plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
+  if (matches(plain, kInt)) return ScalarKind::Int;
+  if (matches(plain, kFloat)) return ScalarKind::Float;
   return ScalarKind::String;
 }
 
@@ -108,12 +110,10 @@ bool ParseContext::read_int(const YAML::Node& node, const std::string& path, int
       digits = digits.substr(1);
     }
     if (digits.rfind("0x", 0) == 0) base = 16, digits = digits.substr(2);
-    else if (digits.rfind("0b", 0) == 0) base = 2, digits = digits.substr(2);
+    else if (digits.rfind("0X", 0) == 0) base = 16, digits = digits.substr(2);
+    else if (digits.rfind("0b", 0) == 0 || digits.rfind("0B", 0) == 0) base = 2, digits = digits.substr(2);
+    else if (digits.rfind("0o", 0) == 0 || digits.rfind("0O", 0) == 0) base = 8, digits = digits.substr(2);
     else if (digits.size() > 1 && digits[0] == '0') base = 8;
-    if (digits.find(':') != std::string::npos) {
-      error(node, path, "sexagesimal integers are not accepted");
-      return false;
-    }
     long long v = std::stoll(digits, &used, base);
     if (used != digits.size()) throw std::invalid_argument(s);
     out = neg ? -v : v;
@@ -136,7 +136,7 @@ bool ParseContext::read_bool(const YAML::Node& node, const std::string& path, bo
 
 MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string path)
     : ctx_(ctx), node_(node), path_(std::move(path)) {
-  ctx_.record(path_, node_);
+  if (!ctx_.positions.count(path_)) ctx_.record(path_, node_);
   if (!node.IsMap()) {
     if (!node.IsNull()) ctx_.error(node, path_, std::string("must be an object, not ") + kind_name(node));
     return;
@@ -168,7 +168,9 @@ const YAML::Node* MapReader::take(const char* key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   consumed_.insert(key);
-  ctx_.record(child(key), it->second.value.IsNull() ? it->second.key : it->second.value);
+  // A scalar is shown where its value is; an object or a list where its key is.
+  const YAML::Node& value = it->second.value;
+  ctx_.record(child(key), value.IsNull() || value.IsMap() || value.IsSequence() ? it->second.key : value);
   if (it->second.value.IsNull()) return nullptr;
   return &it->second.value;
 }

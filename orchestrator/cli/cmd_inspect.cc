@@ -37,8 +37,9 @@ int cmd_inspect(const Invocation& inv) {
     pid_t pid = runtime["pause"]["pid"];
     out["pause"] = {{"pid", pid}, {"namespaces", namespaces_of(pid)}};
   }
+  const nlohmann::json containers = runtime.value("containers", nlohmann::json::object());
   if (r->supervisor_alive)
-    for (const auto& [name, c] : runtime.value("containers", nlohmann::json::object()).items()) {
+    for (const auto& [name, c] : containers.items()) {
       pid_t pid = c["pid"];
       out["containers"][name] = {{"pid", pid}, {"containerID", "podctl://" + c.value("containerID", "")},
                                  {"cgroup", c.value("cgroup", "")}, {"logFile", c.value("logFile", "")},

@@ -1,0 +1,117 @@
+// Failure paths: each is a clear error, and nothing of the failed pod is left behind.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+using nlohmann::json;
+
+class Failure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PODCTL_REQUIRE_ROOT();
+    env_ = std::make_unique<PodctlEnv>();
+    env_->import_busybox();
+  }
+  void TearDown() override { env_.reset(); }
+  int ipam_files() const {
+    int n = 0;
+    if (std::filesystem::exists(env_->root() + "/ipam"))
+      for (const auto& e : std::filesystem::directory_iterator(env_->root() + "/ipam"))
+        n += e.path().filename().string().find("last_reserved") == std::string::npos;
+    return n;
+  }
+  std::unique_ptr<PodctlEnv> env_;
+};
+
+TEST_F(Failure, AMissingBinaryIsTheContainersStartErrorThenCrashLoopBackOff) {
+  RunResult r = env_->apply(pod_yaml("nobin", "  - name: a\n    image: busybox:1.35\n    command: [\"/bin/nope\"]\n"));
+  ASSERT_EQ(r.rc, 0) << r.err;  // the pod exists; its container cannot start, as on a cluster
+  json pod = env_->pod("nobin");
+  const json& cs = pod["status"]["containerStatuses"][0];
+  const json& last = cs["state"].contains("terminated") ? cs["state"]["terminated"] : cs["lastState"]["terminated"];
+  EXPECT_EQ(last["reason"], "StartError");
+  EXPECT_EQ(last["message"], "exec \"/bin/nope\": No such file or directory");
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pods"}).out.find("CrashLoopBackOff") != std::string::npos; }));
+  RunResult in_path = env_->apply(pod_yaml("nopath", "  - name: a\n    image: busybox:1.35\n    command: [\"nope\"]\n"));
+  ASSERT_EQ(in_path.rc, 0);
+  json p2 = env_->pod("nopath")["status"]["containerStatuses"][0];
+  std::string msg = (p2["state"].contains("terminated") ? p2["state"] : p2["lastState"])["terminated"]["message"];
+  EXPECT_EQ(msg, "exec: \"nope\": executable file not found in $PATH");
+}
+
+TEST_F(Failure, ABadWorkingDirIsReportedByTheChild) {
+  ASSERT_EQ(env_->apply(pod_yaml("badwd", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n    workingDir: /no/such/dir\n")).rc, 0);
+  json cs = env_->pod("badwd")["status"]["containerStatuses"][0];
+  std::string msg = (cs["state"].contains("terminated") ? cs["state"] : cs["lastState"])["terminated"]["message"];
+  EXPECT_EQ(msg, "chdir to working directory \"/no/such/dir\": No such file or directory");
+}
+
+TEST_F(Failure, AMissingImageIsAnApplyErrorThatChangesNothing) {
+  RunResult r = env_->apply(pod_yaml("noimg", "  - name: a\n    image: postgres:16\n    command: [\"true\"]\n"));
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("image \"postgres:16\" is not in the local store (import it with: podctl image import postgres:16 ROOTFS.tar|DIR)"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was applied"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(env_->root() + "/pods/default/noimg"));
+  EXPECT_EQ(ipam_files(), 0);
+  EXPECT_EQ(HostSnapshot::take(env_->bridge()).veths, 0);
+}
+
+TEST_F(Failure, ImagePullPolicyAlwaysIsRefusedUntilPullingExists) {
+  RunResult r = env_->apply(pod_yaml("latest", "  - name: a\n    image: busybox\n    command: [\"true\"]\n"));
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("needs a registry pull, which podctl does not do yet"), std::string::npos) << r.err;
+}
+
+TEST_F(Failure, AFullSubnetIsAClearErrorAndLeavesNothing) {
+  // Tests get a /24; fill it with a tiny one instead: a separate root with a /29 has 5 addresses.
+  PodctlEnv small;
+  RunResult imp = small.podctl({"image", "import", "busybox:1.35", std::string("/tmp/podctl-test-busybox-") + std::to_string(::getpid())});
+  ASSERT_EQ(imp.rc, 0) << imp.err;
+  std::string subnet = small.subnet();
+  subnet.replace(subnet.rfind('/'), 3, "/29");
+  auto podctl29 = [&](std::vector<std::string> args, const std::string& in = "") {
+    std::vector<std::string> argv = {PODCTL_BINARY, "--root", small.root(), "--bridge", small.bridge(), "--subnet", subnet};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv, in);
+  };
+  const std::string c = "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n";
+  for (int i = 0; i < 5; ++i) {
+    RunResult r = podctl29({"apply", "-f", "-"}, pod_yaml("p" + std::to_string(i), c));
+    ASSERT_EQ(r.rc, 0) << r.err;
+  }
+  RunResult full = podctl29({"apply", "-f", "-"}, pod_yaml("p5", c));
+  EXPECT_EQ(full.rc, 1);
+  EXPECT_NE(full.err.find("no free address left in subnet"), std::string::npos) << full.err;
+  EXPECT_FALSE(std::filesystem::exists(small.root() + "/pods/default/p5"));
+  EXPECT_EQ(HostSnapshot::take(small.bridge()).veths, 5);
+  EXPECT_EQ(podctl29({"delete", "pods", "--all", "--grace-period", "0"}).rc, 0);
+  EXPECT_EQ(HostSnapshot::take(small.bridge()).veths, 0);
+}
+
+TEST_F(Failure, ABridgeNameTakenByAnotherLinkIsRefused) {
+  PodctlEnv other;
+  ASSERT_EQ(sh("ip link add " + other.bridge() + " type dummy").rc, 0);
+  RunResult r = other.podctl({"apply", "-f", "-"}, pod_yaml("x", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n"));
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("is not a bridge"), std::string::npos) << r.err;
+  sh("ip link del " + other.bridge());
+}
+
+TEST_F(Failure, AConflictingSubnetForAnExistingRootIsRefused) {
+  ASSERT_EQ(env_->apply(pod_yaml("first", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc, 0);
+  RunResult r = run_program({PODCTL_BINARY, "--root", env_->root(), "--subnet", "10.250.0.0/24", "get", "pods"});
+  EXPECT_EQ(r.rc, 0);  // reading is fine
+  RunResult a = run_program({PODCTL_BINARY, "--root", env_->root(), "--subnet", "10.250.0.0/24", "apply", "-f", "-"},
+                            pod_yaml("second", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n"));
+  EXPECT_EQ(a.rc, 1);
+  EXPECT_NE(a.err.find("uses subnet " + env_->subnet() + ", not 10.250.0.0/24"), std::string::npos) << a.err;
+}
+
+}  // namespace
+}  // namespace podctl::test

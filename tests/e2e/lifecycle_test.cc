@@ -1,0 +1,131 @@
+// What the supervisor does over time: restarts with backoff, terminal phases, graceful stop,
+// replacement on a changed spec, logs of the previous run.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+using nlohmann::json;
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PODCTL_REQUIRE_ROOT();
+    env_ = std::make_unique<PodctlEnv>();
+    env_->import_busybox();
+  }
+  void TearDown() override { env_.reset(); }
+  RunResult apply_fast(const std::string& manifest) const {
+    // A shortened crash-loop backoff (the machine-wide setting), so that restarts take seconds.
+    return env_->podctl({"apply", "--restart-backoff", "1s:4s", "-f", "-"}, manifest);
+  }
+  json status(const std::string& pod, size_t i = 0) const { return env_->pod(pod)["status"]["containerStatuses"][i]; }
+  std::unique_ptr<PodctlEnv> env_;
+};
+
+TEST_F(Lifecycle, AFailingContainerRestartsWithGrowingBackoff) {
+  ASSERT_EQ(apply_fast(pod_yaml("crash", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo run; exit 3\"]\n")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return status("crash")["restartCount"].get<int>() >= 3; }, std::chrono::seconds(30)));
+  json cs = status("crash");
+  EXPECT_EQ(cs["lastState"]["terminated"]["exitCode"], 3);
+  EXPECT_EQ(cs["lastState"]["terminated"]["reason"], "Error");
+  ASSERT_TRUE(env_->eventually([&] { return status("crash")["state"].contains("waiting"); }));
+  EXPECT_EQ(status("crash")["state"]["waiting"]["reason"], "CrashLoopBackOff");
+  RunResult get = env_->podctl({"get", "pods"});
+  EXPECT_NE(get.out.find("CrashLoopBackOff"), std::string::npos) << get.out;
+  RunResult describe = env_->podctl({"describe", "pod", "crash"});
+  EXPECT_NE(describe.out.find("Back-off restarting failed container a in pod crash_default"), std::string::npos);
+}
+
+TEST_F(Lifecycle, OnFailureAndExitZeroSucceeds) {
+  ASSERT_EQ(apply_fast(pod_yaml("ok", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n", "  restartPolicy: OnFailure\n")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("ok")["status"]["phase"] == "Succeeded"; }));
+  EXPECT_EQ(status("ok")["state"]["terminated"]["reason"], "Completed");
+  EXPECT_EQ(status("ok")["restartCount"], 0);
+  EXPECT_NE(env_->podctl({"get", "pods"}).out.find("Completed"), std::string::npos);
+}
+
+TEST_F(Lifecycle, NeverAndExitFourFails) {
+  ASSERT_EQ(apply_fast(pod_yaml("bad", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 4\"]\n", "  restartPolicy: Never\n")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("bad")["status"]["phase"] == "Failed"; }));
+  EXPECT_EQ(status("bad")["state"]["terminated"]["exitCode"], 4);
+  EXPECT_EQ(status("bad")["restartCount"], 0);
+}
+
+TEST_F(Lifecycle, AGracePeriodIsWaitedThenTheContainerIsKilled) {
+  // A shell as PID 1 that traps SIGTERM and keeps running: only SIGKILL at the deadline ends it.
+  ASSERT_EQ(env_->apply(pod_yaml("stubborn", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'echo got TERM' TERM; while true; do sleep 0.1; done\"]\n",
+                                 "  terminationGracePeriodSeconds: 2\n")).rc, 0);
+  auto start = std::chrono::steady_clock::now();
+  RunResult del = env_->podctl({"delete", "pod", "stubborn"});
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(del.rc, 0) << del.err;
+  EXPECT_GE(took, 2.0);
+  EXPECT_LT(took, 3.5);
+}
+
+TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
+  ASSERT_EQ(env_->apply(pod_yaml("polite", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 0.1; done\"]\n")).rc, 0);
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(env_->podctl({"delete", "pod", "polite"}).rc, 0);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
+}
+
+TEST_F(Lifecycle, ReapplyIsUnchangedOrReplacesTheChangedPod) {
+  std::string v1 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n");
+  ASSERT_EQ(env_->apply(v1).out, "pod/web created\n");
+  std::string uid = env_->pod("web")["metadata"]["uid"];
+  EXPECT_EQ(env_->apply(v1).out, "pod/web unchanged\n");
+  EXPECT_EQ(env_->pod("web")["metadata"]["uid"], uid);
+  std::string v2 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"601\"]\n");
+  RunResult r = env_->podctl({"apply", "-f", "-"}, v2);
+  EXPECT_EQ(r.out, "pod/web configured\n") << r.err;
+  EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);
+  EXPECT_EQ(env_->pod("web")["spec"]["containers"][0]["command"][1], "601");
+}
+
+TEST_F(Lifecycle, LogsOfThisAndThePreviousRun) {
+  ASSERT_EQ(apply_fast(pod_yaml("talk", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo out-$(date +%s%N); echo err >&2; sleep 1; exit 1\"]\n")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return status("talk")["restartCount"].get<int>() >= 1; }));
+  RunResult now = env_->podctl({"logs", "talk"});
+  RunResult prev = env_->podctl({"logs", "talk", "--previous"});
+  EXPECT_EQ(prev.rc, 0) << prev.err;
+  EXPECT_EQ(prev.out.substr(0, 4), "out-");
+  EXPECT_NE(prev.out.find("\nerr\n"), std::string::npos);
+  EXPECT_NE(now.out.substr(0, 24), prev.out.substr(0, 24));
+  RunResult ts = env_->podctl({"logs", "talk", "--previous", "--timestamps", "--tail", "1"});
+  EXPECT_EQ(std::count(ts.out.begin(), ts.out.end(), '\n'), 1);
+  EXPECT_EQ(ts.out.substr(4, 1), "-");
+}
+
+TEST_F(Lifecycle, GetPodJsonIsAKubernetesObject) {
+  ASSERT_EQ(env_->apply(pod_yaml("obj", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n")).rc, 0);
+  json p = env_->pod("obj");
+  EXPECT_EQ(p["apiVersion"], "v1");
+  EXPECT_EQ(p["kind"], "Pod");
+  EXPECT_EQ(p["metadata"]["uid"].get<std::string>().size(), 36u);
+  EXPECT_EQ(p["spec"]["restartPolicy"], "Always");
+  EXPECT_EQ(p["spec"]["terminationGracePeriodSeconds"], 30);
+  EXPECT_EQ(p["status"]["phase"], "Running");
+  EXPECT_EQ(p["status"]["podIP"].get<std::string>().rfind(env_->subnet_prefix(), 0), 0u);
+  const json& cs = p["status"]["containerStatuses"][0];
+  EXPECT_EQ(cs["name"], "a");
+  EXPECT_EQ(cs["ready"], true);
+  EXPECT_EQ(cs["restartCount"], 0);
+  EXPECT_EQ(cs["image"], "busybox:1.35");
+  EXPECT_EQ(cs["containerID"].get<std::string>().rfind("podctl://", 0), 0u);
+  EXPECT_TRUE(cs["state"].contains("running"));
+  RunResult yaml = env_->podctl({"get", "pod", "obj", "-o", "yaml"});
+  EXPECT_NE(yaml.out.find("kind: Pod\n"), std::string::npos);
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "pod/obj\n");
+  RunResult wide = env_->podctl({"get", "pods", "-o", "wide"});
+  EXPECT_NE(wide.out.find(p["status"]["podIP"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(wide.out.substr(0, 4), "NAME");
+}
+
+}  // namespace
+}  // namespace podctl::test

@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include "orchestrator/runtime/capabilities.h"
+#include "orchestrator/runtime/container_config.h"
+#include "tests/unit/manifest_test_util.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+Image image_with(json config) {
+  Image i;
+  i.config = std::move(config);
+  return i;
+}
+
+manifest::Pod pod_from(const std::string& container_yaml, const std::string& spec_extra = "") {
+  auto r = test::load_yaml("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n" + spec_extra +
+                               "  containers:\n  - name: app\n    image: busybox:1.35\n" + container_yaml,
+                           false);
+  EXPECT_TRUE(r.ok()) << test::errors_of(r);
+  return test::only_pod(r);
+}
+
+TEST(ContainerConfig, CommandAndArgsFollowKubernetesRules) {
+  json cfg{{"Entrypoint", {"/entry"}}, {"Cmd", {"default-arg"}}};
+  auto run = [&](const std::string& yaml) {
+    auto pod = pod_from(yaml);
+    return make_container_config(pod, pod.spec.containers[0], image_with(cfg), "web")->argv;
+  };
+  EXPECT_EQ(run(""), (std::vector<std::string>{"/entry", "default-arg"}));
+  EXPECT_EQ(run("    args: [\"x\"]\n"), (std::vector<std::string>{"/entry", "x"}));
+  EXPECT_EQ(run("    command: [\"/bin/sh\"]\n"), (std::vector<std::string>{"/bin/sh"}));
+  EXPECT_EQ(run("    command: [\"/bin/sh\"]\n    args: [\"-c\", \"true\"]\n"), (std::vector<std::string>{"/bin/sh", "-c", "true"}));
+}
+
+TEST(ContainerConfig, NoCommandAnywhereIsAConfigError) {
+  auto pod = pod_from("");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("no command specified"), std::string::npos);
+}
+
+TEST(ContainerConfig, EnvExpansionUsesEarlierVariables) {
+  auto pod = pod_from(R"y(    command: ["echo", "$(GREETING) $(MISSING) $$(ESCAPED)"]
+    env:
+    - name: NAME
+      value: world
+    - name: GREETING
+      value: hello $(NAME)
+)y");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with({{"Env", {"PATH=/bin", "NAME=image"}}}), "web");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->argv[1], "hello world $(MISSING) $(ESCAPED)");
+  EXPECT_EQ(cfg->env, (std::vector<std::string>{"PATH=/bin", "NAME=world", "HOSTNAME=web", "GREETING=hello world"}));
+}
+
+TEST(ContainerConfig, DefaultPathWhenTheImageHasNone) {
+  auto pod = pod_from("    command: [\"true\"]\n");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->env[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+
+TEST(ContainerConfig, UserComesFromContainerThenPod) {
+  auto pod = pod_from("    command: [\"true\"]\n    securityContext:\n      runAsUser: 1000\n",
+                      "  securityContext:\n    runAsUser: 500\n    runAsGroup: 600\n    supplementalGroups: [7]\n    fsGroup: 8\n");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->uid, 1000u);
+  EXPECT_EQ(cfg->gid, 600u);
+  EXPECT_EQ(cfg->groups, (std::vector<gid_t>{7, 8}));
+}
+
+TEST(ContainerConfig, RunAsNonRootRefusesRoot) {
+  auto pod = pod_from("    command: [\"true\"]\n    securityContext:\n      runAsNonRoot: true\n");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("runAsNonRoot and image will run as root"), std::string::npos);
+}
+
+TEST(ContainerConfig, CapabilitiesStartFromTheRuntimeDefault) {
+  auto caps = [&](const std::string& yaml) {
+    auto pod = pod_from("    command: [\"true\"]\n" + yaml);
+    return capability_names(make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web")->capabilities);
+  };
+  auto def = caps("");
+  EXPECT_EQ(def.size(), 14u);
+  EXPECT_EQ(std::count(def.begin(), def.end(), "CAP_SYS_ADMIN"), 0);
+  EXPECT_EQ(std::count(def.begin(), def.end(), "CAP_NET_ADMIN"), 0);
+  EXPECT_EQ(std::count(def.begin(), def.end(), "CAP_CHOWN"), 1);
+  auto changed = caps("    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n        drop: [CHOWN]\n");
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), "CAP_NET_ADMIN"), 1);
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), "CAP_CHOWN"), 0);
+  EXPECT_TRUE(caps("    securityContext:\n      capabilities:\n        drop: [ALL]\n").empty());
+  EXPECT_GT(caps("    securityContext:\n      privileged: true\n").size(), 30u);
+}
+
+}  // namespace
+}  // namespace podctl

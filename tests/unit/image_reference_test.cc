@@ -1,0 +1,35 @@
+#include <gtest/gtest.h>
+
+#include "orchestrator/runtime/image_reference.h"
+
+namespace podctl {
+namespace {
+
+std::string full(const char* text) {
+  auto r = parse_image_reference(text);
+  return r ? r->full() : "error: " + r.error().message;
+}
+
+TEST(ImageReference, NormalizesLikeDocker) {
+  EXPECT_EQ(full("busybox"), "docker.io/library/busybox:latest");
+  EXPECT_EQ(full("busybox:1.35"), "docker.io/library/busybox:1.35");
+  EXPECT_EQ(full("bitnami/redis:7"), "docker.io/bitnami/redis:7");
+  EXPECT_EQ(full("localhost:5000/app"), "localhost:5000/app:latest");
+  EXPECT_EQ(full("registry.example.com/team/app:v2"), "registry.example.com/team/app:v2");
+  EXPECT_EQ(full("localhost/app:1"), "localhost/app:1");
+  std::string digest(64, 'a');
+  EXPECT_EQ(full(("busybox@sha256:" + digest).c_str()), "docker.io/library/busybox@sha256:" + digest);
+}
+
+TEST(ImageReference, FamiliarNameDropsDefaults) {
+  EXPECT_EQ(parse_image_reference("docker.io/library/busybox:1.35")->familiar(), "busybox:1.35");
+  EXPECT_EQ(parse_image_reference("localhost:5000/app")->familiar(), "localhost:5000/app:latest");
+}
+
+TEST(ImageReference, RejectsInvalidReferences) {
+  for (const char* bad : {"", "Busybox", "busy box", "app:", "app@sha256:12", "a//b", ":tag"})
+    EXPECT_FALSE(parse_image_reference(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace podctl
