@@ -31,7 +31,13 @@ std::optional<ProcessIdentity> identify_process(pid_t pid) {
 bool process_alive(const ProcessIdentity& id) {
   if (id.pid <= 0) return false;
   auto st = process_start_time(id.pid);
-  return st && *st == id.start_time;
+  if (!st || *st != id.start_time) return false;
+  // A zombie has exited: it only waits for a parent (or an init that may never reap) to collect it.
+  auto text = read_file("/proc/" + std::to_string(id.pid) + "/stat");
+  auto close = text ? text->rfind(')') : std::string::npos;
+  if (close == std::string::npos || close + 2 >= text->size()) return false;
+  char state = (*text)[close + 2];
+  return state != 'Z' && state != 'X';
 }
 
 }  // namespace podctl

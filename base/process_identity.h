@@ -16,7 +16,7 @@ struct ProcessIdentity {
 
 std::optional<uint64_t> process_start_time(pid_t pid);
 std::optional<ProcessIdentity> identify_process(pid_t pid);
-// True when the pid still names the same, not yet reaped-and-gone, process.
+// True when the pid still names the same process and it has not exited (a zombie has).
 bool process_alive(const ProcessIdentity& id);
 
 }  // namespace podctl

@@ -24,13 +24,6 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
   no(c.lifecycle.has_value(), "lifecycle");
   no(c.stdin, "stdin");
   no(c.tty, "tty");
-  if (c.security_context) {
-    const auto& sc = *c.security_context;
-    no(sc.run_as_non_root.has_value(), "securityContext.runAsNonRoot");
-    no(sc.read_only_root_filesystem.value_or(false), "securityContext.readOnlyRootFilesystem");
-    no(sc.allow_privilege_escalation.has_value() && !*sc.allow_privilege_escalation,
-       "securityContext.allowPrivilegeEscalation");
-  }
 }
 
 }  // namespace
@@ -43,10 +36,6 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
   if (!spec.init_containers.empty()) out.push_back({"spec.initContainers", kNotYet, {}});
   if (!spec.volumes.empty()) out.push_back({"spec.volumes", kNotYet, {}});
   if (!spec.subdomain.empty()) out.push_back({"spec.subdomain", kNotYet, {}});
-  const auto& sc = spec.security_context;
-  if (sc.run_as_non_root) out.push_back({"spec.securityContext.runAsNonRoot", kNotYet, {}});
-  if (!sc.supplemental_groups.empty()) out.push_back({"spec.securityContext.supplementalGroups", kNotYet, {}});
-  if (sc.fs_group) out.push_back({"spec.securityContext.fsGroup", kNotYet, {}});
   return out;
 }
 

@@ -23,7 +23,10 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   auto lock = FileLock::acquire(ctx.root.lock());
   if (!lock) return fail(lock.error());
   bool first_use = !path_exists(ctx.root.config());
-  PODCTL_ASSIGN_OR_RETURN(ctx.net, load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false));
+  // Only creating checks --bridge/--subnet against the root's settings: deleting and resetting
+  // use what the root has, whatever the flags say.
+  PODCTL_ASSIGN_OR_RETURN(ctx.net, create ? load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false)
+                                          : load_network_config(ctx.root, "", "", false));
   if (create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
     if (first_use) {

@@ -18,8 +18,10 @@ namespace {
   if (!sync.wait_go_in_child()) ::_exit(127);  // the parent gave up: leave quietly
   if (::sethostname(launch.hostname.data(), launch.hostname.size()) != 0) sync.fail_in_child("sethostname", errno);
   // Safe to use libnl (it allocates) here: the supervisor that cloned us is single-threaded.
-  if (auto st = net::configure_pod_interface_in_child(launch.interface); !st)
-    sync.fail_in_child("configure pod network", st.error().code, st.error().message.c_str());
+  if (auto st = net::configure_pod_interface_in_child(launch.interface); !st) {
+    std::string message = "configure the pod network: " + st.error().message;
+    sync.fail_in_child("configure the pod network", st.error().code, message.c_str());
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);  // the supervisor blocks signals for its signalfd

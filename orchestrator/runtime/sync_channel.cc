@@ -49,9 +49,8 @@ Status SyncChannel::expect_exec() {
   if (n != static_cast<ssize_t>(sizeof rec)) return fail(make_error("the child sent a malformed report"));
   rec.step[sizeof rec.step - 1] = '\0';
   rec.detail[sizeof rec.detail - 1] = '\0';
-  std::string message = rec.step;
-  message += ": ";
-  message += rec.detail[0] ? rec.detail : std::strerror(rec.err);
+  // A detail is the child's complete message; otherwise it is "step: strerror(errno)".
+  std::string message = rec.detail[0] ? std::string(rec.detail) : std::string(rec.step) + ": " + std::strerror(rec.err);
   return fail(Error{rec.err, message});
 }
 

@@ -21,7 +21,7 @@ class SyncChannel {
   // --- child side (async-signal-safe, no allocation) ---
   void close_parent_end_in_child() { parent_.reset(); }
   bool wait_go_in_child();
-  // Sends "step: strerror(err)" (or "step: detail") to the parent, then _exit(127).
+  // Sends "step: strerror(err)" (or `detail`, a complete message) to the parent, then _exit(127).
   [[noreturn]] void fail_in_child(const char* step, int err, const char* detail = nullptr);
 
  private:

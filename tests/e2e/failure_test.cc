@@ -96,7 +96,7 @@ TEST_F(Failure, AFullSubnetIsAClearErrorAndLeavesNothing) {
 
 TEST_F(Failure, ABridgeNameTakenByAnotherLinkIsRefused) {
   PodctlEnv other;
-  ASSERT_EQ(sh("ip link add " + other.bridge() + " type dummy").rc, 0);
+  ASSERT_EQ(sh("ip link add " + other.bridge() + " type veth peer name " + other.bridge() + "p").rc, 0);
   RunResult r = other.podctl({"apply", "-f", "-"}, pod_yaml("x", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n"));
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("is not a bridge"), std::string::npos) << r.err;

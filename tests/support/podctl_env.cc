@@ -100,7 +100,7 @@ PodctlEnv::PodctlEnv() {
   std::snprintf(bridge, sizeof bridge, "ptb%08x", h);
   bridge_ = bridge;
   // 10.160.0.0 – 10.223.255.0: /24s away from the defaults of podctl, docker, podman, k3s, CRI-O.
-  subnet_ = "10.1" + std::to_string(60 + (h >> 8) % 64) + "." + std::to_string(h % 256) + ".0/24";
+  subnet_ = "10." + std::to_string(160 + (h >> 8) % 64) + "." + std::to_string(h % 256) + ".0/24";
 }
 
 PodctlEnv::~PodctlEnv() {
@@ -141,6 +141,14 @@ bool PodctlEnv::eventually(const std::function<bool()>& pred, std::chrono::milli
 void PodctlEnv::import_busybox(const std::string& ref) const {
   RunResult r = podctl({"image", "import", ref, busybox_rootfs()});
   ASSERT_EQ(r.rc, 0) << r.err;
+}
+
+bool process_gone(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return true;
+  auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
 }
 
 std::string pod_yaml(const std::string& name, const std::string& containers, const std::string& extra_spec) {

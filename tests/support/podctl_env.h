@@ -60,6 +60,10 @@ class PodctlEnv {
   std::string root_, bridge_, subnet_;
 };
 
+// True when the process has exited: gone, or a zombie (an orphan's zombie lingers until init,
+// which on some machines never reaps, collects it).
+bool process_gone(pid_t pid);
+
 // A whole pod manifest with the given containers YAML (indented as list items under containers:).
 std::string pod_yaml(const std::string& name, const std::string& containers, const std::string& extra_spec = "");
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, build, then unit, root (real namespaces,
+# netlink, cgroups), end-to-end (the podctl binary) and Kubernetes-compatibility tests.
+# Needs root; under PODCTL_REQUIRE_ROOT=1 a test that needs root fails instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" != 0 ]; then
+  echo "scripts/test.sh needs root (pods need namespaces, netlink and cgroups): run it with sudo" >&2
+  exit 1
+fi
+scripts/bootstrap.sh
+scripts/build.sh
+export PODCTL_REQUIRE_ROOT=1
+ctest --test-dir build --output-on-failure -j2 --timeout 600
