@@ -192,6 +192,12 @@ Status Supervisor::setup_process() {
   PODCTL_TRY(write_pod_files(paths_.dir, pod_, record_.pod_ip, peers));
   start_time_ = rfc3339_now();
   events_.add("Normal", "Scheduled", "Successfully assigned " + opt_.ns + "/" + opt_.name + " to this machine");
+  // There is no cluster DNS on one machine: the kubelet's fallback, with its warning.
+  if (pod_.spec.dns_policy == "ClusterFirst" || pod_.spec.dns_policy == "ClusterFirstWithHostNet")
+    events_.add("Warning", "MissingClusterDNS",
+                "pod: \"" + opt_.name + "_" + opt_.ns + "(" + record_.uid + ")\". kubelet does not have ClusterDNS IP "
+                "configured and cannot create Pod using \"" + pod_.spec.dns_policy + "\" policy. Falling back to "
+                "\"Default\" policy.");
   return {};
 }
 

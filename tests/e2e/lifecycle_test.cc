@@ -76,12 +76,14 @@ TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
 }
 
 TEST_F(Lifecycle, ReapplyIsUnchangedOrReplacesTheChangedPod) {
-  std::string v1 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n");
+  // sleep as PID 1 ignores SIGTERM; a grace period of 0 keeps the replacement quick.
+  const std::string grace = "  terminationGracePeriodSeconds: 0\n";
+  std::string v1 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n", grace);
   ASSERT_EQ(env_->apply(v1).out, "pod/web created\n");
   std::string uid = env_->pod("web")["metadata"]["uid"];
   EXPECT_EQ(env_->apply(v1).out, "pod/web unchanged\n");
   EXPECT_EQ(env_->pod("web")["metadata"]["uid"], uid);
-  std::string v2 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"601\"]\n");
+  std::string v2 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"601\"]\n", grace);
   RunResult r = env_->podctl({"apply", "-f", "-"}, v2);
   EXPECT_EQ(r.out, "pod/web configured\n") << r.err;
   EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Measures podctl on this machine, for a 3-container busybox pod: `apply` until every container
+# runs, `delete` (grace 0) until everything is gone, supervisor + pause memory per pod, and 100
+# pods started one after another. Uses its own root, bridge and subnet; cleans up after itself.
+# Usage: bench/pod_bench.sh [RUNS]   (needs root and a build in build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-30}
+podctl="$PWD/build/orchestrator/podctl"
+[ -x "$podctl" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
+root=$(mktemp -d /tmp/podctl-bench-XXXXXX)
+rootfs=$(mktemp -d /tmp/podctl-bench-rootfs-XXXXXX)
+P() { "$podctl" --root "$root" --bridge pcbench0 --subnet 10.99.0.0/16 "$@"; }
+cleanup() { P system reset --force >/dev/null 2>&1 || true; rm -rf "$root" "$rootfs"; }
+trap cleanup EXIT
+
+scripts/make-busybox-rootfs.sh "$rootfs"
+P image import busybox:1.35 "$rootfs" >/dev/null
+pod() {
+  cat <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: a, image: "busybox:1.35", command: ["sleep", "3600"]}
+  - {name: b, image: "busybox:1.35", command: ["sleep", "3600"]}
+  - {name: c, image: "busybox:1.35", command: ["sleep", "3600"]}
+YAML
+}
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+stats() {  # prints "median min max" of the numbers on stdin, in ms with one decimal
+  sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.1f ms  min %.1f ms  max %.1f ms  (n=%d)\n", m/1000, v[1]/1000, v[NR]/1000, NR}'
+}
+
+echo "podctl $(P version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r)"
+P apply -f <(pod warmup) >/dev/null && P delete pod warmup --grace-period 0 >/dev/null
+
+apply_t=() delete_t=()
+for i in $(seq "$runs"); do
+  t0=$(now_us); P apply -f <(pod bench) >/dev/null; t1=$(now_us)
+  P delete pod bench --grace-period 0 >/dev/null; t2=$(now_us)
+  apply_t+=($((t1 - t0))); delete_t+=($((t2 - t1)))
+done
+echo "apply, 3 containers, until all run:   $(printf '%s\n' "${apply_t[@]}" | stats)"
+echo "delete --grace-period 0, until gone:  $(printf '%s\n' "${delete_t[@]}" | stats)"
+
+P apply -f <(pod mem) >/dev/null
+sleep 0.5
+status="$root/pods/default/mem/status.json"
+sup=$(cut -d' ' -f1 "$root/pods/default/mem/supervisor.pid")
+pause=$(grep -A1 '"pause": {' "$status" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/$3"; }
+rss_s=$(kb "$sup" VmRSS status) rss_p=$(kb "$pause" VmRSS status)
+pss_s=$(kb "$sup" Pss smaps_rollup) pss_p=$(kb "$pause" Pss smaps_rollup)
+private() { echo $(( $(kb "$1" Private_Clean smaps_rollup) + $(kb "$1" Private_Dirty smaps_rollup) )); }
+priv_s=$(private "$sup") priv_p=$(private "$pause")
+echo "memory per pod: supervisor RSS ${rss_s} KiB (PSS ${pss_s}, private ${priv_s}), pause RSS ${rss_p} KiB" \
+     "(PSS ${pss_p}, private ${priv_p}); together RSS $((rss_s + rss_p)) KiB, private $((priv_s + priv_p)) KiB"
+P delete pod mem --grace-period 0 >/dev/null
+
+t0=$(now_us)
+for i in $(seq 100); do P apply -f <(pod "p$i") >/dev/null; done
+t1=$(now_us)
+echo "100 pods (300 containers) one after another: $(( (t1 - t0) / 1000 )) ms, $(( (t1 - t0) / 100000 )).$(( (t1 - t0) / 10000 % 10 )) ms per pod"
+echo "with 100 pods running: $(P get pods | grep -c Running) Running, host memory used $(free -m | awk '/Mem:/ {print $3}') MiB"
+t2=$(now_us)
+P delete pods --all --grace-period 0 >/dev/null
+t3=$(now_us)
+echo "delete 100 pods: $(( (t3 - t2) / 1000 )) ms"
