@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/fnv1a.h"
+
 namespace podctl::manifest {
 namespace {
 
@@ -167,12 +169,8 @@ json metadata(const ObjectMeta& m) {
   return j;
 }
 
-std::string fnv1a64(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+std::string hash_text(const std::string& text) {
+  uint64_t h = fnv1a64(text);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -260,7 +258,7 @@ json to_json(const ConfigMap& cm) {
   return j;
 }
 
-std::string container_hash(const Container& c) { return fnv1a64(to_json(c).dump()); }
-std::string pod_hash(const Pod& pod) { return fnv1a64(to_json(pod).dump()); }
+std::string container_hash(const Container& c) { return hash_text(to_json(c).dump()); }
+std::string pod_hash(const Pod& pod) { return hash_text(to_json(pod).dump()); }
 
 }  // namespace podctl::manifest

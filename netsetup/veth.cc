@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "base/fnv1a.h"
+
 #include "netsetup/netlink.h"
 
 namespace podctl::net {
@@ -31,11 +33,7 @@ Status delete_host_veth(const std::string& host_name) {
 }
 
 std::string host_veth_name(const std::string& pod_uid) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : pod_uid) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  uint64_t h = fnv1a64(pod_uid);
   char buf[16];
   std::snprintf(buf, sizeof buf, "pc%012llx", static_cast<unsigned long long>(h & 0xffffffffffffull));
   return buf;

@@ -11,7 +11,6 @@
 #include <filesystem>
 
 #include "base/files.h"
-#include "manifests/load.h"
 #include "manifests/serialize.h"
 #include "netsetup/ipam.h"
 #include "netsetup/veth.h"
@@ -184,19 +183,12 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
 void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
   auto pods = list_pod_records(ctx.root, ns);
   if (!pods) return;
-  manifest::LoadOptions lo;
-  lo.default_namespace = ns;
-  lo.check_implemented = false;
   for (const auto& p : *pods) {
-    if (!p.supervisor_alive || !path_exists(p.paths.hosts())) continue;
-    manifest::LoadResult loaded;
-    manifest::load_text(p.spec.dump(), p.paths.spec(), lo, loaded);
-    if (loaded.objects.empty()) continue;
+    if (!p.supervisor_alive || !path_exists(p.paths.hosts()) || !p.spec.contains("spec")) continue;
     std::vector<PeerPod> peers;
     for (const auto& q : *pods)
       if (q.name != p.name && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
-    (void)rewrite_in_place(p.paths.hosts(),
-                           render_hosts(std::get<manifest::Pod>(loaded.objects[0].object), p.pod_ip, peers));
+    (void)rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers));
   }
 }
 

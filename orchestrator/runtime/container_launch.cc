@@ -54,10 +54,10 @@ ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage)
                                  "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/fd",
                                  "/dev/stdin", "/dev/stdout", "/dev/stderr"};
   for (const char* r : rel) p.paths.push_back(l.rootfs + r);
-  storage = l.argv;
+  storage = l.process.argv;
   for (auto& a : storage) p.argv.push_back(a.data());
   p.argv.push_back(nullptr);
-  for (const auto& e : l.env) {
+  for (const auto& e : l.process.env) {
     p.envp.push_back(const_cast<char*>(e.c_str()));
     if (e.rfind("PATH=", 0) == 0) p.path_env = e.substr(5);
   }
@@ -133,7 +133,7 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
        "mount the root filesystem (overlay)");
   mkdir_in_child(P[kProc].c_str());
   must(sync, ::mount("proc", P[kProc].c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0, "mount /proc");
-  if (l.privileged) {
+  if (l.process.privileged) {
     mkdir_in_child(P[kDev].c_str());
     bind_in_child(sync, "/dev", P[kDev].c_str(), false, "bind /dev (privileged)");
     must(sync, ::mount("devpts", P[kDevPts].c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
@@ -143,16 +143,16 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
     setup_dev_in_child(sync, p);
   }
   mkdir_in_child(P[kSys].c_str());
-  unsigned long sys_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (l.privileged ? 0 : MS_RDONLY);
+  unsigned long sys_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (l.process.privileged ? 0 : MS_RDONLY);
   must(sync, ::mount("sysfs", P[kSys].c_str(), "sysfs", sys_flags, nullptr) == 0, "mount /sys");
-  if (!l.privileged) mask_proc_in_child(sync, l.rootfs);
+  if (!l.process.privileged) mask_proc_in_child(sync, l.rootfs);
   mkdir_in_child(P[kEtc].c_str());
   const std::string* etc_sources[] = {&l.hosts_file, &l.hostname_file, &l.resolv_conf};
   for (int i = 0; i < 3; ++i) {
     touch_in_child(P[kEtcHosts + i].c_str());
     bind_in_child(sync, etc_sources[i]->c_str(), P[kEtcHosts + i].c_str(), false, "bind a pod file into /etc");
   }
-  if (l.read_only_root)
+  if (l.process.read_only_root)
     must(sync, ::mount(nullptr, l.rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0,
          "make the root filesystem read-only");
   // pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only ours.
@@ -163,14 +163,14 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
 }
 
 void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
-  if (int err = drop_bounding_capabilities_in_child(l.capabilities)) sync.fail_in_child("drop capabilities", err);
-  if (l.no_new_privs) must(sync, ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "set no_new_privs");
-  must(sync, ::setgroups(l.groups.size(), l.groups.data()) == 0, "setgroups");
-  must(sync, ::setresgid(l.gid, l.gid, l.gid) == 0, "setgid");
-  must(sync, ::setresuid(l.uid, l.uid, l.uid) == 0, "setuid");
+  if (int err = drop_bounding_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("drop capabilities", err);
+  if (l.process.no_new_privs) must(sync, ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "set no_new_privs");
+  must(sync, ::setgroups(l.process.groups.size(), l.process.groups.data()) == 0, "setgroups");
+  must(sync, ::setresgid(l.process.gid, l.process.gid, l.process.gid) == 0, "setgid");
+  must(sync, ::setresuid(l.process.uid, l.process.uid, l.process.uid) == 0, "setuid");
   // A non-root user keeps no capabilities after setuid (as with containerd); root keeps the set.
-  if (l.uid == 0)
-    if (int err = set_process_capabilities_in_child(l.capabilities)) sync.fail_in_child("set capabilities", err);
+  if (l.process.uid == 0)
+    if (int err = set_process_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("set capabilities", err);
 }
 
 // execvpe with the container's PATH, reporting like runc: exec: "x": executable file not found in $PATH.
@@ -218,9 +218,9 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
     sync.fail_in_child("set up stdio", errno);
   build_root_in_child(sync, p);
   drop_privileges_in_child(sync, l);
-  if (::chdir(l.working_dir.c_str()) != 0) {
+  if (::chdir(l.process.working_dir.c_str()) != 0) {
     char detail[352];
-    std::snprintf(detail, sizeof detail, "chdir to working directory \"%s\": %s", l.working_dir.c_str(),
+    std::snprintf(detail, sizeof detail, "chdir to working directory \"%s\": %s", l.process.working_dir.c_str(),
                   std::strerror(errno));
     sync.fail_in_child("chdir", errno, detail);
   }
@@ -235,7 +235,7 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
 
 Result<ChildProcess> start_container(const ContainerLaunch& launch) {
   std::vector<std::string> argv_storage;
-  if (launch.argv.empty()) return fail(make_error("no command specified"));
+  if (launch.process.argv.empty()) return fail(make_error("no command specified"));
   ChildPlan plan = make_plan(launch, argv_storage);
   SyncChannel sync;
   PODCTL_ASSIGN_OR_RETURN(sync, SyncChannel::create());

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/container_config.h"
 
 namespace podctl {
 
@@ -24,15 +25,7 @@ struct ContainerLaunch {
   std::vector<std::string> lower_dirs;  // image layers, lowest first
   std::string upper_dir, work_dir, rootfs;
   std::string hosts_file, hostname_file, resolv_conf, shm_dir;
-  std::vector<std::string> argv;
-  std::vector<std::string> env;      // "NAME=value"
-  std::string working_dir = "/";
-  uint32_t uid = 0, gid = 0;
-  std::vector<gid_t> groups;
-  uint64_t capabilities = 0;
-  bool privileged = false;
-  bool no_new_privs = false;
-  bool read_only_root = false;
+  ContainerConfig process;           // what runs, as whom, with which capabilities
   int stdout_fd = -1, stderr_fd = -1;
 };
 

@@ -12,6 +12,7 @@
 
 #include "base/files.h"
 #include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl {
@@ -84,11 +85,8 @@ Result<ArchiveReader> open_source(const std::string& source, bool& is_dir) {
 }  // namespace
 
 Result<nlohmann::json> ImageStore::read_index() const {
-  auto text = read_file(dir_ + "/index.json");
-  if (!text) return json{{"images", json::object()}};
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return fail(make_error(dir_ + "/index.json: not valid JSON"));
-  return j;
+  if (!path_exists(dir_ + "/index.json")) return json{{"images", json::object()}};
+  return read_json_file(dir_ + "/index.json");
 }
 
 Status ImageStore::write_index(const nlohmann::json& index) const {

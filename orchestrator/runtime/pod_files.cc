@@ -8,14 +8,33 @@
 
 namespace podctl {
 
-std::string pod_hostname(const manifest::Pod& pod) {
-  std::string h = pod.spec.hostname.empty() ? pod.metadata.name : pod.spec.hostname;
+namespace {
+
+std::string hostname_of(const std::string& name, const std::string& hostname) {
+  std::string h = hostname.empty() ? name : hostname;
   if (h.size() > 63) h.resize(63);  // the kubelet truncates to 63 characters
   while (!h.empty() && (h.back() == '-' || h.back() == '.')) h.pop_back();
   return h;
 }
 
-std::string render_hosts(const manifest::Pod& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers) {
+}  // namespace
+
+std::string pod_hostname(const manifest::Pod& pod) { return hostname_of(pod.metadata.name, pod.spec.hostname); }
+
+HostsEntries hosts_entries(const manifest::Pod& pod) {
+  return {pod.metadata.namespace_, pod_hostname(pod), pod.spec.host_aliases};
+}
+
+HostsEntries hosts_entries(const nlohmann::json& pod) {
+  const auto& spec = pod.at("spec");
+  HostsEntries e{pod["metadata"].value("namespace", ""),
+                 hostname_of(pod["metadata"].value("name", ""), spec.value("hostname", "")), {}};
+  for (const auto& a : spec.value("hostAliases", nlohmann::json::array()))
+    e.host_aliases.push_back({a.value("ip", ""), a.value("hostnames", std::vector<std::string>{})});
+  return e;
+}
+
+std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers) {
   std::string out =
       "# Kubernetes-managed hosts file.\n"
       "127.0.0.1\tlocalhost\n"
@@ -24,14 +43,14 @@ std::string render_hosts(const manifest::Pod& pod, const std::string& pod_ip, co
       "fe00::0\tip6-mcastprefix\n"
       "fe00::1\tip6-allnodes\n"
       "fe00::2\tip6-allrouters\n";
-  out += pod_ip + "\t" + pod_hostname(pod) + "\n";
+  out += pod_ip + "\t" + pod.hostname + "\n";
   if (!peers.empty()) {
-    out += "\n# Pods of namespace " + pod.metadata.namespace_ + " (podctl).\n";
+    out += "\n# Pods of namespace " + pod.ns + " (podctl).\n";
     for (const auto& p : peers) out += p.ip + "\t" + p.name + "\t" + p.name + "." + p.ns + "\n";
   }
-  if (!pod.spec.host_aliases.empty()) {
+  if (!pod.host_aliases.empty()) {
     out += "\n# Entries added by HostAliases.\n";
-    for (const auto& a : pod.spec.host_aliases) {
+    for (const auto& a : pod.host_aliases) {
       out += a.ip;
       for (const auto& h : a.hostnames) out += "\t" + h;
       out += "\n";
@@ -50,7 +69,7 @@ Status rewrite_in_place(const std::string& path, const std::string& content) {
 
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
                        const std::vector<PeerPod>& peers) {
-  PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(pod, pod_ip, peers)));
+  PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers)));
   PODCTL_TRY(write_file_atomic(dir + "/hostname", pod_hostname(pod) + "\n"));
   auto resolv = read_file("/etc/resolv.conf");
   return write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "");

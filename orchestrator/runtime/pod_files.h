@@ -2,6 +2,8 @@
 // the other pods of the namespace), hostname, and resolv.conf (the host's: dnsPolicy Default).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -16,8 +18,17 @@ struct PeerPod {
   std::string ip;
 };
 
+// What /etc/hosts needs of a pod; taken from the typed spec or from its stored JSON form.
+struct HostsEntries {
+  std::string ns;
+  std::string hostname;
+  std::vector<manifest::HostAlias> host_aliases;
+};
+HostsEntries hosts_entries(const manifest::Pod& pod);
+HostsEntries hosts_entries(const nlohmann::json& pod_object);
+
 std::string pod_hostname(const manifest::Pod& pod);
-std::string render_hosts(const manifest::Pod& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers);
+std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers);
 // Rewrites the file in place (same inode), so that containers with it bind-mounted see the change.
 Status rewrite_in_place(const std::string& path, const std::string& content);
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,

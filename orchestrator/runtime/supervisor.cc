@@ -318,16 +318,7 @@ void Supervisor::start_slot(Slot& s) {
   launch.hostname_file = paths_.hostname();
   launch.resolv_conf = paths_.resolv_conf();
   launch.shm_dir = paths_.shm();
-  launch.argv = cfg->argv;
-  launch.env = cfg->env;
-  launch.working_dir = cfg->working_dir;
-  launch.uid = cfg->uid;
-  launch.gid = cfg->gid;
-  launch.groups = cfg->groups;
-  launch.capabilities = cfg->capabilities;
-  launch.privileged = cfg->privileged;
-  launch.no_new_privs = cfg->no_new_privs;
-  launch.read_only_root = cfg->read_only_root;
+  launch.process = *cfg;
   launch.stdout_fd = out_w.get();
   launch.stderr_fd = err_w.get();
   if (s.starts == 0)

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "base/files.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl {
@@ -16,11 +17,8 @@ static std::string path_of(const RootPaths& root, const std::string& ns, const s
 }
 
 Result<json> get_configmap(const RootPaths& root, const std::string& ns, const std::string& name) {
-  auto text = read_file(path_of(root, ns, name));
-  if (!text) return fail(Error{ENOENT, "configmaps \"" + name + "\" not found"});
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return fail(make_error(path_of(root, ns, name) + ": not valid JSON"));
-  return j;
+  if (!path_exists(path_of(root, ns, name))) return fail(Error{ENOENT, "configmaps \"" + name + "\" not found"});
+  return read_json_file(path_of(root, ns, name));
 }
 
 Result<std::string> put_configmap(const RootPaths& root, const json& object) {

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "base/files.h"
+#include "orchestrator/store/json_file.h"
 
 namespace podctl {
 
@@ -20,18 +21,10 @@ Status write_pod_record(const PodRecord& r) {
   return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
 }
 
-static Result<json> read_json(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) return fail(text.error());
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return fail(make_error(path + ": not valid JSON"));
-  return j;
-}
-
 Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name) {
   PodRecord r;
   r.paths.dir = root.pod_dir(ns, name);
-  auto rec = read_json(r.paths.record());
+  auto rec = read_json_file(r.paths.record());
   if (!rec) return fail(rec.error());
   r.ns = rec->value("namespace", ns);
   r.name = rec->value("name", name);
@@ -41,8 +34,8 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
   r.host_veth = rec->value("hostVeth", "");
   r.cgroup = rec->value("cgroup", "");
   r.spec_hash = rec->value("specHash", "");
-  if (auto spec = read_json(r.paths.spec())) r.spec = std::move(*spec);
-  if (auto status = read_json(r.paths.status())) r.status = std::move(*status);
+  if (auto spec = read_json_file(r.paths.spec())) r.spec = std::move(*spec);
+  if (auto status = read_json_file(r.paths.status())) r.status = std::move(*status);
   r.supervisor = read_supervisor_identity(r.paths);
   r.supervisor_alive = r.supervisor && process_alive(*r.supervisor);
   return r;

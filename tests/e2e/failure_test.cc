@@ -10,14 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-class Failure : public ::testing::Test {
+class Failure : public PodctlTest {
  protected:
-  void SetUp() override {
-    PODCTL_REQUIRE_ROOT();
-    env_ = std::make_unique<PodctlEnv>();
-    env_->import_busybox();
-  }
-  void TearDown() override { env_.reset(); }
   int ipam_files() const {
     int n = 0;
     if (std::filesystem::exists(env_->root() + "/ipam"))
@@ -25,7 +19,6 @@ class Failure : public ::testing::Test {
         n += e.path().filename().string().find("last_reserved") == std::string::npos;
     return n;
   }
-  std::unique_ptr<PodctlEnv> env_;
 };
 
 TEST_F(Failure, AMissingBinaryIsTheContainersStartErrorThenCrashLoopBackOff) {

@@ -11,20 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-class Lifecycle : public ::testing::Test {
+class Lifecycle : public PodctlTest {
  protected:
-  void SetUp() override {
-    PODCTL_REQUIRE_ROOT();
-    env_ = std::make_unique<PodctlEnv>();
-    env_->import_busybox();
-  }
-  void TearDown() override { env_.reset(); }
   RunResult apply_fast(const std::string& manifest) const {
     // A shortened crash-loop backoff (the machine-wide setting), so that restarts take seconds.
     return env_->podctl({"apply", "--restart-backoff", "1s:4s", "-f", "-"}, manifest);
   }
   json status(const std::string& pod, size_t i = 0) const { return env_->pod(pod)["status"]["containerStatuses"][i]; }
-  std::unique_ptr<PodctlEnv> env_;
 };
 
 TEST_F(Lifecycle, AFailingContainerRestartsWithGrowingBackoff) {

@@ -16,14 +16,8 @@ using nlohmann::json;
 
 const std::string kSleeper = "    image: busybox:1.35\n    command: [\"sleep\", \"3600\"]\n";
 
-class Pod : public ::testing::Test {
+class Pod : public PodctlTest {
  protected:
-  void SetUp() override {
-    PODCTL_REQUIRE_ROOT();
-    env_ = std::make_unique<PodctlEnv>();
-    env_->import_busybox();
-  }
-  void TearDown() override { env_.reset(); }
   bool all_running(const std::string& name) const {
     json p = env_->pod(name);
     if (p.is_null() || p["status"]["phase"] != "Running") return false;
@@ -36,7 +30,6 @@ class Pod : public ::testing::Test {
     EXPECT_EQ(r.rc, 0) << command << ": " << r.err;
     return r.out;
   }
-  std::unique_ptr<PodctlEnv> env_;
 };
 
 TEST_F(Pod, ContainersShareNetIpcUtsWithThePauseButNotMntOrPid) {

@@ -14,24 +14,14 @@
 #include "netsetup/bridge.h"
 #include "netsetup/netlink.h"
 #include "orchestrator/runtime/sandbox.h"
+#include "tests/support/child_check.h"
 #include "tests/support/podctl_env.h"
 
 namespace podctl {
 namespace {
 
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::_Exit(1);                                                                \
-    }                                                                               \
-  } while (0)
 
-uint32_t ip(const char* s) {
-  in_addr a{};
-  inet_pton(AF_INET, s, &a);
-  return ntohl(a.s_addr);
-}
+using test::ipv4;
 
 std::string pause_binary() { return std::string(PODCTL_BINARY).substr(0, std::string(PODCTL_BINARY).rfind('/')) + "/podctl-pause"; }
 
@@ -47,13 +37,13 @@ SandboxLaunch launch_for(const std::string& binary) {
   l.hostname = "sandbox-test";
   l.bridge = "tsbr0";
   l.host_veth = "tsveth0";
-  l.interface = {"eth0", ip("10.81.0.2"), 24, ip("10.81.0.1")};
+  l.interface = {"eth0", ipv4("10.81.0.2"), 24, ipv4("10.81.0.1")};
   return l;
 }
 
 void sandbox_owns_its_namespaces() {
   CHECK(::unshare(CLONE_NEWNET) == 0);
-  CHECK(net::ensure_bridge({"tsbr0", ip("10.81.0.1"), 24}));
+  CHECK(net::ensure_bridge({"tsbr0", ipv4("10.81.0.1"), 24}));
   auto pause = start_sandbox(launch_for(pause_binary()));
   if (!pause) std::fprintf(stderr, "%s\n", pause.error().message.c_str());
   CHECK(pause);
@@ -72,7 +62,7 @@ void sandbox_owns_its_namespaces() {
 
 void failed_exec_leaves_no_veth() {
   CHECK(::unshare(CLONE_NEWNET) == 0);
-  CHECK(net::ensure_bridge({"tsbr0", ip("10.81.0.1"), 24}));
+  CHECK(net::ensure_bridge({"tsbr0", ipv4("10.81.0.1"), 24}));
   auto pause = start_sandbox(launch_for("/nonexistent/podctl-pause"));
   CHECK(!pause);
   CHECK(pause.error().message == "start the pause process: exec podctl-pause: No such file or directory");

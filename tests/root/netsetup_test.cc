@@ -18,32 +18,14 @@
 #include "netsetup/netlink.h"
 #include "netsetup/pod_interface.h"
 #include "netsetup/veth.h"
+#include "tests/support/child_check.h"
 #include "tests/support/podctl_env.h"
 
 namespace podctl::net {
 namespace {
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::_Exit(1);                                                            \
-    }                                                                           \
-  } while (0)
-#define CHECK_OK(st)                                                                                 \
-  do {                                                                                               \
-    const auto& s_ = (st);                                                                               \
-    if (!s_) {                                                                                       \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #st, s_.error().message.c_str()); \
-      std::_Exit(1);                                                                                 \
-    }                                                                                                \
-  } while (0)
 
-uint32_t ip(const char* s) {
-  in_addr a{};
-  inet_pton(AF_INET, s, &a);
-  return ntohl(a.s_addr);
-}
+using test::ipv4;
 
 void in_fresh_netns(void (*body)()) {
   CHECK(::unshare(CLONE_NEWNET) == 0);
@@ -52,7 +34,7 @@ void in_fresh_netns(void (*body)()) {
 }
 
 void bridge_is_idempotent() {
-  BridgeConfig cfg{"tbr0", ip("10.77.0.1"), 24};
+  BridgeConfig cfg{"tbr0", ipv4("10.77.0.1"), 24};
   CHECK_OK(ensure_bridge(cfg));
   CHECK_OK(ensure_bridge(cfg));
   auto sock = open_route_socket();
@@ -70,27 +52,27 @@ void a_link_of_another_type_is_refused() {
   auto sock = open_route_socket();
   CHECK_OK(sock);
   CHECK(::system("ip link add tdummy type veth peer name tdummy1") == 0);
-  auto st = ensure_bridge({"tdummy", ip("10.77.0.1"), 24});
+  auto st = ensure_bridge({"tdummy", ipv4("10.77.0.1"), 24});
   CHECK(!st);
   CHECK(st.error().message.find("is not a bridge") != std::string::npos);
 }
 
 void overlapping_routes_are_found() {
-  CHECK_OK(ensure_bridge({"tbr1", ip("10.78.0.1"), 16}));
-  auto found = find_overlapping_route(ip("10.78.5.0"), 24, "other");
+  CHECK_OK(ensure_bridge({"tbr1", ipv4("10.78.0.1"), 16}));
+  auto found = find_overlapping_route(ipv4("10.78.5.0"), 24, "other");
   CHECK_OK(found);
   CHECK(*found == "10.78.0.0/16");
-  auto own = find_overlapping_route(ip("10.78.0.0"), 16, "tbr1");
+  auto own = find_overlapping_route(ipv4("10.78.0.0"), 16, "tbr1");
   CHECK_OK(own);
   CHECK(own->empty());
-  auto none = find_overlapping_route(ip("10.79.0.0"), 16, "other");
+  auto none = find_overlapping_route(ipv4("10.79.0.0"), 16, "other");
   CHECK_OK(none);
   CHECK(none->empty());
 }
 
 // A "pod": a child in its own netns, wired with a veth, configured from inside, serving TCP.
 void veth_pair_connects_a_pod_to_the_bridge() {
-  CHECK_OK(ensure_bridge({"tbr2", ip("10.79.0.1"), 24}));
+  CHECK_OK(ensure_bridge({"tbr2", ipv4("10.79.0.1"), 24}));
   int go[2], ready[2];
   CHECK(::pipe(go) == 0 && ::pipe(ready) == 0);
   pid_t pod = ::fork();
@@ -100,7 +82,7 @@ void veth_pair_connects_a_pod_to_the_bridge() {
     char c;
     CHECK(::write(ready[1], "n", 1) == 1);
     CHECK(::read(go[0], &c, 1) == 1);
-    CHECK_OK(configure_pod_interface_in_child({"eth0", ip("10.79.0.2"), 24, ip("10.79.0.1")}));
+    CHECK_OK(configure_pod_interface_in_child({"eth0", ipv4("10.79.0.2"), 24, ipv4("10.79.0.1")}));
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -134,7 +116,7 @@ void veth_pair_connects_a_pod_to_the_bridge() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(7777);
-  addr.sin_addr.s_addr = htonl(ip("10.79.0.2"));
+  addr.sin_addr.s_addr = htonl(ipv4("10.79.0.2"));
   CHECK(::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   char buf[8] = {};
   CHECK(::read(s, buf, 4) == 4);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,18 @@ class PodctlEnv {
 // True when the process has exited: gone, or a zombie (an orphan's zombie lingers until init,
 // which on some machines never reaps, collects it).
 bool process_gone(pid_t pid);
+
+// Base of the end-to-end fixtures: a fresh environment with the busybox image imported.
+class PodctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PODCTL_REQUIRE_ROOT();
+    env_ = std::make_unique<PodctlEnv>();
+    env_->import_busybox();
+  }
+  void TearDown() override { env_.reset(); }
+  std::unique_ptr<PodctlEnv> env_;
+};
 
 // A whole pod manifest with the given containers YAML (indented as list items under containers:).
 std::string pod_yaml(const std::string& name, const std::string& containers, const std::string& extra_spec = "");
