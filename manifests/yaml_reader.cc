@@ -142,7 +142,8 @@ MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string path
     return;
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies: `it->first` refers into a temporary that yaml-cpp's iterator hands out.
+    YAML::Node key = it->first;
     if (!key.IsScalar()) {
       ctx_.error(key, path_, "field names must be strings");
       continue;

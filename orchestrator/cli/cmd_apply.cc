@@ -1,10 +1,12 @@
 // podctl apply -f FILE|DIR|- : create, replace or leave unchanged each object, as kubectl apply.
+#include <chrono>
 #include <iostream>
 
 #include "base/files.h"
 #include "manifests/load.h"
 #include "manifests/serialize.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/plan/backoff.h"
@@ -76,6 +78,56 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
   return kExitOk;
 }
 
+// apply --wait: a pod that runs until stopped (restartPolicy Always) is done when Ready; a pod
+// that runs to completion (OnFailure, Never) when Succeeded. What cannot get better by itself fails
+// at once: phase Failed, a lost supervisor, a configuration error, a command that cannot start. A
+// crash loop keeps being waited for (a flaky dependency may come up), and is what a timeout reports.
+WatchResult ready_or_failed(const PodContext& ctx, const std::string& ns, const std::string& name) {
+  auto r = read_pod_record(ctx.root, ns, name);
+  if (!r) return {WatchVerdict::kFailed, "the pod is gone"};
+  nlohmann::json pod = pod_object(*r);
+  const auto& status = pod["status"];
+  std::string phase = status.value("phase", "");
+  if (phase == "Succeeded") return {WatchVerdict::kMet, "Succeeded"};
+  if (phase == "Failed" || phase == "Unknown") return {WatchVerdict::kFailed, "phase " + phase};
+  std::string seen = "phase " + phase;
+  for (const auto& cs : status.value("containerStatuses", nlohmann::json::array())) {
+    std::string container = "container " + cs.value("name", "");
+    const auto& state = cs["state"];
+    const auto& waiting = state.value("waiting", nlohmann::json::object());
+    const auto& terminated = state.value("terminated", nlohmann::json::object());
+    const auto& last = cs["lastState"].value("terminated", nlohmann::json::object());
+    if (waiting.value("reason", "") == "CreateContainerConfigError")
+      return {WatchVerdict::kFailed, container + ": CreateContainerConfigError: " + waiting.value("message", "")};
+    for (const auto* t : {&terminated, &last})
+      if (t->value("reason", "") == "StartError")
+        return {WatchVerdict::kFailed, container + ": StartError: " + t->value("message", "")};
+    if (waiting.value("reason", "") == "CrashLoopBackOff")
+      seen = container + " in CrashLoopBackOff (last exit code " + std::to_string(last.value("exitCode", 0)) + ")";
+  }
+  if (pod["spec"].value("restartPolicy", "Always") != "Always") return {WatchVerdict::kNotYet, seen + ", not Succeeded yet"};
+  for (const auto& c : status.value("conditions", nlohmann::json::array()))
+    if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return {WatchVerdict::kMet, "Ready"};
+  return {WatchVerdict::kNotYet, seen + ", not Ready"};
+}
+
+int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedObject>& objects, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  for (const auto& o : objects) {
+    const auto* pod = std::get_if<Pod>(&o.object);
+    if (!pod) continue;
+    const std::string& ns = pod->metadata.namespace_;
+    const std::string& name = pod->metadata.name;
+    auto result = watch_pods(ctx.root, ns, {name}, [&](const std::string& n) { return ready_or_failed(ctx, ns, n); },
+                             deadline).second;
+    if (result.verdict == WatchVerdict::kFailed) return report_error("pod/" + name + " failed: " + result.detail);
+    if (result.verdict == WatchVerdict::kNotYet)
+      return report_error("timed out waiting for pod/" + name + " (" + result.detail + ")");
+    std::cout << "pod/" << name << " " << (result.detail == "Succeeded" ? "succeeded" : "ready") << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_apply(const Invocation& inv) {
@@ -135,13 +187,20 @@ int cmd_apply(const Invocation& inv) {
     refresh_namespace_hosts(ctx, pod.metadata.namespace_);
     std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created") << "\n";
   }
-  return rc;
+  if (rc != kExitOk || !inv.has("wait")) return rc;
+  // The lock is not needed to watch; releasing it lets other podctl commands go on meanwhile.
+  PodContext watch_ctx = ctx;
+  locked = fail(make_error("released"));
+  std::cout << std::flush;
+  return wait_for_applied(watch_ctx, loaded.objects, inv.get<double>("wait"));
 }
 
 void apply_options(po::options_description& d) {
   d.add_options()
       ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
       ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
+      ("wait", po::value<double>()->implicit_value(300), "--wait[=SECONDS]: return once every applied pod is Ready or "
+                                                         "Succeeded (default 300 s); fail at once if one fails")
       ("restart-backoff", po::value<std::string>()->default_value(std::getenv("PODCTL_RESTART_BACKOFF") ? std::getenv("PODCTL_RESTART_BACKOFF") : "10s:300s"),
        "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes");
 }

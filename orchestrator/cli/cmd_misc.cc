@@ -1,4 +1,4 @@
-// podctl version, podctl system reset, podctl wait, and the internal `supervise` verb.
+// podctl version, podctl system reset, and the internal `supervise` verb.
 #include <unistd.h>
 
 #include <iostream>
@@ -76,9 +76,5 @@ void system_options(po::options_description& d) {
   d.add_options()("force", po::bool_switch()->default_value(false), "do not ask for confirmation");
 }
 
-int cmd_wait(const Invocation&) {
-  return report_error("podctl wait is not available yet: it comes with the pod lifecycle work (probes, Ready)");
-}
-void wait_options(po::options_description&) {}
 
 }  // namespace podctl

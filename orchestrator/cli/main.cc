@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
       {"logs", "logs NAME [-c CONTAINER] [-f] [--previous] [--tail N]", "print a container's logs", logs_options, cmd_logs},
       {"exec", "exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", "run a command in a container", exec_options, cmd_exec},
       {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options, cmd_inspect},
-      {"wait", "wait pod/NAME --for=…", "wait for a condition (not available yet)", wait_options, cmd_wait},
+      {"wait", "wait pod/NAME… --for=condition=Ready|delete|jsonpath='{…}'=VALUE [--timeout S]", "wait until pods meet a condition", wait_options, cmd_wait},
       {"image", "image import NAME[:TAG] ROOTFS.tar|DIR | ls | rm NAME", "manage local images", image_options, cmd_image},
       {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge", system_options, cmd_system},
       {"version", "version", "print the version", version_options, cmd_version},

@@ -129,8 +129,12 @@ TEST_F(Pod, FiftyApplyDeleteCyclesLeakNothing) {
   for (int i = 0; i < 50; ++i) {
     RunResult a = env_->apply(manifest);
     ASSERT_EQ(a.rc, 0) << "cycle " << i << ": " << a.err;
+    json in = env_->inspect("cycled");
     RunResult d = env_->podctl({"delete", "pod", "cycled", "--grace-period", "0"});
     ASSERT_EQ(d.rc, 0) << "cycle " << i << ": " << d.err;
+    ASSERT_FALSE(std::filesystem::exists(in["cgroup"].get<std::string>())) << "cycle " << i;
+    for (const char* c : {"a", "b"}) ASSERT_TRUE(process_gone(in["containers"][c]["pid"].get<pid_t>())) << "cycle " << i;
+    ASSERT_TRUE(process_gone(in["pause"]["pid"].get<pid_t>())) << "cycle " << i;
   }
   auto after = HostSnapshot::take(env_->bridge());
   EXPECT_EQ(after.veths, before.veths);

@@ -1,0 +1,111 @@
+// podctl wait pod/NAME… --for=condition=Ready | --for=delete | --for=jsonpath='{.status.phase}'=Succeeded
+// [--timeout=60s]: event-driven (inotify on the pod's files), exit 0 once every pod meets the
+// condition, 1 on timeout with what was seen last.
+#include <chrono>
+#include <iostream>
+
+#include "base/files.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/json_path.h"
+
+namespace podctl {
+namespace {
+
+struct Condition {
+  enum Kind { kCondition, kDelete, kJsonPath } kind = kCondition;
+  std::string name;       // condition type, or the JSONPath expression
+  std::string expected;   // "True" by default for conditions
+  std::string describe() const {
+    if (kind == kDelete) return "delete";
+    if (kind == kJsonPath) return "jsonpath " + name + "=" + expected;
+    return "condition=" + name + (expected == "True" ? "" : "=" + expected);
+  }
+};
+
+std::optional<Condition> parse_for(const std::string& text, std::string* why) {
+  Condition c;
+  if (text == "delete") {
+    c.kind = Condition::kDelete;
+    return c;
+  }
+  if (text.rfind("condition=", 0) == 0) {
+    std::string rest = text.substr(10);
+    auto eq = rest.find('=');
+    c.name = rest.substr(0, eq);
+    c.expected = eq == std::string::npos ? "True" : rest.substr(eq + 1);
+    if (c.expected == "true") c.expected = "True";
+    if (c.expected == "false") c.expected = "False";
+    if (!c.name.empty()) return c;
+  }
+  if (text.rfind("jsonpath=", 0) == 0) {
+    std::string rest = text.substr(9);
+    auto close = rest.rfind('}');
+    if (close != std::string::npos && close + 1 < rest.size() && rest[close + 1] == '=') {
+      c.kind = Condition::kJsonPath;
+      c.name = rest.substr(0, close + 1);
+      c.expected = rest.substr(close + 2);
+      if (valid_json_path(c.name, why)) return c;
+      return std::nullopt;
+    }
+  }
+  if (why && why->empty())
+    *why = "--for=\"" + text + "\": expected delete, condition=NAME[=VALUE] or jsonpath='{.path}'=VALUE";
+  return std::nullopt;
+}
+
+WatchResult check(const RootPaths& root, const std::string& ns, const std::string& name, const Condition& c) {
+  auto r = read_pod_record(root, ns, name);
+  auto verdict = [](bool ok) { return ok ? WatchVerdict::kMet : WatchVerdict::kNotYet; };
+  if (c.kind == Condition::kDelete)
+    return {verdict(!r && !path_exists(root.pod_dir(ns, name))), r ? "the pod still exists" : "deleted"};
+  if (!r) return {WatchVerdict::kNotYet, "the pod does not exist"};
+  nlohmann::json pod = pod_object(*r);
+  if (c.kind == Condition::kJsonPath) {
+    auto v = json_path_value(pod, c.name);
+    return {verdict(v && *v == c.expected), c.name + " is " + (v ? "\"" + *v + "\"" : "not set")};
+  }
+  for (const auto& cond : pod["status"].value("conditions", nlohmann::json::array()))
+    if (cond.value("type", "") == c.name)
+      return {verdict(cond.value("status", "") == c.expected), "condition " + c.name + " is " + cond.value("status", "")};
+  return {WatchVerdict::kNotYet, "condition " + c.name + " is not reported (phase " + pod["status"].value("phase", "") + ")"};
+}
+
+}  // namespace
+
+int cmd_wait(const Invocation& inv) {
+  if (!inv.has("for")) return report_error("wait needs --for=condition=NAME | delete | jsonpath='{…}'=VALUE", kExitUsage);
+  std::string why;
+  auto cond = parse_for(inv.get<std::string>("for"), &why);
+  if (!cond) return report_error(why, kExitUsage);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < inv.args.size(); ++i) {
+    std::string a = inv.args[i];
+    if (a.rfind("pod/", 0) == 0 || a.rfind("pods/", 0) == 0) names.push_back(a.substr(a.find('/') + 1));
+    else if (resource_kind(a) == "pods" && i + 1 < inv.args.size()) continue;
+    else names.push_back(a);
+  }
+  if (names.empty()) return report_error("wait needs pod names: podctl wait pod/NAME --for=…", kExitUsage);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<int64_t>(inv.get<double>("timeout") * 1000));
+  RootPaths root{inv.global.root};
+  const std::string& ns = inv.global.ns;
+  // Report each pod as soon as it meets the condition, as kubectl does.
+  for (const auto& name : names) {
+    auto [at, result] = watch_pods(root, ns, {name}, [&](const std::string& n) { return check(root, ns, n, *cond); }, deadline);
+    if (result.verdict != WatchVerdict::kMet)
+      return report_error("timed out waiting for the condition on pods/" + name + " (" + cond->describe() +
+                          "; last seen: " + result.detail + ")");
+    std::cout << "pod/" << name << " " << (cond->kind == Condition::kDelete ? "deleted" : "condition met") << "\n";
+  }
+  return kExitOk;
+}
+
+void wait_options(po::options_description& d) {
+  d.add_options()
+      ("for", po::value<std::string>(), "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")
+      ("timeout", po::value<double>()->default_value(30), "seconds to wait (default 30); 0 checks once");
+}
+
+}  // namespace podctl
