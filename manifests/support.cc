@@ -33,7 +33,12 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
   const auto& spec = pod.spec;
   for (size_t i = 0; i < spec.containers.size(); ++i)
     container(out, "spec.containers[" + std::to_string(i) + "]", spec.containers[i]);
-  if (!spec.init_containers.empty()) out.push_back({"spec.initContainers", kNotYet, {}});
+  for (size_t i = 0; i < spec.init_containers.size(); ++i) {
+    std::string path = "spec.initContainers[" + std::to_string(i) + "]";
+    container(out, path, spec.init_containers[i]);
+    if (spec.init_containers[i].restart_policy)
+      out.push_back({path + ".restartPolicy", std::string(kNotYet) + " (sidecar containers)", {}});
+  }
   if (!spec.volumes.empty()) out.push_back({"spec.volumes", kNotYet, {}});
   if (!spec.subdomain.empty()) out.push_back({"spec.subdomain", kNotYet, {}});
   return out;

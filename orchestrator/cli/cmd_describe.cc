@@ -85,10 +85,17 @@ int cmd_describe(const Invocation& inv) {
       first = false;
     }
     std::cout << "\nStatus:           " << row.status << "\nIP:               " << field(status, "podIP")
-              << "\nUID:              " << r->uid << "\nContainers:\n";
+              << "\nUID:              " << r->uid << "\n";
+    if (!pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
     const json& runtime = r->status.is_object() ? r->status.value("runtime", json::object()) : json::object();
-    const json& statuses = status.value("containerStatuses", json::array());
-    for (const auto& c : pod["spec"]["containers"]) {
+    for (const char* kind : {"initContainers", "containers"}) {
+    const json& specs = pod["spec"].value(kind, json::array());
+    if (specs.empty()) continue;
+    const bool init = std::string(kind) == "initContainers";
+    if (init) std::cout << "Init Containers:\n";
+    else if (pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
+    const json& statuses = status.value(init ? "initContainerStatuses" : "containerStatuses", json::array());
+    for (const auto& c : specs) {
       std::string name = c["name"];
       json cs = json::object();
       for (const auto& s : statuses)
@@ -112,6 +119,7 @@ int cmd_describe(const Invocation& inv) {
         std::cout << "    Environment:\n";
         for (const auto& e : c["env"]) std::cout << "      " << field(e, "name") << ":  " << field(e, "value", "") << "\n";
       }
+    }
     }
     std::cout << "Conditions:\n  Type                        Status\n";
     for (const auto& c : status.value("conditions", json::array())) {

@@ -119,8 +119,9 @@ int cmd_logs(const Invocation& inv) {
   RootPaths root{inv.global.root};
   auto r = read_pod_record(root, inv.global.ns, name);
   if (!r) return report_error("pods \"" + name + "\" not found");
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // app containers first: the default is the first of them
   for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
+  for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array())) names.push_back(c["name"]);
   std::vector<std::string> containers;
   if (inv.vm["all-containers"].as<bool>()) containers = names;
   else if (inv.has("container")) containers = {inv.get<std::string>("container")};

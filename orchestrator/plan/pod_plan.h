@@ -24,13 +24,14 @@ struct ObservedContainer {
 };
 
 struct ObservedPod {
-  std::vector<ObservedContainer> containers;  // same order as spec.containers
+  // spec.initContainers first, then spec.containers; plan indexes count in the same order.
+  std::vector<ObservedContainer> containers;
   bool terminating = false;                   // a delete is under way: start nothing
   bool operator==(const ObservedPod&) const = default;
 };
 
 struct PodPlan {
-  std::vector<size_t> start;                       // indexes into spec.containers, start now
+  std::vector<size_t> start;                       // start now (init containers, then app containers)
   std::map<size_t, BackoffEntry> backoff_updates;  // new entries for restarted containers
   std::map<size_t, Millis> back_off_until;         // held in CrashLoopBackOff until then
   std::optional<Millis> wake_at;                   // earliest backoff end
@@ -41,9 +42,15 @@ struct PodPlan {
 // ShouldContainerBeRestarted for an exited container: Always → yes, OnFailure → exit ≠ 0, Never → no.
 bool should_restart(const std::string& restart_policy, int exit_code);
 
+// Init containers run one at a time, in order, each to exit 0 before the next; a failed one is
+// restarted per the pod's policy (with backoff), and under Never it fails the pod. App containers
+// are planned only once every init container has succeeded.
 PodPlan plan_pod(const manifest::PodSpec& spec, const ObservedPod& observed, const BackoffPolicy& policy, Millis now);
 
-// The pod phase the kubelet reports (getPhase) for app containers.
+// Whether every init container has exited 0 (the Initialized condition).
+bool initialized(const manifest::PodSpec& spec, const ObservedPod& observed);
+
+// The pod phase the kubelet reports (getPhase).
 std::string pod_phase(const manifest::PodSpec& spec, const ObservedPod& observed);
 
 }  // namespace podctl::plan

@@ -61,7 +61,8 @@ enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 
 uint64_t tag(Tag kind, size_t index = 0) { return (static_cast<uint64_t>(kind) << 32) | index; }
 
 struct Slot {
-  size_t index = 0;
+  size_t index = 0;                        // init containers first, then app containers (the planner's order)
+  bool is_init = false;
   const manifest::Container* spec = nullptr;
   ChildProcess proc;
   uint64_t proc_start_time = 0;
@@ -103,7 +104,9 @@ class Supervisor {
   void unwatch(int fd);
   void write_status();
   json build_status();
-  std::string container_ref(const Slot& s) const { return "spec.containers{" + s.spec->name + "}"; }
+  std::string container_ref(const Slot& s) const {
+    return std::string(s.is_init ? "spec.initContainers{" : "spec.containers{") + s.spec->name + "}";
+  }
   bool any_running() const;
 
   SupervisorOptions opt_;
@@ -141,17 +144,23 @@ Status Supervisor::load() {
   pod_ = std::get<manifest::Pod>(loaded.objects[0].object);
   PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
   ImageStore store(opt_.root.images_dir());
-  for (const auto& c : pod_.spec.containers) {
-    Image image;
-    PODCTL_ASSIGN_OR_RETURN(image, store.find(c.image));
-    images_[c.image] = image;
-  }
-  for (size_t i = 0; i < pod_.spec.containers.size(); ++i) {
-    Slot s;
-    s.index = i;
-    s.spec = &pod_.spec.containers[i];
-    s.cgroup = record_.cgroup + "/ctr-" + s.spec->name;
-    slots_.push_back(std::move(s));
+  bool has_init = !pod_.spec.init_containers.empty();
+  for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
+    for (const auto& c : *list) {
+      if (!images_.count(c.image)) {
+        Image image;
+        PODCTL_ASSIGN_OR_RETURN(image, store.find(c.image));
+        images_[c.image] = image;
+      }
+      Slot s;
+      s.index = slots_.size();
+      s.is_init = list == &pod_.spec.init_containers;
+      s.spec = &c;
+      s.cgroup = record_.cgroup + "/ctr-" + c.name;
+      // The kubelet shows every container as PodInitializing until the init containers are done.
+      if (has_init) s.state = json{{"waiting", {{"reason", "PodInitializing"}}}};
+      slots_.push_back(std::move(s));
+    }
   }
   return {};
 }
@@ -415,6 +424,9 @@ void Supervisor::on_pause_exit() {
   }
   (void)net::delete_host_veth(record_.host_veth);
   if (pod_.spec.restart_policy == "Never" && any_ran) return;
+  // A new sandbox starts from the initial state: every init container runs again (kubelet).
+  for (auto& s : slots_)
+    if (s.is_init) s.observed = {};
   if (auto st = create_sandbox(); !st) {
     events_.add("Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + st.error().message);
     spdlog::error("re-create sandbox: {}", st.error().message);
@@ -504,11 +516,11 @@ void Supervisor::drain(Slot& s, bool is_stderr) {
 }
 
 json Supervisor::build_status() {
-  json containers = json::array();
-  bool all_ready = !slots_.empty();
+  json containers = json::array(), init_containers = json::array();
+  bool all_ready = !pod_.spec.containers.empty();
   for (const auto& s : slots_) {
     bool running = s.observed.state == ContainerState::Running;
-    all_ready &= running;
+    if (!s.is_init) all_ready &= running;
     const Image& image = images_[s.spec->image];
     json cs{{"name", s.spec->name},
             {"image", s.spec->image},
@@ -519,7 +531,7 @@ json Supervisor::build_status() {
             {"state", s.state},
             {"lastState", s.last_state}};
     if (!s.container_id.empty()) cs["containerID"] = "podctl://" + s.container_id;
-    containers.push_back(cs);
+    (s.is_init ? init_containers : containers).push_back(cs);
   }
   plan::ObservedPod observed;
   observed.terminating = terminating_ && done_;
@@ -538,10 +550,12 @@ json Supervisor::build_status() {
               {"startTime", start_time_},
               {"qosClass", "BestEffort"},
               {"conditions", json::array({condition("PodReadyToStartContainers", sandbox_ready_),
-                                          condition("Initialized", true), condition("Ready", all_ready && !terminating_),
+                                          condition("Initialized", plan::initialized(pod_.spec, observed)),
+                                          condition("Ready", all_ready && !terminating_),
                                           condition("ContainersReady", all_ready && !terminating_),
                                           condition("PodScheduled", true)})},
               {"containerStatuses", containers}};
+  if (!init_containers.empty()) status["initContainerStatuses"] = init_containers;
   json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()}};
   if (pause_.valid()) runtime["pause"] = {{"pid", pause_.pid()}, {"startTime", pause_start_time_}};
   json procs = json::object();

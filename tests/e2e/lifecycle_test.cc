@@ -124,3 +124,48 @@ TEST_F(Lifecycle, GetPodJsonIsAKubernetesObject) {
 
 }  // namespace
 }  // namespace podctl::test
+
+namespace podctl::test {
+namespace {
+
+TEST_F(Lifecycle, InitContainersRunInOrderBeforeTheAppContainers) {
+  std::string spec = "  restartPolicy: Never\n  initContainers:\n"
+                     "  - name: first\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1; echo first >> /dev/shm/order\"]\n"
+                     "  - name: second\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo second >> /dev/shm/order\"]\n";
+  ASSERT_EQ(env_->apply(pod_yaml("init", "  - name: app\n    image: busybox:1.35\n    command: [\"cat\", \"/dev/shm/order\"]\n", spec)).rc, 0);
+  RunResult get = env_->podctl({"get", "pods"});
+  EXPECT_NE(get.out.find("Init:0/2"), std::string::npos) << get.out;
+  EXPECT_EQ(env_->pod("init")["status"]["containerStatuses"][0]["state"]["waiting"]["reason"], "PodInitializing");
+  ASSERT_EQ(env_->podctl({"wait", "pod/init", "--for=jsonpath={.status.phase}=Succeeded", "--timeout", "20"}).rc, 0);
+  EXPECT_EQ(env_->podctl({"logs", "init", "-c", "app"}).out, "first\nsecond\n");
+  json p = env_->pod("init");
+  EXPECT_EQ(p["status"]["initContainerStatuses"][1]["state"]["terminated"]["reason"], "Completed");
+  bool initialized = false;
+  for (const auto& c : p["status"]["conditions"]) initialized |= c["type"] == "Initialized" && c["status"] == "True";
+  EXPECT_TRUE(initialized);
+}
+
+TEST_F(Lifecycle, AFailedInitContainerFailsThePodUnderNever) {
+  std::string spec = "  restartPolicy: Never\n  initContainers:\n"
+                     "  - name: broken\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 2\"]\n";
+  RunResult r = env_->podctl({"apply", "--wait=20", "-f", "-"},
+                             pod_yaml("initfail", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec));
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.err, "error: pod/initfail failed: phase Failed\n");
+  RunResult get = env_->podctl({"get", "pods"});
+  EXPECT_NE(get.out.find("Init:Error"), std::string::npos) << get.out;
+  json p = env_->pod("initfail");
+  EXPECT_EQ(p["status"]["initContainerStatuses"][0]["state"]["terminated"]["exitCode"], 2);
+  EXPECT_FALSE(p["status"]["containerStatuses"][0]["state"].contains("running"));
+}
+
+TEST_F(Lifecycle, AFailingInitContainerCrashLoopsUnderOnFailure) {
+  std::string spec = "  restartPolicy: OnFailure\n  initContainers:\n"
+                     "  - name: flaky\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 1\"]\n";
+  ASSERT_EQ(apply_fast(pod_yaml("initloop", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec)).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pods"}).out.find("Init:CrashLoopBackOff") != std::string::npos; }));
+  EXPECT_EQ(env_->pod("initloop")["status"]["phase"], "Pending");
+}
+
+}  // namespace
+}  // namespace podctl::test

@@ -207,5 +207,12 @@ TEST(ValidationAll, FieldsWithoutBehaviourYetAreRejectedWhenApplying) {
   EXPECT_EQ(r.errors[0], "pod.yaml:9:5: spec.containers[0].livenessProbe: not supported by podctl yet");
 }
 
+TEST(ValidationAll, InitContainersAreSupportedButSidecarsNotYet) {
+  EXPECT_TRUE(load_yaml(pod_with("", "  initContainers:\n  - name: init\n    image: busybox:1.35\n"), true).ok());
+  auto r = load_yaml(pod_with("", "  initContainers:\n  - name: proxy\n    image: busybox:1.35\n    restartPolicy: Always\n"), true);
+  ASSERT_EQ(r.errors.size(), 1u) << errors_of(r);
+  EXPECT_EQ(r.errors[0], "pod.yaml:9:20: spec.initContainers[0].restartPolicy: not supported by podctl yet (sidecar containers)");
+}
+
 }  // namespace
 }  // namespace podctl::test

@@ -90,3 +90,56 @@ TEST(ShouldRestart, IsThePolicyTable) {
 
 }  // namespace
 }  // namespace podctl::plan
+
+namespace podctl::plan {
+namespace {
+
+// Init containers: the observed list and plan indexes hold them first, then the app containers.
+manifest::PodSpec spec_with_init(const std::string& policy, size_t init, size_t app) {
+  manifest::PodSpec s = spec_with(policy, app);
+  for (size_t i = 0; i < init; ++i) s.init_containers.push_back({.name = "init" + std::to_string(i)});
+  return s;
+}
+
+PodPlan plan_of(const std::string& policy, size_t init, size_t app, std::vector<ObservedContainer> cs) {
+  return plan_pod(spec_with_init(policy, init, app), ObservedPod{std::move(cs), false}, kPolicy, kNow);
+}
+
+TEST(InitPlan, StartsOnlyTheFirstInitContainer) {
+  EXPECT_EQ(plan_of("Always", 2, 1, {{}, {}, {}}), (PodPlan{{0}, {}, {}, std::nullopt}));
+}
+
+TEST(InitPlan, WaitsForTheRunningInitContainer) {
+  EXPECT_EQ(plan_of("Always", 2, 1, {running(), {}, {}}), PodPlan{});
+}
+
+TEST(InitPlan, StartsTheNextOnceThePreviousSucceeded) {
+  EXPECT_EQ(plan_of("Always", 2, 1, {exited(0), {}, {}}), (PodPlan{{1}, {}, {}, std::nullopt}));
+}
+
+TEST(InitPlan, StartsAppContainersOnlyAfterEveryInitContainer) {
+  EXPECT_EQ(plan_of("Always", 2, 2, {exited(0), exited(0), {}, {}}), (PodPlan{{2, 3}, {}, {}, std::nullopt}));
+}
+
+TEST(InitPlan, RestartsAFailedInitContainerWithBackoffUnlessNever) {
+  EXPECT_EQ(plan_of("OnFailure", 1, 1, {exited(1), {}}), (PodPlan{{0}, {{0, BackoffEntry{10'000, kNow}}}, {}, std::nullopt}));
+  EXPECT_EQ(plan_of("Always", 1, 1, {exited(1, kNow - 1'000, kTen), {}}),
+            (PodPlan{{}, {}, {{0, kNow + 9'000}}, kNow + 9'000}));
+  EXPECT_EQ(plan_of("Never", 1, 1, {exited(1), {}}), PodPlan{});
+}
+
+TEST(InitPhase, PendingUntilInitializedAndFailedWhenInitFailsUnderNever) {
+  auto phase = [](const std::string& policy, std::vector<ObservedContainer> cs) {
+    return pod_phase(spec_with_init(policy, 1, 1), ObservedPod{cs, false});
+  };
+  EXPECT_EQ(phase("Always", {running(), {}}), "Pending");
+  EXPECT_EQ(phase("OnFailure", {exited(1), {}}), "Pending");
+  EXPECT_EQ(phase("Never", {exited(1), {}}), "Failed");
+  EXPECT_EQ(phase("Never", {exited(0), running()}), "Running");
+  EXPECT_EQ(phase("Never", {exited(0), exited(0)}), "Succeeded");
+  EXPECT_TRUE(initialized(spec_with_init("Always", 1, 1), ObservedPod{{exited(0), {}}, false}));
+  EXPECT_FALSE(initialized(spec_with_init("Always", 1, 1), ObservedPod{{running(), {}}, false}));
+}
+
+}  // namespace
+}  // namespace podctl::plan
