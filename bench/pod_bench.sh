@@ -2,6 +2,7 @@
 # Measures podctl on this machine, for a 3-container busybox pod: `apply` until every container
 # runs, `delete` (grace 0) until everything is gone, supervisor + pause memory per pod, and 100
 # pods started one after another. Uses its own root, bridge and subnet; cleans up after itself.
+# Also: exit-to-restart latency over 200 restarts.
 # Usage: bench/pod_bench.sh [RUNS]   (needs root and a build in build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,31 @@ priv_s=$(private "$sup") priv_p=$(private "$pause")
 echo "memory per pod: supervisor RSS ${rss_s} KiB (PSS ${pss_s}, private ${priv_s}), pause RSS ${rss_p} KiB" \
      "(PSS ${pss_p}, private ${priv_p}); together RSS $((rss_s + rss_p)) KiB, private $((priv_s + priv_p)) KiB"
 P delete pod mem --grace-period 0 >/dev/null
+
+# Exit-to-restart: a container that prints the time and exits at once, restarted with a 1 ms
+# backoff; the gap between consecutive runs is detection + planning + a new container + exec.
+restarts=200
+cat <<YAML | P apply --restart-backoff 1ms:1ms -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata:
+  name: crash
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: a, image: "busybox:1.35", command: ["sh", "-c", "echo run; exit 1"]}
+YAML
+logs="$root/pods/default/crash/logs/a"
+while [ "$(ls "$logs" 2>/dev/null | wc -l)" -le $restarts ]; do sleep 0.2; done
+# busybox's date has no %N: use the supervisor's CRI timestamps of each run's output line instead
+# (nanoseconds; HH:MM:SS.fraction as seconds of the day is exact enough for gaps of milliseconds).
+gaps=$(for f in $(ls "$logs" 2>/dev/null | sort -n | head -$((restarts + 1))); do head -1 "$logs/$f" | cut -d' ' -f1; done |
+       awk -F'[T:Z]' 'NR > 1 {print int((($2 * 3600 + $3 * 60 + $4) - prev) * 1e6)} {prev = $2 * 3600 + $3 * 60 + $4}')
+P delete pod crash --grace-period 0 >/dev/null 2>&1 || true
+run_us=$( t0=$(now_us); for i in 1 2 3 4 5 6 7 8 9 10; do "$rootfs/bin/sh" -c 'echo run; exit 1' >/dev/null; done; echo $(( ($(now_us) - t0) / 10 )) )
+p99=$(echo "$gaps" | sort -n | awk '{v[NR]=$1} END {print v[int(NR*0.99)]/1000}')
+echo "exit to restart ($restarts restarts, run to run):  $(echo "$gaps" | stats), p99 ${p99} ms" \
+     "(one run of the command itself takes $(( run_us / 1000 )).$(( run_us / 100 % 10 )) ms)"
 
 t0=$(now_us)
 for i in $(seq 100); do P apply -f <(pod "p$i") >/dev/null; done
