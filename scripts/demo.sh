@@ -35,10 +35,17 @@ podctl logs web -c client --tail 3
 say "podctl exec web -c client -- hostname   (every container sees the pod's hostname)"
 podctl exec web -c client -- hostname
 
-say "The containers share the pause process's net, ipc and uts namespaces (podctl inspect web)"
-podctl inspect web | grep -A8 '"namespaces"' | head -20
+say "Each container shares the pause process's net, ipc and uts namespaces, and has its own mnt and pid"
+printf '%-8s %-7s %-18s %-18s %-18s %-18s %s\n' PROCESS PID NET IPC UTS MNT PID-NS
+for who in pause httpd client; do
+  path=".containers.$who.pid"; [ "$who" = pause ] && path=".pause.pid"
+  pid=$(podctl inspect web -o "jsonpath={$path}")
+  printf '%-8s %-7s' "$who" "$pid"
+  for ns in net ipc uts mnt pid; do printf ' %-18s' "$(readlink /proc/$pid/ns/$ns)"; done
+  echo
+done
 
-ip=$(podctl get pod web -o json | sed -n 's/.*"podIP": "\(.*\)".*/\1/p' | head -1)
+ip=$(podctl get pod web -o 'jsonpath={.status.podIP}')
 say "The host reaches the pod at its IP: wget http://$ip:8080/"
 busybox wget -q -O - "http://$ip:8080/"
 

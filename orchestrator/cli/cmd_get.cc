@@ -6,6 +6,7 @@
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
 #include "orchestrator/store/configmap_store.h"
@@ -41,6 +42,14 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
     std::cout << (output == "json" ? out.dump(4) + "\n" : to_yaml(out));
     return kExitOk;
   }
+  if (output.rfind("jsonpath=", 0) == 0) {
+    json target = single ? objects.at(0) : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
+    std::string why;
+    auto value = json_path_value(target, output.substr(9), &why);
+    if (!why.empty()) return report_error(why, kExitUsage);
+    std::cout << value.value_or("");
+    return kExitOk;
+  }
   if (output == "name") {
     for (const auto& o : objects) std::cout << kind << "/" << o["metadata"]["name"].get<std::string>() << "\n";
     return kExitOk;
@@ -69,9 +78,10 @@ int cmd_get(const Invocation& inv) {
     return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps)", kExitUsage);
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
-  if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name")
+  if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&
+      output.rfind("jsonpath=", 0) != 0)
     return report_error("unable to match a printer suitable for the output format \"" + output +
-                            "\", allowed formats are: json, name, wide, yaml", kExitUsage);
+                            "\", allowed formats are: json, jsonpath=TEMPLATE, name, wide, yaml", kExitUsage);
   bool all = inv.vm["all-namespaces"].as<bool>();
   std::string ns = all ? "" : inv.global.ns;
   RootPaths root{inv.global.root};
@@ -124,7 +134,7 @@ int cmd_get(const Invocation& inv) {
 
 void get_options(po::options_description& d) {
   d.add_options()
-      ("output,o", po::value<std::string>(), "wide, json, yaml or name")
+      ("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")
       ("all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace");
 }
 

@@ -6,6 +6,7 @@
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/json_path.h"
 
 namespace podctl {
 namespace {
@@ -45,10 +46,21 @@ int cmd_inspect(const Invocation& inv) {
                                  {"cgroup", c.value("cgroup", "")}, {"logFile", c.value("logFile", "")},
                                  {"namespaces", namespaces_of(pid)}};
     }
+  if (inv.has("output")) {
+    std::string format = inv.get<std::string>("output");
+    if (format.rfind("jsonpath=", 0) != 0) return report_error("inspect -o takes jsonpath='{…}'", kExitUsage);
+    std::string why;
+    auto value = json_path_value(out, format.substr(9), &why);
+    if (!why.empty()) return report_error(why, kExitUsage);
+    std::cout << value.value_or("");
+    return kExitOk;
+  }
   std::cout << out.dump(2) << "\n";
   return kExitOk;
 }
 
-void inspect_options(po::options_description&) {}
+void inspect_options(po::options_description& d) {
+  d.add_options()("output,o", po::value<std::string>(), "jsonpath='{.containers.web.pid}': print one value");
+}
 
 }  // namespace podctl

@@ -117,6 +117,11 @@ TEST_F(Lifecycle, GetPodJsonIsAKubernetesObject) {
   RunResult yaml = env_->podctl({"get", "pod", "obj", "-o", "yaml"});
   EXPECT_NE(yaml.out.find("kind: Pod\n"), std::string::npos);
   EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "pod/obj\n");
+  EXPECT_EQ(env_->podctl({"get", "pod", "obj", "-o", "jsonpath={.status.phase}"}).out, "Running");
+  EXPECT_EQ(env_->podctl({"get", "pod", "obj", "-o", "jsonpath={.status.containerStatuses[0].ready}"}).out, "true");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "jsonpath={.items[0].metadata.name}"}).out, "obj");
+  EXPECT_EQ(env_->podctl({"get", "pod", "obj", "-o", "jsonpath=status.phase"}).rc, 2);
+  EXPECT_EQ(env_->podctl({"inspect", "obj", "-o", "jsonpath={.podIP}"}).out, p["status"]["podIP"].get<std::string>());
   RunResult wide = env_->podctl({"get", "pods", "-o", "wide"});
   EXPECT_NE(wide.out.find(p["status"]["podIP"].get<std::string>()), std::string::npos);
   EXPECT_EQ(wide.out.substr(0, 4), "NAME");
