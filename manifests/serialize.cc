@@ -261,4 +261,10 @@ json to_json(const ConfigMap& cm) {
 std::string container_hash(const Container& c) { return hash_text(to_json(c).dump()); }
 std::string pod_hash(const Pod& pod) { return hash_text(to_json(pod).dump()); }
 
+std::string pod_level_hash(const Pod& pod) {
+  json j = to_json(pod);
+  for (auto& c : j["spec"]["containers"]) c = json{{"name", c["name"]}};
+  return hash_text(j.dump());
+}
+
 }  // namespace podctl::manifest

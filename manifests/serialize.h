@@ -18,5 +18,8 @@ nlohmann::json to_json(const Container& c);
 std::string container_hash(const Container& c);
 // Stable hash of the whole pod object.
 std::string pod_hash(const Pod& pod);
+// Hash of what is not a container's own spec: a change here replaces the pod, while a change of
+// containers[i] alone restarts just that container (the names and their order count here).
+std::string pod_level_hash(const Pod& pod);
 
 }  // namespace podctl::manifest

@@ -19,12 +19,31 @@ namespace {
 using manifest::ConfigMap;
 using manifest::Pod;
 
-enum class PodAction { Create, Unchanged, Replace, Heal };
+// Create; leave alone; Update (only containers changed: the supervisor restarts just those, as the
+// kubelet does on a container's hash change); Replace (a pod-level change); Heal (supervisor gone).
+enum class PodAction { Create, Unchanged, Update, Replace, Heal };
 
 PodAction plan_apply(const std::optional<PodRecord>& existing, const Pod& pod) {
   if (!existing) return PodAction::Create;
   if (!existing->supervisor_alive) return PodAction::Heal;
-  return existing->spec_hash == manifest::pod_hash(pod) ? PodAction::Unchanged : PodAction::Replace;
+  if (existing->spec_hash == manifest::pod_hash(pod)) return PodAction::Unchanged;
+  return existing->pod_level_hash == manifest::pod_level_hash(pod) ? PodAction::Update : PodAction::Replace;
+}
+
+// After an update, wait until the supervisor has taken the new spec (its containers restarted).
+Status wait_for_update(const PodContext& ctx, const PodRecord& record, const Pod& pod) {
+  std::string want = manifest::pod_hash(pod);
+  int64_t grace = std::max<int64_t>(pod.spec.termination_grace_period_seconds, 2);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace + 15);
+  auto result = watch_pods(ctx.root, record.ns, {record.name}, [&](const std::string& name) -> WatchResult {
+    auto r = read_pod_record(ctx.root, record.ns, name);
+    if (!r || !r->supervisor_alive) return {WatchVerdict::kFailed, "the pod's supervisor stopped"};
+    const auto& runtime = r->status.value("runtime", nlohmann::json::object());
+    return {runtime.value("specHash", "") == want ? WatchVerdict::kMet : WatchVerdict::kNotYet, "update pending"};
+  }, deadline).second;
+  if (result.verdict == WatchVerdict::kMet) return {};
+  return fail(make_error(result.verdict == WatchVerdict::kFailed ? result.detail
+                                                                 : "the supervisor did not take the new spec in time"));
 }
 
 // Checks made before anything changes, so that a bad apply changes nothing.
@@ -68,7 +87,8 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
     std::string verb = "created";
     if (const auto* pod = std::get_if<Pod>(&o.object)) {
       auto action = plan_apply(find_pod(ctx, *pod), *pod);
-      verb = action == PodAction::Unchanged ? "unchanged" : action == PodAction::Replace ? "configured" : "created";
+      verb = action == PodAction::Unchanged ? "unchanged"
+             : action == PodAction::Replace || action == PodAction::Update ? "configured" : "created";
       std::cout << "pod/" << meta.name << " " << verb << " (dry run)\n";
     } else {
       bool exists = get_configmap(ctx.root, meta.namespace_, meta.name).has_value();
@@ -168,6 +188,13 @@ int cmd_apply(const Invocation& inv) {
     PodAction action = plan_apply(existing, pod);
     if (action == PodAction::Unchanged) {
       std::cout << "pod/" << pod.metadata.name << " unchanged\n";
+      continue;
+    }
+    if (action == PodAction::Update) {
+      auto st = update_pod(*existing, pod);
+      if (st) st = wait_for_update(ctx, *existing, pod);
+      if (!st) rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
+      else std::cout << "pod/" << pod.metadata.name << " configured\n";
       continue;
     }
     if (action == PodAction::Heal)

@@ -101,6 +101,7 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   r.host_veth = net::host_veth_name(r.uid);
   r.cgroup = pod_cgroup_path(ctx.cgroup_mount, r.uid);
   r.spec_hash = manifest::pod_hash(pod);
+  r.pod_level_hash = manifest::pod_level_hash(pod);
   r.paths.dir = ctx.root.pod_dir(r.ns, r.name);
   r.spec = manifest::to_json(pod);  // uid and creationTimestamp live in pod.json: the loader refuses them
 
@@ -127,6 +128,19 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
     return undo(make_error(why));
   }
   return read_pod_record(ctx.root, r.ns, r.name);
+}
+
+Status update_pod(const PodRecord& record, const manifest::Pod& pod) {
+  PodRecord r = record;
+  r.spec = manifest::to_json(pod);
+  r.spec_hash = manifest::pod_hash(pod);
+  r.pod_level_hash = manifest::pod_level_hash(pod);
+  PODCTL_TRY(write_pod_record(r));
+  if (!r.supervisor || !process_alive(*r.supervisor)) return fail(make_error("the pod's supervisor is not running"));
+  auto pidfd = pidfd_open_pid(r.supervisor->pid);
+  if (!pidfd || !process_alive(*r.supervisor) || pidfd_send_signal_to(pidfd->get(), SIGHUP) != 0)
+    return fail(sys_error("signal the supervisor of pod " + r.name));
+  return {};
 }
 
 Status stop_pod(const PodRecord& record, int64_t grace_seconds) {

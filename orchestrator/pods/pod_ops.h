@@ -14,6 +14,11 @@ namespace podctl {
 // has started or has a known start error. On failure everything made so far is removed.
 Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod);
 
+// Writes the new spec of a running pod whose containers alone changed, and tells its supervisor
+// (SIGHUP), which restarts just the changed containers and then reports the new spec hash in
+// status.json (runtime.specHash).
+Status update_pod(const PodRecord& record, const manifest::Pod& pod);
+
 // Asks the supervisor to stop the pod (grace period in seconds, or the spec's when negative) and
 // waits until it has exited. A dead supervisor is not an error: cleanup handles what it left.
 Status stop_pod(const PodRecord& record, int64_t grace_seconds);

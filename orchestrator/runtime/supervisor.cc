@@ -34,6 +34,7 @@
 #include "orchestrator/runtime/log_writer.h"
 #include "orchestrator/runtime/pod_files.h"
 #include "orchestrator/runtime/sandbox.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl {
@@ -75,6 +76,8 @@ struct Slot {
   json state = json{{"waiting", {{"reason", "ContainerCreating"}}}};
   json last_state = json::object();
   std::string cgroup;
+  bool restart_pending = false;  // killed because its spec changed: start it afresh once it exits
+  Millis kill_at = 0;            // SIGKILL deadline of a graceful stop of this one container
 };
 
 class Supervisor {
@@ -84,6 +87,12 @@ class Supervisor {
 
  private:
   Status load();
+  Result<manifest::Pod> read_spec() const;
+  Status load_images();
+  void bind_slots_to_spec();
+  void reload_spec();
+  void stop_container(Slot& s, int64_t grace_seconds, const std::string& message);
+  std::optional<Millis> next_deadline(std::optional<Millis> wake_at) const;
   Status setup_process();
   Status create_sandbox();
   void report(const std::string& line);
@@ -128,30 +137,52 @@ class Supervisor {
   Millis kill_deadline_ = 0;
   bool done_ = false;
   std::string last_status_;
+  std::string applied_spec_hash_;  // reported once every container runs the current spec
   std::map<std::string, std::pair<std::string, std::string>> conditions_;  // type → (status, since)
 };
 
-Status Supervisor::load() {
-  paths_.dir = opt_.root.pod_dir(opt_.ns, opt_.name);
-  events_.path = paths_.events();
-  PODCTL_ASSIGN_OR_RETURN(record_, read_pod_record(opt_.root, opt_.ns, opt_.name));
+Result<manifest::Pod> Supervisor::read_spec() const {
+  auto spec = read_json_file(paths_.spec());
+  if (!spec) return fail(spec.error());
   manifest::LoadResult loaded;
   manifest::LoadOptions lo;
   lo.default_namespace = opt_.ns;
-  manifest::load_text(record_.spec.dump(), paths_.spec(), lo, loaded);
+  manifest::load_text(spec->dump(), paths_.spec(), lo, loaded);
   if (!loaded.ok() || loaded.objects.empty())
     return fail(make_error("stored spec is invalid: " + (loaded.errors.empty() ? "empty" : loaded.errors[0])));
-  pod_ = std::get<manifest::Pod>(loaded.objects[0].object);
-  PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
+  return std::get<manifest::Pod>(loaded.objects[0].object);
+}
+
+Status Supervisor::load_images() {
   ImageStore store(opt_.root.images_dir());
-  bool has_init = !pod_.spec.init_containers.empty();
-  for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
-    for (const auto& c : *list) {
+  for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers})
+    for (const auto& c : *list)
       if (!images_.count(c.image)) {
         Image image;
         PODCTL_ASSIGN_OR_RETURN(image, store.find(c.image));
         images_[c.image] = image;
       }
+  return {};
+}
+
+// Slots point into pod_: after pod_ is replaced they must point into the new one.
+void Supervisor::bind_slots_to_spec() {
+  size_t init_count = pod_.spec.init_containers.size();
+  for (auto& s : slots_)
+    s.spec = s.index < init_count ? &pod_.spec.init_containers[s.index] : &pod_.spec.containers[s.index - init_count];
+}
+
+Status Supervisor::load() {
+  paths_.dir = opt_.root.pod_dir(opt_.ns, opt_.name);
+  events_.path = paths_.events();
+  PODCTL_ASSIGN_OR_RETURN(record_, read_pod_record(opt_.root, opt_.ns, opt_.name));
+  PODCTL_ASSIGN_OR_RETURN(pod_, read_spec());
+  applied_spec_hash_ = manifest::pod_hash(pod_);
+  PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
+  PODCTL_TRY(load_images());
+  bool has_init = !pod_.spec.init_containers.empty();
+  for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
+    for (const auto& c : *list) {
       Slot s;
       s.index = slots_.size();
       s.is_init = list == &pod_.spec.init_containers;
@@ -354,6 +385,49 @@ void Supervisor::start_slot(Slot& s) {
   events_.add("Normal", "Started", "Started container " + c.name, container_ref(s));
 }
 
+// SIGHUP: apply wrote a spec in which only containers changed. As the kubelet does when a
+// container's hash changes, each changed running container is stopped (its grace period, then
+// SIGKILL) and started afresh; one that is not running is left to the restart policy.
+void Supervisor::reload_spec() {
+  auto next = read_spec();
+  if (!next) {
+    events_.add("Warning", "FailedUpdate", "Cannot read the new spec: " + next.error().message);
+    return;
+  }
+  if (manifest::pod_level_hash(*next) != manifest::pod_level_hash(pod_)) {
+    events_.add("Warning", "FailedUpdate", "Pod-level fields changed: the pod must be replaced, not updated");
+    return;
+  }
+  std::vector<std::string> old_hashes;
+  for (const auto& c : pod_.spec.containers) old_hashes.push_back(manifest::container_hash(c));
+  pod_ = std::move(*next);
+  bind_slots_to_spec();
+  if (auto st = load_images(); !st) events_.add("Warning", "Failed", "Error: " + st.error().message);
+  size_t init_count = pod_.spec.init_containers.size();
+  for (size_t k = 0; k < pod_.spec.containers.size(); ++k) {
+    Slot& s = slots_[init_count + k];
+    if (manifest::container_hash(pod_.spec.containers[k]) == old_hashes[k]) continue;
+    if (s.observed.state == ContainerState::Running)
+      stop_container(s, pod_.spec.termination_grace_period_seconds,
+                     "Container " + s.spec->name + " definition changed, will be restarted");
+  }
+}
+
+void Supervisor::stop_container(Slot& s, int64_t grace, const std::string& message) {
+  events_.add("Normal", "Killing", message, container_ref(s));
+  if (grace > 0 && grace < 2) grace = 2;  // minimumGracePeriodInSeconds, as for the whole pod
+  s.restart_pending = true;
+  s.kill_at = monotonic_ms() + grace * 1000;
+  pidfd_send_signal_to(s.proc.pidfd(), grace == 0 ? SIGKILL : SIGTERM);
+}
+
+std::optional<Millis> Supervisor::next_deadline(std::optional<Millis> wake_at) const {
+  for (const auto& s : slots_)
+    if (s.restart_pending && s.observed.state == ContainerState::Running)
+      wake_at = wake_at ? std::min(*wake_at, s.kill_at) : s.kill_at;
+  return wake_at;
+}
+
 void Supervisor::reconcile() {
   if (terminating_ || !sandbox_ready_) return;
   plan::ObservedPod observed;
@@ -377,7 +451,10 @@ void Supervisor::reconcile() {
   }
   // Starting may have failed at once: plan again until nothing is left to do right now.
   if (!p.start.empty()) return reconcile();
-  arm_timer(p.wake_at);
+  bool pending = false;
+  for (const auto& s : slots_) pending |= s.restart_pending;
+  if (!pending) applied_spec_hash_ = manifest::pod_hash(pod_);
+  arm_timer(next_deadline(p.wake_at));
 }
 
 void Supervisor::on_container_exit(Slot& s) {
@@ -396,6 +473,12 @@ void Supervisor::on_container_exit(Slot& s) {
                                  {"startedAt", s.started_at}, {"finishedAt", rfc3339_now()},
                                  {"containerID", "podctl://" + s.container_id}}}};
   spdlog::info("container {} exited with {}", s.spec->name, code);
+  if (s.restart_pending && !terminating_) {
+    // Stopped for a spec change: a new container, whatever the policy, with no backoff.
+    s.last_state = s.state;
+    s.observed = {};
+    s.restart_pending = false;
+  }
   if (terminating_ && !any_running()) finish_termination();
 }
 
@@ -475,6 +558,9 @@ void Supervisor::on_timer() {
     if (monotonic_ms() >= kill_deadline_) kill_running(SIGKILL);
     return;
   }
+  for (auto& s : slots_)
+    if (s.restart_pending && s.observed.state == ContainerState::Running && monotonic_ms() >= s.kill_at)
+      pidfd_send_signal_to(s.proc.pidfd(), SIGKILL);
   reconcile();
 }
 
@@ -493,6 +579,7 @@ void Supervisor::on_signals() {
   signalfd_siginfo si;
   while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
     if (si.ssi_signo == SIGCHLD) reap_strangers();
+    else if (si.ssi_signo == SIGHUP) reload_spec();
     else begin_termination();
   }
 }
@@ -556,7 +643,8 @@ json Supervisor::build_status() {
                                           condition("PodScheduled", true)})},
               {"containerStatuses", containers}};
   if (!init_containers.empty()) status["initContainerStatuses"] = init_containers;
-  json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()}};
+  json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()},
+               {"specHash", applied_spec_hash_}};
   if (pause_.valid()) runtime["pause"] = {{"pid", pause_.pid()}, {"startTime", pause_start_time_}};
   json procs = json::object();
   for (const auto& s : slots_)

@@ -16,7 +16,8 @@ using nlohmann::json;
 Status write_pod_record(const PodRecord& r) {
   json j{{"namespace", r.ns},       {"name", r.name},         {"uid", r.uid},
          {"creationTimestamp", r.creation_timestamp},         {"podIP", r.pod_ip},
-         {"hostVeth", r.host_veth}, {"cgroup", r.cgroup},     {"specHash", r.spec_hash}};
+         {"hostVeth", r.host_veth}, {"cgroup", r.cgroup},     {"specHash", r.spec_hash},
+         {"podLevelHash", r.pod_level_hash}};
   PODCTL_TRY(write_file_atomic(r.paths.spec(), r.spec.dump(2) + "\n"));
   return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
 }
@@ -34,6 +35,7 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
   r.host_veth = rec->value("hostVeth", "");
   r.cgroup = rec->value("cgroup", "");
   r.spec_hash = rec->value("specHash", "");
+  r.pod_level_hash = rec->value("podLevelHash", "");
   if (auto spec = read_json_file(r.paths.spec())) r.spec = std::move(*spec);
   if (auto status = read_json_file(r.paths.status())) r.status = std::move(*status);
   r.supervisor = read_supervisor_identity(r.paths);

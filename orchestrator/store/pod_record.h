@@ -23,6 +23,7 @@ struct PodRecord {
   std::string host_veth;
   std::string cgroup;              // the pod's cgroup v2 directory
   std::string spec_hash;
+  std::string pod_level_hash;      // what an in-place update may not change
   PodPaths paths;
 
   nlohmann::json spec;     // Kubernetes Pod object (apiVersion, kind, metadata, spec)

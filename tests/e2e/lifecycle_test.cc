@@ -68,19 +68,37 @@ TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
 }
 
-TEST_F(Lifecycle, ReapplyIsUnchangedOrReplacesTheChangedPod) {
-  // sleep as PID 1 ignores SIGTERM; a grace period of 0 keeps the replacement quick.
-  const std::string grace = "  terminationGracePeriodSeconds: 0\n";
-  std::string v1 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n", grace);
-  ASSERT_EQ(env_->apply(v1).out, "pod/web created\n");
+TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
+  // sleep as PID 1 ignores SIGTERM; a grace period of 0 keeps the restarts quick.
+  auto manifest = [](const std::string& spec, const std::string& arg) {
+    return pod_yaml("web", "  - name: keep\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n"
+                           "  - name: change\n    image: busybox:1.35\n    command: [\"sleep\", \"" + arg + "\"]\n", spec);
+  };
+  const std::string grace0 = "  terminationGracePeriodSeconds: 0\n";
+  ASSERT_EQ(env_->apply(manifest(grace0, "601")).out, "pod/web created\n");
+  json before = env_->inspect("web");
   std::string uid = env_->pod("web")["metadata"]["uid"];
-  EXPECT_EQ(env_->apply(v1).out, "pod/web unchanged\n");
+  EXPECT_EQ(env_->apply(manifest(grace0, "601")).out, "pod/web unchanged\n");
+
+  // Only a container changed: just that one restarts, in the same pod.
+  RunResult update = env_->apply(manifest(grace0, "602"));
+  EXPECT_EQ(update.out, "pod/web configured\n") << update.err;
+  json after = env_->inspect("web");
   EXPECT_EQ(env_->pod("web")["metadata"]["uid"], uid);
-  std::string v2 = pod_yaml("web", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"601\"]\n", grace);
-  RunResult r = env_->podctl({"apply", "-f", "-"}, v2);
-  EXPECT_EQ(r.out, "pod/web configured\n") << r.err;
+  EXPECT_EQ(after["containers"]["keep"]["pid"], before["containers"]["keep"]["pid"]);
+  EXPECT_NE(after["containers"]["change"]["pid"], before["containers"]["change"]["pid"]);
+  EXPECT_TRUE(process_gone(before["containers"]["change"]["pid"].get<pid_t>()));
+  json statuses = env_->pod("web")["status"]["containerStatuses"];
+  EXPECT_EQ(statuses[0]["restartCount"], 0);
+  EXPECT_EQ(statuses[1]["restartCount"], 1);
+  EXPECT_NE(env_->podctl({"describe", "pod", "web"}).out.find("Container change definition changed, will be restarted"),
+            std::string::npos);
+
+  // A pod-level field changed: the pod is replaced.
+  RunResult replace = env_->apply(manifest(grace0 + "  hostname: other\n", "602"));
+  EXPECT_EQ(replace.out, "pod/web configured\n") << replace.err;
   EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);
-  EXPECT_EQ(env_->pod("web")["spec"]["containers"][0]["command"][1], "601");
+  EXPECT_EQ(env_->podctl({"exec", "web", "-c", "keep", "--", "hostname"}).out, "other\n");
 }
 
 TEST_F(Lifecycle, LogsOfThisAndThePreviousRun) {

@@ -158,5 +158,17 @@ TEST(ManifestLoad, ContainerHashChangesOnlyWithTheContainer) {
   EXPECT_EQ(manifest::container_hash(only_pod(a).spec.containers[0]), manifest::container_hash(only_pod(load_yaml(kMinimal)).spec.containers[0]));
 }
 
+TEST(ManifestLoad, PodLevelHashIgnoresContainerContentsButNotTheirNames) {
+  auto base = only_pod(load_yaml(kMinimal));
+  std::string changed_image = kMinimal;
+  changed_image.replace(changed_image.find("1.35"), 4, "1.36");
+  EXPECT_EQ(manifest::pod_level_hash(only_pod(load_yaml(changed_image))), manifest::pod_level_hash(base));
+  std::string renamed = kMinimal;
+  renamed.replace(renamed.find("name: app"), 9, "name: api");
+  EXPECT_NE(manifest::pod_level_hash(only_pod(load_yaml(renamed))), manifest::pod_level_hash(base));
+  auto host = only_pod(load_yaml(std::string(kMinimal).replace(std::string(kMinimal).find("  containers:"), 0, "  hostname: h\n")));
+  EXPECT_NE(manifest::pod_level_hash(host), manifest::pod_level_hash(base));
+}
+
 }  // namespace
 }  // namespace podctl::test
