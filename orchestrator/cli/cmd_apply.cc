@@ -4,6 +4,7 @@
 
 #include "base/files.h"
 #include "manifests/load.h"
+#include "manifests/quantity.h"
 #include "manifests/serialize.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_watch.h"
@@ -148,6 +149,11 @@ int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedOb
   return kExitOk;
 }
 
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
 }  // namespace
 
 int cmd_apply(const Invocation& inv) {
@@ -170,6 +176,13 @@ int cmd_apply(const Invocation& inv) {
   if (!locked) return report_error(locked.error().message);
   PodContext& ctx = locked->ctx;
   ctx.restart_backoff = backoff;
+  std::string why;
+  auto max_size = manifest::parse_quantity(inv.get<std::string>("log-max-size"), &why);
+  if (!max_size || max_size->value() < 1024)
+    return report_error("--log-max-size \"" + inv.get<std::string>("log-max-size") + "\": a size such as 10Mi (at least 1Ki)", kExitUsage);
+  ctx.log_max_bytes = max_size->value();
+  ctx.log_max_files = inv.get<int>("log-max-files");
+  if (ctx.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
   if (auto problems = preflight(ctx, loaded.objects); !problems.empty()) {
     for (const auto& p : problems) std::cerr << p << "\n";
     std::cerr << "error: nothing was applied\n";
@@ -228,8 +241,12 @@ void apply_options(po::options_description& d) {
       ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
       ("wait", po::value<double>()->implicit_value(300), "--wait[=SECONDS]: return once every applied pod is Ready or "
                                                          "Succeeded (default 300 s); fail at once if one fails")
-      ("restart-backoff", po::value<std::string>()->default_value(std::getenv("PODCTL_RESTART_BACKOFF") ? std::getenv("PODCTL_RESTART_BACKOFF") : "10s:300s"),
-       "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes");
+      ("restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
+       "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")
+      ("log-max-size", po::value<std::string>()->default_value(env_or("PODCTL_LOG_MAX_SIZE", "10Mi")),
+       "rotate a container's log file past this size (env PODCTL_LOG_MAX_SIZE), as the kubelet's containerLogMaxSize")
+      ("log-max-files", po::value<int>()->default_value(std::atoi(env_or("PODCTL_LOG_MAX_FILES", "5").c_str())),
+       "log files kept per container (env PODCTL_LOG_MAX_FILES), as the kubelet's containerLogMaxFiles");
 }
 
 }  // namespace podctl

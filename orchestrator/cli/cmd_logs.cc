@@ -1,18 +1,23 @@
 // podctl logs NAME [-c C | --all-containers] [-f] [--previous] [--tail N] [--since D] [--timestamps]
 // [--prefix]: reads the CRI log files the supervisor writes (one per restart); -f follows across
 // restarts (inotify) until the pod ends.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <ctime>
 #include <deque>
 #include <iostream>
 
 #include "base/files.h"
+#include "base/unique_fd.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/pod_printer.h"
+#include "orchestrator/runtime/log_files.h"
 
 namespace podctl {
 namespace {
@@ -60,44 +65,63 @@ void emit(const LogLine& l, const Options& o) {
   std::cout << out;
 }
 
-int log_index(const std::string& file) {
-  try {
-    return std::stoi(file.substr(0, file.find('.')));
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
-std::vector<int> log_indexes(const std::string& dir) {
-  std::vector<int> out;
-  if (auto files = list_dir(dir))
-    for (const auto& f : *files)
-      if (int i = log_index(f); i >= 0) out.push_back(i);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
+// Reads one container's logs: the files of one run (rotated parts, then the live file), and with
+// follow, new lines as they come, across rotations and restarts. The live file is read through an
+// open fd, so that a rotation (a rename) never loses the lines written just before it.
 struct Follower {
   std::string dir;
   Options options;
-  int index = -1;
-  size_t offset = 0;
+  int run = -1;
   CriParser parser;
+  UniqueFd fd;
+  ino_t inode = 0;
+
+  std::string live_path() const { return dir + "/" + std::to_string(run) + ".log"; }
+
+  void open_live() {
+    fd.reset(::open(live_path().c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    inode = fd && ::fstat(fd.get(), &st) == 0 ? st.st_ino : 0;
+  }
+
+  void drain(std::vector<LogLine>& out) {
+    if (!fd) return;
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) parser.feed(std::string(buf, static_cast<size_t>(n)), out);
+  }
+
+  // Everything of `run` so far, oldest first.
+  std::vector<LogLine> read_run(int which) {
+    run = which;
+    std::vector<LogLine> lines;
+    for (const auto& f : run_logs(dir, run))
+      if (f.part != INT_MAX)
+        if (auto text = read_file(f.path)) parser.feed(*text, lines);
+    open_live();
+    drain(lines);
+    return lines;
+  }
 
   void pump() {
     for (;;) {
-      auto text = read_file(dir + "/" + std::to_string(index) + ".log");
-      if (text && text->size() > offset) {
-        std::vector<LogLine> lines;
-        parser.feed(text->substr(offset), lines);
-        offset = text->size();
-        for (const auto& l : lines) emit(l, options);
+      std::vector<LogLine> lines;
+      drain(lines);
+      for (const auto& l : lines) emit(l, options);
+      struct stat st {};
+      if (::stat(live_path().c_str(), &st) == 0 && st.st_ino != inode) {  // rotated: go on in the new file
+        open_live();
+        continue;
       }
-      auto all = log_indexes(dir);
-      if (all.empty() || all.back() <= index) break;
-      index = *std::upper_bound(all.begin(), all.end(), index);  // the container restarted
-      offset = 0;
-      parser = CriParser();
+      auto files = list_logs(dir);
+      if (files.empty() || files.back().run <= run) break;
+      for (const auto& f : files)  // the container restarted: go on with its next run
+        if (f.run > run) {
+          run = f.run;
+          parser = CriParser();
+          open_live();
+          break;
+        }
     }
     std::cout.flush();
   }
@@ -151,23 +175,25 @@ int cmd_logs(const Invocation& inv) {
   bool prefix = inv.vm["prefix"].as<bool>() || containers.size() > 1;
   std::vector<Follower> followers;
   for (const auto& c : containers) {
-    Options o = base;
-    if (prefix) o.prefix = "[pod/" + name + "/" + c + "] ";
-    std::string dir = r->paths.log_dir(c);
-    auto idx = log_indexes(dir);
+    Follower f;
+    f.dir = r->paths.log_dir(c);
+    if (prefix) f.options.prefix = "[pod/" + name + "/" + c + "] ";
+    f.options.timestamps = base.timestamps;
+    f.options.since = base.since;
+    std::vector<int> runs;
+    for (const auto& file : list_logs(f.dir))
+      if (runs.empty() || runs.back() != file.run) runs.push_back(file.run);
     if (previous) {
-      if (idx.size() < 2) return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
-      idx.pop_back();
+      if (runs.size() < 2) return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
+      runs.pop_back();
     }
-    if (idx.empty()) continue;
-    Follower f{dir, o, idx.back(), 0, {}};
-    // --tail counts whole lines of the chosen file.
-    auto text = read_file(dir + "/" + std::to_string(f.index) + ".log");
-    std::vector<LogLine> lines;
-    if (text) f.parser.feed(*text, lines);
-    f.offset = text ? text->size() : 0;
+    if (runs.empty()) {
+      followers.push_back(std::move(f));  // nothing yet: follow picks up the first run
+      continue;
+    }
+    auto lines = f.read_run(runs.back());
     size_t first = tail >= 0 && lines.size() > static_cast<size_t>(tail) ? lines.size() - tail : 0;
-    for (size_t i = first; i < lines.size(); ++i) emit(lines[i], o);
+    for (size_t i = first; i < lines.size(); ++i) emit(lines[i], f.options);
     followers.push_back(std::move(f));
   }
   std::cout.flush();
@@ -186,19 +212,6 @@ int cmd_logs(const Invocation& inv) {
     while (n > 0 && ::read(in, buf, sizeof buf) > 0) {
     }
     for (auto& f : followers) f.pump();
-    if (followers.size() < containers.size()) {
-      for (const auto& c : containers) {
-        bool have = false;
-        for (const auto& f : followers) have |= f.dir == r->paths.log_dir(c);
-        auto idx = log_indexes(r->paths.log_dir(c));
-        if (!have && !idx.empty()) {
-          Options o = base;
-          if (prefix) o.prefix = "[pod/" + name + "/" + c + "] ";
-          followers.push_back(Follower{r->paths.log_dir(c), o, idx.front(), 0, {}});
-          followers.back().pump();
-        }
-      }
-    }
     if (n == 0 && pod_finished(root, inv.global.ns, name)) {
       for (auto& f : followers) f.pump();
       break;

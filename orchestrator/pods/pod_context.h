@@ -15,6 +15,8 @@ struct PodContext {
   NetworkConfig net;
   std::string cgroup_mount;
   std::string restart_backoff = "10s:300s";
+  int64_t log_max_bytes = 10 * 1024 * 1024;
+  int log_max_files = 5;
   std::string log_level = "info";
 };
 

@@ -47,6 +47,8 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
   std::string log = r.paths.dir + "/supervisor.log";
   std::vector<std::string> args = {"podctl", "supervise", "--root", ctx.root.root, "--namespace", r.ns,
                                    "--report-fd", "3", "--restart-backoff", ctx.restart_backoff,
+                                   "--log-max-size", std::to_string(ctx.log_max_bytes),
+                                   "--log-max-files", std::to_string(ctx.log_max_files),
                                    "--log-level", ctx.log_level, r.name};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

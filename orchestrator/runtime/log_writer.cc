@@ -3,12 +3,21 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "orchestrator/runtime/log_files.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl {
 
-LogWriter::LogWriter(const std::string& path)
-    : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) {}
+LogWriter::LogWriter(const std::string& path, LogLimits limits)
+    : path_(path), limits_(limits), fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) {}
+
+void LogWriter::rotate() {
+  std::string rotated = path_ + "." + std::to_string(++rotations_);
+  if (::rename(path_.c_str(), rotated.c_str()) != 0) return;  // keep writing where we are
+  fd_.reset(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+  size_ = 0;
+  prune_logs(path_.substr(0, path_.rfind('/')), limits_.max_files);
+}
 
 void LogWriter::record(bool is_stderr, char tag, const std::string& line) {
   std::string rec = rfc3339_nano_now();
@@ -17,7 +26,9 @@ void LogWriter::record(bool is_stderr, char tag, const std::string& line) {
   rec += ' ';
   rec += line;
   rec += '\n';
+  if (limits_.max_bytes > 0 && size_ > 0 && size_ + static_cast<int64_t>(rec.size()) > limits_.max_bytes) rotate();
   if (!fd_ || ::write(fd_.get(), rec.data(), rec.size()) != static_cast<ssize_t>(rec.size())) ++dropped_;
+  else size_ += static_cast<int64_t>(rec.size());
 }
 
 void LogWriter::feed(bool is_stderr, const char* data, size_t size) {

@@ -31,6 +31,7 @@
 #include "orchestrator/runtime/events.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/runtime/image_store.h"
+#include "orchestrator/runtime/log_files.h"
 #include "orchestrator/runtime/log_writer.h"
 #include "orchestrator/runtime/pod_files.h"
 #include "orchestrator/runtime/sandbox.h"
@@ -338,7 +339,8 @@ void Supervisor::start_slot(Slot& s) {
   s.err.reset(pipes[1][0]);
   // Only our read ends are non-blocking; the container's write ends stay ordinary pipes.
   for (int fd : {s.out.get(), s.err.get()}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  s.log = LogWriter(paths_.log_dir(c.name) + "/" + std::to_string(s.starts) + ".log");
+  s.log = LogWriter(paths_.log_dir(c.name) + "/" + std::to_string(s.starts) + ".log", opt_.log_limits);
+  prune_logs(paths_.log_dir(c.name), opt_.log_limits.max_files);
   (void)create_cgroup(s.cgroup);
   auto cg = open_cgroup(s.cgroup);
   if (!cg) return record_start_failure(s, "StartError", cg.error().message);

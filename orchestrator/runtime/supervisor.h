@@ -6,6 +6,7 @@
 #include <string>
 
 #include "orchestrator/plan/backoff.h"
+#include "orchestrator/runtime/log_writer.h"
 #include "orchestrator/store/network_config.h"
 #include "orchestrator/store/root_paths.h"
 
@@ -17,6 +18,7 @@ struct SupervisorOptions {
   std::string name;
   int report_fd = -1;          // "ok\n" once every container started or has a known start error
   plan::BackoffPolicy backoff;
+  LogLimits log_limits;
   std::string pause_binary;
 };
 

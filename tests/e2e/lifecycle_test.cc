@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <sstream>
 
 #include "tests/support/podctl_env.h"
 
@@ -188,6 +190,45 @@ TEST_F(Lifecycle, AFailingInitContainerCrashLoopsUnderOnFailure) {
   ASSERT_EQ(apply_fast(pod_yaml("initloop", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec)).rc, 0);
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pods"}).out.find("Init:CrashLoopBackOff") != std::string::npos; }));
   EXPECT_EQ(env_->pod("initloop")["status"]["phase"], "Pending");
+}
+
+}  // namespace
+}  // namespace podctl::test
+
+namespace podctl::test {
+namespace {
+
+TEST_F(Lifecycle, LogsFollowAcrossARestartUntilThePodEnds) {
+  std::string cmd = "n=$(cat /dev/shm/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /dev/shm/n; "
+                    "sleep 0.5; echo run $n; [ $n -ge 2 ]";
+  ASSERT_EQ(apply_fast(pod_yaml("follow", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"" + cmd + "\"]\n",
+                                "  restartPolicy: OnFailure\n")).rc, 0);
+  // Starts before the first line is written; returns by itself once the pod has Succeeded.
+  RunResult logs = env_->podctl({"logs", "follow", "-f"});
+  EXPECT_EQ(logs.rc, 0) << logs.err;
+  EXPECT_EQ(logs.out, "run 1\nrun 2\n");
+  EXPECT_EQ(env_->pod("follow")["status"]["phase"], "Succeeded");
+}
+
+TEST_F(Lifecycle, LogsRotateBySizeAndKeepTheNewestLines) {
+  ASSERT_EQ(env_->podctl({"apply", "--log-max-size", "2Ki", "--log-max-files", "3", "-f", "-"},
+                         pod_yaml("chatty", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", "
+                                            "\"seq 1 2000; sleep 600\"]\n", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  std::string dir = env_->root() + "/pods/default/chatty/logs/a";
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "chatty", "--tail", "1"}).out == "2000\n"; }));
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    ++files;
+    EXPECT_LE(std::filesystem::file_size(e.path()), 2048u) << e.path();
+  }
+  EXPECT_EQ(files, 3);
+  // What is kept is the newest lines, without a gap across the rotated files.
+  std::istringstream out(env_->podctl({"logs", "chatty"}).out);
+  std::vector<int> numbers;
+  for (std::string line; std::getline(out, line);) numbers.push_back(std::stoi(line));
+  ASSERT_GT(numbers.size(), 50u);
+  EXPECT_EQ(numbers.back(), 2000);
+  for (size_t i = 1; i < numbers.size(); ++i) ASSERT_EQ(numbers[i], numbers[i - 1] + 1) << "gap at " << i;
 }
 
 }  // namespace
