@@ -3,6 +3,7 @@
 #include "base/files.h"
 #include "netsetup/bridge.h"
 #include "orchestrator/runtime/cgroup.h"
+#include "orchestrator/store/json_file.h"
 
 namespace podctl {
 
@@ -56,6 +57,11 @@ nlohmann::json pod_object(const PodRecord& r) {
     status["message"] = "the pod's supervisor is not running (killed, or the machine restarted): "
                         "podctl apply or podctl delete cleans up what it left";
     for (auto& cs : status["containerStatuses"]) cs["ready"] = false;
+  }
+  // A delete under way: kubectl shows such a pod as Terminating.
+  if (auto stop = read_json_file(r.paths.stop_request())) {
+    pod["metadata"]["deletionTimestamp"] = stop->value("requestedAt", r.creation_timestamp);
+    pod["metadata"]["deletionGracePeriodSeconds"] = stop->value("gracePeriodSeconds", int64_t{30});
   }
   pod["status"] = status;
   return pod;

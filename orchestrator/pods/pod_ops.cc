@@ -147,10 +147,11 @@ Status update_pod(const PodRecord& record, const manifest::Pod& pod) {
 
 Status stop_pod(const PodRecord& record, int64_t grace_seconds) {
   if (!record.supervisor || !record.supervisor_alive) return {};
-  if (grace_seconds >= 0) {
-    nlohmann::json req{{"gracePeriodSeconds", grace_seconds}};
-    PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));
-  }
+  // Written even without an explicit grace period: `get` shows the pod as Terminating meanwhile.
+  int64_t spec_grace = record.spec.contains("spec") ? record.spec["spec"].value("terminationGracePeriodSeconds", 30) : 30;
+  nlohmann::json req{{"gracePeriodSeconds", grace_seconds >= 0 ? grace_seconds : spec_grace},
+                     {"requestedAt", rfc3339_now()}};
+  PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));
   auto pidfd = pidfd_open_pid(record.supervisor->pid);
   if (!pidfd) return {};  // gone meanwhile
   // The pid could have been reused between the identity check and pidfd_open: check again.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 #include <filesystem>
 #include <sstream>
 
@@ -56,7 +57,14 @@ TEST_F(Lifecycle, AGracePeriodIsWaitedThenTheContainerIsKilled) {
   ASSERT_EQ(env_->apply(pod_yaml("stubborn", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'echo got TERM' TERM; while true; do sleep 0.1; done\"]\n",
                                  "  terminationGracePeriodSeconds: 2\n")).rc, 0);
   auto start = std::chrono::steady_clock::now();
+  std::string seen;
+  std::thread watcher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    seen = env_->podctl({"get", "pods"}).out;
+  });
   RunResult del = env_->podctl({"delete", "pod", "stubborn"});
+  watcher.join();
+  EXPECT_NE(seen.find("Terminating"), std::string::npos) << seen;
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(del.rc, 0) << del.err;
   EXPECT_GE(took, 2.0);
