@@ -2,7 +2,7 @@
 # Measures podctl on this machine, for a 3-container busybox pod: `apply` until every container
 # runs, `delete` (grace 0) until everything is gone, supervisor + pause memory per pod, and 100
 # pods started one after another. Uses its own root, bridge and subnet; cleans up after itself.
-# Also: exit-to-restart latency over 200 restarts.
+# Also: exit-to-restart latency over 200 restarts, and log throughput.
 # Usage: bench/pod_bench.sh [RUNS]   (needs root and a build in build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,7 +65,7 @@ P delete pod mem --grace-period 0 >/dev/null
 # Exit-to-restart: a container that prints the time and exits at once, restarted with a 1 ms
 # backoff; the gap between consecutive runs is detection + planning + a new container + exec.
 restarts=200
-cat <<YAML | P apply --restart-backoff 1ms:1ms -f - >/dev/null
+cat <<YAML | P apply --restart-backoff 1ms:1ms --log-max-files 1000 -f - >/dev/null
 apiVersion: v1
 kind: Pod
 metadata:
@@ -86,6 +86,29 @@ run_us=$( t0=$(now_us); for i in 1 2 3 4 5 6 7 8 9 10; do "$rootfs/bin/sh" -c 'e
 p99=$(echo "$gaps" | sort -n | awk '{v[NR]=$1} END {print v[int(NR*0.99)]/1000}')
 echo "exit to restart ($restarts restarts, run to run):  $(echo "$gaps" | stats), p99 ${p99} ms" \
      "(one run of the command itself takes $(( run_us / 1000 )).$(( run_us / 100 % 10 )) ms)"
+
+# Log throughput: a container writing 200 MiB of 64-byte lines as fast as it can; the time until
+# the pod has Succeeded (every byte read and written into CRI records), and the supervisor's CPU.
+cat <<YAML | P apply --log-max-size 1Gi -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata:
+  name: firehose
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: a, image: "busybox:1.35", command: ["sh", "-c", "yes 'a log line of sixty-four bytes, written as fast as it can be.....' | head -c 209715200"]}
+YAML
+t0=$(now_us)
+P wait pod/firehose --for='jsonpath={.status.phase}=Succeeded' --timeout 300 >/dev/null
+t1=$(now_us)
+sup=$(cut -d' ' -f1 "$root/pods/default/firehose/supervisor.pid")
+ticks=$(awk '{print $14 + $15}' "/proc/$sup/stat")
+cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
+ms=$(( (t1 - t0) / 1000 ))
+echo "log throughput: 200 MiB in ${ms} ms = $(( 200 * 1000 / (ms > 0 ? ms : 1) )) MiB/s; supervisor CPU ${cpu_ms} ms" \
+     "($(( cpu_ms * 100 / (ms > 0 ? ms : 1) ))% of one core while it ran)"
+P delete pod firehose --grace-period 0 >/dev/null
 
 t0=$(now_us)
 for i in $(seq 100); do P apply -f <(pod "p$i") >/dev/null; done

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <iostream>
@@ -173,11 +174,17 @@ int cmd_logs(const Invocation& inv) {
     base.since = std::time(nullptr) - n * scale;
   }
   bool prefix = inv.vm["prefix"].as<bool>() || containers.size() > 1;
+  // On a terminal each container's prefix gets its own colour, as docker compose does.
+  static const char* const kColours[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m", "\033[31m"};
+  bool colour = ::isatty(1) && !std::getenv("NO_COLOR");
   std::vector<Follower> followers;
   for (const auto& c : containers) {
     Follower f;
     f.dir = r->paths.log_dir(c);
-    if (prefix) f.options.prefix = "[pod/" + name + "/" + c + "] ";
+    if (prefix) {
+      f.options.prefix = "[pod/" + name + "/" + c + "] ";
+      if (colour) f.options.prefix = kColours[followers.size() % 6] + f.options.prefix.substr(0, f.options.prefix.size() - 1) + "\033[0m ";
+    }
     f.options.timestamps = base.timestamps;
     f.options.since = base.since;
     std::vector<int> runs;

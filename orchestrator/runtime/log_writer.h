@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "base/unique_fd.h"
 
@@ -30,8 +31,13 @@ class LogWriter {
   size_t dropped() const { return dropped_; }
 
  private:
-  void record(bool is_stderr, char tag, const std::string& line);
+  // Records of one chunk are built into one buffer and written with one write(): lines that
+  // arrived together share the time podctl received them.
+  void record(bool is_stderr, char tag, std::string_view line);
+  void flush();
   void rotate();
+  std::string now_;     // timestamp of the chunk being written
+  std::string batch_;
   std::string path_;
   LogLimits limits_;
   int64_t size_ = 0;
