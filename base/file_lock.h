@@ -14,6 +14,8 @@ class FileLock {
   static Result<FileLock> acquire(const std::string& path);
   FileLock(FileLock&&) = default;
   FileLock& operator=(FileLock&&) = default;
+  // Unlocks now rather than at destruction.
+  void release() { fd_.reset(); }
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}

@@ -229,10 +229,9 @@ int cmd_apply(const Invocation& inv) {
   }
   if (rc != kExitOk || !inv.has("wait")) return rc;
   // The lock is not needed to watch; releasing it lets other podctl commands go on meanwhile.
-  PodContext watch_ctx = ctx;
-  locked = fail(make_error("released"));
+  locked->lock.release();
   std::cout << std::flush;
-  return wait_for_applied(watch_ctx, loaded.objects, inv.get<double>("wait"));
+  return wait_for_applied(ctx, loaded.objects, inv.get<double>("wait"));
 }
 
 void apply_options(po::options_description& d) {
