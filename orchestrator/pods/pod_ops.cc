@@ -177,6 +177,9 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
   if (!record.cgroup.empty()) {
     note(kill_cgroup(record.cgroup));
     note(remove_cgroup(record.cgroup));
+    // The shared parent goes with the last pod (rmdir fails while other pods, of any root, are
+    // there; a creation racing with it recreates the parent: see create_cgroup).
+    ::rmdir(record.cgroup.substr(0, record.cgroup.rfind('/')).c_str());
   }
   if (!record.host_veth.empty()) note(net::delete_host_veth(record.host_veth));
   if (!record.pod_ip.empty())
