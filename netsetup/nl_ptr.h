@@ -18,7 +18,6 @@ struct LinkPut { void operator()(rtnl_link* p) const { rtnl_link_put(p); } };
 struct AddrPut { void operator()(nl_addr* p) const { nl_addr_put(p); } };
 struct RtAddrPut { void operator()(rtnl_addr* p) const { rtnl_addr_put(p); } };
 struct RoutePut { void operator()(rtnl_route* p) const { rtnl_route_put(p); } };
-struct NexthopFree { void operator()(rtnl_nexthop* p) const { rtnl_route_nh_free(p); } };
 
 using NlSock = std::unique_ptr<nl_sock, NlSockFree>;
 using NlCache = std::unique_ptr<nl_cache, NlCacheFree>;
@@ -26,6 +25,5 @@ using Link = std::unique_ptr<rtnl_link, LinkPut>;
 using NlAddr = std::unique_ptr<nl_addr, AddrPut>;
 using RtAddr = std::unique_ptr<rtnl_addr, RtAddrPut>;
 using Route = std::unique_ptr<rtnl_route, RoutePut>;
-using Nexthop = std::unique_ptr<rtnl_nexthop, NexthopFree>;
 
 }  // namespace podctl::net

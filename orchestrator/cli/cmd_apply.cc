@@ -73,10 +73,7 @@ std::optional<PodRecord> find_pod(const PodContext& ctx, const Pod& pod) {
   auto r = read_pod_record(ctx.root, pod.metadata.namespace_, pod.metadata.name);
   if (r) return *r;
   // A directory without a record is a creation that died half-way: treat it as a pod to heal.
-  PodRecord partial;
-  partial.ns = pod.metadata.namespace_;
-  partial.name = pod.metadata.name;
-  partial.paths.dir = ctx.root.pod_dir(partial.ns, partial.name);
+  PodRecord partial = unrecorded_pod(ctx.root, pod.metadata.namespace_, pod.metadata.name);
   if (path_exists(partial.paths.dir)) return partial;
   return std::nullopt;
 }

@@ -66,10 +66,7 @@ int cmd_delete(const Invocation& inv) {
     }
     auto record = read_pod_record(locked->ctx.root, t.ns, t.name);
     if (!record) {
-      PodRecord partial;
-      partial.ns = t.ns;
-      partial.name = t.name;
-      partial.paths.dir = locked->ctx.root.pod_dir(t.ns, t.name);
+      PodRecord partial = unrecorded_pod(locked->ctx.root, t.ns, t.name);
       if (path_exists(partial.paths.dir)) {
         (void)cleanup_pod(locked->ctx, partial);  // a creation that died half-way
         std::cout << "pod \"" << t.name << "\" deleted\n";

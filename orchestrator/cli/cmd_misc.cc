@@ -63,13 +63,7 @@ int cmd_system(const Invocation& inv) {
   if (auto pods = list_dir(root.pods_dir()))  // half-created pods without a record
     for (const auto& ns : *pods)
       if (auto names = list_dir(root.namespace_dir(ns)))
-        for (const auto& n : *names) {
-          PodRecord partial;
-          partial.ns = ns;
-          partial.name = n;
-          partial.paths.dir = root.pod_dir(ns, n);
-          (void)cleanup_pod(locked->ctx, partial);
-        }
+        for (const auto& n : *names) (void)cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n));
   if (path_exists(root.config()))
     if (auto st = net::delete_bridge(locked->ctx.net.bridge); !st) rc = report_error(st.error().message);
   if (auto st = remove_tree(root.root); !st) rc = report_error(st.error().message);

@@ -34,11 +34,6 @@ void ChildProcess::kill_and_reap() {
   pidfd_.reset();
 }
 
-UniqueFd ChildProcess::release_pidfd() {
-  pid_ = 0;
-  return std::move(pidfd_);
-}
-
 Result<pid_t> clone3_process(const CloneRequest& request, ChildProcess& out) {
   int pidfd = -1;
   clone_args args;

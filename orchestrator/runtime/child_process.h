@@ -32,8 +32,6 @@ class ChildProcess {
   bool valid() const { return pid_ > 0; }
   // SIGKILL and reap now.
   void kill_and_reap();
-  // The caller owns the process from here on (it will reap it itself).
-  UniqueFd release_pidfd();
   void release() { pid_ = 0; pidfd_.reset(); }
 
  private:

@@ -43,6 +43,14 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
   return r;
 }
 
+PodRecord unrecorded_pod(const RootPaths& root, const std::string& ns, const std::string& name) {
+  PodRecord r;
+  r.ns = ns;
+  r.name = name;
+  r.paths.dir = root.pod_dir(ns, name);
+  return r;
+}
+
 Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std::string& ns) {
   std::vector<PodRecord> out;
   std::vector<std::string> namespaces;

@@ -34,6 +34,8 @@ struct PodRecord {
 
 Status write_pod_record(const PodRecord& record);
 Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name);
+// A pod directory without pod.json (a creation that died half-way): only what cleanup needs.
+PodRecord unrecorded_pod(const RootPaths& root, const std::string& ns, const std::string& name);
 // All pods of a namespace, or of every namespace when ns is empty; sorted by namespace, name.
 Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std::string& ns);
 

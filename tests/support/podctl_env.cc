@@ -1,6 +1,5 @@
 #include "tests/support/podctl_env.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -160,13 +159,6 @@ HostSnapshot HostSnapshot::take(const std::string& bridge) {
   HostSnapshot s;
   RunResult veths = sh("ip -o link show master " + bridge + " 2>/dev/null | wc -l");
   s.veths = std::atoi(veths.out.c_str());
-  for (const char* base : {"/sys/fs/cgroup/unified/podctl", "/sys/fs/cgroup/podctl"}) {
-    if (DIR* d = ::opendir(base)) {
-      while (auto* e = ::readdir(d))
-        if (e->d_type == DT_DIR && e->d_name[0] != '.') s.podctl_cgroups.push_back(std::string(base) + "/" + e->d_name);
-      ::closedir(d);
-    }
-  }
   std::ifstream in("/proc/self/mountinfo");
   std::string line;
   while (std::getline(in, line)) s.mounts += line.find("podctl") != std::string::npos;

@@ -83,7 +83,6 @@ std::string pod_yaml(const std::string& name, const std::string& containers, con
 // Host-wide objects that podctl tests could leave: used to assert that nothing leaks.
 struct HostSnapshot {
   int veths = 0;
-  std::vector<std::string> podctl_cgroups;
   int mounts = 0;
   static HostSnapshot take(const std::string& bridge);
 };
