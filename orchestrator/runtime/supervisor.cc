@@ -124,7 +124,6 @@ class Supervisor {
   PodRecord record_;
   manifest::Pod pod_;
   NetworkConfig net_;
-  Image image_cache_;
   std::map<std::string, Image> images_;
   EventLog events_;
   std::vector<Slot> slots_;
@@ -692,10 +691,13 @@ int Supervisor::run() {
       spdlog::error("epoll_wait: {}", std::strerror(errno));
       break;
     }
+    // Output alone changes neither the plan nor the status: only other events lead to a re-plan.
+    bool state_changed = false;
     for (int i = 0; i < n && !done_; ++i) {
       uint64_t data = events[i].data.u64;
       auto kind = static_cast<Tag>(data >> 32);
       size_t index = data & 0xffffffff;
+      state_changed |= kind != kStdout && kind != kStderr;
       switch (kind) {
         case kSignal: on_signals(); break;
         case kTimer: on_timer(); break;
@@ -705,6 +707,7 @@ int Supervisor::run() {
         case kStderr: drain(slots_[index], true); break;
       }
     }
+    if (!state_changed) continue;
     if (!done_) reconcile();
     write_status();
   }
