@@ -1,9 +1,26 @@
 #include "manifests/support.h"
 
+#include <arpa/inet.h>
+
 namespace podctl::manifest {
 namespace {
 
 constexpr const char* kNotYet = "not supported by podctl yet";
+
+bool is_ipv4(const std::string& host) {
+  in_addr addr{};
+  return ::inet_pton(AF_INET, host.c_str(), &addr) == 1;
+}
+
+// Probes and hooks reach the pod over plain HTTP or TCP at an IP address; podctl resolves no names.
+void handler(std::vector<FieldError>& out, const std::string& path, const Handler& h) {
+  if (h.grpc) out.push_back({path + ".grpc", kNotYet, {}});
+  if (h.http_get && h.http_get->scheme == "HTTPS") out.push_back({path + ".httpGet.scheme", std::string(kNotYet) + " (HTTPS)", {}});
+  if (h.http_get && !h.http_get->host.empty() && !is_ipv4(h.http_get->host))
+    out.push_back({path + ".httpGet.host", "must be an IPv4 address: podctl does not resolve host names in probes and hooks", {}});
+  if (h.tcp_socket && !h.tcp_socket->host.empty() && !is_ipv4(h.tcp_socket->host))
+    out.push_back({path + ".tcpSocket.host", "must be an IPv4 address: podctl does not resolve host names in probes", {}});
+}
 
 void container(std::vector<FieldError>& out, const std::string& path, const Container& c) {
   auto no = [&](bool used, const std::string& field) {
@@ -18,10 +35,11 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
   }
   no(!c.resources.limits.empty() || !c.resources.requests.empty(), "resources");
   no(!c.volume_mounts.empty(), "volumeMounts");
-  no(c.liveness_probe.has_value(), "livenessProbe");
-  no(c.readiness_probe.has_value(), "readinessProbe");
-  no(c.startup_probe.has_value(), "startupProbe");
-  no(c.lifecycle.has_value(), "lifecycle");
+  for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe}, {"readinessProbe", &c.readiness_probe},
+                              {"startupProbe", &c.startup_probe}})
+    if (*probe) handler(out, path + "." + name, (*probe)->handler);
+  if (c.lifecycle && c.lifecycle->post_start) handler(out, path + ".lifecycle.postStart", *c.lifecycle->post_start);
+  if (c.lifecycle && c.lifecycle->pre_stop) handler(out, path + ".lifecycle.preStop", *c.lifecycle->pre_stop);
   no(c.stdin, "stdin");
   no(c.tty, "tty");
 }
@@ -36,8 +54,6 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
   for (size_t i = 0; i < spec.init_containers.size(); ++i) {
     std::string path = "spec.initContainers[" + std::to_string(i) + "]";
     container(out, path, spec.init_containers[i]);
-    if (spec.init_containers[i].restart_policy)
-      out.push_back({path + ".restartPolicy", std::string(kNotYet) + " (sidecar containers)", {}});
   }
   if (!spec.volumes.empty()) out.push_back({"spec.volumes", kNotYet, {}});
   if (!spec.subdomain.empty()) out.push_back({"spec.subdomain", kNotYet, {}});

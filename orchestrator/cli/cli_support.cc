@@ -1,5 +1,7 @@
 #include "orchestrator/cli/cli_support.h"
 
+#include "base/duration.h"
+
 #include "base/files.h"
 #include "netsetup/bridge.h"
 #include "orchestrator/runtime/cgroup.h"
@@ -71,6 +73,12 @@ std::string resource_kind(const std::string& w) {
   if (w == "pod" || w == "pods" || w == "po") return "pods";
   if (w == "configmap" || w == "configmaps" || w == "cm") return "configmaps";
   return "";
+}
+
+Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag) {
+  std::string text = inv.get<std::string>(flag.c_str());
+  if (auto ms = parse_duration_ms(text)) return *ms;
+  return fail(make_error("invalid --" + flag + " \"" + text + "\": use a duration such as 30s, 5m or 1h30m"));
 }
 
 }  // namespace podctl

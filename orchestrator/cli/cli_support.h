@@ -30,6 +30,10 @@ PodContext read_only_context(const Invocation& inv);
 // A pod whose supervisor is gone has phase Unknown.
 nlohmann::json pod_object(const PodRecord& record);
 
+// A duration flag as kubectl takes it ("30s", "5m", "1h30m"; a bare number is seconds), in
+// milliseconds; an error names the flag and the value.
+Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag);
+
 // "pod", "pods", "po" → "pods"; "configmap", "configmaps", "cm" → "configmaps"; else "".
 std::string resource_kind(const std::string& word);
 

@@ -228,14 +228,16 @@ int cmd_apply(const Invocation& inv) {
   // The lock is not needed to watch; releasing it lets other podctl commands go on meanwhile.
   locked->lock.release();
   std::cout << std::flush;
-  return wait_for_applied(ctx, loaded.objects, inv.get<double>("wait"));
+  auto wait = duration_flag_ms(inv, "wait");
+  if (!wait) return report_error(wait.error().message, kExitUsage);
+  return wait_for_applied(ctx, loaded.objects, static_cast<double>(*wait) / 1000);
 }
 
 void apply_options(po::options_description& d) {
   d.add_options()
       ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
       ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
-      ("wait", po::value<double>()->implicit_value(300), "--wait[=SECONDS]: return once every applied pod is Ready or "
+      ("wait", po::value<std::string>()->implicit_value("5m"), "--wait[=DURATION]: return once every applied pod is Ready or "
                                                          "Succeeded (default 300 s); fail at once if one fails")
       ("restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
        "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")

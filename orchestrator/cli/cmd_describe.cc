@@ -1,7 +1,9 @@
 // podctl describe pod NAME: the pod, its containers, conditions and events, as kubectl shows them.
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
@@ -32,14 +34,36 @@ void print_state(const char* title, const json& state) {
   }
 }
 
-void print_events(const std::string& path, std::time_t now) {
+// Repeats of one event (same type, reason, object and message) are one line, as the event
+// recorder's aggregation shows them: "3s (x4 over 40s)".
+struct EventLine {
+  json first;
+  std::time_t first_at = 0, last_at = 0;
+  int count = 0;
+};
+
+std::vector<EventLine> aggregate_events(const std::string& path) {
   std::ifstream in(path);
-  std::string line;
-  std::vector<json> events;
-  while (std::getline(in, line)) {
-    auto e = json::parse(line, nullptr, false);
-    if (!e.is_discarded()) events.push_back(e);
+  std::vector<EventLine> lines;
+  std::map<std::string, size_t> index;
+  for (std::string text; std::getline(in, text);) {
+    auto e = json::parse(text, nullptr, false);
+    if (e.is_discarded()) continue;
+    std::string key = field(e, "type") + "\n" + field(e, "reason") + "\n" + field(e, "object", "") + "\n" + field(e, "message");
+    std::time_t at = parse_rfc3339(field(e, "time", ""));
+    auto [it, fresh] = index.try_emplace(key, lines.size());
+    if (fresh) lines.push_back({e, at, at, 0});
+    EventLine& line = lines[it->second];
+    line.last_at = at;
+    ++line.count;
   }
+  // Ordered by the last occurrence, like kubectl's sort by lastTimestamp.
+  std::stable_sort(lines.begin(), lines.end(), [](const EventLine& a, const EventLine& b) { return a.last_at < b.last_at; });
+  return lines;
+}
+
+void print_events(const std::string& path, std::time_t now) {
+  std::vector<EventLine> events = aggregate_events(path);
   if (events.empty()) {
     std::cout << "Events:                      <none>\n";
     return;
@@ -48,9 +72,11 @@ void print_events(const std::string& path, std::time_t now) {
   // The last 50, like the kubelet's event retention on a busy pod.
   size_t start = events.size() > 50 ? events.size() - 50 : 0;
   for (size_t i = start; i < events.size(); ++i) {
-    const auto& e = events[i];
+    const auto& e = events[i].first;
     std::string type = field(e, "type"), reason = field(e, "reason");
-    std::string age = human_duration(now - parse_rfc3339(field(e, "time", "")));
+    std::string age = human_duration(now - events[i].last_at);
+    if (events[i].count > 1)
+      age += " (x" + std::to_string(events[i].count) + " over " + human_duration(now - events[i].first_at) + ")";
     std::cout << "  " << type << std::string(type.size() < 9 ? 9 - type.size() : 1, ' ') << reason
               << std::string(reason.size() < 11 ? 11 - reason.size() : 1, ' ') << age
               << std::string(age.size() < 7 ? 7 - age.size() : 1, ' ') << "podctl   " << field(e, "message") << "\n";

@@ -20,103 +20,22 @@
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/runtime/capabilities.h"
+#include "orchestrator/runtime/container_exec.h"
 #include "orchestrator/runtime/child_process.h"
 
 namespace podctl {
 namespace {
 
-struct Target {
-  pid_t pid = 0;
-  std::string cgroup;
-  std::string working_dir = "/";
-  std::vector<std::string> env;
-  uint32_t uid = 0, gid = 0;
-  std::vector<gid_t> groups;
-  uint64_t bounding = 0;
-};
-
-uint64_t hex_field(const std::string& status, const char* key) {
-  auto at = status.find(key);
-  return at == std::string::npos ? 0 : std::stoull(status.substr(at + std::strlen(key)), nullptr, 16);
-}
-
-// What the container's main process runs as, read from the kernel rather than recomputed.
-Result<Target> describe_process(pid_t pid) {
-  Target t;
-  t.pid = pid;
-  std::string proc = "/proc/" + std::to_string(pid);
-  auto status = read_file(proc + "/status");
-  auto environ = read_file(proc + "/environ");
-  if (!status || !environ) return fail(make_error("the container's process " + std::to_string(pid) + " is gone"));
-  std::istringstream lines(*status);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream in(line.substr(line.find(':') + 1));
-    if (line.rfind("Uid:", 0) == 0) in >> t.uid;
-    if (line.rfind("Gid:", 0) == 0) in >> t.gid;
-    if (line.rfind("Groups:", 0) == 0)
-      for (gid_t g; in >> g;) t.groups.push_back(g);
+int wait_for(ChildProcess& child) {
+  siginfo_t info{};
+  while (::waitid(static_cast<idtype_t>(P_PIDFD), child.pidfd(), &info, WEXITED) < 0 && errno == EINTR) {
   }
-  t.bounding = hex_field(*status, "CapBnd:");
-  for (size_t start = 0; start < environ->size();) {
-    size_t end = environ->find('\0', start);
-    if (end == std::string::npos) end = environ->size();
-    if (end > start) t.env.push_back(environ->substr(start, end - start));
-    start = end + 1;
-  }
-  return t;
-}
-
-[[noreturn]] void run_in_container(const Target& t, int pidfd, const std::vector<std::string>& cmd, int tty_slave) {
-  // The cgroup first: after joining the mount namespace, /sys/fs/cgroup is the container's view.
-  if (!t.cgroup.empty()) {
-    std::ofstream procs(t.cgroup + "/cgroup.procs");
-    procs << ::getpid() << std::flush;
-  }
-  if (::setns(pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0) {
-    std::perror("podctl exec: setns");
-    ::_exit(126);
-  }
-  // Joining a pid namespace applies to children only: fork once more.
-  pid_t inner = ::fork();
-  if (inner < 0) ::_exit(126);
-  if (inner > 0) {
-    int status = 0;
-    while (::waitpid(inner, &status, 0) < 0 && errno == EINTR) {
-    }
-    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-  }
-  if (tty_slave >= 0) {
-    ::setsid();
-    ::ioctl(tty_slave, TIOCSCTTY, 0);
-    for (int fd = 0; fd < 3; ++fd) ::dup2(tty_slave, fd);
-  }
-  if (::chdir(t.working_dir.c_str()) != 0) (void)::chdir("/");
-  drop_bounding_capabilities_in_child(t.bounding);
-  if (::setgroups(t.groups.size(), t.groups.data()) != 0 || ::setresgid(t.gid, t.gid, t.gid) != 0 ||
-      ::setresuid(t.uid, t.uid, t.uid) != 0) {
-    std::perror("podctl exec: set user");
-    ::_exit(126);
-  }
-  if (t.uid == 0) set_process_capabilities_in_child(t.bounding);
-  std::vector<char*> argv, envp;
-  std::vector<std::string> args = cmd, env = t.env;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  for (const auto& e : env)
-    if (e.rfind("PATH=", 0) == 0) ::setenv("PATH", e.c_str() + 5, 1);
-  ::execvpe(argv[0], argv.data(), envp.data());
-  int err = errno;
-  std::fprintf(stderr, "exec: \"%s\": %s\n", argv[0],
-               err == ENOENT ? "executable file not found in $PATH" : std::strerror(err));
-  ::_exit(err == ENOENT ? 127 : 126);
+  child.release();
+  return exit_status_of(info);
 }
 
 // Copies between the terminal and the pty master until the command ends.
-int proxy_tty(int master, pid_t child, bool forward_stdin) {
+int proxy_tty(int master, ChildProcess& child, bool forward_stdin) {
   termios saved{};
   bool raw = forward_stdin && ::isatty(0) && ::tcgetattr(0, &saved) == 0;
   if (raw) {
@@ -144,10 +63,7 @@ int proxy_tty(int master, pid_t child, bool forward_stdin) {
     }
   }
   if (raw) ::tcsetattr(0, TCSANOW, &saved);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return wait_for(child);
 }
 
 }  // namespace
@@ -167,7 +83,7 @@ int cmd_exec(const Invocation& inv) {
     return report_error("container \"" + container + "\" in pod \"" + inv.args[0] + "\" is not running");
   pid_t pid = procs[container]["pid"].get<pid_t>();
   ProcessIdentity id{pid, procs[container]["startTime"].get<uint64_t>()};
-  auto target = describe_process(pid);
+  auto target = describe_container_process(pid);
   if (!target || !process_alive(id)) return report_error("container \"" + container + "\" is not running");
   target->cgroup = procs[container].value("cgroup", "");
   for (const auto& c : record->spec["spec"]["containers"])
@@ -177,22 +93,16 @@ int cmd_exec(const Invocation& inv) {
   bool tty = inv.vm["tty"].as<bool>(), interactive = inv.vm["stdin"].as<bool>();
   int master = -1, slave = -1;
   if (tty && ::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return report_error(sys_error("openpty").message);
-  pid_t child = ::fork();
-  if (child < 0) return report_error(sys_error("fork").message);
-  if (child == 0) {
-    if (!interactive && !tty) {
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-    }
-    if (master >= 0) ::close(master);
-    run_in_container(*target, pidfd->get(), cmd, slave);
-  }
-  if (slave >= 0) ::close(slave);
-  if (tty) return proxy_tty(master, child, interactive);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  UniqueFd master_fd(master), slave_fd(slave);
+  if (master >= 0) ::fcntl(master, F_SETFD, FD_CLOEXEC);
+  ExecStdio stdio;
+  stdio.in = interactive ? 0 : -1;
+  stdio.tty = slave;
+  auto child = spawn_in_container(*target, pidfd->get(), cmd, stdio);
+  if (!child) return report_error(child.error().message);
+  slave_fd.reset();
+  if (tty) return proxy_tty(master, *child, interactive);
+  return wait_for(*child);
 }
 
 void exec_options(po::options_description& d) {

@@ -16,14 +16,16 @@ namespace {
 
 using nlohmann::json;
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
+// rows[0] is the header.
+void print_table(const std::vector<std::vector<std::string>>& rows, bool headers) {
   std::vector<size_t> width;
   for (const auto& r : rows)
     for (size_t i = 0; i < r.size(); ++i) {
       if (width.size() <= i) width.push_back(0);
       width[i] = std::max(width[i], r[i].size());
     }
-  for (const auto& r : rows) {
+  for (size_t k = headers ? 0 : 1; k < rows.size(); ++k) {
+    const auto& r = rows[k];
     std::string line;
     for (size_t i = 0; i < r.size(); ++i) {
       line += r[i];
@@ -35,7 +37,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
 
 int print_objects(const std::vector<json>& objects, const std::string& output, bool single, const std::string& kind,
                   bool all_namespaces, const std::function<std::vector<std::string>(const json&)>& row,
-                  const std::vector<std::string>& header) {
+                  const std::vector<std::string>& header, bool headers) {
   if (output == "json" || output == "yaml") {
     json out = single ? objects.at(0)
                       : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", {{"resourceVersion", ""}}}};
@@ -65,7 +67,8 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
     rows.push_back(row(o));
     if (all_namespaces) rows.back().insert(rows.back().begin(), o["metadata"]["namespace"].get<std::string>());
   }
-  print_table(rows);
+  // Column widths still count the header, as kubectl's --no-headers keeps them.
+  print_table(rows, headers);
   return kExitOk;
 }
 
@@ -78,6 +81,7 @@ int cmd_get(const Invocation& inv) {
     return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps)", kExitUsage);
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
+  const bool headers = !inv.vm["no-headers"].as<bool>();
   if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&
       output.rfind("jsonpath=", 0) != 0)
     return report_error("unable to match a printer suitable for the output format \"" + output +
@@ -109,7 +113,7 @@ int cmd_get(const Invocation& inv) {
                                   if (output == "wide") cells.insert(cells.end(), {r.ip, "localhost", "<none>", "<none>"});
                                   return cells;
                                 },
-                                header);
+                                header, headers);
     return rc != kExitOk ? rc : printed;
   }
   auto cms = list_configmaps(root, ns);
@@ -128,14 +132,15 @@ int cmd_get(const Invocation& inv) {
                                 return std::vector<std::string>{cm["metadata"]["name"], std::to_string(n),
                                                                 human_duration(now - parse_rfc3339(cm["metadata"]["creationTimestamp"]))};
                               },
-                              {"NAME", "DATA", "AGE"});
+                              {"NAME", "DATA", "AGE"}, headers);
   return rc != kExitOk ? rc : printed;
 }
 
 void get_options(po::options_description& d) {
   d.add_options()
       ("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")
-      ("all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace");
+      ("all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")
+      ("no-headers", po::bool_switch()->default_value(false), "print the table without its header line");
 }
 
 }  // namespace podctl

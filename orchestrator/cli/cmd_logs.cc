@@ -167,11 +167,9 @@ int cmd_logs(const Invocation& inv) {
   Options base;
   base.timestamps = inv.vm["timestamps"].as<bool>();
   if (inv.has("since")) {
-    std::string s = inv.get<std::string>("since");
-    char unit = s.empty() ? 's' : s.back();
-    int64_t n = std::atoll(s.c_str());
-    int64_t scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
-    base.since = std::time(nullptr) - n * scale;
+    auto since = duration_flag_ms(inv, "since");
+    if (!since) return report_error(since.error().message, kExitUsage);
+    base.since = std::time(nullptr) - *since / 1000;
   }
   bool prefix = inv.vm["prefix"].as<bool>() || containers.size() > 1;
   // On a terminal each container's prefix gets its own colour, as docker compose does.

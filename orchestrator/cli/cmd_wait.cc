@@ -87,8 +87,9 @@ int cmd_wait(const Invocation& inv) {
     else names.push_back(a);
   }
   if (names.empty()) return report_error("wait needs pod names: podctl wait pod/NAME --for=…", kExitUsage);
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(static_cast<int64_t>(inv.get<double>("timeout") * 1000));
+  auto timeout = duration_flag_ms(inv, "timeout");
+  if (!timeout) return report_error(timeout.error().message, kExitUsage);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout);
   RootPaths root{inv.global.root};
   const std::string& ns = inv.global.ns;
   // Report each pod as soon as it meets the condition, as kubectl does.
@@ -105,7 +106,7 @@ int cmd_wait(const Invocation& inv) {
 void wait_options(po::options_description& d) {
   d.add_options()
       ("for", po::value<std::string>(), "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")
-      ("timeout", po::value<double>()->default_value(30), "seconds to wait (default 30); 0 checks once");
+      ("timeout", po::value<std::string>()->default_value("30s"), "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once");
 }
 
 }  // namespace podctl

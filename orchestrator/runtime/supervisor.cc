@@ -35,21 +35,19 @@
 #include "orchestrator/runtime/log_writer.h"
 #include "orchestrator/runtime/pod_files.h"
 #include "orchestrator/runtime/sandbox.h"
+#include "orchestrator/runtime/supervisor_impl.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/pod_record.h"
 
-namespace podctl {
-namespace {
-
-using nlohmann::json;
-using plan::ContainerState;
-using plan::Millis;
+namespace podctl::supervisor {
 
 Millis monotonic_ms() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
 }
+
+namespace {
 
 std::string random_container_id() {
   std::string a = new_uid() + new_uid();
@@ -59,87 +57,25 @@ std::string random_container_id() {
   return hex.substr(0, 64);
 }
 
-enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6 };
-uint64_t tag(Tag kind, size_t index = 0) { return (static_cast<uint64_t>(kind) << 32) | index; }
+}  // namespace
 
-struct Slot {
-  size_t index = 0;                        // init containers first, then app containers (the planner's order)
-  bool is_init = false;
-  const manifest::Container* spec = nullptr;
-  ChildProcess proc;
-  uint64_t proc_start_time = 0;
-  UniqueFd out, err;
-  LogWriter log;
-  plan::ObservedContainer observed;
-  int starts = 0;
-  std::string container_id;
-  std::string started_at;
-  json state = json{{"waiting", {{"reason", "ContainerCreating"}}}};
-  json last_state = json::object();
-  std::string cgroup;
-  bool restart_pending = false;  // killed because its spec changed: start it afresh once it exits
-  Millis kill_at = 0;            // SIGKILL deadline of a graceful stop of this one container
-};
+const plan::ProbeWorker* Slot::probe(plan::ProbeKind kind) const {
+  for (const auto& w : probes)
+    if (w.kind() == kind) return &w;
+  return nullptr;
+}
 
-class Supervisor {
- public:
-  explicit Supervisor(const SupervisorOptions& o) : opt_(o) {}
-  int run();
+bool Slot::started() const {
+  if (!running() || !post_start_done) return false;
+  const auto* startup = probe(plan::ProbeKind::Startup);
+  return !startup || startup->result() == plan::ProbeResult::Success;
+}
 
- private:
-  Status load();
-  Result<manifest::Pod> read_spec() const;
-  Status load_images();
-  void bind_slots_to_spec();
-  void reload_spec();
-  void stop_container(Slot& s, int64_t grace_seconds, const std::string& message);
-  std::optional<Millis> next_deadline(std::optional<Millis> wake_at) const;
-  Status setup_process();
-  Status create_sandbox();
-  void report(const std::string& line);
-  void reconcile();
-  void start_slot(Slot& s);
-  void record_start_failure(Slot& s, const std::string& reason, const std::string& message);
-  void on_container_exit(Slot& s);
-  void on_pause_exit();
-  void on_signals();
-  void reap_strangers();
-  void begin_termination();
-  void kill_running(int sig);
-  void finish_termination();
-  void on_timer();
-  void drain(Slot& s, bool is_stderr);
-  void arm_timer(std::optional<Millis> at);
-  void watch(int fd, uint64_t data);
-  void unwatch(int fd);
-  void write_status();
-  json build_status();
-  std::string container_ref(const Slot& s) const {
-    return std::string(s.is_init ? "spec.initContainers{" : "spec.containers{") + s.spec->name + "}";
-  }
-  bool any_running() const;
-
-  SupervisorOptions opt_;
-  PodPaths paths_;
-  PodRecord record_;
-  manifest::Pod pod_;
-  NetworkConfig net_;
-  std::map<std::string, Image> images_;
-  EventLog events_;
-  std::vector<Slot> slots_;
-  ChildProcess pause_;
-  uint64_t pause_start_time_ = 0;
-  UniqueFd pause_net_, pause_ipc_, pause_uts_, pause_pid_ns_;  // opened once per sandbox
-  bool sandbox_ready_ = false;
-  std::string start_time_;
-  UniqueFd epoll_, signal_fd_, timer_fd_;
-  bool terminating_ = false;
-  Millis kill_deadline_ = 0;
-  bool done_ = false;
-  std::string last_status_;
-  std::string applied_spec_hash_;  // reported once every container runs the current spec
-  std::map<std::string, std::pair<std::string, std::string>> conditions_;  // type → (status, since)
-};
+bool Slot::ready() const {
+  if (!started()) return false;
+  const auto* readiness = probe(plan::ProbeKind::Readiness);
+  return !readiness || readiness->result() == plan::ProbeResult::Success;
+}
 
 Result<manifest::Pod> Supervisor::read_spec() const {
   auto spec = read_json_file(paths_.spec());
@@ -186,6 +122,7 @@ Status Supervisor::load() {
       Slot s;
       s.index = slots_.size();
       s.is_init = list == &pod_.spec.init_containers;
+      s.is_sidecar = s.is_init && c.restart_policy == "Always";
       s.spec = &c;
       s.cgroup = record_.cgroup + "/ctr-" + c.name;
       // The kubelet shows every container as PodInitializing until the init containers are done.
@@ -274,9 +211,9 @@ void Supervisor::report(const std::string& line) {
   opt_.report_fd = -1;
 }
 
-void Supervisor::watch(int fd, uint64_t data) {
+void Supervisor::watch(int fd, uint64_t data, uint32_t events) {
   epoll_event ev{};
-  ev.events = EPOLLIN;
+  ev.events = events ? events : EPOLLIN;
   ev.data.u64 = data;
   epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
 }
@@ -379,11 +316,18 @@ void Supervisor::start_slot(Slot& s) {
   s.proc_start_time = process_start_time(s.proc.pid()).value_or(0);
   s.observed.state = ContainerState::Running;
   s.started_at = rfc3339_now();
-  s.state = json{{"running", {{"startedAt", s.started_at}}}};
+  // Exec probes and hooks run as the container's process does; read once per start.
+  s.exec_target.reset();
+  if (auto target = describe_container_process(s.proc.pid())) {
+    s.exec_target = std::move(*target);
+    s.exec_target->cgroup = s.cgroup;
+    if (!cfg->working_dir.empty()) s.exec_target->working_dir = cfg->working_dir;
+  }
   watch(s.proc.pidfd(), tag(kExit, s.index));
   watch(s.out.get(), tag(kStdout, s.index));
   watch(s.err.get(), tag(kStderr, s.index));
   events_.add("Normal", "Started", "Started container " + c.name, container_ref(s));
+  begin_checks(s);
 }
 
 // SIGHUP: apply wrote a spec in which only containers changed. As the kubelet does when a
@@ -408,54 +352,67 @@ void Supervisor::reload_spec() {
   for (size_t k = 0; k < pod_.spec.containers.size(); ++k) {
     Slot& s = slots_[init_count + k];
     if (manifest::container_hash(pod_.spec.containers[k]) == old_hashes[k]) continue;
-    if (s.observed.state == ContainerState::Running)
-      stop_container(s, pod_.spec.termination_grace_period_seconds,
+    if (s.running()) {
+      s.restart_pending = true;
+      stop_container(s, pod_.spec.termination_grace_period_seconds * 1000,
                      "Container " + s.spec->name + " definition changed, will be restarted");
+    }
   }
 }
 
-void Supervisor::stop_container(Slot& s, int64_t grace, const std::string& message) {
-  events_.add("Normal", "Killing", message, container_ref(s));
-  if (grace > 0 && grace < 2) grace = 2;  // minimumGracePeriodInSeconds, as for the whole pod
-  s.restart_pending = true;
-  s.kill_at = monotonic_ms() + grace * 1000;
-  pidfd_send_signal_to(s.proc.pidfd(), grace == 0 ? SIGKILL : SIGTERM);
+plan::ObservedPod Supervisor::observe() const {
+  plan::ObservedPod observed;
+  observed.initialized_once = initialized_once_;
+  for (const auto& s : slots_) {
+    plan::ObservedContainer o = s.observed;
+    o.started = s.started();
+    o.stopping = s.stop != StopPhase::None;
+    if (const auto* w = s.probe(plan::ProbeKind::Startup)) o.startup = w->result();
+    if (const auto* w = s.probe(plan::ProbeKind::Liveness)) o.liveness = w->result();
+    observed.containers.push_back(o);
+  }
+  return observed;
 }
 
-std::optional<Millis> Supervisor::next_deadline(std::optional<Millis> wake_at) const {
-  for (const auto& s : slots_)
-    if (s.restart_pending && s.observed.state == ContainerState::Running)
-      wake_at = wake_at ? std::min(*wake_at, s.kill_at) : s.kill_at;
-  return wake_at;
+std::string Supervisor::pod_ref() const {
+  return pod_.metadata.name + "_" + pod_.metadata.namespace_ + "(" + record_.uid + ")";
+}
+
+void Supervisor::hold_in_backoff(Slot& s) {
+  if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "CrashLoopBackOff") return;
+  if (s.state.contains("terminated")) s.last_state = s.state;
+  std::string msg = "back-off " + std::to_string(s.observed.backoff->delay / 1000) +
+                    "s restarting failed container=" + s.spec->name + " pod=" + pod_ref();
+  s.state = json{{"waiting", {{"reason", "CrashLoopBackOff"}, {"message", msg}}}};
+  events_.add("Warning", "BackOff", "Back-off restarting failed container " + s.spec->name + " in pod " + pod_ref(),
+              container_ref(s));
+}
+
+void Supervisor::apply_plan(const plan::PodPlan& p) {
+  for (const auto& [i, kill] : p.kill) stop_container(slots_[i], kill.grace_seconds * 1000, kill.message);
+  for (const auto& [i, entry] : p.backoff_updates) slots_[i].observed.backoff = entry;
+  for (size_t i : p.start) start_slot(slots_[i]);
+  for (const auto& [i, until] : p.back_off_until) hold_in_backoff(slots_[i]);
+  if (p.stop_sidecars) begin_sidecar_shutdown();
 }
 
 void Supervisor::reconcile() {
-  if (terminating_ || !sandbox_ready_) return;
-  plan::ObservedPod observed;
-  for (const auto& s : slots_) observed.containers.push_back(s.observed);
+  if (terminating_) return arm_timer(next_check(next_stop_deadline(std::nullopt)));
+  if (!sandbox_ready_) return;
   Millis now = monotonic_ms();
+  run_due_probes(now);
+  plan::ObservedPod observed = observe();
+  if (plan::initialized(pod_.spec, observed)) initialized_once_ = observed.initialized_once = true;
   plan::PodPlan p = plan::plan_pod(pod_.spec, observed, opt_.backoff, now);
   spdlog::debug("plan {}", p.to_string());
-  for (const auto& [i, entry] : p.backoff_updates) slots_[i].observed.backoff = entry;
-  for (size_t i : p.start) start_slot(slots_[i]);
-  for (const auto& [i, until] : p.back_off_until) {
-    Slot& s = slots_[i];
-    if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "CrashLoopBackOff") continue;
-    if (s.state.contains("terminated")) s.last_state = s.state;
-    std::string msg = "back-off " + std::to_string(s.observed.backoff->delay / 1000) +
-                      "s restarting failed container=" + s.spec->name + " pod=" + pod_.metadata.name + "_" +
-                      pod_.metadata.namespace_ + "(" + record_.uid + ")";
-    s.state = json{{"waiting", {{"reason", "CrashLoopBackOff"}, {"message", msg}}}};
-    events_.add("Warning", "BackOff", "Back-off restarting failed container " + s.spec->name + " in pod " +
-                                          pod_.metadata.name + "_" + pod_.metadata.namespace_ + "(" + record_.uid + ")",
-                container_ref(s));
-  }
-  // Starting may have failed at once: plan again until nothing is left to do right now.
+  apply_plan(p);
+  // Starting may have failed at once, or a sidecar may count as started at once: plan again
+  // until nothing is left to do right now.
   if (!p.start.empty()) return reconcile();
   bool pending = false;
   for (const auto& s : slots_) pending |= s.restart_pending;
   if (!pending) applied_spec_hash_ = manifest::pod_hash(pod_);
-  arm_timer(next_deadline(p.wake_at));
+  arm_timer(next_check(next_stop_deadline(p.wake_at)));
 }
 
 void Supervisor::on_container_exit(Slot& s) {
@@ -466,7 +423,10 @@ void Supervisor::on_container_exit(Slot& s) {
   s.proc.release();
   drain(s, false);
   drain(s, true);
-  int code = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+  cancel_runs(s);
+  s.stop = StopPhase::None;
+  s.probes.clear();
+  int code = exit_status_of(info);
   s.observed.state = ContainerState::Exited;
   s.observed.exit_code = code;
   s.observed.finished_at = monotonic_ms();
@@ -480,7 +440,7 @@ void Supervisor::on_container_exit(Slot& s) {
     s.observed = {};
     s.restart_pending = false;
   }
-  if (terminating_ && !any_running()) finish_termination();
+  if (shutting_down_) advance_shutdown(monotonic_ms());
 }
 
 void Supervisor::on_pause_exit() {
@@ -502,6 +462,9 @@ void Supervisor::on_pause_exit() {
     s.proc.kill_and_reap();
     drain(s, false);
     drain(s, true);
+    cancel_runs(s);
+    s.stop = StopPhase::None;
+    s.probes.clear();
     s.observed = {ContainerState::Exited, 137, monotonic_ms(), s.observed.backoff};
     s.state = json{{"terminated", {{"exitCode", 137}, {"reason", "Error"}, {"startedAt", s.started_at},
                                    {"finishedAt", rfc3339_now()}, {"containerID", "podctl://" + s.container_id}}}};
@@ -509,6 +472,7 @@ void Supervisor::on_pause_exit() {
   (void)net::delete_host_veth(record_.host_veth);
   if (pod_.spec.restart_policy == "Never" && any_ran) return;
   // A new sandbox starts from the initial state: every init container runs again (kubelet).
+  initialized_once_ = false;
   for (auto& s : slots_)
     if (s.is_init) s.observed = {};
   if (auto st = create_sandbox(); !st) {
@@ -517,52 +481,13 @@ void Supervisor::on_pause_exit() {
   }
 }
 
-void Supervisor::kill_running(int sig) {
-  for (auto& s : slots_)
-    if (s.observed.state == ContainerState::Running && s.proc.valid()) pidfd_send_signal_to(s.proc.pidfd(), sig);
-}
-
-void Supervisor::begin_termination() {
-  if (terminating_) return;
-  terminating_ = true;
-  int64_t grace = pod_.spec.termination_grace_period_seconds;
-  if (auto text = read_file(paths_.stop_request())) {
-    auto j = json::parse(*text, nullptr, false);
-    if (!j.is_discarded() && j.contains("gracePeriodSeconds")) grace = j["gracePeriodSeconds"].get<int64_t>();
-  }
-  // The kubelet never waits less than 2 s (minimumGracePeriodInSeconds); 0 means kill now.
-  if (grace > 0 && grace < 2) grace = 2;
-  for (auto& s : slots_)
-    if (s.observed.state == ContainerState::Running)
-      events_.add("Normal", "Killing", "Stopping container " + s.spec->name, container_ref(s));
-  kill_running(grace == 0 ? SIGKILL : SIGTERM);
-  kill_deadline_ = monotonic_ms() + grace * 1000;
-  arm_timer(kill_deadline_);
-  if (!any_running()) finish_termination();
-}
-
-void Supervisor::finish_termination() {
-  // The host end first: deleting it is synchronous, while a dying netns frees its veth later.
-  (void)net::delete_host_veth(record_.host_veth);
-  if (pause_.valid()) {
-    unwatch(pause_.pidfd());
-    pause_.kill_and_reap();
-  }
-  sandbox_ready_ = false;
-  done_ = true;
-}
-
 void Supervisor::on_timer() {
   uint64_t expirations;
   (void)!::read(timer_fd_.get(), &expirations, sizeof expirations);
-  if (terminating_) {
-    if (monotonic_ms() >= kill_deadline_) kill_running(SIGKILL);
-    return;
-  }
-  for (auto& s : slots_)
-    if (s.restart_pending && s.observed.state == ContainerState::Running && monotonic_ms() >= s.kill_at)
-      pidfd_send_signal_to(s.proc.pidfd(), SIGKILL);
-  reconcile();
+  Millis now = monotonic_ms();
+  expire_runs(now);
+  kill_overdue(now);
+  if (shutting_down_) advance_shutdown(now);
 }
 
 void Supervisor::reap_strangers() {
@@ -601,67 +526,6 @@ void Supervisor::drain(Slot& s, bool is_stderr) {
     fd.reset();
     return;
   }
-}
-
-json Supervisor::build_status() {
-  json containers = json::array(), init_containers = json::array();
-  bool all_ready = !pod_.spec.containers.empty();
-  for (const auto& s : slots_) {
-    bool running = s.observed.state == ContainerState::Running;
-    if (!s.is_init) all_ready &= running;
-    const Image& image = images_[s.spec->image];
-    json cs{{"name", s.spec->name},
-            {"image", s.spec->image},
-            {"imageID", image.id},
-            {"ready", running},
-            {"started", running},
-            {"restartCount", std::max(0, s.starts - 1)},
-            {"state", s.state},
-            {"lastState", s.last_state}};
-    if (!s.container_id.empty()) cs["containerID"] = "podctl://" + s.container_id;
-    (s.is_init ? init_containers : containers).push_back(cs);
-  }
-  plan::ObservedPod observed;
-  observed.terminating = terminating_ && done_;
-  for (const auto& s : slots_) observed.containers.push_back(s.observed);
-  std::string now = rfc3339_now();
-  auto condition = [&](const std::string& type, bool value) {
-    std::string v = value ? "True" : "False";
-    auto& c = conditions_[type];
-    if (c.first != v) c = {v, now};
-    return json{{"type", type}, {"status", v}, {"lastTransitionTime", c.second}};
-  };
-  json status{{"phase", plan::pod_phase(pod_.spec, observed)},
-              {"hostIP", ip_to_string(net_.gateway())},
-              {"podIP", record_.pod_ip},
-              {"podIPs", json::array({json{{"ip", record_.pod_ip}}})},
-              {"startTime", start_time_},
-              {"qosClass", "BestEffort"},
-              {"conditions", json::array({condition("PodReadyToStartContainers", sandbox_ready_),
-                                          condition("Initialized", plan::initialized(pod_.spec, observed)),
-                                          condition("Ready", all_ready && !terminating_),
-                                          condition("ContainersReady", all_ready && !terminating_),
-                                          condition("PodScheduled", true)})},
-              {"containerStatuses", containers}};
-  if (!init_containers.empty()) status["initContainerStatuses"] = init_containers;
-  json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()},
-               {"specHash", applied_spec_hash_}};
-  if (pause_.valid()) runtime["pause"] = {{"pid", pause_.pid()}, {"startTime", pause_start_time_}};
-  json procs = json::object();
-  for (const auto& s : slots_)
-    if (s.observed.state == ContainerState::Running)
-      procs[s.spec->name] = {{"pid", s.proc.pid()}, {"startTime", s.proc_start_time}, {"cgroup", s.cgroup},
-                             {"containerID", s.container_id}, {"logFile", paths_.log_dir(s.spec->name) + "/" +
-                                                                             std::to_string(s.starts - 1) + ".log"}};
-  runtime["containers"] = procs;
-  return json{{"status", status}, {"runtime", runtime}};
-}
-
-void Supervisor::write_status() {
-  std::string text = build_status().dump(2) + "\n";
-  if (text == last_status_) return;
-  if (auto st = write_file_atomic(paths_.status(), text); !st) spdlog::error("write status: {}", st.error().message);
-  else last_status_ = text;
 }
 
 int Supervisor::run() {
@@ -705,6 +569,7 @@ int Supervisor::run() {
         case kExit: on_container_exit(slots_[index]); break;
         case kStdout: drain(slots_[index], false); break;
         case kStderr: drain(slots_[index], true); break;
+        case kHandler: on_handler_ready(index); break;
       }
     }
     if (!state_changed) continue;
@@ -715,11 +580,13 @@ int Supervisor::run() {
   return 0;
 }
 
-}  // namespace
+}  // namespace podctl::supervisor
+
+namespace podctl {
 
 int run_supervisor(const SupervisorOptions& options) {
-  Supervisor supervisor(options);
-  return supervisor.run();
+  supervisor::Supervisor s(options);
+  return s.run();
 }
 
 }  // namespace podctl

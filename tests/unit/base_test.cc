@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "base/duration.h"
 #include "base/error.h"
 #include "base/file_lock.h"
 #include "base/files.h"
@@ -143,6 +144,27 @@ TEST(SyncChannel, EofMeansExecAndErrorsCrossTheFork) {
       EXPECT_EQ(st.error().message, "mount /proc: Operation not permitted");
     }
   }
+}
+
+}  // namespace
+}  // namespace podctl
+
+namespace podctl {
+namespace {
+
+TEST(Duration, ParsesWhatKubectlTakes) {
+  EXPECT_EQ(parse_duration_ms("30s"), 30'000);
+  EXPECT_EQ(parse_duration_ms("5m"), 300'000);
+  EXPECT_EQ(parse_duration_ms("1h30m"), 5'400'000);
+  EXPECT_EQ(parse_duration_ms("500ms"), 500);
+  EXPECT_EQ(parse_duration_ms("1.5s"), 1'500);
+  EXPECT_EQ(parse_duration_ms("20"), 20'000);  // a bare number is seconds
+  EXPECT_EQ(parse_duration_ms("0"), 0);
+  EXPECT_FALSE(parse_duration_ms(""));
+  EXPECT_FALSE(parse_duration_ms("5x"));
+  EXPECT_FALSE(parse_duration_ms("-1s"));
+  EXPECT_FALSE(parse_duration_ms("1m30"));
+  EXPECT_FALSE(parse_duration_ms("s"));
 }
 
 }  // namespace

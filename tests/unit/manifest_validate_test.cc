@@ -202,16 +202,26 @@ TEST(ValidationAll, EveryErrorOfAFileIsReportedAtOnce) {
 }
 
 TEST(ValidationAll, FieldsWithoutBehaviourYetAreRejectedWhenApplying) {
-  auto r = load_yaml(pod_with("    livenessProbe:\n      tcpSocket:\n        port: 80\n"), true);
+  auto r = load_yaml(pod_with("    livenessProbe:\n      grpc:\n        port: 80\n"), true);
   ASSERT_EQ(r.errors.size(), 1u) << errors_of(r);
-  EXPECT_EQ(r.errors[0], "pod.yaml:9:5: spec.containers[0].livenessProbe: not supported by podctl yet");
+  EXPECT_EQ(r.errors[0], "pod.yaml:10:7: spec.containers[0].livenessProbe.grpc: not supported by podctl yet");
 }
 
-TEST(ValidationAll, InitContainersAreSupportedButSidecarsNotYet) {
+TEST(ValidationAll, ProbesAndHooksReachThePodOverPlainHttpOrTcpAtAnAddress) {
+  EXPECT_TRUE(load_yaml(pod_with("    readinessProbe:\n      httpGet:\n        port: 80\n"), true).ok());
+  EXPECT_TRUE(load_yaml(pod_with("    lifecycle:\n      preStop:\n        sleep:\n          seconds: 1\n"), true).ok());
+  auto https = load_yaml(pod_with("    readinessProbe:\n      httpGet:\n        port: 80\n        scheme: HTTPS\n"), true);
+  ASSERT_EQ(https.errors.size(), 1u) << errors_of(https);
+  EXPECT_EQ(https.errors[0], "pod.yaml:12:17: spec.containers[0].readinessProbe.httpGet.scheme: not supported by podctl yet (HTTPS)");
+  auto named = load_yaml(pod_with("    livenessProbe:\n      tcpSocket:\n        port: 80\n        host: db\n"), true);
+  ASSERT_EQ(named.errors.size(), 1u) << errors_of(named);
+  EXPECT_EQ(named.errors[0], "pod.yaml:12:15: spec.containers[0].livenessProbe.tcpSocket.host: must be an IPv4 address: "
+                             "podctl does not resolve host names in probes");
+}
+
+TEST(ValidationAll, SidecarInitContainersAreSupported) {
   EXPECT_TRUE(load_yaml(pod_with("", "  initContainers:\n  - name: init\n    image: busybox:1.35\n"), true).ok());
-  auto r = load_yaml(pod_with("", "  initContainers:\n  - name: proxy\n    image: busybox:1.35\n    restartPolicy: Always\n"), true);
-  ASSERT_EQ(r.errors.size(), 1u) << errors_of(r);
-  EXPECT_EQ(r.errors[0], "pod.yaml:9:20: spec.initContainers[0].restartPolicy: not supported by podctl yet (sidecar containers)");
+  EXPECT_TRUE(load_yaml(pod_with("", "  initContainers:\n  - name: proxy\n    image: busybox:1.35\n    restartPolicy: Always\n"), true).ok());
 }
 
 }  // namespace

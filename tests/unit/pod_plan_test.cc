@@ -143,3 +143,114 @@ TEST(InitPhase, PendingUntilInitializedAndFailedWhenInitFailsUnderNever) {
 
 }  // namespace
 }  // namespace podctl::plan
+
+namespace podctl::plan {
+namespace {
+
+// Sidecars (restartable init containers), probes and the kills they cause.
+manifest::PodSpec sidecar_spec(const std::string& policy, std::vector<bool> sidecar, size_t app) {
+  manifest::PodSpec s = spec_with(policy, app);
+  for (size_t i = 0; i < sidecar.size(); ++i) {
+    manifest::Container c{.name = "init" + std::to_string(i)};
+    if (sidecar[i]) c.restart_policy = "Always";
+    s.init_containers.push_back(c);
+  }
+  return s;
+}
+
+ObservedContainer started() {
+  ObservedContainer c = running();
+  c.started = true;
+  return c;
+}
+
+PodPlan sidecar_plan(const std::string& policy, std::vector<bool> sidecar, size_t app, std::vector<ObservedContainer> cs,
+                     bool initialized_once = false) {
+  return plan_pod(sidecar_spec(policy, sidecar, app), ObservedPod{std::move(cs), false, initialized_once}, kPolicy, kNow);
+}
+
+TEST(SidecarPlan, TheNextInitContainerWaitsUntilTheSidecarHasStarted) {
+  EXPECT_EQ(sidecar_plan("Never", {true, false}, 1, {{}, {}, {}}).start, std::vector<size_t>{0});
+  EXPECT_TRUE(sidecar_plan("Never", {true, false}, 1, {running(), {}, {}}).start.empty());
+  EXPECT_EQ(sidecar_plan("Never", {true, false}, 1, {started(), {}, {}}).start, std::vector<size_t>{1});
+  EXPECT_EQ(sidecar_plan("Never", {true, false}, 1, {started(), exited(0), {}}).start, std::vector<size_t>{2});
+}
+
+TEST(SidecarPlan, ASidecarIsRestartedWhateverThePodPolicyWithBackoff) {
+  auto now = sidecar_plan("Never", {true}, 1, {exited(0), running()}, true);
+  EXPECT_EQ(now.start, std::vector<size_t>{0});
+  EXPECT_EQ(now.backoff_updates.at(0), (BackoffEntry{10'000, kNow}));
+  auto held = sidecar_plan("Never", {true}, 1, {exited(1, kNow - 1'000, kTen), running()}, true);
+  EXPECT_EQ(held.back_off_until, (std::map<size_t, Millis>{{0, kNow + 9'000}}));
+  EXPECT_TRUE(held.start.empty());
+}
+
+TEST(SidecarPlan, AnExitedSidecarHoldsBackInitializationOnlyBeforeThePodWasInitialized) {
+  EXPECT_EQ(sidecar_plan("Always", {true}, 1, {exited(1), {}}).start, std::vector<size_t>{0});
+  EXPECT_EQ(sidecar_plan("Always", {true}, 1, {exited(1), {}}, true).start, (std::vector<size_t>{0, 1}));
+}
+
+TEST(SidecarPlan, SidecarsStopOnceEveryRegularContainerIsDoneForGood) {
+  auto done = sidecar_plan("Never", {true, true}, 2, {started(), started(), exited(0), exited(3)}, true);
+  EXPECT_TRUE(done.stop_sidecars);
+  EXPECT_TRUE(done.start.empty());
+  EXPECT_FALSE(sidecar_plan("OnFailure", {true}, 1, {started(), exited(3)}, true).stop_sidecars);
+  EXPECT_FALSE(sidecar_plan("Never", {true}, 2, {started(), exited(0), running()}, true).stop_sidecars);
+  // A sidecar that exits then is not restarted.
+  EXPECT_TRUE(sidecar_plan("Never", {true}, 1, {exited(143), exited(0)}, true).start.empty());
+}
+
+TEST(SidecarPhase, SidecarsDoNotDecideThePhase) {
+  auto spec = sidecar_spec("Never", {true}, 1);
+  EXPECT_EQ(pod_phase(spec, ObservedPod{{running(), {}}, false}), "Pending");
+  EXPECT_EQ(pod_phase(spec, ObservedPod{{started(), running()}, false, true}), "Running");
+  EXPECT_EQ(pod_phase(spec, ObservedPod{{started(), exited(0)}, false, true}), "Succeeded");
+  EXPECT_EQ(pod_phase(spec, ObservedPod{{exited(1), exited(2)}, false, true}), "Failed");
+  EXPECT_TRUE(initialized(spec, ObservedPod{{started(), {}}, false}));
+  EXPECT_FALSE(initialized(spec, ObservedPod{{running(), {}}, false}));
+}
+
+manifest::Probe probe_with_grace(std::optional<int64_t> grace) {
+  manifest::Probe p;
+  p.handler.tcp_socket = manifest::TcpSocketAction{};
+  p.termination_grace_period_seconds = grace;
+  return p;
+}
+
+TEST(ProbePlan, AFailedLivenessProbeKillsAStartedContainerWithItsGracePeriod) {
+  auto spec = spec_with("Always", 1);
+  spec.containers[0].liveness_probe = probe_with_grace(std::nullopt);
+  ObservedContainer c = started();
+  c.liveness = ProbeResult::Failure;
+  auto p = plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow);
+  EXPECT_EQ(p.kill, (std::map<size_t, ContainerKill>{
+                        {0, {"LivenessProbe", "Container c0 failed liveness probe, will be restarted", 30}}}));
+  spec.restart_policy = "Never";
+  spec.containers[0].liveness_probe = probe_with_grace(5);
+  EXPECT_EQ(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).kill.at(0),
+            (ContainerKill{"LivenessProbe", "Container c0 failed liveness probe", 5}));
+}
+
+TEST(ProbePlan, AFailedStartupProbeKillsAndLivenessWaitsForTheStart) {
+  auto spec = spec_with("Always", 1);
+  spec.containers[0].startup_probe = probe_with_grace(std::nullopt);
+  spec.containers[0].liveness_probe = probe_with_grace(std::nullopt);
+  ObservedContainer c = running();
+  c.startup = ProbeResult::Failure;
+  EXPECT_EQ(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).kill.at(0).reason, "StartupProbe");
+  c.startup = ProbeResult::Unknown;
+  c.liveness = ProbeResult::Failure;  // not started yet: liveness does not count
+  EXPECT_TRUE(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).kill.empty());
+}
+
+TEST(ProbePlan, AContainerAlreadyStoppingIsNotKilledAgain) {
+  auto spec = spec_with("Always", 1);
+  spec.containers[0].liveness_probe = probe_with_grace(std::nullopt);
+  ObservedContainer c = started();
+  c.liveness = ProbeResult::Failure;
+  c.stopping = true;
+  EXPECT_TRUE(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).kill.empty());
+}
+
+}  // namespace
+}  // namespace podctl::plan
