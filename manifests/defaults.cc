@@ -67,4 +67,9 @@ void apply_defaults(ConfigMap& cm, const std::string& default_namespace) {
   if (cm.metadata.namespace_.empty()) cm.metadata.namespace_ = default_namespace;
 }
 
+void apply_defaults(Secret& secret, const std::string& default_namespace) {
+  if (secret.metadata.namespace_.empty()) secret.metadata.namespace_ = default_namespace;
+  if (secret.type.empty()) secret.type = "Opaque";
+}
+
 }  // namespace podctl::manifest

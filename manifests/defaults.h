@@ -9,6 +9,7 @@ namespace podctl::manifest {
 
 void apply_defaults(Pod& pod, const std::string& default_namespace);
 void apply_defaults(ConfigMap& cm, const std::string& default_namespace);
+void apply_defaults(Secret& secret, const std::string& default_namespace);
 // Always for ":latest" or no tag (and no digest), IfNotPresent otherwise.
 std::string default_pull_policy(const std::string& image);
 

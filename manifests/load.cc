@@ -56,10 +56,13 @@ void finish_object(Object& object, const std::string& file, const LoadOptions& o
     apply_defaults(*pod, options.default_namespace);
     errors = validate(*pod);
     if (errors.empty() && options.check_implemented) errors = check_implemented(*pod);
+  } else if (auto* cm = std::get_if<ConfigMap>(&object)) {
+    apply_defaults(*cm, options.default_namespace);
+    errors = validate(*cm);
   } else {
-    auto& cm = std::get<ConfigMap>(object);
-    apply_defaults(cm, options.default_namespace);
-    errors = validate(cm);
+    auto& secret = std::get<Secret>(object);
+    apply_defaults(secret, options.default_namespace);
+    errors = validate(secret);
   }
   add_errors(out, file, std::move(errors), ctx.positions, parse_errors);
 }
@@ -109,7 +112,10 @@ const ObjectMeta& metadata_of(const Object& object) {
   return std::visit([](const auto& o) -> const ObjectMeta& { return o.metadata; }, object);
 }
 
-std::string kind_of(const Object& object) { return std::holds_alternative<Pod>(object) ? "Pod" : "ConfigMap"; }
+std::string kind_of(const Object& object) {
+  if (std::holds_alternative<Pod>(object)) return "Pod";
+  return std::holds_alternative<ConfigMap>(object) ? "ConfigMap" : "Secret";
+}
 
 void load_text(const std::string& text, const std::string& file, const LoadOptions& options, LoadResult& out) {
   if (text.size() > kMaxManifestBytes) {

@@ -11,7 +11,7 @@
 
 namespace podctl::manifest {
 
-using Object = std::variant<Pod, ConfigMap>;
+using Object = std::variant<Pod, ConfigMap, Secret>;
 
 // Reads one document; type errors, unknown and unsupported fields go to ctx.errors.
 // Returns nothing when the document is not an object of a kind podctl reads.

@@ -310,9 +310,9 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   bool has_api = top.string("apiVersion", api_version, true);
   bool has_kind = top.string("kind", kind, true);
   if (!has_api || !has_kind) return std::nullopt;
-  if (kind != "Pod" && kind != "ConfigMap") {
+  if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret") {
     ctx.error(ctx.positions["kind"], "kind",
-              "kind \"" + kind + "\" is not supported by podctl: it reads Pod and ConfigMap (apiVersion v1)");
+              "kind \"" + kind + "\" is not supported by podctl: it reads Pod, ConfigMap and Secret (apiVersion v1)");
     return std::nullopt;
   }
   if (api_version != "v1") {
@@ -327,6 +327,16 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
     top.read_only({"status"});
     top.finish();
     return pod;
+  }
+  if (kind == "Secret") {
+    Secret secret;
+    read_metadata(top, secret.metadata);
+    top.string("type", secret.type);
+    top.string_map("data", secret.data);
+    top.string_map("stringData", secret.string_data);
+    top.boolean("immutable", secret.immutable);
+    top.finish();
+    return secret;
   }
   ConfigMap cm;
   read_metadata(top, cm.metadata);

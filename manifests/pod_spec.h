@@ -296,4 +296,13 @@ struct ConfigMap {
   bool operator==(const ConfigMap&) const = default;
 };
 
+struct Secret {
+  ObjectMeta metadata;
+  std::string type;                                // defaulted: Opaque
+  std::map<std::string, std::string> data;         // base64 text as written
+  std::map<std::string, std::string> string_data;  // plain text; stored merged into data, as the API server does
+  std::optional<bool> immutable;
+  bool operator==(const Secret&) const = default;
+};
+
 }  // namespace podctl::manifest

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/base64.h"
 #include "base/fnv1a.h"
 
 namespace podctl::manifest {
@@ -255,6 +256,15 @@ json to_json(const ConfigMap& cm) {
   if (!cm.data.empty()) j["data"] = cm.data;
   if (!cm.binary_data.empty()) j["binaryData"] = cm.binary_data;
   put(j, "immutable", cm.immutable);
+  return j;
+}
+
+json to_json(const Secret& secret) {
+  json j{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", metadata(secret.metadata)}, {"type", secret.type}};
+  std::map<std::string, std::string> data = secret.data;
+  for (const auto& [k, v] : secret.string_data) data[k] = base64_encode(v);
+  if (!data.empty()) j["data"] = data;
+  put(j, "immutable", secret.immutable);
   return j;
 }
 

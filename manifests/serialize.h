@@ -12,6 +12,8 @@ namespace podctl::manifest {
 
 nlohmann::json to_json(const Pod& pod);
 nlohmann::json to_json(const ConfigMap& cm);
+// stringData is merged into data (base64), as the API server stores a Secret.
+nlohmann::json to_json(const Secret& secret);
 nlohmann::json to_json(const Container& c);
 
 // Stable hash of a container's spec (restart when it changes, as the kubelet's HashContainer).

@@ -26,9 +26,6 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
   auto no = [&](bool used, const std::string& field) {
     if (used) out.push_back({path + "." + field, kNotYet, {}});
   };
-  no(!c.env_from.empty(), "envFrom");
-  for (size_t i = 0; i < c.env.size(); ++i)
-    no(c.env[i].value_from.has_value(), "env[" + std::to_string(i) + "].valueFrom");
   for (size_t i = 0; i < c.ports.size(); ++i) {
     no(c.ports[i].host_port != 0, "ports[" + std::to_string(i) + "].hostPort");
     no(!c.ports[i].host_ip.empty(), "ports[" + std::to_string(i) + "].hostIP");

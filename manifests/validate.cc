@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "base/base64.h"
 #include "manifests/names.h"
 
 namespace podctl::manifest {
@@ -362,12 +363,35 @@ std::vector<FieldError> validate(const ConfigMap& cm) {
   for (const auto& [k, val] : cm.binary_data) {
     v.check("binaryData." + k, k, check_config_key(k));
     if (cm.data.count(k)) v.add("binaryData." + k, "duplicate of key " + quoted(k) + " in data");
-    static const std::string kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-    if (val.size() % 4 != 0 || val.find_first_not_of(kB64) != std::string::npos)
-      v.add("binaryData." + k, "must be base64-encoded");
+    if (!base64_decode(val)) v.add("binaryData." + k, "must be base64-encoded");
     total += val.size() * 3 / 4;
   }
   if (total > 1024 * 1024) v.add("data", "too long: must have at most 1048576 bytes");
+  return v.errors;
+}
+
+std::vector<FieldError> validate(const Secret& secret) {
+  Validator v;
+  v.metadata(secret.metadata, true);
+  size_t total = 0;
+  for (const auto& [k, val] : secret.data) {
+    v.check("data[" + k + "]", k, check_config_key(k));
+    auto bytes = base64_decode(val);
+    if (!bytes) v.add("data[" + k + "]", "must be base64-encoded");
+    else if (!secret.string_data.count(k)) total += bytes->size();
+  }
+  for (const auto& [k, val] : secret.string_data) {
+    v.check("stringData[" + k + "]", k, check_config_key(k));
+    total += val.size();
+  }
+  if (total > 1024 * 1024) v.add("data", "Too long: must have at most 1048576 bytes");
+  // The API server's checks for the typed secrets podctl users meet most.
+  auto has = [&](const std::string& key) { return secret.data.count(key) || secret.string_data.count(key); };
+  if (secret.type == "kubernetes.io/tls")
+    for (const char* key : {"tls.crt", "tls.key"})
+      if (!has(key)) v.add(std::string("data[") + key + "]", "Required value");
+  if (secret.type == "kubernetes.io/dockerconfigjson" && !has(".dockerconfigjson"))
+    v.add("data[.dockerconfigjson]", "Required value");
   return v.errors;
 }
 

@@ -11,5 +11,6 @@ namespace podctl::manifest {
 // Runs on defaulted objects. Positions are filled in by the loader from the parser's PositionMap.
 std::vector<FieldError> validate(const Pod& pod);
 std::vector<FieldError> validate(const ConfigMap& cm);
+std::vector<FieldError> validate(const Secret& secret);
 
 }  // namespace podctl::manifest

@@ -72,7 +72,15 @@ nlohmann::json pod_object(const PodRecord& r) {
 std::string resource_kind(const std::string& w) {
   if (w == "pod" || w == "pods" || w == "po") return "pods";
   if (w == "configmap" || w == "configmaps" || w == "cm") return "configmaps";
+  if (w == "secret" || w == "secrets") return "secrets";
   return "";
+}
+
+std::string singular(const std::string& kind) { return kind.substr(0, kind.size() - 1); }
+
+std::string resource_of(const manifest::Object& object) {
+  std::string kind = manifest::kind_of(object);
+  return kind == "Pod" ? "pods" : kind == "ConfigMap" ? "configmaps" : "secrets";
 }
 
 Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag) {

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/file_lock.h"
+#include "manifests/load.h"
 #include "orchestrator/cli/invocation.h"
 #include "orchestrator/pods/pod_context.h"
 #include "orchestrator/store/pod_record.h"
@@ -34,7 +35,14 @@ nlohmann::json pod_object(const PodRecord& record);
 // milliseconds; an error names the flag and the value.
 Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag);
 
-// "pod", "pods", "po" → "pods"; "configmap", "configmaps", "cm" → "configmaps"; else "".
+// "pod", "pods", "po" → "pods"; "configmap", "configmaps", "cm" → "configmaps"; "secret(s)" →
+// "secrets"; else "".
 std::string resource_kind(const std::string& word);
+
+// "configmaps" → "configmap": the singular kubectl prints in "configmap/x created".
+std::string singular(const std::string& kind);
+
+// The resource of a manifest object: "pods", "configmaps" or "secrets".
+std::string resource_of(const manifest::Object& object);
 
 }  // namespace podctl

@@ -12,7 +12,7 @@
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/plan/backoff.h"
 #include "orchestrator/runtime/image_store.h"
-#include "orchestrator/store/configmap_store.h"
+#include "orchestrator/store/object_store.h"
 
 namespace podctl {
 namespace {
@@ -89,8 +89,9 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
              : action == PodAction::Replace || action == PodAction::Update ? "configured" : "created";
       std::cout << "pod/" << meta.name << " " << verb << " (dry run)\n";
     } else {
-      bool exists = get_configmap(ctx.root, meta.namespace_, meta.name).has_value();
-      std::cout << "configmap/" << meta.name << " " << (exists ? "configured" : "created") << " (dry run)\n";
+      std::string kind = resource_of(o.object);
+      bool exists = get_object(ctx.root, kind, meta.namespace_, meta.name).has_value();
+      std::cout << singular(kind) << "/" << meta.name << " " << (exists ? "configured" : "created") << " (dry run)\n";
     }
   }
   return kExitOk;
@@ -187,10 +188,12 @@ int cmd_apply(const Invocation& inv) {
   }
   int rc = kExitOk;
   for (const auto& o : loaded.objects) {
-    if (const auto* cm = std::get_if<ConfigMap>(&o.object)) {
-      auto verb = put_configmap(ctx.root, manifest::to_json(*cm));
-      if (!verb) rc = report_error("configmap/" + cm->metadata.name + ": " + verb.error().message);
-      else std::cout << "configmap/" << cm->metadata.name << " " << *verb << "\n";
+    if (!std::holds_alternative<Pod>(o.object)) {
+      std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
+      auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
+      auto verb = put_object(ctx.root, kind, object);
+      if (!verb) rc = report_error(singular(kind) + "/" + name + ": " + verb.error().message);
+      else std::cout << singular(kind) << "/" << name << " " << *verb << "\n";
       continue;
     }
     const Pod& pod = std::get<Pod>(o.object);

@@ -6,7 +6,7 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
-#include "orchestrator/store/configmap_store.h"
+#include "orchestrator/store/object_store.h"
 
 namespace podctl {
 
@@ -27,20 +27,20 @@ int cmd_delete(const Invocation& inv) {
     }
     for (const auto& o : loaded.objects) {
       const auto& m = manifest::metadata_of(o.object);
-      targets.push_back({manifest::kind_of(o.object) == "Pod" ? "pods" : "configmaps", m.namespace_, m.name});
+      targets.push_back({resource_of(o.object), m.namespace_, m.name});
     }
   } else {
     if (inv.args.empty()) return report_error("delete needs -f FILE, or a type and names: podctl delete pod NAME", kExitUsage);
     std::string kind = resource_kind(inv.args[0]);
-    if (kind.empty()) return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps)", kExitUsage);
+    if (kind.empty()) return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
     if (inv.args.size() < 2 && !all) return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
     for (size_t i = 1; i < inv.args.size(); ++i) targets.push_back({kind, inv.global.ns, inv.args[i]});
     if (all) {
       if (kind == "pods") {
         if (auto pods = list_pod_records(RootPaths{inv.global.root}, inv.global.ns))
           for (const auto& p : *pods) targets.push_back({kind, p.ns, p.name});
-      } else if (auto cms = list_configmaps(RootPaths{inv.global.root}, inv.global.ns)) {
-        for (const auto& c : *cms) targets.push_back({kind, inv.global.ns, c["metadata"]["name"]});
+      } else if (auto objects = list_objects(RootPaths{inv.global.root}, kind, inv.global.ns)) {
+        for (const auto& c : *objects) targets.push_back({kind, inv.global.ns, c["metadata"]["name"]});
       }
     }
   }
@@ -58,10 +58,10 @@ int cmd_delete(const Invocation& inv) {
   int rc = kExitOk;
   bool ignore = inv.vm["ignore-not-found"].as<bool>();
   for (const auto& t : targets) {
-    if (t.kind == "configmaps") {
-      auto st = delete_configmap(locked->ctx.root, t.ns, t.name);
+    if (t.kind != "pods") {
+      auto st = delete_object(locked->ctx.root, t.kind, t.ns, t.name);
       if (!st && !(ignore && st.error().code == ENOENT)) rc = report_error(st.error().message);
-      else if (st) std::cout << "configmap \"" << t.name << "\" deleted\n";
+      else if (st) std::cout << singular(t.kind) << " \"" << t.name << "\" deleted\n";
       continue;
     }
     auto record = read_pod_record(locked->ctx.root, t.ns, t.name);

@@ -1,4 +1,4 @@
-// podctl get pods|configmaps [NAME…] [-o wide|json|yaml|name] [-A]: kubectl's output.
+// podctl get pods|configmaps|secrets [NAME…] [-o wide|json|yaml|name] [-A]: kubectl's output.
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -9,7 +9,7 @@
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
-#include "orchestrator/store/configmap_store.h"
+#include "orchestrator/store/object_store.h"
 
 namespace podctl {
 namespace {
@@ -75,10 +75,10 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
 }  // namespace
 
 int cmd_get(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("get needs a resource type: pods or configmaps", kExitUsage);
+  if (inv.args.empty()) return report_error("get needs a resource type: pods, configmaps or secrets", kExitUsage);
   std::string kind = resource_kind(inv.args[0]);
   if (kind.empty())
-    return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps)", kExitUsage);
+    return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
   const bool headers = !inv.vm["no-headers"].as<bool>();
@@ -116,23 +116,28 @@ int cmd_get(const Invocation& inv) {
                                 header, headers);
     return rc != kExitOk ? rc : printed;
   }
-  auto cms = list_configmaps(root, ns);
-  if (!cms) return report_error(cms.error().message);
+  auto stored = list_objects(root, kind, ns);
+  if (!stored) return report_error(stored.error().message);
   for (const auto& name : names) {
     bool found = false;
-    for (const auto& cm : *cms)
-      if (cm["metadata"]["name"] == name) objects.push_back(cm), found = true;
-    if (!found) rc = report_error("configmaps \"" + name + "\" not found");
+    for (const auto& o : *stored)
+      if (o["metadata"]["name"] == name) objects.push_back(o), found = true;
+    if (!found) rc = report_error(kind + " \"" + name + "\" not found");
   }
-  if (names.empty()) objects = *cms;
+  if (names.empty()) objects = *stored;
   if (objects.empty() && rc != kExitOk) return rc;
-  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, "configmap", all,
-                              [&](const json& cm) {
-                                size_t n = cm.value("data", json::object()).size() + cm.value("binaryData", json::object()).size();
-                                return std::vector<std::string>{cm["metadata"]["name"], std::to_string(n),
-                                                                human_duration(now - parse_rfc3339(cm["metadata"]["creationTimestamp"]))};
+  const bool secrets = kind == "secrets";
+  std::vector<std::string> header = secrets ? std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}
+                                            : std::vector<std::string>{"NAME", "DATA", "AGE"};
+  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, singular(kind), all,
+                              [&](const json& o) {
+                                size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
+                                std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n),
+                                                               human_duration(now - parse_rfc3339(o["metadata"]["creationTimestamp"]))};
+                                if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
+                                return cells;
                               },
-                              {"NAME", "DATA", "AGE"}, headers);
+                              header, headers);
   return rc != kExitOk ? rc : printed;
 }
 

@@ -46,7 +46,7 @@ std::string expand_vars(const std::string& text, const std::map<std::string, std
 }
 
 Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const manifest::Container& c,
-                                              const Image& image, const std::string& hostname) {
+                                              const Image& image, const std::string& hostname, const PodFacts& facts) {
   ContainerConfig cfg;
   // Environment: image Env, then HOSTNAME, then the container's env (later entries may use earlier ones).
   std::vector<std::pair<std::string, std::string>> env;
@@ -66,11 +66,13 @@ Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const ma
   for (const auto& [n, v] : env) has_path |= n == "PATH";
   if (!has_path) set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   set("HOSTNAME", hostname);
+  std::vector<EnvEntry> entries;
+  PODCTL_ASSIGN_OR_RETURN(entries, resolve_env_sources(pod, c, facts));
   std::map<std::string, std::string> vars;
-  for (const auto& var : c.env) {
-    std::map<std::string, std::string> defined(vars);
-    set(var.name, expand_vars(var.value, defined));
-    vars[var.name] = expand_vars(var.value, defined);
+  for (const auto& e : entries) {
+    std::string value = e.expand ? expand_vars(e.value, vars) : e.value;
+    set(e.name, value);
+    vars[e.name] = value;
   }
   for (const auto& [n, v] : env) cfg.env.push_back(n + "=" + v);
 

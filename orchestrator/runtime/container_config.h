@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "manifests/pod_spec.h"
 #include "orchestrator/runtime/image_store.h"
+#include "orchestrator/runtime/pod_facts.h"
 
 namespace podctl {
 
@@ -32,6 +33,6 @@ std::string expand_vars(const std::string& text, const std::map<std::string, std
 
 // A configuration error becomes the container's CreateContainerConfigError.
 Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const manifest::Container& c,
-                                              const Image& image, const std::string& hostname);
+                                              const Image& image, const std::string& hostname, const PodFacts& facts);
 
 }  // namespace podctl

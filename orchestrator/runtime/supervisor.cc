@@ -37,6 +37,7 @@
 #include "orchestrator/runtime/sandbox.h"
 #include "orchestrator/runtime/supervisor_impl.h"
 #include "orchestrator/store/json_file.h"
+#include "orchestrator/store/object_store.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl::supervisor {
@@ -116,6 +117,12 @@ Status Supervisor::load() {
   applied_spec_hash_ = manifest::pod_hash(pod_);
   PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
   PODCTL_TRY(load_images());
+  facts_.uid = record_.uid;
+  facts_.pod_ip = record_.pod_ip;
+  facts_.host_ip = ip_to_string(net_.gateway());
+  facts_.lookup = [root = opt_.root, ns = opt_.ns](const std::string& kind, const std::string& name) {
+    return get_object(root, kind, ns, name);
+  };
   bool has_init = !pod_.spec.init_containers.empty();
   for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
     for (const auto& c : *list) {
@@ -251,7 +258,7 @@ void Supervisor::start_slot(Slot& s) {
   const manifest::Container& c = *s.spec;
   const Image& image = images_[c.image];
   if (s.starts > 0 && s.state.contains("terminated")) s.last_state = s.state;
-  auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_));
+  auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_), facts_);
   if (!cfg) {
     // The kubelet reports configuration errors as Waiting, not as a terminated run.
     s.observed.state = ContainerState::Exited;

@@ -20,6 +20,7 @@
 #include "orchestrator/runtime/handler_run.h"
 #include "orchestrator/runtime/image_store.h"
 #include "orchestrator/runtime/log_writer.h"
+#include "orchestrator/runtime/pod_facts.h"
 #include "orchestrator/runtime/supervisor.h"
 #include "orchestrator/store/pod_record.h"
 
@@ -144,6 +145,7 @@ class Supervisor {
   NetworkConfig net_;
   std::map<std::string, Image> images_;
   EventLog events_;
+  PodFacts facts_;
   std::vector<Slot> slots_;
   ChildProcess pause_;
   uint64_t pause_start_time_ = 0;

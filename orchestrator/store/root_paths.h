@@ -15,7 +15,6 @@ struct RootPaths {
   std::string pods_dir() const { return root + "/pods"; }
   std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + ns; }
   std::string pod_dir(const std::string& ns, const std::string& name) const { return namespace_dir(ns) + "/" + name; }
-  std::string configmaps_dir(const std::string& ns) const { return root + "/configmaps/" + ns; }
 };
 
 // Files inside one pod's directory.

@@ -15,6 +15,21 @@ Image image_with(json config) {
   return i;
 }
 
+// A namespace with one ConfigMap (app-config) and one Secret (db), and a pod at 10.0.0.5.
+PodFacts facts() {
+  PodFacts f;
+  f.uid = "1234-uid";
+  f.pod_ip = "10.0.0.5";
+  f.host_ip = "10.0.0.1";
+  f.lookup = [](const std::string& kind, const std::string& name) -> Result<json> {
+    if (kind == "configmaps" && name == "app-config")
+      return json{{"kind", "ConfigMap"}, {"data", {{"LOG_LEVEL", "debug"}, {"mode", "fast"}, {"bad key", "x"}}}};
+    if (kind == "secrets" && name == "db") return json{{"kind", "Secret"}, {"data", {{"password", "czNjcjN0"}}}};
+    return fail(Error{ENOENT, kind + " \"" + name + "\" not found"});
+  };
+  return f;
+}
+
 manifest::Pod pod_from(const std::string& container_yaml, const std::string& spec_extra = "") {
   auto r = test::load_yaml("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n" + spec_extra +
                                "  containers:\n  - name: app\n    image: busybox:1.35\n" + container_yaml,
@@ -27,7 +42,7 @@ TEST(ContainerConfig, CommandAndArgsFollowKubernetesRules) {
   json cfg{{"Entrypoint", {"/entry"}}, {"Cmd", {"default-arg"}}};
   auto run = [&](const std::string& yaml) {
     auto pod = pod_from(yaml);
-    return make_container_config(pod, pod.spec.containers[0], image_with(cfg), "web")->argv;
+    return make_container_config(pod, pod.spec.containers[0], image_with(cfg), "web", facts())->argv;
   };
   EXPECT_EQ(run(""), (std::vector<std::string>{"/entry", "default-arg"}));
   EXPECT_EQ(run("    args: [\"x\"]\n"), (std::vector<std::string>{"/entry", "x"}));
@@ -37,7 +52,7 @@ TEST(ContainerConfig, CommandAndArgsFollowKubernetesRules) {
 
 TEST(ContainerConfig, NoCommandAnywhereIsAConfigError) {
   auto pod = pod_from("");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("no command specified"), std::string::npos);
 }
@@ -50,7 +65,7 @@ TEST(ContainerConfig, EnvExpansionUsesEarlierVariables) {
     - name: GREETING
       value: hello $(NAME)
 )y");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with({{"Env", {"PATH=/bin", "NAME=image"}}}), "web");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with({{"Env", {"PATH=/bin", "NAME=image"}}}), "web", facts());
   ASSERT_TRUE(cfg);
   EXPECT_EQ(cfg->argv[1], "hello world $(MISSING) $(ESCAPED)");
   EXPECT_EQ(cfg->env, (std::vector<std::string>{"PATH=/bin", "NAME=world", "HOSTNAME=web", "GREETING=hello world"}));
@@ -58,7 +73,7 @@ TEST(ContainerConfig, EnvExpansionUsesEarlierVariables) {
 
 TEST(ContainerConfig, DefaultPathWhenTheImageHasNone) {
   auto pod = pod_from("    command: [\"true\"]\n");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
   ASSERT_TRUE(cfg);
   EXPECT_EQ(cfg->env[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
@@ -66,7 +81,7 @@ TEST(ContainerConfig, DefaultPathWhenTheImageHasNone) {
 TEST(ContainerConfig, UserComesFromContainerThenPod) {
   auto pod = pod_from("    command: [\"true\"]\n    securityContext:\n      runAsUser: 1000\n",
                       "  securityContext:\n    runAsUser: 500\n    runAsGroup: 600\n    supplementalGroups: [7]\n    fsGroup: 8\n");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
   ASSERT_TRUE(cfg);
   EXPECT_EQ(cfg->uid, 1000u);
   EXPECT_EQ(cfg->gid, 600u);
@@ -75,7 +90,7 @@ TEST(ContainerConfig, UserComesFromContainerThenPod) {
 
 TEST(ContainerConfig, RunAsNonRootRefusesRoot) {
   auto pod = pod_from("    command: [\"true\"]\n    securityContext:\n      runAsNonRoot: true\n");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web");
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("runAsNonRoot and image will run as root"), std::string::npos);
 }
@@ -83,7 +98,7 @@ TEST(ContainerConfig, RunAsNonRootRefusesRoot) {
 TEST(ContainerConfig, CapabilitiesStartFromTheRuntimeDefault) {
   auto caps = [&](const std::string& yaml) {
     auto pod = pod_from("    command: [\"true\"]\n" + yaml);
-    return capability_names(make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web")->capabilities);
+    return capability_names(make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts())->capabilities);
   };
   auto def = caps("");
   EXPECT_EQ(def.size(), 14u);
@@ -95,6 +110,70 @@ TEST(ContainerConfig, CapabilitiesStartFromTheRuntimeDefault) {
   EXPECT_EQ(std::count(changed.begin(), changed.end(), "CAP_CHOWN"), 0);
   EXPECT_TRUE(caps("    securityContext:\n      capabilities:\n        drop: [ALL]\n").empty());
   EXPECT_GT(caps("    securityContext:\n      privileged: true\n").size(), 30u);
+}
+
+
+std::vector<std::string> env_of(const std::string& yaml) {
+  auto pod = pod_from("    command: [\"true\"]\n" + yaml);
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
+  EXPECT_TRUE(cfg.has_value()) << (cfg ? "" : cfg.error().message);
+  return cfg ? std::vector<std::string>(cfg->env.begin() + 2, cfg->env.end()) : std::vector<std::string>{};
+}
+
+std::string config_error(const std::string& yaml) {
+  auto pod = pod_from("    command: [\"true\"]\n" + yaml);
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
+  return cfg ? "" : cfg.error().message;
+}
+
+TEST(ContainerEnv, ValueFromConfigMapsSecretsAndTheDownwardApi) {
+  EXPECT_EQ(env_of(R"y(    env:
+    - name: LEVEL
+      valueFrom:
+        configMapKeyRef: {name: app-config, key: LOG_LEVEL}
+    - name: PASSWORD
+      valueFrom:
+        secretKeyRef: {name: db, key: password}
+    - name: POD
+      valueFrom:
+        fieldRef: {fieldPath: metadata.name}
+    - name: IP
+      valueFrom:
+        fieldRef: {fieldPath: status.podIP}
+    - name: UID
+      valueFrom:
+        fieldRef: {fieldPath: metadata.uid}
+    - name: MEM
+      valueFrom:
+        resourceFieldRef: {resource: limits.memory, divisor: 1Mi}
+    - name: URL
+      value: "http://$(IP):80/$(LEVEL)"
+    resources:
+      limits: {memory: 64Mi}
+)y"),
+            (std::vector<std::string>{"LEVEL=debug", "PASSWORD=s3cr3t", "POD=web", "IP=10.0.0.5", "UID=1234-uid",
+                                      "MEM=64", "URL=http://10.0.0.5:80/debug"}));
+}
+
+TEST(ContainerEnv, EnvFromTakesEveryValidKeyWithItsPrefixBeforeEnv) {
+  EXPECT_EQ(env_of(R"y(    envFrom:
+    - configMapRef: {name: app-config}
+      prefix: APP_
+    - secretRef: {name: missing, optional: true}
+    env:
+    - name: APP_mode
+      value: slow
+)y"),
+            (std::vector<std::string>{"APP_LOG_LEVEL=debug", "APP_mode=slow"}));
+}
+
+TEST(ContainerEnv, MissingReferencesAreConfigErrorsWithTheKubeletsWords) {
+  EXPECT_EQ(config_error("    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef: {name: nope, key: k}\n"),
+            "configmap \"nope\" not found");
+  EXPECT_EQ(config_error("    env:\n    - name: A\n      valueFrom:\n        secretKeyRef: {name: db, key: user}\n"),
+            "couldn't find key user in Secret default/db");
+  EXPECT_EQ(config_error("    envFrom:\n    - secretRef: {name: gone}\n"), "secret \"gone\" not found");
+  EXPECT_EQ(config_error("    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef: {name: nope, key: k, optional: true}\n"), "");
 }
 
 }  // namespace

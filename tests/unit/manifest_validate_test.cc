@@ -126,7 +126,7 @@ const Case kCases[] = {
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
     {"unsupported kind", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"Deployment\" is not supported by podctl: it reads Pod and ConfigMap (apiVersion v1)"},
+     "pod.yaml:2:7: kind: kind \"Deployment\" is not supported by podctl: it reads Pod, ConfigMap and Secret (apiVersion v1)"},
     {"wrong apiVersion", "apiVersion: v2\nkind: Pod\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v2\" is not a version of kind Pod: use apiVersion: v1"},
     {"missing kind", "apiVersion: v1\nmetadata:\n  name: a\n", "pod.yaml:1:1: kind: required field is missing"},

@@ -1,0 +1,44 @@
+// podctl - what a container's environment and the downward API can refer to beyond the spec:
+// the pod's uid and addresses, and the ConfigMaps and Secrets of its namespace. Resolved the
+// kubelet's way, with its error messages (they become CreateContainerConfigError).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/pod_spec.h"
+
+namespace podctl {
+
+struct PodFacts {
+  std::string uid, pod_ip, host_ip, node_name = "localhost";
+  // kind: "configmaps" or "secrets"; a missing object is an ENOENT error.
+  std::function<Result<nlohmann::json>(const std::string& kind, const std::string& name)> lookup;
+};
+
+// metadata.name, metadata.labels['k'], status.podIP, …: the value of a downward-API field.
+Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& facts, const manifest::FieldRef& ref);
+
+// limits.cpu, requests.memory…, divided by the divisor and rounded up; an unset limit is the
+// machine's capacity, as the kubelet reports node allocatable.
+Result<std::string> resource_field_value(const manifest::Container& c, const manifest::ResourceFieldRef& ref);
+
+struct EnvEntry {
+  std::string name, value;
+  bool expand = false;  // a literal value: $(VAR) refers to earlier entries
+};
+
+// envFrom, then env with valueFrom resolved, in the kubelet's order.
+Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod,
+                                                                             const manifest::Container& c,
+                                                                             const PodFacts& facts);
+
+// A ConfigMap's or Secret's key → bytes (ENOENT when missing).
+Result<std::map<std::string, std::string>> lookup_payload(const PodFacts& facts, const std::string& kind,
+                                                          const std::string& name);
+
+}  // namespace podctl
