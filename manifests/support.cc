@@ -31,7 +31,6 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
     no(!c.ports[i].host_ip.empty(), "ports[" + std::to_string(i) + "].hostIP");
   }
   no(!c.resources.limits.empty() || !c.resources.requests.empty(), "resources");
-  no(!c.volume_mounts.empty(), "volumeMounts");
   for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe}, {"readinessProbe", &c.readiness_probe},
                               {"startupProbe", &c.startup_probe}})
     if (*probe) handler(out, path + "." + name, (*probe)->handler);
@@ -52,7 +51,12 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
     std::string path = "spec.initContainers[" + std::to_string(i) + "]";
     container(out, path, spec.init_containers[i]);
   }
-  if (!spec.volumes.empty()) out.push_back({"spec.volumes", kNotYet, {}});
+  for (size_t i = 0; i < spec.volumes.size(); ++i) {
+    const auto& v = spec.volumes[i];
+    if (v.empty_dir && v.empty_dir->medium.empty() && v.empty_dir->size_limit)
+      out.push_back({"spec.volumes[" + std::to_string(i) + "].emptyDir.sizeLimit",
+                     std::string(kNotYet) + " on disk (the kubelet enforces it by eviction); use medium: Memory", {}});
+  }
   if (!spec.subdomain.empty()) out.push_back({"spec.subdomain", kNotYet, {}});
   return out;
 }

@@ -33,7 +33,14 @@ void restart_or_hold(PodPlan& plan, size_t i, const ObservedContainer& c, const 
   plan.backoff_updates[i] = next_backoff(c.backoff, policy, c.finished_at, now);
 }
 
-bool succeeded(const ObservedContainer& c) { return c.state == ContainerState::Exited && c.exit_code == 0; }
+bool succeeded(const ObservedContainer& c) {
+  return c.state == ContainerState::Exited && c.exit_code == 0 && !c.create_error;
+}
+
+// Whether an exited container runs again: always after a creation error, else by the policy.
+bool restarts(const manifest::PodSpec& spec, const ObservedContainer& c, bool sidecar) {
+  return c.create_error || sidecar || should_restart(spec.restart_policy, c.exit_code);
+}
 bool running_and_started(const ObservedContainer& c) { return c.state == ContainerState::Running && c.started; }
 
 // A failed startup probe, or a failed liveness probe once started, kills the container; the
@@ -69,7 +76,8 @@ bool plan_init_containers(PodPlan& plan, const manifest::PodSpec& spec, const Ob
     }
     if (succeeded(c)) continue;
     if (c.state == ContainerState::NotStarted) plan.start.push_back(i);
-    else if (c.state == ContainerState::Exited && spec.restart_policy != "Never") restart_or_hold(plan, i, c, policy, now);
+    else if (c.state == ContainerState::Exited && (spec.restart_policy != "Never" || c.create_error))
+      restart_or_hold(plan, i, c, policy, now);
     return false;  // nothing after an init container that has not succeeded runs
   }
   return true;
@@ -80,7 +88,7 @@ size_t regular_containers_to_keep(const manifest::PodSpec& spec, const ObservedP
   size_t keep = 0;
   for (size_t i = spec.init_containers.size(); i < observed.containers.size(); ++i) {
     const auto& c = observed.containers[i];
-    keep += c.state != ContainerState::Exited || should_restart(spec.restart_policy, c.exit_code);
+    keep += c.state != ContainerState::Exited || restarts(spec, c, false);
   }
   return keep;
 }
@@ -118,7 +126,7 @@ PodPlan plan_pod(const manifest::PodSpec& spec, const ObservedPod& observed, con
       plan.start.push_back(i);
       continue;
     }
-    if (should_restart(spec.restart_policy, c.exit_code)) restart_or_hold(plan, i, c, policy, now);
+    if (restarts(spec, c, false)) restart_or_hold(plan, i, c, policy, now);
   }
   return plan;
 }
@@ -128,14 +136,15 @@ std::string pod_phase(const manifest::PodSpec& spec, const ObservedPod& observed
   for (size_t i = 0; i < init_count; ++i) {
     const auto& c = observed.containers[i];
     if (is_sidecar(spec, i) || observed.initialized_once) continue;
-    if (c.state == ContainerState::Exited && c.exit_code != 0 && (spec.restart_policy == "Never" || observed.terminating))
+    if (c.state == ContainerState::Exited && c.exit_code != 0 && !c.create_error &&
+        (spec.restart_policy == "Never" || observed.terminating))
       return "Failed";
   }
   if (!initialized(spec, observed)) return "Pending";
   int waiting = 0, running = 0, stopped = 0, succeeded_count = 0;
   for (size_t i = init_count; i < observed.containers.size(); ++i) {
     const auto& c = observed.containers[i];
-    if (c.state == ContainerState::NotStarted) ++waiting;
+    if (c.state == ContainerState::NotStarted || c.create_error) ++waiting;
     else if (c.state == ContainerState::Running) ++running;
     else {
       ++stopped;  // also while waiting in CrashLoopBackOff: it has a last termination state

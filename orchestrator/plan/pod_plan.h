@@ -26,6 +26,9 @@ struct ObservedContainer {
   // Running, its postStart hook done and its startup probe passed (status.started).
   bool started = false;
   bool stopping = false;                  // a kill is already under way
+  // Exited without ever running: its configuration or a volume could not be made
+  // (CreateContainerConfigError, FailedMount). Retried with backoff whatever the policy.
+  bool create_error = false;
   ProbeResult startup = ProbeResult::Unknown;
   ProbeResult liveness = ProbeResult::Unknown;
   bool operator==(const ObservedContainer&) const = default;

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ struct ChildPlan {
   std::vector<char*> argv;
   std::vector<char*> envp;
   std::string path_env;                 // the container's PATH for the executable lookup
+  std::vector<char> volume_is_dir;      // per launch->volumes entry: make a directory (or a file) to mount on
 };
 
 enum Path {
@@ -62,6 +64,10 @@ ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage)
     if (e.rfind("PATH=", 0) == 0) p.path_env = e.substr(5);
   }
   p.envp.push_back(nullptr);
+  for (const auto& v : l.volumes) {
+    struct stat st{};
+    p.volume_is_dir.push_back(::stat(v.source.c_str(), &st) != 0 || S_ISDIR(st.st_mode));
+  }
   return p;
 }
 
@@ -82,6 +88,72 @@ void bind_in_child(SyncChannel& sync, const char* source, const char* target, bo
   must(sync, ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) == 0, step);
   if (read_only)
     must(sync, ::mount(nullptr, target, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC, nullptr) == 0, step);
+}
+
+int open_in_root(int root, const char* path, uint64_t flags) {
+  open_how how{};
+  how.flags = flags | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT;
+  return static_cast<int>(::syscall(SYS_openat2, root, path, &how, sizeof how));
+}
+
+// The mount point of a volume inside the container's root, made if missing. Every step resolves
+// inside the root (RESOLVE_IN_ROOT), so a symlink in the image cannot lead a mount out of it.
+int volume_target_in_child(SyncChannel& sync, int root, const char* mount_path, bool is_dir) {
+  char prefix[4096];
+  size_t len = std::strlen(mount_path);
+  if (len >= sizeof prefix) sync.fail_in_child("volume mount path too long", ENAMETOOLONG);
+  for (size_t i = 1; i <= len; ++i) {
+    if (i < len && mount_path[i] != '/') continue;
+    std::memcpy(prefix, mount_path, i);
+    prefix[i] = '\0';
+    int fd = open_in_root(root, prefix, O_PATH);
+    if (fd >= 0) {
+      ::close(fd);
+      continue;
+    }
+    if (errno != ENOENT) sync.fail_in_child("open a volume mount point", errno);
+    // Make the missing component in its parent, resolved inside the root as well.
+    char* slash = std::strrchr(prefix, '/');
+    *slash = '\0';
+    int parent = open_in_root(root, prefix[0] ? prefix : "/", O_PATH | O_DIRECTORY);
+    if (parent < 0) sync.fail_in_child("open a volume mount point's parent", errno);
+    bool last = i == len;
+    int made = last && !is_dir ? ::openat(parent, slash + 1, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)
+                               : ::mkdirat(parent, slash + 1, 0755);
+    if (made < 0 && errno != EEXIST) sync.fail_in_child("make a volume mount point", errno);
+    if (last && !is_dir && made >= 0) ::close(made);
+    ::close(parent);
+  }
+  int target = open_in_root(root, mount_path, O_PATH);
+  if (target < 0) sync.fail_in_child("open a volume mount point", errno);
+  return target;
+}
+
+// A detached copy of the volume, made read-only before it is attached (new mount API), so that
+// a readOnly volume is never writable, not even for a moment, submounts included.
+void mount_volumes_in_child(SyncChannel& sync, const ChildPlan& p) {
+  const ContainerLaunch& l = *p.launch;
+  if (l.volumes.empty()) return;
+  int root = ::open(l.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) sync.fail_in_child("open the root filesystem", errno);
+  for (size_t i = 0; i < l.volumes.size(); ++i) {
+    const VolumeBind& v = l.volumes[i];
+    int target = volume_target_in_child(sync, root, v.target.c_str(), p.volume_is_dir[i]);
+    int tree = ::open_tree(AT_FDCWD, v.source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0) sync.fail_in_child("clone a volume (open_tree)", errno);
+    if (v.read_only) {
+      mount_attr attr{};
+      attr.attr_set = MOUNT_ATTR_RDONLY;
+      must(sync, ::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0,
+           "make a volume read-only");
+    }
+    must(sync, ::move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0,
+         "mount a volume");
+    ::close(tree);
+    ::close(target);
+  }
+  ::close(root);
 }
 
 void setup_dev_in_child(SyncChannel& sync, const ChildPlan& p) {
@@ -152,6 +224,7 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
     touch_in_child(P[kEtcHosts + i].c_str());
     bind_in_child(sync, etc_sources[i]->c_str(), P[kEtcHosts + i].c_str(), false, "bind a pod file into /etc");
   }
+  mount_volumes_in_child(sync, p);
   if (l.process.read_only_root)
     must(sync, ::mount(nullptr, l.rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0,
          "make the root filesystem read-only");

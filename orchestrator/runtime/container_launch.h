@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "orchestrator/runtime/child_process.h"
 #include "orchestrator/runtime/container_config.h"
+#include "orchestrator/runtime/pod_volumes.h"
 
 namespace podctl {
 
@@ -26,6 +27,7 @@ struct ContainerLaunch {
   std::string upper_dir, work_dir, rootfs;
   std::string hosts_file, hostname_file, resolv_conf, shm_dir;
   ContainerConfig process;           // what runs, as whom, with which capabilities
+  std::vector<VolumeBind> volumes;   // volumeMounts, resolved on the host
   int stdout_fd = -1, stderr_fd = -1;
 };
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -165,6 +166,7 @@ Status Supervisor::setup_process() {
   if (!signal_fd_ || !timer_fd_ || !epoll_) return fail(sys_error("create the event loop"));
   watch(signal_fd_.get(), tag(kSignal));
   watch(timer_fd_.get(), tag(kTimer));
+  watch_config_sources();
 
   PODCTL_TRY(make_dirs(paths_.shm(), 01777));
   if (::mount("shm", paths_.shm().c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") != 0)
@@ -211,6 +213,28 @@ Status Supervisor::create_sandbox() {
   return {};
 }
 
+void Supervisor::watch_config_sources() {
+  config_watch_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!config_watch_) return;
+  for (const char* kind : {"configmaps", "secrets"}) {
+    std::string dir = opt_.root.root + "/" + kind + "/" + opt_.ns;
+    (void)make_dirs(dir, 0700);
+    ::inotify_add_watch(config_watch_.get(), dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE);
+  }
+  watch(config_watch_.get(), tag(kConfig));
+}
+
+// A ConfigMap or Secret of the namespace was applied or deleted: volumes made from them get the
+// new files, and containers that waited for one try again at once.
+void Supervisor::on_config_sources_changed() {
+  char buf[4096];
+  while (::read(config_watch_.get(), buf, sizeof buf) > 0) {
+  }
+  refresh_volumes(pod_, paths_, facts_);
+  for (auto& s : slots_)
+    if (s.waiting_for_config && s.observed.state == ContainerState::Exited) s.observed.backoff.reset();
+}
+
 void Supervisor::report(const std::string& line) {
   if (opt_.report_fd < 0) return;
   (void)!::write(opt_.report_fd, line.data(), line.size());
@@ -254,20 +278,29 @@ void Supervisor::record_start_failure(Slot& s, const std::string& reason, const 
   spdlog::warn("container {} failed to start: {}", s.spec->name, message);
 }
 
+// The kubelet reports configuration and mount errors as Waiting, not as a terminated run; the
+// container is tried again (with backoff, or at once when a ConfigMap or Secret changes).
+void Supervisor::hold_for_config(Slot& s, const std::string& reason, const std::string& event_reason,
+                                 const std::string& event_message, const std::string& message) {
+  s.observed.state = ContainerState::Exited;
+  s.observed.exit_code = 128;
+  s.observed.finished_at = monotonic_ms();
+  s.waiting_for_config = true;
+  json waiting{{"reason", reason}};
+  if (!message.empty()) waiting["message"] = message;
+  s.state = json{{"waiting", waiting}};
+  events_.add("Warning", event_reason, event_message, container_ref(s));
+}
+
 void Supervisor::start_slot(Slot& s) {
+  s.waiting_for_config = false;
   const manifest::Container& c = *s.spec;
   const Image& image = images_[c.image];
   if (s.starts > 0 && s.state.contains("terminated")) s.last_state = s.state;
   auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_), facts_);
-  if (!cfg) {
-    // The kubelet reports configuration errors as Waiting, not as a terminated run.
-    s.observed.state = ContainerState::Exited;
-    s.observed.exit_code = 128;
-    s.observed.finished_at = monotonic_ms();
-    s.state = json{{"waiting", {{"reason", "CreateContainerConfigError"}, {"message", cfg.error().message}}}};
-    events_.add("Warning", "Failed", "Error: " + cfg.error().message, container_ref(s));
-    return;
-  }
+  if (!cfg) return hold_for_config(s, "CreateContainerConfigError", "Failed", "Error: " + cfg.error().message, cfg.error().message);
+  auto volumes = prepare_volumes(pod_, c, paths_, facts_);
+  if (!volumes) return hold_for_config(s, "ContainerCreating", "FailedMount", volumes.error().message, "");
   std::string dir = paths_.container_dir(c.name);
   // A restart is a new container, with a fresh writable layer, as with any CRI runtime.
   (void)remove_tree(dir + "/upper");
@@ -304,6 +337,7 @@ void Supervisor::start_slot(Slot& s) {
   launch.resolv_conf = paths_.resolv_conf();
   launch.shm_dir = paths_.shm();
   launch.process = *cfg;
+  launch.volumes = std::move(*volumes);
   launch.stdout_fd = out_w.get();
   launch.stderr_fd = err_w.get();
   if (s.starts == 0)
@@ -374,6 +408,7 @@ plan::ObservedPod Supervisor::observe() const {
     plan::ObservedContainer o = s.observed;
     o.started = s.started();
     o.stopping = s.stop != StopPhase::None;
+    o.create_error = s.waiting_for_config;
     if (const auto* w = s.probe(plan::ProbeKind::Startup)) o.startup = w->result();
     if (const auto* w = s.probe(plan::ProbeKind::Liveness)) o.liveness = w->result();
     observed.containers.push_back(o);
@@ -386,6 +421,7 @@ std::string Supervisor::pod_ref() const {
 }
 
 void Supervisor::hold_in_backoff(Slot& s) {
+  if (s.waiting_for_config) return;  // it keeps saying why it waits
   if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "CrashLoopBackOff") return;
   if (s.state.contains("terminated")) s.last_state = s.state;
   std::string msg = "back-off " + std::to_string(s.observed.backoff->delay / 1000) +
@@ -577,6 +613,7 @@ int Supervisor::run() {
         case kStdout: drain(slots_[index], false); break;
         case kStderr: drain(slots_[index], true); break;
         case kHandler: on_handler_ready(index); break;
+        case kConfig: on_config_sources_changed(); break;
       }
     }
     if (!state_changed) continue;

@@ -32,7 +32,7 @@ using plan::Millis;
 
 Millis monotonic_ms();
 
-enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6, kHandler = 7 };
+enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6, kHandler = 7, kConfig = 8 };
 inline uint64_t tag(Tag kind, size_t index = 0) { return (static_cast<uint64_t>(kind) << 32) | index; }
 
 // The actions a container can have in flight at once; a kHandler tag's index is slot × kRunCount + run.
@@ -57,6 +57,7 @@ struct Slot {
   json last_state = json::object();
   std::string cgroup;
   bool restart_pending = false;  // killed because its spec changed: start it afresh once it exits
+  bool waiting_for_config = false;  // held by a config or mount error: retried when ConfigMaps or Secrets change
 
   // Probes and hooks of the current run of the container.
   std::optional<ExecTarget> exec_target;
@@ -94,6 +95,10 @@ class Supervisor {
   void apply_plan(const plan::PodPlan& p);
   void hold_in_backoff(Slot& s);
   void start_slot(Slot& s);
+  void hold_for_config(Slot& s, const std::string& reason, const std::string& event_reason,
+                       const std::string& event_message, const std::string& message);
+  void watch_config_sources();
+  void on_config_sources_changed();
   void record_start_failure(Slot& s, const std::string& reason, const std::string& message);
   void on_container_exit(Slot& s);
   void on_pause_exit();
@@ -154,6 +159,7 @@ class Supervisor {
   bool initialized_once_ = false;
   std::string start_time_;
   UniqueFd epoll_, signal_fd_, timer_fd_;
+  UniqueFd config_watch_;  // inotify on the namespace's ConfigMaps and Secrets
   bool terminating_ = false;
   // Pod termination or the end of the sidecars once the regular containers are done.
   bool shutting_down_ = false;

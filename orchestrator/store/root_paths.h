@@ -33,6 +33,7 @@ struct PodPaths {
   std::string shm() const { return dir + "/shm"; }
   std::string container_dir(const std::string& name) const { return dir + "/containers/" + name; }
   std::string log_dir(const std::string& name) const { return dir + "/logs/" + name; }
+  std::string volume_dir(const std::string& name) const { return dir + "/volumes/" + name; }
 };
 
 }  // namespace podctl

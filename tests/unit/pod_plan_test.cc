@@ -254,3 +254,22 @@ TEST(ProbePlan, AContainerAlreadyStoppingIsNotKilledAgain) {
 
 }  // namespace
 }  // namespace podctl::plan
+
+namespace podctl::plan {
+namespace {
+
+TEST(CreateErrorPlan, AContainerThatNeverRanIsRetriedWhateverThePolicyAndKeepsThePodPending) {
+  ObservedContainer c = exited(128);
+  c.create_error = true;
+  auto spec = spec_with("Never", 1);
+  EXPECT_EQ(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).start, std::vector<size_t>{0});
+  c.backoff = kTen;
+  EXPECT_EQ(plan_pod(spec, ObservedPod{{c}, false}, kPolicy, kNow).back_off_until, (std::map<size_t, Millis>{{0, kNow + 9'000}}));
+  EXPECT_EQ(pod_phase(spec, ObservedPod{{c}, false}), "Pending");
+  auto with_init = spec_with_init("Never", 1, 1);
+  EXPECT_EQ(pod_phase(with_init, ObservedPod{{c, {}}, false}), "Pending");
+  EXPECT_EQ(plan_pod(with_init, ObservedPod{{c, {}}, false}, kPolicy, kNow).back_off_until.size(), 1u);
+}
+
+}  // namespace
+}  // namespace podctl::plan
