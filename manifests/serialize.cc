@@ -273,7 +273,13 @@ std::string pod_hash(const Pod& pod) { return hash_text(to_json(pod).dump()); }
 
 std::string pod_level_hash(const Pod& pod) {
   json j = to_json(pod);
-  for (auto& c : j["spec"]["containers"]) c = json{{"name", c["name"]}};
+  // Published ports are the pod's (its NAT mappings and reservations): changing one replaces it.
+  for (auto& c : j["spec"]["containers"]) {
+    json published = json::array();
+    for (const auto& p : c.value("ports", json::array()))
+      if (p.contains("hostPort")) published.push_back(p);
+    c = json{{"name", c["name"]}, {"published", published}};
+  }
   return hash_text(j.dump());
 }
 

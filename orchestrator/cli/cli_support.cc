@@ -4,6 +4,7 @@
 
 #include "base/files.h"
 #include "netsetup/bridge.h"
+#include "orchestrator/pods/host_network.h"
 #include "orchestrator/runtime/cgroup.h"
 #include "orchestrator/store/json_file.h"
 
@@ -28,7 +29,8 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   bool first_use = !path_exists(ctx.root.config());
   // Only creating checks --bridge/--subnet against the root's settings: deleting and resetting
   // use what the root has, whatever the flags say.
-  PODCTL_ASSIGN_OR_RETURN(ctx.net, create ? load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false)
+  PODCTL_ASSIGN_OR_RETURN(ctx.net, create ? load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false,
+                                                                inv.global.outbound)
                                           : load_network_config(ctx.root, "", "", false));
   if (create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
@@ -41,7 +43,8 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
                                ": choose another with --subnet (e.g. --subnet 10.123.0.0/16)"));
     }
     PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix}));
-    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true); !saved)
+    PODCTL_TRY(prepare_host_network(ctx));
+    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound); !saved)
       return fail(saved.error());
   }
   return LockedContext{std::move(ctx), std::move(*lock)};

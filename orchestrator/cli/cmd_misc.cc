@@ -5,8 +5,10 @@
 
 #include "base/files.h"
 #include "netsetup/bridge.h"
+#include "netsetup/nat_rules.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/pods/host_network.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/runtime/supervisor.h"
 
@@ -49,7 +51,7 @@ int cmd_system(const Invocation& inv) {
   }
   if (!inv.vm["force"].as<bool>()) {
     std::cout << "This deletes every pod, image and setting under " << root.root
-              << " and the root's bridge. Continue? [y/N] " << std::flush;
+              << ", the root's bridge and its NAT rules. Continue? [y/N] " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != "y" && answer != "Y" && answer != "yes") return kExitFailure;
@@ -64,10 +66,14 @@ int cmd_system(const Invocation& inv) {
     for (const auto& ns : *pods)
       if (auto names = list_dir(root.namespace_dir(ns)))
         for (const auto& n : *names) (void)cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n));
-  if (path_exists(root.config()))
+  if (path_exists(root.config())) {
+    if (auto st = release_host_network(locked->ctx); !st) rc = report_error(st.error().message);
     if (auto st = net::delete_bridge(locked->ctx.net.bridge); !st) rc = report_error(st.error().message);
+  }
   if (auto st = remove_tree(root.root); !st) rc = report_error(st.error().message);
-  if (rc == kExitOk) std::cout << "removed everything under " << root.root << " and bridge " << locked->ctx.net.bridge << "\n";
+  if (rc == kExitOk)
+    std::cout << "removed everything under " << root.root << ", bridge " << locked->ctx.net.bridge << " and nftables table "
+              << net::nat_table_name(locked->ctx.net.bridge) << "\n";
   return rc;
 }
 void system_options(po::options_description& d) {

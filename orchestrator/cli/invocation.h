@@ -15,6 +15,7 @@ struct GlobalOptions {
   std::string root;       // --root / PODCTL_ROOT / /var/lib/podctl
   std::string bridge;     // --bridge / PODCTL_BRIDGE ("" = the root's, or podctl0)
   std::string subnet;     // --subnet / PODCTL_SUBNET ("" = the root's, or 10.91.0.0/16)
+  std::string outbound;   // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
   std::string ns;         // -n / --namespace
   std::string log_level;  // --log-level
 };

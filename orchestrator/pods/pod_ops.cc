@@ -16,6 +16,7 @@
 #include "netsetup/veth.h"
 #include "orchestrator/runtime/cgroup.h"
 #include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/host_ports.h"
 #include "orchestrator/runtime/pod_files.h"
 
 namespace podctl {
@@ -182,6 +183,8 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
     ::rmdir(record.cgroup.substr(0, record.cgroup.rfind('/')).c_str());
   }
   if (!record.host_veth.empty()) note(net::delete_host_veth(record.host_veth));
+  if (auto ports = read_port_mappings(record.paths.ports()); !ports.empty())
+    note(net::remove_port_mappings(ctx.net.bridge, ports));
   if (!record.pod_ip.empty())
     if (auto ip = parse_ip(record.pod_ip)) note(net::release_ip(ctx.root.ipam_dir(), *ip, record.uid));
   note(remove_tree(record.paths.dir));

@@ -30,6 +30,7 @@
 #include "orchestrator/runtime/container_config.h"
 #include "orchestrator/runtime/container_launch.h"
 #include "orchestrator/runtime/events.h"
+#include "orchestrator/runtime/host_ports.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/runtime/image_store.h"
 #include "orchestrator/runtime/log_files.h"
@@ -176,6 +177,7 @@ Status Supervisor::setup_process() {
     for (const auto& p : *pods)
       if (p.name != opt_.name && !p.pod_ip.empty()) peers.push_back({p.name, p.ns, p.pod_ip});
   PODCTL_TRY(write_pod_files(paths_.dir, pod_, record_.pod_ip, peers));
+  PODCTL_TRY(publish_host_ports());
   start_time_ = rfc3339_now();
   events_.add("Normal", "Scheduled", "Successfully assigned " + opt_.ns + "/" + opt_.name + " to this machine");
   // There is no cluster DNS on one machine: the kubelet's fallback, with its warning.
@@ -233,6 +235,16 @@ void Supervisor::on_config_sources_changed() {
   refresh_volumes(pod_, paths_, facts_);
   for (auto& s : slots_)
     if (s.waiting_for_config && s.observed.state == ContainerState::Exited) s.observed.backoff.reset();
+}
+
+// Reserved first, so that a taken port fails the pod before anything is published; ports.json
+// is written before the mappings are added, so that a cleanup after any crash finds them.
+Status Supervisor::publish_host_ports() {
+  auto mappings = port_mappings(pod_, record_.pod_ip);
+  if (mappings.empty()) return {};
+  PODCTL_ASSIGN_OR_RETURN(host_port_holders_, reserve_host_ports(mappings));
+  PODCTL_TRY(write_port_mappings(paths_.ports(), mappings));
+  return net::add_port_mappings(net_.bridge, mappings);
 }
 
 void Supervisor::report(const std::string& line) {

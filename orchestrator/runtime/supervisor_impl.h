@@ -90,6 +90,7 @@ class Supervisor {
   void reload_spec();
   Status setup_process();
   Status create_sandbox();
+  Status publish_host_ports();
   void report(const std::string& line);
   void reconcile();
   void apply_plan(const plan::PodPlan& p);
@@ -160,6 +161,7 @@ class Supervisor {
   std::string start_time_;
   UniqueFd epoll_, signal_fd_, timer_fd_;
   UniqueFd config_watch_;  // inotify on the namespace's ConfigMaps and Secrets
+  std::vector<UniqueFd> host_port_holders_;  // the pod's hostPorts, held for its life
   bool terminating_ = false;
   // Pod termination or the end of the sidecars once the regular containers are done.
   bool shutting_down_ = false;

@@ -49,7 +49,9 @@ Result<Ipv4Net> parse_cidr(const std::string& text) {
 }
 
 Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create) {
+                                          bool create, const std::string& outbound) {
+  if (!outbound.empty() && outbound != "true" && outbound != "false")
+    return fail(make_error("--outbound must be true or false, not \"" + outbound + "\""));
   NetworkConfig cfg;
   if (auto text = read_file(root.config())) {
     auto j = nlohmann::json::parse(*text, nullptr, false);
@@ -57,6 +59,10 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
       return fail(make_error(root.config() + ": not a podctl network configuration"));
     cfg.bridge = j["bridge"].get<std::string>();
     PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(j["subnet"].get<std::string>()));
+    cfg.outbound = j.value("outbound", true);
+    if (!outbound.empty() && (outbound == "true") != cfg.outbound)
+      return fail(make_error("root " + root.root + " was set up with --outbound=" + (cfg.outbound ? "true" : "false") +
+                             " (use another --root, or podctl system reset, to change it)"));
     if (!bridge.empty() && bridge != cfg.bridge)
       return fail(make_error("root " + root.root + " uses bridge \"" + cfg.bridge + "\", not \"" + bridge +
                              "\": pods of one root share one bridge (use another --root for another bridge)"));
@@ -72,9 +78,10 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
   cfg.bridge = bridge.empty() ? kDefaultBridge : bridge;
   if (cfg.bridge.size() > 15) return fail(make_error("bridge name \"" + cfg.bridge + "\" is longer than 15 characters"));
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
+  cfg.outbound = outbound != "false";
   if (!create) return cfg;
   PODCTL_TRY(make_dirs(root.root, 0711));
-  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}};
+  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}, {"outbound", cfg.outbound}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;
 }

@@ -27,6 +27,7 @@ Result<uint32_t> parse_ip(const std::string& text);
 struct NetworkConfig {
   std::string bridge = "podctl0";
   Ipv4Net subnet;       // the pod subnet; the gateway (bridge address) is its first address
+  bool outbound = true; // pods reach beyond the host (masquerade), as with docker
   uint32_t gateway() const { return subnet.network() + 1; }
   std::string subnet_text() const { return ip_to_string(subnet.network()) + "/" + std::to_string(subnet.prefix); }
 };
@@ -36,7 +37,8 @@ inline constexpr const char* kDefaultSubnet = "10.91.0.0/16";
 
 // Reads ROOT/config.json, or creates it from the requested settings (empty: defaults).
 // Call with the root lock held.
+// outbound: "true", "false" or "" (the root's, else true).
 Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create);
+                                          bool create, const std::string& outbound = "");
 
 }  // namespace podctl

@@ -34,6 +34,7 @@ struct PodPaths {
   std::string container_dir(const std::string& name) const { return dir + "/containers/" + name; }
   std::string log_dir(const std::string& name) const { return dir + "/logs/" + name; }
   std::string volume_dir(const std::string& name) const { return dir + "/volumes/" + name; }
+  std::string ports() const { return dir + "/ports.json"; }        // published ports (supervisor; cleanup)
 };
 
 }  // namespace podctl

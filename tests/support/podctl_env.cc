@@ -93,6 +93,7 @@ std::string busybox_rootfs() {
 
 PodctlEnv::PodctlEnv() {
   uint32_t h = hash_name(test_name()) ^ static_cast<uint32_t>(::getpid() * 2654435761u);
+  id_ = h;
   char root[] = "/tmp/podctl-test-XXXXXX";
   root_ = ::mkdtemp(root);
   char bridge[16];

@@ -56,9 +56,13 @@ class PodctlEnv {
   const std::string& bridge() const { return bridge_; }
   const std::string& subnet() const { return subnet_; }
   std::string subnet_prefix() const { return subnet_.substr(0, subnet_.rfind('.') + 1); }  // "10.x.y."
+  // A host port for this test (k < 4), unlikely to be used by any other test or the machine.
+  int host_port(int k = 0) const { return 20000 + static_cast<int>(id_ % 10000) * 4 + k; }
+  uint32_t id() const { return id_; }
 
  private:
   std::string root_, bridge_, subnet_;
+  uint32_t id_ = 0;
 };
 
 // True when the process has exited: gone, or a zombie (an orphan's zombie lingers until init,
