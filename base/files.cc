@@ -69,6 +69,14 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
   return {};
 }
 
+Status write_setting(const std::string& path, const std::string& value) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return fail(sys_error("open " + path));
+  if (::write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size()))
+    return fail(sys_error("write " + value + " to " + path));
+  return {};
+}
+
 Status make_dirs(const std::string& path, unsigned mode) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);

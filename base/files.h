@@ -11,6 +11,9 @@ namespace podctl {
 Result<std::string> read_file(const std::string& path);
 // A reader sees either the old or the new content, never a torn file.
 Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+// One write(2) to an existing file: a kernel setting in /proc/sys, sysfs or cgroupfs, which can
+// be neither replaced nor written in pieces.
+Status write_setting(const std::string& path, const std::string& value);
 Status make_dirs(const std::string& path, unsigned mode = 0755);
 // Removes a tree; a missing path is not an error. Does not cross into mounted file systems.
 Status remove_tree(const std::string& path);

@@ -30,7 +30,6 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
     no(c.ports[i].protocol == "SCTP" && c.ports[i].host_port != 0, "ports[" + std::to_string(i) + "].hostPort (SCTP)");
     no(c.ports[i].host_port == 0 && !c.ports[i].host_ip.empty(), "ports[" + std::to_string(i) + "].hostIP (without hostPort)");
   }
-  no(!c.resources.limits.empty() || !c.resources.requests.empty(), "resources");
   for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe}, {"readinessProbe", &c.readiness_probe},
                               {"startupProbe", &c.startup_probe}})
     if (*probe) handler(out, path + "." + name, (*probe)->handler);

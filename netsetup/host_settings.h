@@ -1,7 +1,6 @@
-// podctl - the host's network settings that pods need, through /proc/sys and sysfs:
+// podctl - the host's network settings that pods need, through /proc/sys:
 // IP forwarding (pods reaching beyond the host, hostPorts from other machines), route_localnet
-// on the bridge (127.0.0.1:hostPort DNATed to a pod), hairpin mode on a pod's bridge port (a pod
-// reaching itself through a hostPort).
+// on the bridge (127.0.0.1:hostPort DNATed to a pod).
 #pragma once
 
 #include <string>
@@ -14,6 +13,5 @@ namespace podctl::net {
 Result<bool> enable_ip_forward();
 Status disable_ip_forward();
 Status enable_route_localnet(const std::string& bridge);
-Status enable_hairpin(const std::string& bridge_port);
 
 }  // namespace podctl::net

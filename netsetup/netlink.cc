@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netlink/errno.h>
+#include <netlink/route/link/bridge.h>
 
 #include <cerrno>
 
@@ -43,6 +44,22 @@ static Status change_link(nl_sock* sock, const std::string& name, void (*edit)(r
   edit(change.get(), value);
   if (int err = rtnl_link_change(sock, current.get(), change.get(), 0); err < 0)
     return fail(nl_error(std::string(what) + " " + name, err));
+  return {};
+}
+
+Status set_hairpin(nl_sock* sock, const std::string& name) {
+  Link current;
+  PODCTL_ASSIGN_OR_RETURN(current, get_link(sock, name));
+  // Bridge port settings travel as AF_BRIDGE protinfo in RTM_SETLINK (what "bridge link set
+  // hairpin on" sends): both objects must be of that family.
+  Link orig(rtnl_link_alloc()), change(rtnl_link_alloc());
+  for (rtnl_link* l : {orig.get(), change.get()}) {
+    rtnl_link_set_family(l, AF_BRIDGE);
+    rtnl_link_set_ifindex(l, rtnl_link_get_ifindex(current.get()));
+  }
+  rtnl_link_bridge_set_flags(change.get(), RTNL_BRIDGE_HAIRPIN_MODE);
+  if (int err = rtnl_link_change(sock, orig.get(), change.get(), 0); err < 0)
+    return fail(nl_error("set hairpin mode on " + name, err));
   return {};
 }
 

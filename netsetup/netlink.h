@@ -19,6 +19,8 @@ Result<NlSock> open_route_socket();
 Result<Link> get_link(nl_sock* sock, const std::string& name);
 Status set_link_up(nl_sock* sock, const std::string& name);
 Status set_link_master(nl_sock* sock, const std::string& name, int master_ifindex);
+// Hairpin mode on a bridge port: frames may leave by the port they came in by.
+Status set_hairpin(nl_sock* sock, const std::string& name);
 // Deleting a missing link is not an error (idempotent teardown).
 Status delete_link(nl_sock* sock, const std::string& name);
 bool link_exists(nl_sock* sock, const std::string& name);

@@ -22,6 +22,8 @@ Status create_pod_veth(const std::string& host_name, const std::string& pod_name
     return fail(std::move(e));
   };
   if (auto st = set_link_master(sock.get(), host_name, rtnl_link_get_ifindex(br.get())); !st) return undo(st.error());
+  // A pod that reaches itself through a hostPort sends the packet back out of the port it came in.
+  if (auto st = set_hairpin(sock.get(), host_name); !st) return undo(st.error());
   if (auto st = set_link_up(sock.get(), host_name); !st) return undo(st.error());
   return {};
 }

@@ -181,6 +181,8 @@ int cmd_apply(const Invocation& inv) {
   ctx.log_max_bytes = max_size->value();
   ctx.log_max_files = inv.get<int>("log-max-files");
   if (ctx.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
+  ctx.pids_limit = inv.get<int64_t>("pids-limit");
+  if (ctx.pids_limit < 0) return report_error("--pids-limit must be 0 (no limit) or more", kExitUsage);
   if (auto problems = preflight(ctx, loaded.objects); !problems.empty()) {
     for (const auto& p : problems) std::cerr << p << "\n";
     std::cerr << "error: nothing was applied\n";
@@ -241,13 +243,15 @@ void apply_options(po::options_description& d) {
       ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
       ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
       ("wait", po::value<std::string>()->implicit_value("5m"), "--wait[=DURATION]: return once every applied pod is Ready or "
-                                                         "Succeeded (default 300 s); fail at once if one fails")
+                                                         "Succeeded (default 5m); fail at once if one fails")
       ("restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
        "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")
       ("log-max-size", po::value<std::string>()->default_value(env_or("PODCTL_LOG_MAX_SIZE", "10Mi")),
        "rotate a container's log file past this size (env PODCTL_LOG_MAX_SIZE), as the kubelet's containerLogMaxSize")
       ("log-max-files", po::value<int>()->default_value(std::atoi(env_or("PODCTL_LOG_MAX_FILES", "5").c_str())),
-       "log files kept per container (env PODCTL_LOG_MAX_FILES), as the kubelet's containerLogMaxFiles");
+       "log files kept per container (env PODCTL_LOG_MAX_FILES), as the kubelet's containerLogMaxFiles")
+      ("pids-limit", po::value<int64_t>()->default_value(std::atoll(env_or("PODCTL_PIDS_LIMIT", "0").c_str())),
+       "at most this many processes in each container (env PODCTL_PIDS_LIMIT); 0: no limit");
 }
 
 }  // namespace podctl

@@ -33,13 +33,15 @@ int cmd_supervise(const Invocation& inv) {
   o.pause_binary = pause_binary_path();
   o.log_limits.max_bytes = inv.get<int64_t>("log-max-size");
   o.log_limits.max_files = inv.get<int>("log-max-files");
+  o.pids_limit = inv.get<int64_t>("pids-limit");
   return run_supervisor(o);
 }
 void supervise_options(po::options_description& d) {
   d.add_options()("report-fd", po::value<int>()->default_value(-1), "fd to report start-up on")
       ("restart-backoff", po::value<std::string>()->default_value("10s:300s"), "crash-loop backoff INITIAL:MAX")
       ("log-max-size", po::value<int64_t>()->default_value(10 * 1024 * 1024), "rotate a log file past this many bytes")
-      ("log-max-files", po::value<int>()->default_value(5), "log files kept per container");
+      ("log-max-files", po::value<int>()->default_value(5), "log files kept per container")
+      ("pids-limit", po::value<int64_t>()->default_value(0), "processes per container; 0: no limit");
 }
 
 int cmd_system(const Invocation& inv) {

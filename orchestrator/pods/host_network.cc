@@ -10,21 +10,18 @@
 namespace podctl {
 namespace {
 
-constexpr const char* kRunDir = "/run/podctl";
-constexpr const char* kForwardNote = "/run/podctl/ip_forward-was-off";
+// Written by the podctl that turned forwarding on; removed by the reset that turns it off.
+constexpr const char* kForwardNote = "/run/podctl-ip_forward-was-off";
 
-std::string lock_path() { return std::string(kRunDir) + "/host-network.lock"; }
-
-Result<FileLock> lock_host() {
-  PODCTL_TRY(make_dirs(kRunDir, 0700));
-  return FileLock::acquire(lock_path());
-}
+// The lock is the forwarding setting itself (flock works on any open file, /proc/sys too), so
+// that nothing has to be made for it and nothing is left behind.
+Result<FileLock> lock_forwarding() { return FileLock::acquire("/proc/sys/net/ipv4/ip_forward"); }
 
 }  // namespace
 
 Status prepare_host_network(const PodContext& ctx) {
   PODCTL_TRY(net::enable_route_localnet(ctx.net.bridge));
-  auto lock = lock_host();
+  auto lock = lock_forwarding();
   if (!lock) return fail(lock.error());
   PODCTL_TRY(net::ensure_nat_table({ctx.net.bridge, ctx.net.subnet_text(), ctx.net.outbound}));
   bool was_off;
@@ -34,20 +31,15 @@ Status prepare_host_network(const PodContext& ctx) {
 }
 
 Status release_host_network(const PodContext& ctx) {
-  auto lock = lock_host();
+  auto lock = lock_forwarding();
   if (!lock) return fail(lock.error());
   PODCTL_TRY(net::delete_nat_table(ctx.net.bridge));
   std::vector<std::string> tables;
   PODCTL_ASSIGN_OR_RETURN(tables, net::list_nat_tables());
-  if (!tables.empty()) return {};
-  if (path_exists(kForwardNote)) {
+  if (tables.empty() && path_exists(kForwardNote)) {
     PODCTL_TRY(net::disable_ip_forward());
     ::unlink(kForwardNote);
   }
-  // The last podctl network is gone: so is podctl's trace in /run (under the lock; a podctl
-  // waiting for the old lock file is ordered by it, one that comes later makes a new one).
-  ::unlink(lock_path().c_str());
-  ::rmdir(kRunDir);
   return {};
 }
 

@@ -1,7 +1,7 @@
 // podctl - what a root changes on the host beyond its bridge, and how a reset puts it back: the
 // root's NAT table, route_localnet on its bridge, and IP forwarding. Forwarding is machine-wide:
-// the podctl that turned it on notes it in /run/podctl, and the reset that removes the last
-// podctl table turns it off again. A machine-wide lock orders the two.
+// the podctl that turned it on notes it in /run, and the reset that removes the last podctl table
+// turns it off again. A machine-wide lock (flock on the setting itself) orders the two.
 #pragma once
 
 #include "base/error.h"

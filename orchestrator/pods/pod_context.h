@@ -17,6 +17,7 @@ struct PodContext {
   std::string restart_backoff = "10s:300s";
   int64_t log_max_bytes = 10 * 1024 * 1024;
   int log_max_files = 5;
+  int64_t pids_limit = 0;  // per container; 0: none
   std::string log_level = "info";
 };
 

@@ -15,6 +15,7 @@
 #include "netsetup/ipam.h"
 #include "netsetup/veth.h"
 #include "orchestrator/runtime/cgroup.h"
+#include "orchestrator/runtime/cgroup_limits.h"
 #include "orchestrator/runtime/child_process.h"
 #include "orchestrator/runtime/host_ports.h"
 #include "orchestrator/runtime/pod_files.h"
@@ -50,6 +51,7 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
                                    "--report-fd", "3", "--restart-backoff", ctx.restart_backoff,
                                    "--log-max-size", std::to_string(ctx.log_max_bytes),
                                    "--log-max-files", std::to_string(ctx.log_max_files),
+                                   "--pids-limit", std::to_string(ctx.pids_limit),
                                    "--log-level", ctx.log_level, r.name};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -187,6 +189,7 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
     note(net::remove_port_mappings(ctx.net.bridge, ports));
   if (!record.pod_ip.empty())
     if (auto ip = parse_ip(record.pod_ip)) note(net::release_ip(ctx.root.ipam_dir(), *ip, record.uid));
+  if (!record.cgroup.empty()) remove_v1_cgroups(record.cgroup);
   note(remove_tree(record.paths.dir));
   if (!problems.empty()) {
     std::string all;

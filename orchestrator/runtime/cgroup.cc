@@ -62,10 +62,7 @@ Result<UniqueFd> open_cgroup(const std::string& path) {
 }
 
 Status move_process_to_cgroup(const std::string& path, pid_t pid) {
-  std::ofstream out(path + "/cgroup.procs");
-  out << pid << std::flush;
-  if (!out) return fail(sys_error("move pid " + std::to_string(pid) + " into cgroup " + path));
-  return {};
+  return write_setting(path + "/cgroup.procs", std::to_string(pid));
 }
 
 std::vector<pid_t> cgroup_pids(const std::string& path) {
@@ -88,12 +85,7 @@ std::vector<pid_t> cgroup_pids(const std::string& path) {
 Status kill_cgroup(const std::string& path) {
   if (!is_directory(path)) return {};
   // cgroup.kill (Linux 5.14) kills the whole tree atomically, including processes forking meanwhile.
-  std::ofstream kill_file(path + "/cgroup.kill");
-  bool killed_atomically = false;
-  if (kill_file) {
-    kill_file << "1" << std::flush;
-    killed_atomically = static_cast<bool>(kill_file);
-  }
+  bool killed_atomically = write_setting(path + "/cgroup.kill", "1").has_value();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
     auto pids = cgroup_pids(path);

@@ -29,6 +29,7 @@ struct ChildPlan {
   std::vector<char*> envp;
   std::string path_env;                 // the container's PATH for the executable lookup
   std::vector<char> volume_is_dir;      // per launch->volumes entry: make a directory (or a file) to mount on
+  std::vector<int> v1_procs;            // cgroup.procs of each v1 cgroup, opened by the parent
 };
 
 enum Path {
@@ -283,6 +284,8 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
 [[noreturn]] void run_container_child(SyncChannel& sync, const ChildPlan& p) {
   const ContainerLaunch& l = *p.launch;
   sync.close_parent_end_in_child();
+  // First of all, so that the limits apply to everything the container does ("0" is the writer).
+  for (int fd : p.v1_procs) must(sync, ::write(fd, "0", 1) == 1, "join a cgroup v1 group");
   must(sync, ::setns(l.net_ns_fd, CLONE_NEWNET) == 0, "join the pod's network namespace (setns)");
   must(sync, ::setns(l.ipc_ns_fd, CLONE_NEWIPC) == 0, "join the pod's IPC namespace (setns)");
   must(sync, ::setns(l.uts_ns_fd, CLONE_NEWUTS) == 0, "join the pod's UTS namespace (setns)");
@@ -310,6 +313,12 @@ Result<ChildProcess> start_container(const ContainerLaunch& launch) {
   std::vector<std::string> argv_storage;
   if (launch.process.argv.empty()) return fail(make_error("no command specified"));
   ChildPlan plan = make_plan(launch, argv_storage);
+  std::vector<UniqueFd> v1_procs;
+  for (const auto& dir : launch.v1_cgroups) {
+    v1_procs.emplace_back(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+    if (!v1_procs.back()) return fail(sys_error("open " + dir + "/cgroup.procs"));
+    plan.v1_procs.push_back(v1_procs.back().get());
+  }
   SyncChannel sync;
   PODCTL_ASSIGN_OR_RETURN(sync, SyncChannel::create());
   CloneRequest request;

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "netsetup/host_settings.h"
 #include "netsetup/veth.h"
 #include "orchestrator/runtime/sync_channel.h"
 
@@ -51,8 +50,6 @@ Result<ChildProcess> start_sandbox(const SandboxLaunch& launch) {
     (void)net::delete_host_veth(launch.host_veth);
     return fail(std::move(e));
   };
-  // A pod that reaches itself through a hostPort sends the packet back out of the port it came in.
-  if (auto st = net::enable_hairpin(launch.host_veth); !st) return undo_veth(st.error());
   if (auto st = sync.send_go(); !st) return undo_veth(st.error());
   if (auto st = sync.expect_exec(); !st) return undo_veth(st.error().wrap("start the pause process"));
   return child;

@@ -118,6 +118,8 @@ Status Supervisor::load() {
   PODCTL_ASSIGN_OR_RETURN(pod_, read_spec());
   applied_spec_hash_ = manifest::pod_hash(pod_);
   PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
+  PODCTL_ASSIGN_OR_RETURN(cgroup_layout_, detect_controllers());
+  machine_memory_ = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
   PODCTL_TRY(load_images());
   facts_.uid = record_.uid;
   facts_.pod_ip = record_.pod_ip;
@@ -329,7 +331,11 @@ void Supervisor::start_slot(Slot& s) {
   for (int fd : {s.out.get(), s.err.get()}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   s.log = LogWriter(paths_.log_dir(c.name) + "/" + std::to_string(s.starts) + ".log", opt_.log_limits);
   prune_logs(paths_.log_dir(c.name), opt_.log_limits.max_files);
-  (void)create_cgroup(s.cgroup);
+  auto limits = plan::container_limits(pod_, c, machine_memory_);
+  auto cgroups = apply_container_limits(cgroup_layout_, s.cgroup, limits, opt_.pids_limit);
+  if (!cgroups)
+    return hold_for_config(s, "CreateContainerConfigError", "Failed", "Error: " + cgroups.error().message, cgroups.error().message);
+  s.oom_kills_at_start = oom_kill_count(cgroup_layout_, s.cgroup);
   auto cg = open_cgroup(s.cgroup);
   if (!cg) return record_start_failure(s, "StartError", cg.error().message);
 
@@ -350,6 +356,7 @@ void Supervisor::start_slot(Slot& s) {
   launch.shm_dir = paths_.shm();
   launch.process = *cfg;
   launch.volumes = std::move(*volumes);
+  launch.v1_cgroups = cgroups->v1;
   launch.stdout_fd = out_w.get();
   launch.stderr_fd = err_w.get();
   if (s.starts == 0)
@@ -367,6 +374,10 @@ void Supervisor::start_slot(Slot& s) {
   }
   s.proc = std::move(*child);
   s.proc_start_time = process_start_time(s.proc.pid()).value_or(0);
+  // Raising the score is always allowed; lowering it (Guaranteed: -997) needs CAP_SYS_RESOURCE,
+  // which a machine may not give us: then the container keeps the score it inherited.
+  if (auto st = write_setting("/proc/" + std::to_string(s.proc.pid()) + "/oom_score_adj", std::to_string(limits.oom_score_adj)); !st)
+    spdlog::debug("oom_score_adj of {}: {}", c.name, st.error().message);
   s.observed.state = ContainerState::Running;
   s.started_at = rfc3339_now();
   // Exec probes and hooks run as the container's process does; read once per start.
@@ -485,7 +496,8 @@ void Supervisor::on_container_exit(Slot& s) {
   s.observed.state = ContainerState::Exited;
   s.observed.exit_code = code;
   s.observed.finished_at = monotonic_ms();
-  s.state = json{{"terminated", {{"exitCode", code}, {"reason", code == 0 ? "Completed" : "Error"},
+  bool oom = code == 137 && oom_kill_count(cgroup_layout_, s.cgroup) > s.oom_kills_at_start;
+  s.state = json{{"terminated", {{"exitCode", code}, {"reason", oom ? "OOMKilled" : code == 0 ? "Completed" : "Error"},
                                  {"startedAt", s.started_at}, {"finishedAt", rfc3339_now()},
                                  {"containerID", "podctl://" + s.container_id}}}};
   spdlog::info("container {} exited with {}", s.spec->name, code);

@@ -19,6 +19,7 @@ struct SupervisorOptions {
   int report_fd = -1;          // "ok\n" once every container started or has a known start error
   plan::BackoffPolicy backoff;
   LogLimits log_limits;
+  int64_t pids_limit = 0;
   std::string pause_binary;
 };
 

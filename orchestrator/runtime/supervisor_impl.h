@@ -14,6 +14,7 @@
 #include "manifests/pod_spec.h"
 #include "orchestrator/plan/pod_plan.h"
 #include "orchestrator/plan/probe_worker.h"
+#include "orchestrator/runtime/cgroup_limits.h"
 #include "orchestrator/runtime/child_process.h"
 #include "orchestrator/runtime/container_exec.h"
 #include "orchestrator/runtime/events.h"
@@ -56,6 +57,7 @@ struct Slot {
   json state = json{{"waiting", {{"reason", "ContainerCreating"}}}};
   json last_state = json::object();
   std::string cgroup;
+  uint64_t oom_kills_at_start = 0;  // the memory cgroup's oom_kill count: a rise means OOMKilled
   bool restart_pending = false;  // killed because its spec changed: start it afresh once it exits
   bool waiting_for_config = false;  // held by a config or mount error: retried when ConfigMaps or Secrets change
 
@@ -162,6 +164,8 @@ class Supervisor {
   UniqueFd epoll_, signal_fd_, timer_fd_;
   UniqueFd config_watch_;  // inotify on the namespace's ConfigMaps and Secrets
   std::vector<UniqueFd> host_port_holders_;  // the pod's hostPorts, held for its life
+  ControllerLayout cgroup_layout_;
+  int64_t machine_memory_ = 0;
   bool terminating_ = false;
   // Pod termination or the end of the sidecars once the regular containers are done.
   bool shutting_down_ = false;

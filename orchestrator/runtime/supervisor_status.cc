@@ -40,7 +40,7 @@ json Supervisor::build_status() {
               {"podIP", record_.pod_ip},
               {"podIPs", json::array({json{{"ip", record_.pod_ip}}})},
               {"startTime", start_time_},
-              {"qosClass", "BestEffort"},
+              {"qosClass", plan::qos_class(pod_)},
               {"conditions", json::array({condition("PodReadyToStartContainers", sandbox_ready_),
                                           condition("Initialized", plan::initialized(pod_.spec, observed)),
                                           condition("Ready", all_ready && !terminating_),
