@@ -56,7 +56,6 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
       out.push_back({"spec.volumes[" + std::to_string(i) + "].emptyDir.sizeLimit",
                      std::string(kNotYet) + " on disk (the kubelet enforces it by eviction); use medium: Memory", {}});
   }
-  if (!spec.subdomain.empty()) out.push_back({"spec.subdomain", kNotYet, {}});
   return out;
 }
 

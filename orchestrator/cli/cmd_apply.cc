@@ -6,6 +6,7 @@
 #include "manifests/load.h"
 #include "manifests/quantity.h"
 #include "manifests/serialize.h"
+#include "orchestrator/cli/apply_watch.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/verbs.h"
@@ -152,10 +153,7 @@ std::string env_or(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
-}  // namespace
-
-int cmd_apply(const Invocation& inv) {
-  if (!inv.has("filename")) return report_error("apply needs -f FILE|DIR|- (see podctl apply --help)", kExitUsage);
+int apply_once(const Invocation& inv) {
   manifest::LoadOptions lo;
   lo.default_namespace = inv.global.ns;
   auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
@@ -238,10 +236,21 @@ int cmd_apply(const Invocation& inv) {
   return wait_for_applied(ctx, loaded.objects, static_cast<double>(*wait) / 1000);
 }
 
+}  // namespace
+
+int cmd_apply(const Invocation& inv) {
+  if (!inv.has("filename")) return report_error("apply needs -f FILE|DIR|- (see podctl apply --help)", kExitUsage);
+  if (!inv.vm["watch"].as<bool>()) return apply_once(inv);
+  if (inv.has("wait") || inv.vm["dry-run"].as<bool>())
+    return report_error("--watch cannot be combined with --wait or --dry-run", kExitUsage);
+  return watch_and_apply(inv, [&] { return apply_once(inv); });
+}
+
 void apply_options(po::options_description& d) {
   d.add_options()
       ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
       ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
+      ("watch", po::bool_switch()->default_value(false), "keep running and apply again whenever a manifest file changes")
       ("wait", po::value<std::string>()->implicit_value("5m"), "--wait[=DURATION]: return once every applied pod is Ready or "
                                                          "Succeeded (default 5m); fail at once if one fails")
       ("restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),

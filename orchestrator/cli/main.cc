@@ -7,10 +7,11 @@
 int main(int argc, char** argv) {
   using namespace podctl;
   const std::vector<Verb> verbs = {
-      {"apply", "apply -f FILE|DIR|- [--dry-run]", "create or update pods and configmaps from manifests", apply_options, cmd_apply},
-      {"get", "get pods|configmaps [NAME…] [-o wide|json|yaml|name] [-A]", "list objects", get_options, cmd_get},
+      {"apply", "apply -f FILE|DIR|- [--dry-run]", "create or update pods, configmaps and secrets from manifests", apply_options, cmd_apply},
+      {"diff", "diff -f FILE|DIR|-", "show what apply would change (exit 1 when something would)", diff_options, cmd_diff},
+      {"get", "get pods|configmaps|secrets [NAME…] [-o wide|json|yaml|name] [-A]", "list objects", get_options, cmd_get},
       {"describe", "describe pod NAME", "show a pod's details and events", describe_options, cmd_describe},
-      {"delete", "delete pod NAME… | -f FILE|DIR | pods --all [--grace-period N]", "stop and remove pods or configmaps", delete_options, cmd_delete},
+      {"delete", "delete pod NAME… | -f FILE|DIR | pods --all [--grace-period N]", "stop and remove pods, configmaps or secrets", delete_options, cmd_delete},
       {"logs", "logs NAME [-c CONTAINER] [-f] [--previous] [--tail N]", "print a container's logs", logs_options, cmd_logs},
       {"exec", "exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", "run a command in a container", exec_options, cmd_exec},
       {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options, cmd_inspect},

@@ -11,6 +11,7 @@ namespace podctl {
 
 PODCTL_VERB(apply)
 PODCTL_VERB(delete)
+PODCTL_VERB(diff)
 PODCTL_VERB(get)
 PODCTL_VERB(describe)
 PODCTL_VERB(logs)

@@ -22,13 +22,14 @@ std::string hostname_of(const std::string& name, const std::string& hostname) {
 std::string pod_hostname(const manifest::Pod& pod) { return hostname_of(pod.metadata.name, pod.spec.hostname); }
 
 HostsEntries hosts_entries(const manifest::Pod& pod) {
-  return {pod.metadata.namespace_, pod_hostname(pod), pod.spec.host_aliases};
+  return {pod.metadata.namespace_, pod_hostname(pod), pod.spec.subdomain, pod.spec.host_aliases};
 }
 
 HostsEntries hosts_entries(const nlohmann::json& pod) {
   const auto& spec = pod.at("spec");
   HostsEntries e{pod["metadata"].value("namespace", ""),
-                 hostname_of(pod["metadata"].value("name", ""), spec.value("hostname", "")), {}};
+                 hostname_of(pod["metadata"].value("name", ""), spec.value("hostname", "")),
+                 spec.value("subdomain", ""), {}};
   for (const auto& a : spec.value("hostAliases", nlohmann::json::array()))
     e.host_aliases.push_back({a.value("ip", ""), a.value("hostnames", std::vector<std::string>{})});
   return e;
@@ -43,7 +44,11 @@ std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, con
       "fe00::0\tip6-mcastprefix\n"
       "fe00::1\tip6-allnodes\n"
       "fe00::2\tip6-allrouters\n";
-  out += pod_ip + "\t" + pod.hostname + "\n";
+  // With a subdomain the kubelet writes the pod's FQDN first (cluster domain cluster.local).
+  if (!pod.subdomain.empty())
+    out += pod_ip + "\t" + pod.hostname + "." + pod.subdomain + "." + pod.ns + ".svc.cluster.local\t" + pod.hostname + "\n";
+  else
+    out += pod_ip + "\t" + pod.hostname + "\n";
   if (!peers.empty()) {
     out += "\n# Pods of namespace " + pod.ns + " (podctl).\n";
     for (const auto& p : peers) out += p.ip + "\t" + p.name + "\t" + p.name + "." + p.ns + "\n";

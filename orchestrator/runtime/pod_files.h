@@ -22,6 +22,7 @@ struct PeerPod {
 struct HostsEntries {
   std::string ns;
   std::string hostname;
+  std::string subdomain;
   std::vector<manifest::HostAlias> host_aliases;
 };
 HostsEntries hosts_entries(const manifest::Pod& pod);

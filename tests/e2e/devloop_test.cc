@@ -1,0 +1,78 @@
+// The development loop: diff shows what apply would change, apply --watch re-applies edits,
+// delete -f DIR removes what a directory made.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+class DevLoop : public PodctlTest {
+ protected:
+  void SetUp() override {
+    PodctlTest::SetUp();
+    dir_ = env_->root() + "-manifests";
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (watcher_ > 0) sh("kill " + std::to_string(watcher_));
+    PodctlTest::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  void write(const std::string& name, const std::string& text) {
+    // As editors do: a new file renamed over the old one.
+    std::ofstream(dir_ + "/." + name + ".tmp") << text;
+    std::filesystem::rename(dir_ + "/." + name + ".tmp", dir_ + "/" + name);
+  }
+  std::string app(const std::string& version) {
+    return pod_yaml("app", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo " + version +
+                               "; sleep 600\"]\n", "  terminationGracePeriodSeconds: 0\n");
+  }
+  std::string dir_;
+  pid_t watcher_ = 0;
+};
+
+TEST_F(DevLoop, DiffShowsWhatApplyWouldChangeAndExitsOneWhenSomethingWould) {
+  write("app.yaml", app("v1"));
+  write("cfg.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: abc}\n");
+  RunResult fresh = env_->podctl({"diff", "-f", dir_});
+  EXPECT_EQ(fresh.rc, 1);
+  EXPECT_NE(fresh.out.find("+++ MERGED/v1.Pod.default.app"), std::string::npos) << fresh.out;
+  EXPECT_NE(fresh.out.find("+  token: \"*** (after)\""), std::string::npos) << fresh.out;
+  EXPECT_EQ(fresh.out.find("YWJj"), std::string::npos) << "a Secret value was printed";
+  ASSERT_EQ(env_->podctl({"apply", "-f", dir_}).rc, 0);
+  EXPECT_EQ(env_->podctl({"diff", "-f", dir_}).rc, 0);
+  write("app.yaml", app("v2"));
+  RunResult changed = env_->podctl({"diff", "-f", dir_});
+  EXPECT_EQ(changed.rc, 1);
+  EXPECT_NE(changed.out.find("-        - echo v1; sleep 600\n+        - echo v2; sleep 600\n"), std::string::npos) << changed.out;
+  EXPECT_EQ(env_->podctl({"logs", "app"}).out, "v1\n");  // diff changed nothing
+}
+
+TEST_F(DevLoop, ApplyWatchPicksUpAnEditAndDeleteByDirectoryRemovesEverything) {
+  write("app.yaml", app("v1"));
+  std::string cmd = std::string(PODCTL_BINARY) + " --root " + env_->root() + " --bridge " + env_->bridge() + " --subnet " +
+                    env_->subnet() + " apply -f " + dir_ + " --watch > " + dir_ + ".log 2>&1 & echo $!";
+  watcher_ = std::stoi(sh(cmd).out);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "app"}).out == "v1\n"; }));
+  write("app.yaml", app("v2"));
+  EXPECT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "app"}).out == "v2\n"; }));
+  write("other.yaml", pod_yaml("other", "  - name: b\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n",
+                               "  terminationGracePeriodSeconds: 0\n"));
+  EXPECT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pod", "other"}).rc == 0; }));
+  std::ifstream log(dir_ + ".log");
+  std::string all((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("changed: " + dir_ + "/app.yaml\npod/app configured"), std::string::npos) << all;
+  sh("kill " + std::to_string(watcher_));
+  watcher_ = 0;
+  RunResult del = env_->podctl({"delete", "-f", dir_});
+  EXPECT_EQ(del.rc, 0) << del.err;
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "");
+  std::filesystem::remove(dir_ + ".log");
+}
+
+}  // namespace
+}  // namespace podctl::test

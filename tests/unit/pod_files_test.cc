@@ -1,0 +1,26 @@
+// /etc/hosts as the kubelet writes it, plus podctl's lines for the namespace's other pods.
+#include <gtest/gtest.h>
+
+#include "orchestrator/runtime/pod_files.h"
+
+namespace podctl {
+namespace {
+
+const std::string kHeader =
+    "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+    "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
+
+TEST(Hosts, ThePodThenItsPeersThenHostAliases) {
+  HostsEntries pod{"dev", "web", "", {{"10.9.9.9", {"db.local", "cache.local"}}}};
+  EXPECT_EQ(render_hosts(pod, "10.0.0.2", {{"api", "dev", "10.0.0.3"}}),
+            kHeader + "10.0.0.2\tweb\n\n# Pods of namespace dev (podctl).\n10.0.0.3\tapi\tapi.dev\n\n"
+                      "# Entries added by HostAliases.\n10.9.9.9\tdb.local\tcache.local\n");
+}
+
+TEST(Hosts, ASubdomainGivesTheKubeletsFqdnLine) {
+  HostsEntries pod{"dev", "web-0", "web", {}};
+  EXPECT_EQ(render_hosts(pod, "10.0.0.2", {}), kHeader + "10.0.0.2\tweb-0.web.dev.svc.cluster.local\tweb-0\n");
+}
+
+}  // namespace
+}  // namespace podctl
