@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
       {"apply", "apply -f FILE|DIR|- [--dry-run]", "create or update pods, configmaps and secrets from manifests", apply_options, cmd_apply},
       {"diff", "diff -f FILE|DIR|-", "show what apply would change (exit 1 when something would)", diff_options, cmd_diff},
       {"get", "get pods|configmaps|secrets [NAME…] [-o wide|json|yaml|name] [-A]", "list objects", get_options, cmd_get},
+      {"run", "run -f FILE|DIR [--timeout D] [--keep]", "run a CI job: apply into a fresh namespace, stream logs, wait, clean up, exit with the job's code", run_options, cmd_run},
       {"describe", "describe pod NAME", "show a pod's details and events", describe_options, cmd_describe},
       {"delete", "delete pod NAME… | -f FILE|DIR | pods --all [--grace-period N]", "stop and remove pods, configmaps or secrets", delete_options, cmd_delete},
       {"logs", "logs NAME [-c CONTAINER] [-f] [--previous] [--tail N]", "print a container's logs", logs_options, cmd_logs},

@@ -31,13 +31,6 @@ bool pod_uid_exists(const PodContext& ctx, const std::string& uid) {
   return false;
 }
 
-std::string self_exe() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "podctl";
-  buf[n] = '\0';
-  return buf;
-}
 
 // Double fork: the supervisor is re-parented to init (or the nearest sub-reaper) at once, so no
 // CLI ever has to reap it. Returns the read end of its report pipe.
@@ -92,6 +85,14 @@ Result<std::string> read_report(int fd) {
 }
 
 }  // namespace
+
+std::string self_exe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "podctl";
+  buf[n] = '\0';
+  return buf;
+}
 
 std::string pause_binary_path() {
   return std::filesystem::path(self_exe()).parent_path().string() + "/podctl-pause";

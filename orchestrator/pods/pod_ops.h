@@ -14,6 +14,9 @@ namespace podctl {
 // has started or has a known start error. On failure everything made so far is removed.
 Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod);
 
+// The running podctl binary (/proc/self/exe), for the processes it starts of itself.
+std::string self_exe();
+
 // Writes the new spec of a running pod whose containers alone changed, and tells its supervisor
 // (SIGHUP), which restarts just the changed containers and then reports the new spec hash in
 // status.json (runtime.specHash).

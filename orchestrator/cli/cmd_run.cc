@@ -1,0 +1,225 @@
+// podctl run -f FILE|DIR [--timeout D] [--keep]: a one-shot CI job. The objects go into a fresh
+// namespace of their own (so that runs at once never see each other's pods by name), logs are
+// streamed with [pod/NAME/CONTAINER] prefixes, and the run waits until every pod with
+// restartPolicy Never or OnFailure has finished (the others are the job's services). Then a line
+// per container, everything removed (also on Ctrl-C, SIGTERM or timeout), and the exit code of
+// the first failing container (0 when all succeeded; 124 on timeout; 128+N on signal N).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "base/files.h"
+#include "manifests/load.h"
+#include "manifests/serialize.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/store/object_store.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+volatile std::sig_atomic_t g_signal = 0;
+void on_signal(int sig) { g_signal = sig; }
+
+// Without SA_RESTART, so that a wait is interrupted and notices.
+void catch_stop_signals() {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &sa, nullptr);
+}
+
+std::string fresh_namespace() { return "run-" + new_uid().substr(0, 8); }
+
+// podctl itself, with this invocation's global options, in the run's namespace.
+pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std::string> args, int stdin_fd = -1,
+                   bool quiet = false) {
+  std::vector<std::string> argv = {"podctl", "--root", inv.global.root, "--namespace", ns, "--log-level", inv.global.log_level};
+  if (!inv.global.bridge.empty()) argv.insert(argv.end(), {"--bridge", inv.global.bridge});
+  if (!inv.global.subnet.empty()) argv.insert(argv.end(), {"--subnet", inv.global.subnet});
+  if (!inv.global.outbound.empty()) argv.insert(argv.end(), {"--outbound", inv.global.outbound});
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> c_argv;
+  for (auto& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  std::string exe = self_exe();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
+    if (quiet) ::dup2(::open("/dev/null", O_WRONLY), 1);
+    ::execv(exe.c_str(), c_argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_podctl(const Invocation& inv, const std::string& ns, const std::vector<std::string>& args,
+               const std::string* input = nullptr, bool quiet = false) {
+  std::cout << std::flush;
+  int fds[2] = {-1, -1};
+  if (input && ::pipe2(fds, O_CLOEXEC) != 0) return 1;
+  pid_t pid = start_podctl(inv, ns, args, fds[0], quiet);
+  if (input) {
+    ::close(fds[0]);
+    (void)!::write(fds[1], input->data(), input->size());  // manifests are small: fits the pipe or is read at once
+    ::close(fds[1]);
+  }
+  return pid < 0 ? 1 : wait_exit(pid);
+}
+
+bool is_job(const manifest::Pod& pod) { return pod.spec.restart_policy != "Always"; }
+
+WatchResult finished(const RootPaths& root, const std::string& ns, const std::string& name) {
+  if (g_signal) return {WatchVerdict::kFailed, "interrupted"};
+  auto record = read_pod_record(root, ns, name);
+  if (!record) return {WatchVerdict::kFailed, "pod " + name + " is gone"};
+  json status = pod_object(*record)["status"];
+  std::string phase = status.value("phase", "");
+  // Done once terminal and its sidecars, which the supervisor stops after the job, are gone too.
+  bool still_running = false;
+  for (const char* key : {"initContainerStatuses", "containerStatuses"})
+    for (const auto& cs : status.value(key, json::array())) still_running |= cs["state"].contains("running");
+  if ((phase == "Succeeded" || phase == "Failed") && !still_running) return {WatchVerdict::kMet, phase};
+  if (phase == "Unknown") return {WatchVerdict::kFailed, "the supervisor of pod " + name + " is gone"};
+  return {WatchVerdict::kNotYet, "phase " + phase};
+}
+
+// One line per container, and the first failure's exit code.
+int summarize(const RootPaths& root, const std::string& ns, const std::vector<manifest::Pod>& pods) {
+  int rc = 0;
+  for (const auto& pod : pods) {
+    auto record = read_pod_record(root, ns, pod.metadata.name);
+    if (!record) continue;
+    json status = pod_object(*record)["status"];
+    for (const char* key : {"initContainerStatuses", "containerStatuses"})
+      for (const auto& cs : status.value(key, json::array())) {
+        std::string line = "pod/" + pod.metadata.name + "/" + cs.value("name", "") + ": ";
+        const json& state = cs["state"];
+        if (state.contains("terminated")) {
+          int code = state["terminated"].value("exitCode", 0);
+          line += "exit " + std::to_string(code) + " (" + state["terminated"].value("reason", "") + ")";
+          if (code != 0 && rc == 0 && is_job(pod)) rc = code;
+        } else if (state.contains("running")) {
+          line += is_job(pod) ? "running" : "running (service)";
+        } else {
+          line += "waiting (" + state["waiting"].value("reason", "") + ")";
+        }
+        int restarts = cs.value("restartCount", 0);
+        if (restarts > 0) line += ", " + std::to_string(restarts) + " restart" + (restarts == 1 ? "" : "s");
+        std::cout << line << "\n";
+      }
+    if (is_job(pod) && status.value("phase", "") == "Failed" && rc == 0) rc = 1;
+  }
+  return rc;
+}
+
+// The jobs' log streams end by themselves once their pods have ended (after printing what is
+// left); the services' never do, and are stopped.
+void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool jobs_done) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (const auto& [pid, job] : followers) {
+    if (!job || !jobs_done) ::kill(pid, SIGTERM);
+    while (job && jobs_done && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > give_up) ::kill(pid, SIGTERM);
+      ::usleep(20'000);
+    }
+    wait_exit(pid);
+  }
+}
+
+void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
+  std::cout << std::flush;
+  auto pods = list_pod_records(root, ns);
+  if (pods && !pods->empty()) run_podctl(inv, ns, {"delete", "pods", "--all", "--ignore-not-found"}, nullptr, true);
+  for (const char* kind : {"configmaps", "secrets"})
+    if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
+      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true);
+  for (const char* dir : {"pods", "configmaps", "secrets"}) ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
+}
+
+}  // namespace
+
+int cmd_run(const Invocation& inv) {
+  if (!inv.has("filename")) return report_error("run needs -f FILE|DIR", kExitUsage);
+  std::string ns = fresh_namespace();
+  manifest::LoadOptions lo;
+  lo.default_namespace = ns;
+  auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e << "\n";
+    return kExitUsage;
+  }
+  auto timeout = duration_flag_ms(inv, "timeout");
+  if (!timeout) return report_error(timeout.error().message, kExitUsage);
+  std::string manifests;
+  std::vector<manifest::Pod> pods;
+  std::vector<std::string> jobs;
+  for (auto& o : loaded.objects) {
+    std::visit([&](auto& x) { x.metadata.namespace_ = ns; }, o.object);
+    manifests += std::visit([](const auto& x) { return manifest::to_json(x); }, o.object).dump() + "\n---\n";
+    if (const auto* pod = std::get_if<manifest::Pod>(&o.object)) {
+      pods.push_back(*pod);
+      if (is_job(*pod)) jobs.push_back(pod->metadata.name);
+    }
+  }
+  if (jobs.empty())
+    return report_error("nothing to run: no pod has restartPolicy Never or OnFailure (pods with Always are services "
+                        "that a run starts beside its jobs)", kExitUsage);
+  catch_stop_signals();
+  RootPaths root{inv.global.root};
+  std::cout << "namespace " << ns << std::endl;
+  int rc = run_podctl(inv, ns, {"apply", "-f", "-"}, &manifests);
+  if (rc != 0 && !g_signal) {
+    tear_down(inv, root, ns);
+    return rc;
+  }
+  std::vector<std::pair<pid_t, bool>> followers;  // pid, follows a job (ends by itself)
+  std::cout << std::flush;
+  for (const auto& pod : pods)
+    followers.push_back({start_podctl(inv, ns, {"logs", pod.metadata.name, "--all-containers", "-f", "--prefix"}), is_job(pod)});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout > 0 ? *timeout : 1LL << 40);
+  auto [name, result] = watch_pods(root, ns, jobs, [&](const std::string& n) { return finished(root, ns, n); }, deadline);
+  stop_followers(followers, result.verdict == WatchVerdict::kMet && !g_signal);
+  if (result.verdict == WatchVerdict::kNotYet) {
+    std::cerr << "error: timed out after " << inv.get<std::string>("timeout") << " waiting for pod/" << name << " ("
+              << result.detail << ")\n";
+    rc = 124;
+  } else if (g_signal) {
+    std::cerr << "interrupted: removing what the run made\n";
+    rc = 128 + g_signal;
+  } else if (result.verdict == WatchVerdict::kFailed) {
+    std::cerr << "error: " << result.detail << "\n";
+    rc = 1;
+  }
+  int summary_rc = summarize(root, ns, pods);
+  if (rc == 0) rc = summary_rc;
+  if (inv.vm["keep"].as<bool>() && !g_signal)
+    std::cout << "kept namespace " << ns << " (remove it with: podctl -n " << ns << " delete pods --all)\n";
+  else
+    tear_down(inv, root, ns);
+  return rc;
+}
+
+void run_options(po::options_description& d) {
+  d.add_options()
+      ("filename,f", po::value<std::vector<std::string>>(), "manifest file or directory; repeatable")
+      ("timeout", po::value<std::string>()->default_value("0"), "give up after this long (30s, 10m; 0: no limit); exit 124")
+      ("keep", po::bool_switch()->default_value(false), "leave the pods in place afterwards (for debugging)");
+}
+
+}  // namespace podctl

@@ -1,0 +1,116 @@
+// podctl run: one-shot CI jobs in namespaces of their own, torn down whatever happens.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+const char* kJob = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: httpd
+    image: busybox:1.35
+    command: ["sh", "-c", "mkdir -p /www && echo pong > /www/ping && exec httpd -f -p 8080 -h /www"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tests
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 0
+  initContainers:
+  - name: wait-for-api
+    image: busybox:1.35
+    command: ["sh", "-c", "until timeout 2 wget -q -O - http://api:8080/ping; do sleep 0.2; done"]
+  containers:
+  - name: test
+    image: busybox:1.35
+    command: ["sh", "-c", "test \"$(timeout 2 wget -q -O - http://api:8080/ping)\" = pong && echo passed; exit EXIT"]
+)";
+
+class Run : public PodctlTest {
+ protected:
+  std::string job_file(int exit_code) {
+    std::string text = kJob;
+    text.replace(text.find("EXIT"), 4, std::to_string(exit_code));
+    std::string path = env_->root() + "-job" + std::to_string(exit_code) + ".yaml";
+    std::ofstream(path) << text;
+    files_.push_back(path);
+    return path;
+  }
+  std::string command(const std::string& args) const {
+    return std::string(PODCTL_BINARY) + " --root " + env_->root() + " --bridge " + env_->bridge() + " --subnet " +
+           env_->subnet() + " run " + args;
+  }
+  // Nothing of any run is left: no pod, no namespace directory.
+  void expect_nothing_left() {
+    EXPECT_EQ(env_->podctl({"get", "pods", "-A", "-o", "name"}).out, "");
+    for (const char* dir : {"/pods", "/configmaps", "/secrets"}) {
+      if (!std::filesystem::exists(env_->root() + dir)) continue;
+      for (const auto& e : std::filesystem::directory_iterator(env_->root() + dir)) {
+        EXPECT_NE(e.path().filename().string().rfind("run-", 0), 0u) << e.path();
+      }
+    }
+  }
+  void TearDown() override {
+    for (const auto& f : files_) std::filesystem::remove(f);
+    PodctlTest::TearDown();
+  }
+  std::vector<std::string> files_;
+};
+
+TEST_F(Run, StreamsPrefixedLogsSummarizesAndExitsWithTheJobsCode) {
+  RunResult r = sh(command("-f " + job_file(3)));
+  EXPECT_EQ(r.rc, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("[pod/tests/wait-for-api] pong\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[pod/tests/test] passed\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pod/tests/test: exit 3 (Error)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pod/api/httpd: running (service)\n"), std::string::npos) << r.out;
+  expect_nothing_left();
+}
+
+TEST_F(Run, TwoRunsOfTheSameFilesAtOnceBothPassAndLeaveNothing) {
+  HostSnapshot before = HostSnapshot::take(env_->bridge());
+  std::string file = job_file(0);
+  std::string out = env_->root() + "-runs";
+  RunResult r = sh("(" + command("-f " + file) + " > " + out + "1 2>&1; echo $? >> " + out + "1) & (" +
+                   command("-f " + file) + " > " + out + "2 2>&1; echo $? >> " + out + "2) & wait");
+  for (const char* n : {"1", "2"}) {
+    std::ifstream in(out + n);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(all.find("pod/tests/test: exit 0 (Completed)\n0\n"), std::string::npos) << all;
+    std::filesystem::remove(out + n);
+  }
+  expect_nothing_left();
+  HostSnapshot after = HostSnapshot::take(env_->bridge());
+  EXPECT_EQ(after.veths, before.veths);
+  EXPECT_EQ(after.mounts, before.mounts);
+}
+
+TEST_F(Run, ATimeoutOrASigtermTearsEverythingDown) {
+  std::string text = kJob;
+  text.replace(text.find("EXIT"), 4, "0");
+  text.replace(text.find("echo passed"), 11, "sleep 600");
+  std::string path = env_->root() + "-slow.yaml";
+  std::ofstream(path) << text;
+  files_.push_back(path);
+  RunResult timed_out = sh(command("--timeout 2s -f " + path));
+  EXPECT_EQ(timed_out.rc, 124) << timed_out.out << timed_out.err;
+  EXPECT_NE(timed_out.err.find("timed out after 2s waiting for pod/tests"), std::string::npos) << timed_out.err;
+  expect_nothing_left();
+  RunResult killed = sh("(" + command("-f " + path) + ") > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; echo $?");
+  EXPECT_EQ(killed.out, "143\n");
+  expect_nothing_left();
+}
+
+}  // namespace
+}  // namespace podctl::test
