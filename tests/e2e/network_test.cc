@@ -43,6 +43,17 @@ TEST_F(Network, AHostPortReachesThePodFromLocalhostAndTheHostsAddresses) {
   EXPECT_EQ(sh("nft list map ip " + table_of(*env_) + " any_tcp | grep -c elements").out, "0\n");
 }
 
+TEST_F(Network, AUdpHostPortReachesThePod) {
+  int port = env_->host_port(2);
+  ASSERT_EQ(env_->apply(pod_yaml("dns", "  - name: echo\n    image: busybox:1.35\n    command: [\"/bin/probe\", \"udp-echo\", \"5353\"]\n"
+                                        "    ports:\n    - {containerPort: 5353, protocol: UDP, hostPort: " + std::to_string(port) + "}\n",
+                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  // bash's /dev/udp: one datagram out, the answer read back on the same socket.
+  RunResult r = sh("bash -c 'exec 3<>/dev/udp/127.0.0.1/" + std::to_string(port) + "; echo ping >&3; timeout 5 head -c 11 <&3'");
+  EXPECT_EQ(r.out, "echo: ping\n") << r.err;
+  EXPECT_EQ(sh("nft list map ip " + table_of(*env_) + " any_udp | grep -c '" + std::to_string(port) + " :'").out, "1\n");
+}
+
 TEST_F(Network, ATakenHostPortIsRefusedNamingItsHolderAndLeavesNothing) {
   int port = env_->host_port(1);
   ASSERT_EQ(env_->apply(web_pod("first", port, "one")).rc, 0);
@@ -58,7 +69,7 @@ TEST_F(Network, ATakenHostPortIsRefusedNamingItsHolderAndLeavesNothing) {
   EXPECT_EQ(after.mounts, before.mounts);
   EXPECT_EQ(sh("curl -s -m 5 http://127.0.0.1:" + std::to_string(port) + "/").out, "one\n");
   // A host process holding a port is named too.
-  int other = env_->host_port(2);
+  int other = env_->host_port(3);
   RunResult nc = sh("busybox nc -l -p " + std::to_string(other) + " >/dev/null 2>&1 & echo $!");
   std::string pid = nc.out.substr(0, nc.out.find('\n'));
   ASSERT_TRUE(env_->eventually([&] { return !sh("ss -Hltn sport = :" + std::to_string(other)).out.empty(); }));
