@@ -49,27 +49,6 @@ Status wait_for_update(const PodContext& ctx, const PodRecord& record, const Pod
 }
 
 // Checks made before anything changes, so that a bad apply changes nothing.
-std::vector<std::string> preflight(const PodContext& ctx, const std::vector<manifest::LoadedObject>& objects) {
-  std::vector<std::string> problems;
-  ImageStore images(ctx.root.images_dir());
-  for (const auto& o : objects) {
-    const auto* pod = std::get_if<Pod>(&o.object);
-    if (!pod) continue;
-    for (size_t i = 0; i < pod->spec.containers.size(); ++i) {
-      const auto& c = pod->spec.containers[i];
-      std::string where = o.file + ": pod/" + pod->metadata.name + " spec.containers[" + std::to_string(i) + "].image: ";
-      if (c.image_pull_policy == "Always") {
-        problems.push_back(where + "imagePullPolicy Always (the default for \"" + c.image +
-                           "\", which has no tag or :latest) needs a registry pull, which podctl does not do yet: "
-                           "use a tag other than latest, or set imagePullPolicy: IfNotPresent or Never");
-        continue;
-      }
-      if (auto found = images.find(c.image); !found) problems.push_back(where + found.error().message);
-    }
-  }
-  return problems;
-}
-
 std::optional<PodRecord> find_pod(const PodContext& ctx, const Pod& pod) {
   auto r = read_pod_record(ctx.root, pod.metadata.namespace_, pod.metadata.name);
   if (r) return *r;
@@ -181,11 +160,6 @@ int apply_once(const Invocation& inv) {
   if (ctx.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
   ctx.pids_limit = inv.get<int64_t>("pids-limit");
   if (ctx.pids_limit < 0) return report_error("--pids-limit must be 0 (no limit) or more", kExitUsage);
-  if (auto problems = preflight(ctx, loaded.objects); !problems.empty()) {
-    for (const auto& p : problems) std::cerr << p << "\n";
-    std::cerr << "error: nothing was applied\n";
-    return kExitFailure;
-  }
   int rc = kExitOk;
   for (const auto& o : loaded.objects) {
     if (!std::holds_alternative<Pod>(o.object)) {

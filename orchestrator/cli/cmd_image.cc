@@ -1,11 +1,14 @@
-// podctl image import|ls|rm: the local image store.
+// podctl image import|ls|inspect|tag|rm|prune: the local image store.
 #include <iomanip>
 #include <iostream>
+#include <set>
 
 #include "base/file_lock.h"
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/runtime/image_archive.h"
+#include "orchestrator/runtime/image_pull.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/runtime/image_store.h"
 
@@ -25,51 +28,70 @@ std::vector<std::string> pods_using(const RootPaths& root, const Image& image) {
   auto pods = list_pod_records(root, "");
   if (!pods) return users;
   for (const auto& p : *pods)
-    for (const auto& c : p.spec["spec"]["containers"]) {
-      auto ref = parse_image_reference(c["image"].get<std::string>());
-      if (ref && ref->full() == image.reference) users.push_back(p.ns + "/" + p.name);
-    }
+    for (const char* list : {"initContainers", "containers"})
+      for (const auto& c : p.spec["spec"].value(list, nlohmann::json::array())) {
+        auto ref = parse_image_reference(c["image"].get<std::string>());
+        if (ref && ref->full() == image.reference) {
+          users.push_back(p.ns + "/" + p.name);
+          break;
+        }
+      }
   return users;
 }
 
 }  // namespace
 
-int cmd_image(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("usage: podctl image import|ls|rm|pull …", kExitUsage);
-  const std::string& sub = inv.args[0];
-  RootPaths root{inv.global.root};
-  ImageStore store(root.images_dir());
-  if (sub == "ls" || sub == "list") {
-    auto images = store.list();
-    if (!images) return report_error(images.error().message);
-    std::cout << std::left << std::setw(40) << "IMAGE" << std::setw(16) << "ID" << std::setw(24) << "CREATED" << "SIZE\n";
-    for (const auto& i : *images) {
-      auto ref = parse_image_reference(i.reference);
-      std::cout << std::setw(40) << (ref ? ref->familiar() : i.reference) << std::setw(16) << i.id.substr(7, 12)
-                << std::setw(24) << i.created << human_size(i.size) << "\n";
-    }
-    return kExitOk;
+namespace {
+
+int image_ls(ImageStore& store) {
+  auto images = store.list();
+  if (!images) return report_error(images.error().message);
+  std::cout << std::left << std::setw(40) << "IMAGE" << std::setw(16) << "ID" << std::setw(24) << "CREATED" << "SIZE\n";
+  for (const auto& i : *images) {
+    auto ref = parse_image_reference(i.reference);
+    std::cout << std::setw(40) << (ref ? ref->familiar() : i.reference) << std::setw(16) << i.id.substr(7, 12)
+              << std::setw(24) << i.created << human_size(i.size) << "\n";
   }
-  if (sub == "pull")
-    return report_error("pulling from registries is not supported by podctl yet: import a root filesystem with "
-                        "podctl image import NAME[:TAG] ROOTFS.tar|DIR");
-  if (sub != "import" && sub != "rm")
-    return report_error("unknown image command \"" + sub + "\" (import, ls, rm)", kExitUsage);
-  if ((sub == "import" && inv.args.size() != 3) || (sub == "rm" && inv.args.size() < 2))
-    return report_error(sub == "import" ? "usage: podctl image import NAME[:TAG] ROOTFS.tar|DIR"
-                                        : "usage: podctl image rm NAME[:TAG]…", kExitUsage);
-  if (auto st = make_dirs(root.root, 0711); !st) return report_error(st.error().message);
-  auto lock = FileLock::acquire(root.lock());
-  if (!lock) return report_error(lock.error().message);
-  if (sub == "import") {
-    auto image = store.import_rootfs(inv.args[1], inv.args[2]);
+  return kExitOk;
+}
+
+int image_inspect(ImageStore& store, const std::vector<std::string>& refs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : refs) {
+    auto image = store.find(r);
     if (!image) return report_error(image.error().message);
-    std::cout << image->id << "\n";
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : image->layers) layers.push_back("sha256:" + l.substr(l.rfind('/') + 1));
+    out.push_back({{"RepoTags", {image->reference}}, {"Id", image->id}, {"Created", image->created},
+                   {"Size", image->size}, {"Config", image->config}, {"RootFS", {{"Type", "layers"}, {"Layers", layers}}}});
+  }
+  std::cout << out.dump(4) << "\n";
+  return kExitOk;
+}
+
+// import NAME ROOTFS (docker import), import [NAME] ARCHIVE (docker load / skopeo oci layouts).
+int image_import(ImageStore& store, const RootPaths& root, const std::vector<std::string>& args) {
+  std::string source = args.back();
+  std::string name = args.size() == 3 ? args[1] : "";
+  if (is_image_archive(source)) {
+    auto images = import_image_archive(store, root.images_dir(), source, name);
+    if (!images) return report_error(images.error().message);
+    for (const auto& i : *images) std::cout << "Loaded image: " << i.reference << " (" << i.id << ")\n";
     return kExitOk;
   }
+  if (name.empty())
+    return report_error(source + " is not an image archive (OCI layout or docker save): to import a root "
+                        "file system, name it: podctl image import NAME[:TAG] " + source, kExitUsage);
+  auto image = store.import_rootfs(name, source);
+  if (!image) return report_error(image.error().message);
+  std::cout << image->id << "\n";
+  return kExitOk;
+}
+
+int image_rm(ImageStore& store, const RootPaths& root, const std::vector<std::string>& refs) {
   int rc = kExitOk;
-  for (size_t i = 1; i < inv.args.size(); ++i) {
-    auto image = store.find(inv.args[i]);
+  for (const auto& r : refs) {
+    auto image = store.find(r);
     if (!image) {
       rc = report_error(image.error().message);
       continue;
@@ -77,15 +99,91 @@ int cmd_image(const Invocation& inv) {
     if (auto users = pods_using(root, *image); !users.empty()) {
       std::string list;
       for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
-      rc = report_error("image \"" + inv.args[i] + "\" is used by pod " + list + ": delete the pod first");
+      rc = report_error("image \"" + r + "\" is used by pod " + list + ": delete the pod first");
       continue;
     }
-    if (auto st = store.remove(inv.args[i]); !st) rc = report_error(st.error().message);
-    else std::cout << "Untagged: " << inv.args[i] << "\n";
+    if (auto st = store.remove(r); !st) rc = report_error(st.error().message);
+    else std::cout << "Untagged: " << r << "\n";
   }
   return rc;
 }
 
-void image_options(po::options_description&) {}
+RegistryOptions registry_options(const Invocation& inv) {
+  RegistryOptions o = RegistryOptions::from_environment();
+  if (inv.has("insecure-registry"))
+    for (const auto& r : inv.get<std::vector<std::string>>("insecure-registry")) o.insecure.insert(r);
+  return o;
+}
+
+int image_pull(const Invocation& inv, ImageStore& store, const RootPaths& root, const std::vector<std::string>& refs) {
+  if (refs.size() != 1) return report_error("usage: podctl image pull NAME[:TAG|@DIGEST]", kExitUsage);
+  if (auto st = make_dirs(root.images_dir(), 0700); !st) return report_error(st.error().message);
+  // No root lock while downloading: blobs and layers land by rename, and naming the image is one
+  // atomic index write, so pulls and other commands may run at once.
+  auto image = pull_image(store, root.images_dir(), refs[0], registry_options(inv), ::isatty(1), std::cout);
+  if (!image) return report_error(image.error().message);
+  std::cout << "pulled " << image->reference << " (" << image->id << ")\n";
+  return kExitOk;
+}
+
+int image_login(const Invocation& inv, const std::vector<std::string>& args) {
+  if (args.size() != 1 || !inv.has("username")) return report_error("usage: podctl image login HOST[:PORT] -u USER (-p PASSWORD | --password-stdin)", kExitUsage);
+  std::string password;
+  if (inv.vm["password-stdin"].as<bool>()) std::getline(std::cin, password);
+  else if (inv.has("password")) password = inv.get<std::string>("password");
+  else return report_error("login needs -p PASSWORD or --password-stdin", kExitUsage);
+  if (auto st = registry_login(args[0], inv.get<std::string>("username"), password, registry_options(inv)); !st)
+    return report_error(st.error().message);
+  std::cout << "Login Succeeded\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_image(const Invocation& inv) {
+  if (inv.args.empty()) return report_error("usage: podctl image import|ls|inspect|tag|rm|prune|pull …", kExitUsage);
+  const std::string& sub = inv.args[0];
+  std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
+  RootPaths root{inv.global.root};
+  ImageStore store(root.images_dir());
+  if (sub == "ls" || sub == "list") return image_ls(store);
+  if (sub == "inspect") {
+    if (rest.empty()) return report_error("usage: podctl image inspect NAME[:TAG]…", kExitUsage);
+    return image_inspect(store, rest);
+  }
+  if (sub == "pull") return image_pull(inv, store, root, rest);
+  if (sub == "login") return image_login(inv, rest);
+  static const std::set<std::string> kChanging = {"import", "tag", "rm", "prune"};
+  if (!kChanging.count(sub))
+    return report_error("unknown image command \"" + sub + "\" (import, ls, inspect, tag, rm, prune, pull, login)", kExitUsage);
+  if ((sub == "import" && rest.size() != 1 && rest.size() != 2) || (sub == "tag" && rest.size() != 2) ||
+      (sub == "rm" && rest.empty()))
+    return report_error(sub == "import" ? "usage: podctl image import [NAME[:TAG]] ARCHIVE | NAME[:TAG] ROOTFS.tar|DIR"
+                        : sub == "tag"  ? "usage: podctl image tag SOURCE[:TAG] TARGET[:TAG]"
+                                        : "usage: podctl image rm NAME[:TAG]…", kExitUsage);
+  if (auto st = make_dirs(root.root, 0711); !st) return report_error(st.error().message);
+  auto lock = FileLock::acquire(root.lock());
+  if (!lock) return report_error(lock.error().message);
+  if (sub == "import") return image_import(store, root, inv.args);
+  if (sub == "tag") {
+    if (auto st = store.tag(rest[0], rest[1]); !st) return report_error(st.error().message);
+    return kExitOk;
+  }
+  if (sub == "prune") {
+    auto freed = store.prune_unreferenced();
+    if (!freed) return report_error(freed.error().message);
+    std::cout << "Total reclaimed space: " << human_size(*freed) << "\n";
+    return kExitOk;
+  }
+  return image_rm(store, root, rest);
+}
+
+void image_options(po::options_description& d) {
+  d.add_options()
+      ("insecure-registry", po::value<std::vector<std::string>>(), "HOST:PORT to reach over plain HTTP (also env PODCTL_INSECURE_REGISTRIES); repeatable")
+      ("username,u", po::value<std::string>(), "login: user name")
+      ("password,p", po::value<std::string>(), "login: password")
+      ("password-stdin", po::bool_switch()->default_value(false), "login: read the password from stdin");
+}
 
 }  // namespace podctl

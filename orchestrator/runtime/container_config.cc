@@ -1,5 +1,10 @@
 #include "orchestrator/runtime/container_config.h"
 
+#include <csignal>
+#include <cstdlib>
+#include <sstream>
+
+#include "base/files.h"
 #include "orchestrator/runtime/capabilities.h"
 
 namespace podctl {
@@ -14,7 +19,76 @@ std::vector<std::string> json_strings(const nlohmann::json& config, const char* 
   return out;
 }
 
+// A file of the image: the topmost layer that has it (a whiteout above it would hide it; passwd
+// and group files are not whited out in practice).
+std::optional<std::string> image_file(const Image& image, const std::string& path) {
+  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it)
+    if (auto text = read_file(*it + "/" + path)) return *text;
+  return std::nullopt;
+}
+
+// name:x:uid:gid:… lines of /etc/passwd or /etc/group: the entry whose name (or id) matches.
+std::optional<std::pair<uint32_t, uint32_t>> lookup_entry(const std::string& file, const std::string& key) {
+  std::istringstream lines(file);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ':');) f.push_back(x);
+    if (f.size() < 3 || (f[0] != key && f[2] != key)) continue;
+    uint32_t id = static_cast<uint32_t>(std::strtoul(f[2].c_str(), nullptr, 10));
+    uint32_t gid = f.size() > 3 ? static_cast<uint32_t>(std::strtoul(f[3].c_str(), nullptr, 10)) : id;
+    return std::pair{id, gid};
+  }
+  return std::nullopt;
+}
+
+bool numeric(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
 }  // namespace
+
+Result<ImageUser> image_user(const Image& image) {
+  std::string user = image.config.value("User", std::string());
+  ImageUser out;
+  if (user.empty()) return out;
+  std::string name = user.substr(0, user.find(':'));
+  std::string group = user.find(':') == std::string::npos ? "" : user.substr(user.find(':') + 1);
+  out.numeric = numeric(name) && (group.empty() || numeric(group));
+  auto passwd = image_file(image, "etc/passwd");
+  auto entry = passwd ? lookup_entry(*passwd, name) : std::nullopt;
+  if (numeric(name)) {
+    out.uid = static_cast<uint32_t>(std::stoul(name));
+    out.gid = entry ? entry->second : 0;
+  } else if (entry) {
+    out.uid = entry->first;
+    out.gid = entry->second;
+  } else {
+    return fail(make_error("unable to find user " + name + ": no matching entries in passwd file"));
+  }
+  if (!group.empty()) {
+    if (numeric(group)) {
+      out.gid = static_cast<uint32_t>(std::stoul(group));
+    } else {
+      auto groups = image_file(image, "etc/group");
+      auto g = groups ? lookup_entry(*groups, group) : std::nullopt;
+      if (!g) return fail(make_error("unable to find group " + group + ": no matching entries in group file"));
+      out.gid = g->first;
+    }
+  }
+  return out;
+}
+
+int stop_signal(const Image& image) {
+  std::string s = image.config.value("StopSignal", std::string());
+  if (s.empty()) return SIGTERM;
+  if (numeric(s)) return std::stoi(s);
+  if (s.rfind("SIG", 0) == 0) s = s.substr(3);
+  static const std::pair<const char*, int> kSignals[] = {
+      {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+      {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"WINCH", SIGWINCH}, {"PWR", SIGPWR}, {"STOP", SIGSTOP}};
+  for (const auto& [name, sig] : kSignals)
+    if (s == name) return sig;
+  return SIGTERM;
+}
 
 std::string expand_vars(const std::string& text, const std::map<std::string, std::string>& vars) {
   std::string out;
@@ -99,9 +173,18 @@ Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const ma
   const auto& psc = pod.spec.security_context;
   const manifest::ContainerSecurityContext empty;
   const auto& sc = c.security_context ? *c.security_context : empty;
-  cfg.uid = static_cast<uint32_t>(sc.run_as_user.value_or(psc.run_as_user.value_or(0)));
-  cfg.gid = static_cast<uint32_t>(sc.run_as_group.value_or(psc.run_as_group.value_or(0)));
-  if (sc.run_as_non_root.value_or(psc.run_as_non_root.value_or(false)) && cfg.uid == 0)
+  // The image's User unless the pod or container sets one.
+  ImageUser from_image;
+  PODCTL_ASSIGN_OR_RETURN(from_image, image_user(image));
+  auto run_as_user = sc.run_as_user ? sc.run_as_user : psc.run_as_user;
+  cfg.uid = run_as_user ? static_cast<uint32_t>(*run_as_user) : from_image.uid;
+  cfg.gid = static_cast<uint32_t>(sc.run_as_group.value_or(psc.run_as_group.value_or(run_as_user ? 0 : from_image.gid)));
+  bool non_root = sc.run_as_non_root.value_or(psc.run_as_non_root.value_or(false));
+  if (non_root && !run_as_user && !from_image.numeric)
+    return fail(make_error("container has runAsNonRoot and image has non-numeric user (" +
+                           image.config.value("User", std::string()) + "), cannot verify user is non-root (pod: \"" +
+                           pod.metadata.name + "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
+  if (non_root && cfg.uid == 0)
     return fail(make_error("container has runAsNonRoot and image will run as root (pod: \"" + pod.metadata.name +
                            "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
   for (int64_t g : psc.supplemental_groups) cfg.groups.push_back(static_cast<gid_t>(g));

@@ -27,6 +27,17 @@ struct ContainerConfig {
   bool read_only_root = false;
 };
 
+// The image config's User ("uid", "uid:gid", "name", "name:group"), names looked up in the
+// image's /etc/passwd and /etc/group as runc does.
+struct ImageUser {
+  uint32_t uid = 0, gid = 0;
+  bool numeric = true;  // runAsNonRoot can only be checked for a numeric user
+};
+Result<ImageUser> image_user(const Image& image);
+
+// The image's StopSignal ("SIGQUIT", "QUIT", "3"), or SIGTERM.
+int stop_signal(const Image& image);
+
 // Kubernetes $(VAR) expansion: $(NAME) is replaced when NAME is defined, $$ is a literal $,
 // anything else is kept as written.
 std::string expand_vars(const std::string& text, const std::map<std::string, std::string>& vars);

@@ -38,6 +38,7 @@ class HandlerRun {
   int fd() const { return kind_ == Kind::Exec ? process_.pidfd() : fd_.get(); }  // -1: nothing (sleep)
   uint32_t events() const { return events_; }  // EPOLLIN or EPOLLOUT
   std::optional<int64_t> deadline() const { return deadline_; }
+  pid_t pid() const { return kind_ == Kind::Exec ? process_.pid() : 0; }  // the exec process, if any
   // The fd is ready: a value once the action has finished.
   std::optional<HandlerOutcome> advance();
   // The deadline passed: a sleep has succeeded, anything else has failed.

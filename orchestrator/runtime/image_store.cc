@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +10,9 @@
 #include <set>
 
 #include "base/files.h"
+#include "orchestrator/runtime/blob_store.h"
 #include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/runtime/layer_unpack.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/pod_record.h"
 
@@ -22,7 +23,6 @@ using nlohmann::json;
 
 struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
 struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
-struct DigestFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
 using ArchiveReader = std::unique_ptr<archive, ArchiveReadFree>;
 using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteFree>;
 
@@ -33,26 +33,17 @@ Error archive_error(const std::string& what, archive* a) {
 
 // Feeds a canonical form of each entry into the digest, so that the same tree gives the same
 // id whether it came as a tar, a compressed tar or a directory.
-void digest_entry(EVP_MD_CTX* ctx, archive_entry* e, const std::string& path) {
+void digest_entry(Sha256& sha, archive_entry* e, const std::string& path) {
   char head[512];
   const char* link = archive_entry_symlink(e);
   const char* hard = archive_entry_hardlink(e);
   int n = std::snprintf(head, sizeof head, "%o %lld %lld %lld|%s|%s\n", archive_entry_mode(e),
                         static_cast<long long>(archive_entry_uid(e)), static_cast<long long>(archive_entry_gid(e)),
                         static_cast<long long>(archive_entry_size(e)), link ? link : "", hard ? hard : "");
-  EVP_DigestUpdate(ctx, path.data(), path.size());
-  EVP_DigestUpdate(ctx, head, static_cast<size_t>(n));
+  sha.update(path.data(), path.size());
+  sha.update(head, static_cast<size_t>(n));
 }
 
-std::string hex(const unsigned char* d, unsigned len) {
-  std::string s;
-  char b[3];
-  for (unsigned i = 0; i < len; ++i) {
-    std::snprintf(b, sizeof b, "%02x", d[i]);
-    s += b;
-  }
-  return s;
-}
 
 // Normalizes "./a/b", "/a/b", "a/b" (and a directory source's prefix) to "a/b"; "" is the root.
 std::string relative_entry_path(std::string p, const std::string& strip) {
@@ -116,8 +107,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
                                                 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK);
-  std::unique_ptr<EVP_MD_CTX, DigestFree> digest(EVP_MD_CTX_new());
-  EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
+  Sha256 digest;
   int64_t total = 0;
   size_t entries = 0;
   std::string strip = is_dir ? source : "";
@@ -133,7 +123,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
     if (is_dir) archive_read_disk_descend(in.get());
     std::string rel = relative_entry_path(archive_entry_pathname(entry), strip);
     if (rel.empty()) continue;
-    digest_entry(digest.get(), entry, rel);
+    digest_entry(digest, entry, rel);
     archive_entry_set_pathname(entry, (tmp + "/" + rel).c_str());
     if (const char* hard = archive_entry_hardlink(entry))
       archive_entry_set_hardlink(entry, (tmp + "/" + relative_entry_path(hard, strip)).c_str());
@@ -146,7 +136,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
     size_t size;
     la_int64_t offset;
     while ((rc = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK) {
-      EVP_DigestUpdate(digest.get(), buf, size);
+      digest.update(buf, size);
       total += static_cast<int64_t>(size);
       if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN) {
         auto e = archive_error("write " + rel, out.get());
@@ -167,10 +157,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
     cleanup_tmp();
     return fail(make_error(source + ": no files found (is it a tar archive or a directory?)"));
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned md_len = 0;
-  EVP_DigestFinal_ex(digest.get(), md, &md_len);
-  std::string id = hex(md, md_len);
+  std::string id = digest.finish().substr(7);
   if (path_exists(layer_dir(id))) {
     cleanup_tmp();  // the same content is already stored
   } else if (::rename(tmp.c_str(), layer_dir(id).c_str()) != 0) {
@@ -180,7 +167,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
   }
   json index;
   PODCTL_ASSIGN_OR_RETURN(index, read_index());
-  Image image{ref.full(), "sha256:" + id, {layer_dir(id)}, rfc3339_now(), total, json::object()};
+  Image image{ref.full(), "sha256:" + id, {layer_dir(id)}, rfc3339_now(), total, json::object(), {}};
   index["images"][image.reference] = {{"id", image.id}, {"layers", json::array({id})}, {"created", image.created},
                                       {"size", total}, {"config", image.config}};
   PODCTL_TRY(write_index(index));
@@ -197,10 +184,88 @@ Result<Image> ImageStore::find(const std::string& reference) const {
   if (it == images.end())
     return fail(Error{ENOENT, "image \"" + ref.familiar() + "\" is not in the local store (import it with: podctl image import " +
                                   ref.familiar() + " ROOTFS.tar|DIR)"});
-  Image image{ref.full(), (*it)["id"], {}, it->value("created", ""), it->value("size", int64_t{0}),
-              it->value("config", json::object())};
-  for (const auto& l : (*it)["layers"]) image.layers.push_back(layer_dir(l.get<std::string>()));
+  return from_index(ref.full(), *it);
+}
+
+Image ImageStore::from_index(const std::string& reference, const json& entry) const {
+  Image image{reference, entry["id"], {}, entry.value("created", ""), entry.value("size", int64_t{0}),
+              entry.value("config", json::object()), entry.value("blobs", std::vector<std::string>{})};
+  for (const auto& l : entry["layers"]) image.layers.push_back(layer_dir(l.get<std::string>()));
   return image;
+}
+
+Result<Image> ImageStore::add(const std::string& reference, const StoredImage& stored) {
+  ImageReference ref;
+  PODCTL_ASSIGN_OR_RETURN(ref, parse_image_reference(reference));
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  json entry{{"id", stored.id}, {"layers", stored.layers}, {"blobs", stored.blobs}, {"created", rfc3339_now()},
+             {"size", stored.size}, {"config", stored.config}};
+  index["images"][ref.full()] = entry;
+  PODCTL_TRY(write_index(index));
+  return from_index(ref.full(), entry);
+}
+
+Status ImageStore::tag(const std::string& source, const std::string& target) {
+  Image image;
+  PODCTL_ASSIGN_OR_RETURN(image, find(source));
+  ImageReference ref;
+  PODCTL_ASSIGN_OR_RETURN(ref, parse_image_reference(target));
+  if (!ref.digest.empty()) return fail(make_error("a tag cannot be a digest: " + target));
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  index["images"][ref.full()] = index["images"][image.reference];
+  return write_index(index);
+}
+
+Result<std::string> ImageStore::ensure_layer(const std::string& blob, const std::string& expected_diff_id) {
+  std::string diff_id;
+  PODCTL_ASSIGN_OR_RETURN(diff_id, layer_diff_id(blob));
+  if (!expected_diff_id.empty() && diff_id != expected_diff_id)
+    return fail(make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + diff_id));
+  std::string hex = diff_id.substr(7);
+  if (path_exists(layer_dir(hex))) return hex;
+  PODCTL_TRY(make_dirs(dir_ + "/layers", 0700));
+  std::string tmp = dir_ + "/layers/.unpack-" + std::to_string(::getpid()) + "-" + hex.substr(0, 12);
+  PODCTL_TRY(remove_tree(tmp));
+  PODCTL_TRY(make_dirs(tmp, 0755));
+  if (auto st = unpack_layer(blob, tmp); !st) {
+    (void)remove_tree(tmp);
+    return fail(st.error());
+  }
+  // Renamed into place whole: a layer directory is complete or absent, never half-written.
+  if (::rename(tmp.c_str(), layer_dir(hex).c_str()) != 0 && !path_exists(layer_dir(hex))) {
+    auto e = sys_error("store layer " + hex);
+    (void)remove_tree(tmp);
+    return fail(e);
+  }
+  (void)remove_tree(tmp);
+  return hex;
+}
+
+Result<int64_t> ImageStore::prune_unreferenced() {
+  json index;
+  PODCTL_ASSIGN_OR_RETURN(index, read_index());
+  std::set<std::string> layers, blobs;
+  for (const auto& [name, entry] : index["images"].items()) {
+    for (const auto& l : entry["layers"]) layers.insert(l.get<std::string>());
+    for (const auto& b : entry.value("blobs", json::array())) blobs.insert(b.get<std::string>().substr(7));
+  }
+  int64_t freed = 0;
+  auto sweep = [&](const std::string& dir, const std::set<std::string>& keep) -> Status {
+    std::vector<std::string> entries;
+    PODCTL_ASSIGN_OR_RETURN(entries, list_dir(dir));
+    for (const auto& e : entries) {
+      if (keep.count(e)) continue;
+      struct stat st{};
+      if (::stat((dir + "/" + e).c_str(), &st) == 0 && S_ISREG(st.st_mode)) freed += st.st_size;
+      PODCTL_TRY(remove_tree(dir + "/" + e));
+    }
+    return {};
+  };
+  PODCTL_TRY(sweep(dir_ + "/layers", layers));
+  PODCTL_TRY(sweep(dir_ + "/blobs/sha256", blobs));
+  return freed;
 }
 
 Result<std::vector<Image>> ImageStore::list() const {
@@ -208,9 +273,7 @@ Result<std::vector<Image>> ImageStore::list() const {
   PODCTL_ASSIGN_OR_RETURN(index, read_index());
   std::vector<Image> out;
   for (auto it = index["images"].begin(); it != index["images"].end(); ++it) {
-    Image image{it.key(), (*it)["id"], {}, it->value("created", ""), it->value("size", int64_t{0}),
-                it->value("config", json::object())};
-    out.push_back(std::move(image));
+    out.push_back(from_index(it.key(), *it));
   }
   return out;
 }

@@ -92,16 +92,12 @@ Result<manifest::Pod> Supervisor::read_spec() const {
   return std::get<manifest::Pod>(loaded.objects[0].object);
 }
 
-Status Supervisor::load_images() {
+// The images already stored; a missing one is pulled when its container starts.
+void Supervisor::load_images() {
   ImageStore store(opt_.root.images_dir());
   for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers})
     for (const auto& c : *list)
-      if (!images_.count(c.image)) {
-        Image image;
-        PODCTL_ASSIGN_OR_RETURN(image, store.find(c.image));
-        images_[c.image] = image;
-      }
-  return {};
+      if (auto image = store.find(c.image)) images_[c.image] = *image;
 }
 
 // Slots point into pod_: after pod_ is replaced they must point into the new one.
@@ -120,7 +116,7 @@ Status Supervisor::load() {
   PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
   PODCTL_ASSIGN_OR_RETURN(cgroup_layout_, detect_controllers());
   machine_memory_ = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
-  PODCTL_TRY(load_images());
+  load_images();
   facts_.uid = record_.uid;
   facts_.pod_ip = record_.pod_ip;
   facts_.host_ip = ip_to_string(net_.gateway());
@@ -307,6 +303,7 @@ void Supervisor::hold_for_config(Slot& s, const std::string& reason, const std::
 }
 
 void Supervisor::start_slot(Slot& s) {
+  if (!image_ready(s)) return;
   s.waiting_for_config = false;
   const manifest::Container& c = *s.spec;
   const Image& image = images_[c.image];
@@ -411,7 +408,7 @@ void Supervisor::reload_spec() {
   for (const auto& c : pod_.spec.containers) old_hashes.push_back(manifest::container_hash(c));
   pod_ = std::move(*next);
   bind_slots_to_spec();
-  if (auto st = load_images(); !st) events_.add("Warning", "Failed", "Error: " + st.error().message);
+  load_images();
   size_t init_count = pod_.spec.init_containers.size();
   for (size_t k = 0; k < pod_.spec.containers.size(); ++k) {
     Slot& s = slots_[init_count + k];
@@ -444,6 +441,13 @@ std::string Supervisor::pod_ref() const {
 }
 
 void Supervisor::hold_in_backoff(Slot& s) {
+  if (s.pull_failed) {
+    if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "ImagePullBackOff") return;
+    std::string msg = "Back-off pulling image \"" + s.spec->image + "\"";
+    s.state = json{{"waiting", {{"reason", "ImagePullBackOff"}, {"message", msg}}}};
+    events_.add("Normal", "BackOff", msg, container_ref(s));
+    return;
+  }
   if (s.waiting_for_config) return;  // it keeps saying why it waits
   if (s.state.contains("waiting") && s.state["waiting"].value("reason", "") == "CrashLoopBackOff") return;
   if (s.state.contains("terminated")) s.last_state = s.state;
@@ -454,12 +458,19 @@ void Supervisor::hold_in_backoff(Slot& s) {
               container_ref(s));
 }
 
-void Supervisor::apply_plan(const plan::PodPlan& p) {
+bool Supervisor::apply_plan(const plan::PodPlan& p) {
   for (const auto& [i, kill] : p.kill) stop_container(slots_[i], kill.grace_seconds * 1000, kill.message);
   for (const auto& [i, entry] : p.backoff_updates) slots_[i].observed.backoff = entry;
-  for (size_t i : p.start) start_slot(slots_[i]);
+  // Worth planning again at once: a start that failed on the spot, or one that counts as
+  // started already (the next init container may go). A start waiting for its image is neither.
+  bool replan = false;
+  for (size_t i : p.start) {
+    start_slot(slots_[i]);
+    replan |= slots_[i].observed.state == ContainerState::Exited || slots_[i].started();
+  }
   for (const auto& [i, until] : p.back_off_until) hold_in_backoff(slots_[i]);
   if (p.stop_sidecars) begin_sidecar_shutdown();
+  return replan;
 }
 
 void Supervisor::reconcile() {
@@ -471,10 +482,7 @@ void Supervisor::reconcile() {
   if (plan::initialized(pod_.spec, observed)) initialized_once_ = observed.initialized_once = true;
   plan::PodPlan p = plan::plan_pod(pod_.spec, observed, opt_.backoff, now);
   spdlog::debug("plan {}", p.to_string());
-  apply_plan(p);
-  // Starting may have failed at once, or a sidecar may count as started at once: plan again
-  // until nothing is left to do right now.
-  if (!p.start.empty()) return reconcile();
+  if (apply_plan(p)) return reconcile();
   bool pending = false;
   for (const auto& s : slots_) pending |= s.restart_pending;
   if (!pending) applied_spec_hash_ = manifest::pod_hash(pod_);
@@ -562,8 +570,12 @@ void Supervisor::reap_strangers() {
   std::ifstream in("/proc/self/task/" + std::to_string(::getpid()) + "/children");
   pid_t pid;
   while (in >> pid) {
+    // Our own children (containers, pulls, exec probes and hooks) are reaped through their pidfds.
     bool ours = pid == pause_.pid();
-    for (const auto& s : slots_) ours |= s.proc.valid() && s.proc.pid() == pid;
+    for (const auto& s : slots_) {
+      ours |= (s.proc.valid() && s.proc.pid() == pid) || (s.pull.valid() && s.pull.pid() == pid);
+      for (const auto& run : s.runs) ours |= run && run->pid() == pid;
+    }
     if (!ours) ::waitpid(pid, nullptr, WNOHANG);
   }
 }
@@ -638,6 +650,7 @@ int Supervisor::run() {
         case kStderr: drain(slots_[index], true); break;
         case kHandler: on_handler_ready(index); break;
         case kConfig: on_config_sources_changed(); break;
+        case kPull: on_pull_exit(slots_[index]); break;
       }
     }
     if (!state_changed) continue;

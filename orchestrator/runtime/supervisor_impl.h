@@ -33,7 +33,9 @@ using plan::Millis;
 
 Millis monotonic_ms();
 
-enum Tag : uint64_t { kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6, kHandler = 7, kConfig = 8 };
+enum Tag : uint64_t {
+  kSignal = 1, kTimer = 2, kPause = 3, kExit = 4, kStdout = 5, kStderr = 6, kHandler = 7, kConfig = 8, kPull = 9
+};
 inline uint64_t tag(Tag kind, size_t index = 0) { return (static_cast<uint64_t>(kind) << 32) | index; }
 
 // The actions a container can have in flight at once; a kHandler tag's index is slot × kRunCount + run.
@@ -61,6 +63,13 @@ struct Slot {
   bool restart_pending = false;  // killed because its spec changed: start it afresh once it exits
   bool waiting_for_config = false;  // held by a config or mount error: retried when ConfigMaps or Secrets change
 
+  // Its image: a pull in flight, and how the last one went.
+  ChildProcess pull;
+  UniqueFd pull_output;
+  Millis pull_started = 0;
+  bool pull_failed = false;            // waits in ImagePullBackOff rather than CrashLoopBackOff
+  bool image_pulled_for_start = false; // pulled for the start under way (imagePullPolicy: Always)
+
   // Probes and hooks of the current run of the container.
   std::optional<ExecTarget> exec_target;
   std::vector<plan::ProbeWorker> probes;
@@ -87,7 +96,7 @@ class Supervisor {
   // supervisor.cc: loading, the sandbox, the loop, planning, starts and exits.
   Status load();
   Result<manifest::Pod> read_spec() const;
-  Status load_images();
+  void load_images();
   void bind_slots_to_spec();
   void reload_spec();
   Status setup_process();
@@ -95,12 +104,17 @@ class Supervisor {
   Status publish_host_ports();
   void report(const std::string& line);
   void reconcile();
-  void apply_plan(const plan::PodPlan& p);
+  bool apply_plan(const plan::PodPlan& p);  // whether to plan again at once
   void hold_in_backoff(Slot& s);
   void start_slot(Slot& s);
   void hold_for_config(Slot& s, const std::string& reason, const std::string& event_reason,
                        const std::string& event_message, const std::string& message);
   void watch_config_sources();
+  // supervisor_pull.cc
+  bool image_ready(Slot& s);
+  void start_pull(Slot& s);
+  void on_pull_exit(Slot& s);
+  void on_pull_failed(Slot& s, const std::string& message);
   void on_config_sources_changed();
   void record_start_failure(Slot& s, const std::string& reason, const std::string& message);
   void on_container_exit(Slot& s);

@@ -8,6 +8,7 @@
 
 #include "base/files.h"
 #include "netsetup/veth.h"
+#include "orchestrator/runtime/container_config.h"
 #include "orchestrator/runtime/supervisor_impl.h"
 
 namespace podctl::supervisor {
@@ -36,7 +37,8 @@ void Supervisor::stop_container(Slot& s, Millis grace_ms, const std::string& mes
 void Supervisor::signal_container(Slot& s, Millis grace_ms) {
   s.stop = StopPhase::Signalled;
   s.kill_at = grace_ms == 0 ? kNoDeadline : monotonic_ms() + grace_ms;
-  pidfd_send_signal_to(s.proc.pidfd(), grace_ms == 0 ? SIGKILL : SIGTERM);
+  // SIGTERM, or the image's StopSignal, as container runtimes send it.
+  pidfd_send_signal_to(s.proc.pidfd(), grace_ms == 0 ? SIGKILL : stop_signal(images_[s.spec->image]));
 }
 
 void Supervisor::on_pre_stop_done(Slot& s, const HandlerOutcome& outcome) {

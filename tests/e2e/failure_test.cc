@@ -44,21 +44,27 @@ TEST_F(Failure, ABadWorkingDirIsReportedByTheChild) {
   EXPECT_EQ(msg, "chdir to working directory \"/no/such/dir\": No such file or directory");
 }
 
-TEST_F(Failure, AMissingImageIsAnApplyErrorThatChangesNothing) {
-  RunResult r = env_->apply(pod_yaml("noimg", "  - name: a\n    image: postgres:16\n    command: [\"true\"]\n"));
-  EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("image \"postgres:16\" is not in the local store (import it with: podctl image import postgres:16 ROOTFS.tar|DIR)"),
-            std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("nothing was applied"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(env_->root() + "/pods/default/noimg"));
-  EXPECT_EQ(ipam_files(), 0);
-  EXPECT_EQ(HostSnapshot::take(env_->bridge()).veths, 0);
+TEST_F(Failure, AnImageThatCannotBePulledIsErrImagePullThenImagePullBackOff) {
+  // Nothing listens on 127.0.0.1:9: the pull fails at once, and nothing leaves the machine.
+  RunResult r = env_->podctl({"apply", "--restart-backoff", "1s:4s", "-f", "-"},
+                             pod_yaml("noimg", "  - name: a\n    image: 127.0.0.1:9/nothing:1\n    command: [\"true\"]\n",
+                                      "  terminationGracePeriodSeconds: 0\n"));
+  EXPECT_EQ(r.rc, 0) << r.err;
+  auto reason = [&] { return env_->pod("noimg")["status"]["containerStatuses"][0]["state"]["waiting"].value("reason", ""); };
+  EXPECT_TRUE(env_->eventually([&] { return reason() == "ErrImagePull" || reason() == "ImagePullBackOff"; }));
+  EXPECT_TRUE(env_->eventually([&] { return reason() == "ImagePullBackOff"; }));
+  std::string events = env_->podctl({"describe", "pod", "noimg"}).out;
+  EXPECT_NE(events.find("Failed to pull image \"127.0.0.1:9/nothing:1\""), std::string::npos) << events;
+  EXPECT_NE(events.find("Back-off pulling image \"127.0.0.1:9/nothing:1\""), std::string::npos) << events;
+  EXPECT_EQ(env_->pod("noimg")["status"]["phase"], "Pending");
 }
 
-TEST_F(Failure, ImagePullPolicyAlwaysIsRefusedUntilPullingExists) {
-  RunResult r = env_->apply(pod_yaml("latest", "  - name: a\n    image: busybox\n    command: [\"true\"]\n"));
-  EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("needs a registry pull, which podctl does not do yet"), std::string::npos) << r.err;
+TEST_F(Failure, PullPolicyNeverWithoutTheImageIsErrImageNeverPull) {
+  ASSERT_EQ(env_->apply(pod_yaml("never", "  - name: a\n    image: busybox:9.99\n    imagePullPolicy: Never\n    command: [\"true\"]\n",
+                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  json waiting = env_->pod("never")["status"]["containerStatuses"][0]["state"]["waiting"];
+  EXPECT_EQ(waiting["reason"], "ErrImageNeverPull");
+  EXPECT_EQ(waiting["message"], "Container image \"busybox:9.99\" is not present with pull policy of Never");
 }
 
 TEST_F(Failure, AFullSubnetIsAClearErrorAndLeavesNothing) {

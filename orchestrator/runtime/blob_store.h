@@ -1,0 +1,47 @@
+// podctl - content-addressed blobs under ROOT/images/blobs/sha256/<hex>: layers as they were
+// distributed (compressed), image configs and manifests. A blob is only ever stored after its
+// digest was checked, through a temporary file renamed into place.
+#pragma once
+
+#include <string>
+
+#include "base/error.h"
+
+namespace podctl {
+
+// SHA-256 over data fed in pieces (OpenSSL EVP), printed as "sha256:<hex>".
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, size_t size);
+  std::string finish();
+
+ private:
+  struct Ctx;
+  Ctx* ctx_;
+};
+
+// "sha256:<hex>" of a file's bytes.
+Result<std::string> file_digest(const std::string& path);
+std::string text_digest(const std::string& text);
+
+class BlobStore {
+ public:
+  explicit BlobStore(std::string images_dir) : dir_(std::move(images_dir) + "/blobs/sha256") {}
+  std::string path(const std::string& digest) const;  // digest: "sha256:<hex>"
+  bool has(const std::string& digest) const;
+  // Copies the file in when its digest is `expected` ("" takes any); returns the digest. A
+  // mismatch is an error and nothing is stored.
+  Result<std::string> put_file(const std::string& source, const std::string& expected);
+  Result<std::string> put_text(const std::string& text);
+  // A temporary file in the store's directory, for a download to land in before put.
+  std::string staging(const std::string& name) const;
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace podctl

@@ -1,0 +1,112 @@
+#include "orchestrator/runtime/layer_unpack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include <memory>
+
+#include "orchestrator/runtime/blob_store.h"
+
+namespace podctl {
+namespace {
+
+struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
+struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
+
+Error archive_error(const std::string& what, archive* a) {
+  const char* msg = archive_error_string(a);
+  return Error{archive_errno(a), what + ": " + (msg ? msg : "unknown archive error")};
+}
+
+constexpr const char* kWhiteout = ".wh.";
+constexpr const char* kOpaque = ".wh..wh..opq";
+
+std::string clean(std::string p) {
+  while (p.rfind("./", 0) == 0) p = p.substr(2);
+  while (!p.empty() && p.front() == '/') p.erase(0, 1);
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  return p;
+}
+
+// A whiteout entry: handled here (never unpacked as a file). Returns whether it was one.
+Result<bool> apply_whiteout(const std::string& dir, const std::string& rel) {
+  auto slash = rel.rfind('/');
+  std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
+  std::string base = slash == std::string::npos ? rel : rel.substr(slash + 1);
+  if (base.rfind(kWhiteout, 0) != 0) return false;
+  std::string parent_path = dir + (parent.empty() ? "" : "/" + parent);
+  if (parent.find("..") != std::string::npos) return fail(make_error("layer entry escapes its root: " + rel));
+  ::mkdir(parent_path.c_str(), 0755);
+  if (base == kOpaque) {
+    if (::setxattr(parent_path.c_str(), "trusted.overlay.opaque", "y", 1, 0) != 0)
+      return fail(sys_error("mark " + parent + " opaque"));
+    return true;
+  }
+  std::string target = parent_path + "/" + base.substr(4);
+  if (::mknod(target.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0 && errno != EEXIST)
+    return fail(sys_error("whiteout " + target));
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> layer_diff_id(const std::string& blob) {
+  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+  archive_read_support_filter_all(in.get());
+  archive_read_support_format_raw(in.get());
+  if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(archive_error("open layer " + blob, in.get()));
+  archive_entry* entry = nullptr;
+  if (archive_read_next_header(in.get(), &entry) != ARCHIVE_OK) return fail(archive_error("read layer " + blob, in.get()));
+  Sha256 sha;
+  char buf[1 << 16];
+  for (;;) {
+    la_ssize_t n = archive_read_data(in.get(), buf, sizeof buf);
+    if (n < 0) return fail(archive_error("decompress layer " + blob, in.get()));
+    if (n == 0) break;
+    sha.update(buf, static_cast<size_t>(n));
+  }
+  return sha.finish();
+}
+
+Status unpack_layer(const std::string& blob, const std::string& dir) {
+  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+  archive_read_support_filter_all(in.get());
+  archive_read_support_format_tar(in.get());
+  archive_read_support_format_gnutar(in.get());
+  if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(archive_error("open layer " + blob, in.get()));
+  std::unique_ptr<archive, ArchiveWriteFree> out(archive_write_disk_new());
+  archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
+                                                ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK);
+  archive_entry* entry = nullptr;
+  for (;;) {
+    int rc = archive_read_next_header(in.get(), &entry);
+    if (rc == ARCHIVE_EOF) break;
+    if (rc < ARCHIVE_WARN) return fail(archive_error("read layer " + blob, in.get()));
+    std::string rel = clean(archive_entry_pathname(entry));
+    if (rel.empty()) continue;
+    bool whiteout;
+    PODCTL_ASSIGN_OR_RETURN(whiteout, apply_whiteout(dir, rel));
+    if (whiteout) continue;
+    archive_entry_set_pathname(entry, (dir + "/" + rel).c_str());
+    if (const char* hard = archive_entry_hardlink(entry)) archive_entry_set_hardlink(entry, (dir + "/" + clean(hard)).c_str());
+    if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) return fail(archive_error("unpack " + rel, out.get()));
+    const void* buf;
+    size_t size;
+    la_int64_t offset;
+    while ((rc = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK)
+      if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
+        return fail(archive_error("write " + rel, out.get()));
+    if (rc < ARCHIVE_WARN) return fail(archive_error("read " + rel, in.get()));
+    archive_write_finish_entry(out.get());
+  }
+  if (archive_write_close(out.get()) < ARCHIVE_WARN) return fail(archive_error("finish layer", out.get()));
+  return {};
+}
+
+}  // namespace podctl
