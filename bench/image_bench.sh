@@ -15,7 +15,7 @@ P() { "$podctl" --root "$work/root" --bridge pcibench0 --subnet 10.98.0.0/24 "$@
 registry_pid=
 cleanup() {
   P system reset --force >/dev/null 2>&1 || true
-  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

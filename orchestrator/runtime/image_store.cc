@@ -219,27 +219,23 @@ Status ImageStore::tag(const std::string& source, const std::string& target) {
 }
 
 Result<std::string> ImageStore::ensure_layer(const std::string& blob, const std::string& expected_diff_id) {
-  std::string diff_id;
-  PODCTL_ASSIGN_OR_RETURN(diff_id, layer_diff_id(blob));
-  if (!expected_diff_id.empty() && diff_id != expected_diff_id)
-    return fail(make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + diff_id));
-  std::string hex = diff_id.substr(7);
-  if (path_exists(layer_dir(hex))) return hex;
+  // A layer already stored was checked when it was: with the config's diff_id known, nothing to do.
+  if (!expected_diff_id.empty() && path_exists(layer_dir(expected_diff_id.substr(7)))) return expected_diff_id.substr(7);
   PODCTL_TRY(make_dirs(dir_ + "/layers", 0700));
-  std::string tmp = dir_ + "/layers/.unpack-" + std::to_string(::getpid()) + "-" + hex.substr(0, 12);
+  std::string tmp = dir_ + "/layers/.unpack-" + std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr));
   PODCTL_TRY(remove_tree(tmp));
   PODCTL_TRY(make_dirs(tmp, 0755));
-  if (auto st = unpack_layer(blob, tmp); !st) {
+  auto diff_id = unpack_layer(blob, tmp);
+  if (diff_id && !expected_diff_id.empty() && *diff_id != expected_diff_id)
+    diff_id = fail(make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + *diff_id));
+  if (!diff_id) {
     (void)remove_tree(tmp);
-    return fail(st.error());
+    return fail(diff_id.error());
   }
+  std::string hex = diff_id->substr(7);
   // Renamed into place whole: a layer directory is complete or absent, never half-written.
-  if (::rename(tmp.c_str(), layer_dir(hex).c_str()) != 0 && !path_exists(layer_dir(hex))) {
-    auto e = sys_error("store layer " + hex);
-    (void)remove_tree(tmp);
-    return fail(e);
-  }
-  (void)remove_tree(tmp);
+  if (path_exists(layer_dir(hex)) || ::rename(tmp.c_str(), layer_dir(hex).c_str()) != 0) (void)remove_tree(tmp);
+  if (!path_exists(layer_dir(hex))) return fail(sys_error("store layer " + hex));
   return hex;
 }
 

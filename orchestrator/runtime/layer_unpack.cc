@@ -72,13 +72,40 @@ Result<std::string> layer_diff_id(const std::string& blob) {
   return sha.finish();
 }
 
-Status unpack_layer(const std::string& blob, const std::string& dir) {
+namespace {
+
+// The decompressed stream of the outer reader, hashed on its way to the tar reader.
+struct Tap {
+  archive* outer = nullptr;
+  Sha256 sha;
+  char buf[1 << 16];
+};
+
+la_ssize_t tap_read(archive*, void* data, const void** out) {
+  auto* tap = static_cast<Tap*>(data);
+  la_ssize_t n = archive_read_data(tap->outer, tap->buf, sizeof tap->buf);
+  if (n > 0) tap->sha.update(tap->buf, static_cast<size_t>(n));
+  *out = tap->buf;
+  return n;
+}
+
+}  // namespace
+
+Result<std::string> unpack_layer(const std::string& blob, const std::string& dir) {
+  std::unique_ptr<archive, ArchiveReadFree> outer(archive_read_new());
+  archive_read_support_filter_all(outer.get());
+  archive_read_support_format_raw(outer.get());
+  if (archive_read_open_filename(outer.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(archive_error("open layer " + blob, outer.get()));
+  archive_entry* raw = nullptr;
+  if (archive_read_next_header(outer.get(), &raw) != ARCHIVE_OK) return fail(archive_error("read layer " + blob, outer.get()));
+  auto tap = std::make_unique<Tap>();
+  tap->outer = outer.get();
   std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
-  archive_read_support_filter_all(in.get());
   archive_read_support_format_tar(in.get());
   archive_read_support_format_gnutar(in.get());
-  if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
-    return fail(archive_error("open layer " + blob, in.get()));
+  if (archive_read_open(in.get(), tap.get(), nullptr, tap_read, nullptr) != ARCHIVE_OK)
+    return fail(archive_error("read layer " + blob, in.get()));
   std::unique_ptr<archive, ArchiveWriteFree> out(archive_write_disk_new());
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
                                                 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
@@ -106,7 +133,11 @@ Status unpack_layer(const std::string& blob, const std::string& dir) {
     archive_write_finish_entry(out.get());
   }
   if (archive_write_close(out.get()) < ARCHIVE_WARN) return fail(archive_error("finish layer", out.get()));
-  return {};
+  // The tar's end-of-archive padding is part of the diff_id too.
+  const void* ignored = nullptr;
+  while (tap_read(nullptr, tap.get(), &ignored) > 0) {
+  }
+  return tap->sha.finish();
 }
 
 }  // namespace podctl

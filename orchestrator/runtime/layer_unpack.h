@@ -12,7 +12,8 @@ namespace podctl {
 // The layer's diff_id: "sha256:<hex>" of the uncompressed tar.
 Result<std::string> layer_diff_id(const std::string& blob);
 
-// Unpacks into `dir` (which must exist and be empty).
-Status unpack_layer(const std::string& blob, const std::string& dir);
+// Unpacks into `dir` (which must exist and be empty) and returns the diff_id, in one pass: the
+// tar reader reads the decompressed stream through a tap that hashes it.
+Result<std::string> unpack_layer(const std::string& blob, const std::string& dir);
 
 }  // namespace podctl

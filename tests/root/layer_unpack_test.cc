@@ -58,6 +58,8 @@ TEST(LayerUnpack, WhiteoutsBecomeOverlayWhiteoutsAndHideTheLowerLayer) {
   ASSERT_TRUE(unpack_layer(dir + "/lower.tar.gz", dir + "/lower").has_value());
   auto unpacked = unpack_layer(dir + "/upper.tar.gz", dir + "/upper");
   ASSERT_TRUE(unpacked.has_value()) << unpacked.error().message;
+  // The diff_id is the digest of the uncompressed tar, computed in the same pass.
+  EXPECT_EQ(*unpacked, layer_diff_id(dir + "/upper.tar.gz").value_or(""));
   struct stat st{};
   ASSERT_EQ(::lstat((dir + "/upper/etc/gone").c_str(), &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode));
@@ -77,10 +79,6 @@ TEST(LayerUnpack, WhiteoutsBecomeOverlayWhiteoutsAndHideTheLowerLayer) {
   EXPECT_FALSE(fs::exists(dir + "/merged/cache/old"));
   EXPECT_EQ(read(dir + "/merged/cache/new"), "new");
   ::umount2((dir + "/merged").c_str(), MNT_DETACH);
-  // The diff_id is the digest of the uncompressed tar, the same for any compression.
-  auto id = layer_diff_id(dir + "/upper.tar.gz");
-  ASSERT_TRUE(id.has_value());
-  EXPECT_EQ(id->substr(0, 7), "sha256:");
   fs::remove_all(dir);
 }
 
