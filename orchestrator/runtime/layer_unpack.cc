@@ -51,16 +51,25 @@ Result<bool> apply_whiteout(const std::string& dir, const std::string& rel) {
   return true;
 }
 
-}  // namespace
+using Reader = std::unique_ptr<archive, ArchiveReadFree>;
 
-Result<std::string> layer_diff_id(const std::string& blob) {
-  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+// The blob's bytes after decompression (any filter libarchive knows: gzip, zstd, none).
+Result<Reader> open_decompressed(const std::string& blob) {
+  Reader in(archive_read_new());
   archive_read_support_filter_all(in.get());
   archive_read_support_format_raw(in.get());
   if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
     return fail(archive_error("open layer " + blob, in.get()));
   archive_entry* entry = nullptr;
   if (archive_read_next_header(in.get(), &entry) != ARCHIVE_OK) return fail(archive_error("read layer " + blob, in.get()));
+  return in;
+}
+
+}  // namespace
+
+Result<std::string> layer_diff_id(const std::string& blob) {
+  Reader in;
+  PODCTL_ASSIGN_OR_RETURN(in, open_decompressed(blob));
   Sha256 sha;
   char buf[1 << 16];
   for (;;) {
@@ -92,13 +101,8 @@ la_ssize_t tap_read(archive*, void* data, const void** out) {
 }  // namespace
 
 Result<std::string> unpack_layer(const std::string& blob, const std::string& dir) {
-  std::unique_ptr<archive, ArchiveReadFree> outer(archive_read_new());
-  archive_read_support_filter_all(outer.get());
-  archive_read_support_format_raw(outer.get());
-  if (archive_read_open_filename(outer.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
-    return fail(archive_error("open layer " + blob, outer.get()));
-  archive_entry* raw = nullptr;
-  if (archive_read_next_header(outer.get(), &raw) != ARCHIVE_OK) return fail(archive_error("read layer " + blob, outer.get()));
+  Reader outer;
+  PODCTL_ASSIGN_OR_RETURN(outer, open_decompressed(blob));
   auto tap = std::make_unique<Tap>();
   tap->outer = outer.get();
   std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
