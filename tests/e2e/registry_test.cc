@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/podctl_env.h"
 
@@ -49,8 +50,9 @@ class Registry : public PodctlTest {
          "echo 'app:x:1000:1000::/srv:/bin/sh' >> " + bundle + "/rootfs/etc/passwd && umoci repack --image " +
          layout + ":v1 " + bundle + " && rm -rf " + bundle);
     must("umoci config --image " + layout + ":v1 --config.entrypoint sh --config.entrypoint -c --config.cmd "
-         "'echo $GREETING from $(pwd) as $(id -u); ls /bin/vi 2>&1; cat /srv/hello.txt; sleep 600' "
-         "--config.env GREETING=hi --config.workingdir /srv --config.user app");
+         "'echo $GREETING from $(pwd) as $(id -u); ls /bin/vi 2>&1; cat /srv/hello.txt; "
+         "trap \"echo stopped by INT; exit 0\" INT; sleep 600 & wait' "
+         "--config.env GREETING=hi --config.workingdir /srv --config.user app --config.stopsignal SIGINT");
     layout_ = layout;
   }
 
@@ -97,10 +99,17 @@ TEST_F(Registry, PullsAMultiLayerImageAndRunsItWithItsConfigAndWhiteout) {
   json inspect = json::parse(env_->podctl({"image", "inspect", ref}).out);
   EXPECT_EQ(inspect[0]["RootFS"]["Layers"].size(), 2u);
   EXPECT_EQ(inspect[0]["Config"]["WorkingDir"], "/srv");
-  ASSERT_EQ(env_->apply(pod_yaml("app", "  - name: app\n    image: " + ref + "\n", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(env_->apply(pod_yaml("app", "  - name: app\n    image: " + ref + "\n", "  terminationGracePeriodSeconds: 5\n")).rc, 0);
   EXPECT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "app"}).out.find("hello") != std::string::npos; }));
   EXPECT_EQ(env_->podctl({"logs", "app"}).out,
             "hi from /srv as 1000\nls: /bin/vi: No such file or directory\nhello\n");
+  // The image's StopSignal is what a delete sends.
+  RunResult follow;
+  std::thread logs([&] { follow = env_->podctl({"logs", "app", "-f"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(env_->podctl({"delete", "pod", "app"}).rc, 0);
+  logs.join();
+  EXPECT_NE(follow.out.find("stopped by INT"), std::string::npos) << follow.out;
   // A second pull finds every blob stored: nothing is downloaded again.
   RunResult again = pull(ref, {"PODCTL_INSECURE_REGISTRIES=127.0.0.1:" + std::to_string(port_)});
   EXPECT_EQ(again.rc, 0);
