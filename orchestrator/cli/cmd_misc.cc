@@ -1,4 +1,4 @@
-// podctl version, podctl system reset, and the internal `supervise` verb.
+// podctl version and podctl system reset.
 #include <unistd.h>
 
 #include <iostream>
@@ -10,7 +10,6 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/host_network.h"
 #include "orchestrator/pods/pod_ops.h"
-#include "orchestrator/runtime/supervisor.h"
 
 namespace podctl {
 
@@ -20,29 +19,6 @@ int cmd_version(const Invocation&) {
 }
 void version_options(po::options_description&) {}
 
-int cmd_supervise(const Invocation& inv) {
-  if (inv.args.size() != 1) return report_error("supervise is internal: podctl apply starts it", kExitUsage);
-  SupervisorOptions o;
-  o.root.root = inv.global.root;
-  o.ns = inv.global.ns;
-  o.name = inv.args[0];
-  o.report_fd = inv.get<int>("report-fd");
-  auto backoff = plan::parse_backoff_policy(inv.get<std::string>("restart-backoff").c_str());
-  if (!backoff) return report_error("bad --restart-backoff", kExitUsage);
-  o.backoff = *backoff;
-  o.pause_binary = pause_binary_path();
-  o.log_limits.max_bytes = inv.get<int64_t>("log-max-size");
-  o.log_limits.max_files = inv.get<int>("log-max-files");
-  o.pids_limit = inv.get<int64_t>("pids-limit");
-  return run_supervisor(o);
-}
-void supervise_options(po::options_description& d) {
-  d.add_options()("report-fd", po::value<int>()->default_value(-1), "fd to report start-up on")
-      ("restart-backoff", po::value<std::string>()->default_value("10s:300s"), "crash-loop backoff INITIAL:MAX")
-      ("log-max-size", po::value<int64_t>()->default_value(10 * 1024 * 1024), "rotate a log file past this many bytes")
-      ("log-max-files", po::value<int>()->default_value(5), "log files kept per container")
-      ("pids-limit", po::value<int64_t>()->default_value(0), "processes per container; 0: no limit");
-}
 
 int cmd_system(const Invocation& inv) {
   if (inv.args.empty() || inv.args[0] != "reset") return report_error("usage: podctl system reset [--force]", kExitUsage);

@@ -20,7 +20,6 @@ int main(int argc, char** argv) {
       {"image", "image import NAME[:TAG] ROOTFS.tar|DIR | ls | rm NAME", "manage local images", image_options, cmd_image},
       {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge", system_options, cmd_system},
       {"version", "version", "print the version", version_options, cmd_version},
-      {"supervise", "supervise NAME", "(internal) the supervisor of one pod", supervise_options, cmd_supervise},
   };
   try {
     return run_cli(argc, argv, verbs);

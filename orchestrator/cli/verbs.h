@@ -21,7 +21,6 @@ PODCTL_VERB(inspect)
 PODCTL_VERB(wait)
 PODCTL_VERB(image)
 PODCTL_VERB(version)
-PODCTL_VERB(supervise)
 PODCTL_VERB(system)
 
 #undef PODCTL_VERB

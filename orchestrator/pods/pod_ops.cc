@@ -38,9 +38,10 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) return fail(sys_error("pipe"));
   UniqueFd read_end(report[0]), write_end(report[1]);
-  std::string exe = self_exe();
+  std::string podctl = self_exe();
+  std::string exe = std::filesystem::path(podctl).parent_path().string() + "/podctl-supervisor";
   std::string log = r.paths.dir + "/supervisor.log";
-  std::vector<std::string> args = {"podctl", "supervise", "--root", ctx.root.root, "--namespace", r.ns,
+  std::vector<std::string> args = {"podctl-supervisor", "--root", ctx.root.root, "--namespace", r.ns, "--podctl", podctl,
                                    "--report-fd", "3", "--restart-backoff", ctx.restart_backoff,
                                    "--log-max-size", std::to_string(ctx.log_max_bytes),
                                    "--log-max-files", std::to_string(ctx.log_max_files),
@@ -94,9 +95,6 @@ std::string self_exe() {
   return buf;
 }
 
-std::string pause_binary_path() {
-  return std::filesystem::path(self_exe()).parent_path().string() + "/podctl-pause";
-}
 
 Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   PodRecord r;

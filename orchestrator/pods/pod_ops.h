@@ -36,7 +36,4 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
 // Rewrites /etc/hosts of every pod of the namespace in place, so running containers see new pods.
 void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
 
-// The podctl-pause binary installed next to this podctl binary.
-std::string pause_binary_path();
-
 }  // namespace podctl

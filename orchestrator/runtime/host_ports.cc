@@ -68,8 +68,8 @@ std::string describe_process(const std::string& pid) {
       args.push_back(cmdline->substr(start, end - start));
       start = end + 1;
     }
-  // A pod's supervisor: "podctl supervise … --namespace NS … NAME".
-  if (args.size() > 2 && args[1] == "supervise") {
+  // A pod's supervisor: "podctl-supervisor … --namespace NS … NAME".
+  if (args.size() > 2 && args[0] == "podctl-supervisor") {
     std::string ns = "default";
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if (args[i] == "--namespace") ns = args[i + 1];

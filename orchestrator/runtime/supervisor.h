@@ -21,6 +21,7 @@ struct SupervisorOptions {
   LogLimits log_limits;
   int64_t pids_limit = 0;
   std::string pause_binary;
+  std::string podctl_binary;   // for the pulls it starts (podctl image pull)
 };
 
 // Returns the process exit code.

@@ -15,12 +15,6 @@
 namespace podctl::supervisor {
 namespace {
 
-std::string self_exe_path() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "podctl";
-}
-
 // The last line the pull printed on stderr, without "error: ".
 std::string pull_error(int memfd) {
   char buf[4096];
@@ -60,7 +54,7 @@ bool Supervisor::image_ready(Slot& s) {
 void Supervisor::start_pull(Slot& s) {
   const manifest::Container& c = *s.spec;
   s.pull_output.reset(::memfd_create("pull-output", MFD_CLOEXEC));
-  std::string exe = self_exe_path();
+  std::string exe = opt_.podctl_binary;
   std::vector<std::string> args = {"podctl", "--root", opt_.root.root, "image", "pull", c.image};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
