@@ -5,13 +5,16 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Pod, ConfigMap } from "kubernetes-models/v1";
+import { Pod, ConfigMap, Secret } from "kubernetes-models/v1";
 
-const kinds = { Pod, ConfigMap };
-const files = process.argv.slice(2).flatMap((p) =>
+const kinds = { Pod, ConfigMap, Secret };
+// Directories are walked whole (examples/stack/ is a directory of its own).
+const manifests = (p) =>
   statSync(p).isDirectory()
-    ? readdirSync(p).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => join(p, f))
-    : [p]);
+    ? readdirSync(p).sort().flatMap((f) =>
+        statSync(join(p, f)).isDirectory() ? manifests(join(p, f)) : /\.(ya?ml|json)$/.test(f) ? [join(p, f)] : [])
+    : [p];
+const files = process.argv.slice(2).flatMap(manifests);
 
 // kubernetes-models' compiled schemas allow additional properties, so the strict check (as
 // kubectl's strict field validation) walks the field lists of the models' type declarations.
@@ -68,7 +71,7 @@ for (const file of files) {
     const where = `${file}: ${obj.kind}/${obj.metadata?.name}`;
     const Model = kinds[obj.kind];
     if (obj.apiVersion !== "v1" || !Model) {
-      console.error(`${where}: not a v1 Pod or ConfigMap`);
+      console.error(`${where}: not a v1 Pod, ConfigMap or Secret`);
       failures++;
       continue;
     }
