@@ -83,12 +83,13 @@ TEST_F(Network, ATakenHostPortIsRefusedNamingItsHolderAndLeavesNothing) {
 // can only reach through the host's routing and masquerade (it has no route back to them).
 class Outside {
  public:
-  explicit Outside(uint32_t id) {
+  // net: the second octet of its 172.N.x.0/30, distinct for the tests that may run at once.
+  Outside(uint32_t id, int net_octet) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%08x", id);
     ns_ = std::string("ptout") + buf;
     veth_ = std::string("pto") + buf;
-    std::string net = "172.30." + std::to_string(id % 256) + ".";
+    std::string net = "172." + std::to_string(net_octet) + "." + std::to_string(id % 256) + ".";
     host_ip_ = net + "1";
     ip_ = net + "2";
     sh("ip netns add " + ns_ + " && ip link add " + veth_ + " type veth peer name eth0 netns " + ns_ +
@@ -98,20 +99,21 @@ class Outside {
   ~Outside() {
     sh("ip netns pids " + ns_ + " | xargs -r kill -9; ip link del " + veth_ + " 2>/dev/null; ip netns del " + ns_);
   }
-  // Starts a one-shot listener that writes what it receives and the peer's address.
+  // Starts a one-shot listener that writes what it receives; returns once it listens.
   void listen(int port, const std::string& out_file) const {
-    sh("ip netns exec " + ns_ + " sh -c 'busybox nc -l -p " + std::to_string(port) + " > " + out_file +
-       " 2>&1 &'; sleep 0.3");
+    sh("ip netns exec " + ns_ + " sh -c 'busybox nc -l -p " + std::to_string(port) + " > " + out_file + " 2>&1 &'");
+    for (int i = 0; i < 100 && sh("ip netns exec " + ns_ + " ss -Hltn sport = :" + std::to_string(port)).out.empty(); ++i)
+      sh("sleep 0.05");
   }
   std::string ns_, veth_, host_ip_, ip_;
 };
 
 TEST_F(Network, PodsReachAnAddressBeyondTheHostThroughMasquerade) {
-  Outside outside(env_->id());
+  Outside outside(env_->id(), 30);
   std::string received = env_->root() + "/received";
   outside.listen(9000, received);
-  ASSERT_EQ(env_->apply(pod_yaml("out", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo hello | nc " +
-                                             outside.ip_ + " 9000; sleep 600\"]\n",
+  ASSERT_EQ(env_->apply(pod_yaml("out", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"until echo hello | nc " +
+                                             outside.ip_ + " 9000; do sleep 0.2; done; sleep 600\"]\n",
                                  "  terminationGracePeriodSeconds: 0\n")).rc, 0);
   EXPECT_TRUE(env_->eventually([&] {
     std::ifstream in(received);
@@ -123,7 +125,7 @@ TEST_F(Network, PodsReachAnAddressBeyondTheHostThroughMasquerade) {
 }
 
 TEST_F(Network, OutboundCanBeTurnedOffForARoot) {
-  Outside outside(env_->id() ^ 0x5a5a5a5a);
+  Outside outside(env_->id(), 31);
   std::string received = env_->root() + "/received";
   outside.listen(9001, received);
   ASSERT_EQ(env_->podctl({"--outbound=false", "apply", "-f", "-"},
