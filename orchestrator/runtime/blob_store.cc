@@ -79,12 +79,8 @@ Result<std::string> BlobStore::put_file(const std::string& source, const std::st
   if (!expected.empty() && digest != expected)
     return fail(make_error("digest mismatch: expected " + expected + ", got " + digest));
   if (has(digest)) return digest;
-  // A staged download is renamed in; anything else is copied in the kernel (copy_file_range).
+  // Copied in the kernel (copy_file_range), then renamed into place.
   std::string tmp = staging(digest.substr(7, 12));
-  if (source.rfind(dir_ + "/.tmp-", 0) == 0) {
-    if (::rename(source.c_str(), path(digest).c_str()) != 0) return fail(sys_error("store blob " + digest));
-    return digest;
-  }
   {
     UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
     UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -101,6 +97,12 @@ Result<std::string> BlobStore::put_file(const std::string& source, const std::st
   }
   if (::rename(tmp.c_str(), path(digest).c_str()) != 0) return fail(sys_error("store blob " + digest));
   return digest;
+}
+
+Status BlobStore::adopt(const std::string& staged, const std::string& digest) {
+  if (!valid_digest(digest)) return fail(make_error("unsupported digest \"" + digest + "\""));
+  if (!has(digest) && ::rename(staged.c_str(), path(digest).c_str()) != 0) return fail(sys_error("store blob " + digest));
+  return {};
 }
 
 Result<std::string> BlobStore::put_text(const std::string& text) {

@@ -37,6 +37,8 @@ class BlobStore {
   // mismatch is an error and nothing is stored.
   Result<std::string> put_file(const std::string& source, const std::string& expected);
   Result<std::string> put_text(const std::string& text);
+  // Moves a staged file whose digest the caller has checked into place.
+  Status adopt(const std::string& staged, const std::string& digest);
   // A temporary file in the store's directory, for a download to land in before put.
   std::string staging(const std::string& name) const;
 

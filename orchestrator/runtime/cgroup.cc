@@ -15,24 +15,30 @@
 
 namespace podctl {
 
-Result<std::string> cgroup2_mount() {
+std::vector<CgroupMount> cgroup_mounts() {
+  std::vector<CgroupMount> out;
   std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  std::string found;
-  while (std::getline(in, line)) {
+  for (std::string line; std::getline(in, line);) {
     // "... mountpoint opts - fstype source superopts"
     auto dash = line.find(" - ");
     if (dash == std::string::npos) continue;
     std::istringstream tail(line.substr(dash + 3));
-    std::string fstype;
-    tail >> fstype;
-    if (fstype != "cgroup2") continue;
+    CgroupMount m;
+    std::string source;
+    tail >> m.fstype >> source >> m.options;
+    if (m.fstype != "cgroup" && m.fstype != "cgroup2") continue;
     std::istringstream head(line.substr(0, dash));
-    std::string id, parent, devno, root, mountpoint;
-    head >> id >> parent >> devno >> root >> mountpoint;
-    if (root != "/") continue;  // a bind of a sub-cgroup: not the hierarchy's top
-    if (found.empty() || mountpoint == "/sys/fs/cgroup") found = mountpoint;
+    std::string id, parent, devno, root;
+    head >> id >> parent >> devno >> root >> m.mountpoint;
+    if (root == "/") out.push_back(m);  // not a bind of a sub-cgroup
   }
+  return out;
+}
+
+Result<std::string> cgroup2_mount() {
+  std::string found;
+  for (const auto& m : cgroup_mounts())
+    if (m.fstype == "cgroup2" && (found.empty() || m.mountpoint == "/sys/fs/cgroup")) found = m.mountpoint;
   if (found.empty())
     return fail(make_error("no cgroup v2 hierarchy is mounted: podctl keeps every pod's processes in a cgroup v2 "
                            "group (mount one with: mount -t cgroup2 none /sys/fs/cgroup/unified)"));

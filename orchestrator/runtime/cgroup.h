@@ -11,6 +11,15 @@
 
 namespace podctl {
 
+struct CgroupMount {
+  std::string fstype;      // cgroup (v1) or cgroup2
+  std::string mountpoint;
+  std::string options;     // v1: the controllers, "rw,cpu,cpuacct"
+};
+
+// The tops of the cgroup hierarchies mounted here (from /proc/self/mountinfo).
+std::vector<CgroupMount> cgroup_mounts();
+
 // The cgroup2 mount point, or an error saying that podctl needs one.
 Result<std::string> cgroup2_mount();
 

@@ -16,21 +16,11 @@ const char* const kControllers[] = {"memory", "cpu", "pids"};
 // Mount points of the v1 hierarchies, by controller ("cpu,cpuacct" serves cpu).
 std::map<std::string, std::string> v1_mounts() {
   std::map<std::string, std::string> out;
-  std::ifstream in("/proc/self/mountinfo");
-  for (std::string line; std::getline(in, line);) {
-    auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream tail(line.substr(dash + 3));
-    std::string fstype, source, options;
-    tail >> fstype >> source >> options;
-    if (fstype != "cgroup") continue;
-    std::istringstream head(line.substr(0, dash));
-    std::string id, parent, devno, root, mountpoint;
-    head >> id >> parent >> devno >> root >> mountpoint;
-    if (root != "/") continue;
-    std::istringstream opts(options);
+  for (const auto& m : cgroup_mounts()) {
+    if (m.fstype != "cgroup") continue;
+    std::istringstream opts(m.options);
     for (std::string opt; std::getline(opts, opt, ',');)
-      if (!out.count(opt)) out[opt] = mountpoint;
+      if (!out.count(opt)) out[opt] = m.mountpoint;
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/files.h"
+#include "orchestrator/runtime/archive_ptr.h"
 #include "orchestrator/runtime/blob_store.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/store/json_file.h"
@@ -17,9 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
-struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
-
 bool is_index(const std::string& media_type) {
   return media_type == "application/vnd.oci.image.index.v1+json" ||
          media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -27,12 +25,12 @@ bool is_index(const std::string& media_type) {
 
 // A tar is unpacked into a scratch directory first; the layout is then read from there.
 Status extract_tar(const std::string& tar, const std::string& dir) {
-  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+  ArchiveReader in(archive_read_new());
   archive_read_support_filter_all(in.get());
   archive_read_support_format_tar(in.get());
   if (archive_read_open_filename(in.get(), tar.c_str(), 1 << 16) != ARCHIVE_OK)
-    return fail(make_error("open " + tar + ": " + archive_error_string(in.get())));
-  std::unique_ptr<archive, ArchiveWriteFree> out(archive_write_disk_new());
+    return fail(archive_error("open " + tar, in.get()));
+  ArchiveWriter out(archive_write_disk_new());
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   archive_entry* e = nullptr;
   int rc;
@@ -47,7 +45,7 @@ Status extract_tar(const std::string& tar, const std::string& dir) {
     while (archive_read_data_block(in.get(), &buf, &size, &offset) == ARCHIVE_OK)
       archive_write_data_block(out.get(), buf, size, offset);
   }
-  if (rc != ARCHIVE_EOF) return fail(make_error("read " + tar + ": " + archive_error_string(in.get())));
+  if (rc != ARCHIVE_EOF) return fail(archive_error("read " + tar, in.get()));
   return {};
 }
 
@@ -189,7 +187,7 @@ Result<std::vector<Image>> import_layout(ImageStore& store, const std::string& i
 }
 
 bool tar_has(const std::string& tar, const std::vector<std::string>& names) {
-  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+  ArchiveReader in(archive_read_new());
   archive_read_support_filter_all(in.get());
   archive_read_support_format_tar(in.get());
   if (archive_read_open_filename(in.get(), tar.c_str(), 1 << 16) != ARCHIVE_OK) return false;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "base/files.h"
+#include "orchestrator/runtime/archive_ptr.h"
 #include "orchestrator/runtime/blob_store.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/runtime/image_store.h"
@@ -21,16 +22,6 @@ namespace podctl {
 namespace {
 
 using nlohmann::json;
-
-struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
-struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
-using ArchiveReader = std::unique_ptr<archive, ArchiveReadFree>;
-using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteFree>;
-
-Error archive_error(const std::string& what, archive* a) {
-  const char* msg = archive_error_string(a);
-  return Error{archive_errno(a), what + ": " + (msg ? msg : "unknown archive error")};
-}
 
 // Feeds a canonical form of each entry into the digest, so that the same tree gives the same
 // id whether it came as a tar, a compressed tar or a directory.

@@ -133,10 +133,9 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   Progress progress(out, terminal, wanted);
   auto downloaded = client.download_blobs(wanted, [&](size_t i, int64_t bytes) { progress.update(i, bytes); });
   if (downloaded) progress.finish();
+  // Each download was checked against its digest as it finished: it only has to move in.
   for (const auto& w : wanted) {
-    if (downloaded) {
-      if (auto stored = blobs.put_file(w.file, w.digest); !stored) downloaded = fail(stored.error());
-    }
+    if (downloaded) downloaded = blobs.adopt(w.file, w.digest);
     ::unlink(w.file.c_str());
   }
   if (!downloaded) return fail(downloaded.error());
@@ -165,12 +164,7 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
 
 Status registry_login(const std::string& registry, const std::string& user, const std::string& password,
                       const RegistryOptions& options) {
-  std::string path = options.docker_config;
-  if (path.empty()) {
-    const char* dir = std::getenv("DOCKER_CONFIG");
-    const char* home = std::getenv("HOME");
-    path = dir ? std::string(dir) + "/config.json" : std::string(home ? home : "/root") + "/.docker/config.json";
-  }
+  std::string path = options.config_path();
   json config = json::object();
   if (auto text = read_file(path)) {
     config = json::parse(*text, nullptr, false);

@@ -8,18 +8,11 @@
 
 #include <memory>
 
+#include "orchestrator/runtime/archive_ptr.h"
 #include "orchestrator/runtime/blob_store.h"
 
 namespace podctl {
 namespace {
-
-struct ArchiveReadFree { void operator()(archive* a) const { archive_read_free(a); } };
-struct ArchiveWriteFree { void operator()(archive* a) const { archive_write_free(a); } };
-
-Error archive_error(const std::string& what, archive* a) {
-  const char* msg = archive_error_string(a);
-  return Error{archive_errno(a), what + ": " + (msg ? msg : "unknown archive error")};
-}
 
 constexpr const char* kWhiteout = ".wh.";
 constexpr const char* kOpaque = ".wh..wh..opq";
@@ -51,11 +44,9 @@ Result<bool> apply_whiteout(const std::string& dir, const std::string& rel) {
   return true;
 }
 
-using Reader = std::unique_ptr<archive, ArchiveReadFree>;
-
 // The blob's bytes after decompression (any filter libarchive knows: gzip, zstd, none).
-Result<Reader> open_decompressed(const std::string& blob) {
-  Reader in(archive_read_new());
+Result<ArchiveReader> open_decompressed(const std::string& blob) {
+  ArchiveReader in(archive_read_new());
   archive_read_support_filter_all(in.get());
   archive_read_support_format_raw(in.get());
   if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
@@ -68,7 +59,7 @@ Result<Reader> open_decompressed(const std::string& blob) {
 }  // namespace
 
 Result<std::string> layer_diff_id(const std::string& blob) {
-  Reader in;
+  ArchiveReader in;
   PODCTL_ASSIGN_OR_RETURN(in, open_decompressed(blob));
   Sha256 sha;
   char buf[1 << 16];
@@ -101,16 +92,16 @@ la_ssize_t tap_read(archive*, void* data, const void** out) {
 }  // namespace
 
 Result<std::string> unpack_layer(const std::string& blob, const std::string& dir) {
-  Reader outer;
+  ArchiveReader outer;
   PODCTL_ASSIGN_OR_RETURN(outer, open_decompressed(blob));
   auto tap = std::make_unique<Tap>();
   tap->outer = outer.get();
-  std::unique_ptr<archive, ArchiveReadFree> in(archive_read_new());
+  ArchiveReader in(archive_read_new());
   archive_read_support_format_tar(in.get());
   archive_read_support_format_gnutar(in.get());
   if (archive_read_open(in.get(), tap.get(), nullptr, tap_read, nullptr) != ARCHIVE_OK)
     return fail(archive_error("read layer " + blob, in.get()));
-  std::unique_ptr<archive, ArchiveWriteFree> out(archive_write_disk_new());
+  ArchiveWriter out(archive_write_disk_new());
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
                                                 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK);

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 
 #include "manifests/names.h"
 #include "orchestrator/store/object_store.h"
@@ -35,16 +34,9 @@ std::string format_map(const std::map<std::string, std::string>& m) {
   return out;
 }
 
-int64_t machine_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  int64_t kib = 0;
-  while (in >> key >> kib)
-    if (key == "MemTotal:") return kib * 1024;
-  return 0;
-}
-
 }  // namespace
+
+int64_t machine_memory_bytes() { return static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE); }
 
 Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& facts, const manifest::FieldRef& ref) {
   const std::string& p = ref.field_path;

@@ -20,6 +20,9 @@ struct PodFacts {
   std::function<Result<nlohmann::json>(const std::string& kind, const std::string& name)> lookup;
 };
 
+// The machine's memory (node capacity, for unset limits and the Burstable oom_score_adj).
+int64_t machine_memory_bytes();
+
 // metadata.name, metadata.labels['k'], status.podIP, …: the value of a downward-API field.
 Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& facts, const manifest::FieldRef& ref);
 

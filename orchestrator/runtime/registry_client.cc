@@ -103,7 +103,6 @@ struct Transfer {
   FILE* file = nullptr;
   int64_t offset = 0;  // bytes already in the file when this attempt started
   int64_t received = 0;
-  int attempt = 0;
   char errbuf[CURL_ERROR_SIZE] = {};
   const std::function<void(size_t, int64_t)>* progress = nullptr;
 };
@@ -129,18 +128,19 @@ RegistryOptions RegistryOptions::from_environment() {
   return o;
 }
 
+std::string RegistryOptions::config_path() const {
+  if (!docker_config.empty()) return docker_config;
+  const char* dir = std::getenv("DOCKER_CONFIG");
+  const char* home = std::getenv("HOME");
+  return dir ? std::string(dir) + "/config.json" : std::string(home ? home : "/root") + "/.docker/config.json";
+}
+
 RegistryClient::RegistryClient(const ImageReference& ref, RegistryOptions options)
     : options_(std::move(options)), host_(ref.domain), repo_(ref.path) {
   std::string endpoint = host_ == "docker.io" ? "registry-1.docker.io" : host_;
   base_ = (options_.insecure.count(host_) ? "http://" : "https://") + endpoint + "/v2/" + repo_;
   // Credentials as docker keeps them: auths[HOST].auth = base64("user:password").
-  std::string config = options_.docker_config;
-  if (config.empty()) {
-    const char* dir = std::getenv("DOCKER_CONFIG");
-    const char* home = std::getenv("HOME");
-    config = dir ? std::string(dir) + "/config.json" : std::string(home ? home : "/root") + "/.docker/config.json";
-  }
-  if (auto text = read_file(config)) {
+  if (auto text = read_file(options_.config_path())) {
     json j = json::parse(*text, nullptr, false);
     if (j.is_object() && j.contains("auths"))
       for (const std::string& key : {host_, "https://" + host_, std::string("https://index.docker.io/v1/")}) {
@@ -267,7 +267,7 @@ Status RegistryClient::download_blobs(const std::vector<BlobDownload>& blobs,
   auto start = [&](size_t i) -> Status {
     auto t = std::make_unique<Transfer>();
     t->index = i;
-    t->attempt = ++attempts[i];
+    ++attempts[i];
     t->progress = &progress;
     // Resume: whatever an earlier attempt wrote stays, and the rest is asked for with Range.
     t->file = std::fopen(blobs[i].file.c_str(), fresh[i] ? "wb" : "ab");

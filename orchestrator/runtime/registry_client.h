@@ -25,6 +25,8 @@ struct RegistryOptions {
   std::string docker_config;                      // config.json with auths; "" = $DOCKER_CONFIG or ~/.docker
   // PODCTL_INSECURE_REGISTRIES (comma-separated), PODCTL_CERTS_DIR, DOCKER_CONFIG.
   static RegistryOptions from_environment();
+  // config.json: docker_config, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
+  std::string config_path() const;
 };
 
 struct HttpResponse {

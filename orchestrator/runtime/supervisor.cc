@@ -115,7 +115,7 @@ Status Supervisor::load() {
   applied_spec_hash_ = manifest::pod_hash(pod_);
   PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
   PODCTL_ASSIGN_OR_RETURN(cgroup_layout_, detect_controllers());
-  machine_memory_ = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
+  machine_memory_ = machine_memory_bytes();
   load_images();
   facts_.uid = record_.uid;
   facts_.pod_ip = record_.pod_ip;
@@ -377,13 +377,7 @@ void Supervisor::start_slot(Slot& s) {
     spdlog::debug("oom_score_adj of {}: {}", c.name, st.error().message);
   s.observed.state = ContainerState::Running;
   s.started_at = rfc3339_now();
-  // Exec probes and hooks run as the container's process does; read once per start.
-  s.exec_target.reset();
-  if (auto target = describe_container_process(s.proc.pid())) {
-    s.exec_target = std::move(*target);
-    s.exec_target->cgroup = s.cgroup;
-    if (!cfg->working_dir.empty()) s.exec_target->working_dir = cfg->working_dir;
-  }
+  s.working_dir = cfg->working_dir;
   watch(s.proc.pidfd(), tag(kExit, s.index));
   watch(s.out.get(), tag(kStdout, s.index));
   watch(s.err.get(), tag(kStderr, s.index));
@@ -495,11 +489,7 @@ void Supervisor::on_container_exit(Slot& s) {
     return;
   unwatch(s.proc.pidfd());
   s.proc.release();
-  drain(s, false);
-  drain(s, true);
-  cancel_runs(s);
-  s.stop = StopPhase::None;
-  s.probes.clear();
+  end_run(s);
   int code = exit_status_of(info);
   s.observed.state = ContainerState::Exited;
   s.observed.exit_code = code;
@@ -516,6 +506,17 @@ void Supervisor::on_container_exit(Slot& s) {
     s.restart_pending = false;
   }
   if (shutting_down_) advance_shutdown(monotonic_ms());
+}
+
+// What a container's run leaves once its process is gone: the rest of its output, its probes and
+// hooks, its stop.
+void Supervisor::end_run(Slot& s) {
+  drain(s, false);
+  drain(s, true);
+  cancel_runs(s);
+  s.stop = StopPhase::None;
+  s.probes.clear();
+  s.exec_target.reset();
 }
 
 void Supervisor::on_pause_exit() {
@@ -535,11 +536,7 @@ void Supervisor::on_pause_exit() {
     if (s.observed.state != ContainerState::Running) continue;
     unwatch(s.proc.pidfd());
     s.proc.kill_and_reap();
-    drain(s, false);
-    drain(s, true);
-    cancel_runs(s);
-    s.stop = StopPhase::None;
-    s.probes.clear();
+    end_run(s);
     s.observed = {ContainerState::Exited, 137, monotonic_ms(), s.observed.backoff};
     s.state = json{{"terminated", {{"exitCode", 137}, {"reason", "Error"}, {"startedAt", s.started_at},
                                    {"finishedAt", rfc3339_now()}, {"containerID", "podctl://" + s.container_id}}}};

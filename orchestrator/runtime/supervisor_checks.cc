@@ -46,11 +46,24 @@ void Supervisor::begin_checks(Slot& s) {
   else on_post_start_done(s, {ProbeResult::Success, ""});
 }
 
+// Exec probes and hooks run as the container's process does: its user, capabilities and
+// environment, read from /proc once per run, and only for containers that have exec actions.
+const ExecTarget* Supervisor::exec_target(Slot& s) {
+  if (!s.exec_target) {
+    auto target = describe_container_process(s.proc.pid());
+    if (!target) return nullptr;
+    s.exec_target = std::move(*target);
+    s.exec_target->cgroup = s.cgroup;
+    if (!s.working_dir.empty()) s.exec_target->working_dir = s.working_dir;
+  }
+  return &*s.exec_target;
+}
+
 bool Supervisor::start_run(Slot& s, Run which, const manifest::Handler& handler, std::optional<Millis> deadline) {
   HandlerTarget target;
   target.pod_ip = record_.pod_ip;
   target.container = s.spec;
-  if (s.exec_target) target.exec = &*s.exec_target;
+  if (handler.exec) target.exec = exec_target(s);
   target.container_pidfd = s.proc.pidfd();
   auto run = HandlerRun::start(handler, target, deadline);
   if (!run) {

@@ -71,7 +71,8 @@ struct Slot {
   bool image_pulled_for_start = false; // pulled for the start under way (imagePullPolicy: Always)
 
   // Probes and hooks of the current run of the container.
-  std::optional<ExecTarget> exec_target;
+  std::optional<ExecTarget> exec_target;  // read from /proc when an exec probe or hook first needs it
+  std::string working_dir;                // of this run, for exec probes and hooks
   std::vector<plan::ProbeWorker> probes;
   std::array<std::optional<HandlerRun>, kRunCount> runs;
   bool post_start_done = false;
@@ -118,6 +119,7 @@ class Supervisor {
   void on_config_sources_changed();
   void record_start_failure(Slot& s, const std::string& reason, const std::string& message);
   void on_container_exit(Slot& s);
+  void end_run(Slot& s);
   void on_pause_exit();
   void on_signals();
   void reap_strangers();
@@ -137,6 +139,7 @@ class Supervisor {
   void begin_checks(Slot& s);
   void run_due_probes(Millis now);
   bool start_run(Slot& s, Run which, const manifest::Handler& handler, std::optional<Millis> deadline);
+  const ExecTarget* exec_target(Slot& s);
   void cancel_runs(Slot& s);
   void on_handler_ready(size_t tag_index);
   void expire_runs(Millis now);

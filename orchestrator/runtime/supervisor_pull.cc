@@ -36,11 +36,19 @@ bool Supervisor::image_ready(Slot& s) {
   if (s.pull.valid()) return false;
   bool pulled_now = s.image_pulled_for_start;
   s.image_pulled_for_start = false;
-  ImageStore store(opt_.root.images_dir());
-  auto found = store.find(c.image);
-  if (found) images_[c.image] = *found;
-  bool need = c.image_pull_policy == "Always" ? !pulled_now : !found;
-  if (!need) return true;
+  bool always = c.image_pull_policy == "Always";
+  // A start, a restart above all, needs no store lookup for an image already known.
+  if (auto known = images_.find(c.image); !always && known != images_.end() && !known->second.id.empty()) return true;
+  if (!always || pulled_now) {
+    if (auto found = ImageStore(opt_.root.images_dir()).find(c.image)) {
+      images_[c.image] = *found;
+      return true;
+    }
+    if (pulled_now) {
+      on_pull_failed(s, "the pulled image is not in the store");
+      return false;
+    }
+  }
   if (c.image_pull_policy == "Never") {
     hold_for_config(s, "ErrImageNeverPull", "Failed",
                     "Container image \"" + c.image + "\" is not present with pull policy of Never",
