@@ -16,10 +16,14 @@ namespace podctl {
 Result<std::string> read_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail(sys_error("open " + path));
+  return read_fd(fd.get(), path);
+}
+
+Result<std::string> read_fd(int fd, const std::string& path) {
   std::string out;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
       return fail(sys_error("read " + path));

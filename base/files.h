@@ -9,6 +9,8 @@
 namespace podctl {
 
 Result<std::string> read_file(const std::string& path);
+// The rest of an open file; `shown` names it in errors.
+Result<std::string> read_fd(int fd, const std::string& shown);
 // A reader sees either the old or the new content, never a torn file.
 Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 // One write(2) to an existing file: a kernel setting in /proc/sys, sysfs or cgroupfs, which can

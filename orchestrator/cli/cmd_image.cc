@@ -91,7 +91,7 @@ int image_import(ImageStore& store, const RootPaths& root, const std::vector<std
 int image_rm(ImageStore& store, const RootPaths& root, const std::vector<std::string>& refs) {
   int rc = kExitOk;
   for (const auto& r : refs) {
-    auto image = store.find(r);
+    auto image = store.lookup(r);
     if (!image) {
       rc = report_error(image.error().message);
       continue;

@@ -6,18 +6,11 @@
 
 #include <cstdio>
 
+#include "base/digest.h"
 #include "base/files.h"
 #include "base/unique_fd.h"
 
 namespace podctl {
-namespace {
-
-bool valid_digest(const std::string& d) {
-  return d.size() == 71 && d.rfind("sha256:", 0) == 0 && d.find_first_not_of("0123456789abcdef", 7) == std::string::npos;
-}
-
-}  // namespace
-
 struct Sha256::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
 };
@@ -45,13 +38,18 @@ std::string Sha256::finish() {
 Result<std::string> file_digest(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail(sys_error("open " + path));
+  return file_digest(fd.get(), path);
+}
+
+Result<std::string> file_digest(int fd, const std::string& path) {
   Sha256 sha;
   char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+  for (off_t at = 0;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, at);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(sys_error("read " + path));
     if (n == 0) break;
+    at += n;
     sha.update(buf, static_cast<size_t>(n));
   }
   return sha.finish();
@@ -63,9 +61,15 @@ std::string text_digest(const std::string& text) {
   return sha.finish();
 }
 
-std::string BlobStore::path(const std::string& digest) const { return dir_ + "/" + digest.substr(digest.find(':') + 1); }
+Result<std::string> BlobStore::path(const std::string& digest) const {
+  PODCTL_TRY(check_digest(digest, "blob"));
+  return dir_ + "/" + digest_hex(digest);
+}
 
-bool BlobStore::has(const std::string& digest) const { return valid_digest(digest) && path_exists(path(digest)); }
+bool BlobStore::has(const std::string& digest) const {
+  auto file = path(digest);
+  return file && path_exists(*file);
+}
 
 std::string BlobStore::staging(const std::string& name) const {
   (void)make_dirs(dir_, 0700);
@@ -73,35 +77,44 @@ std::string BlobStore::staging(const std::string& name) const {
 }
 
 Result<std::string> BlobStore::put_file(const std::string& source, const std::string& expected) {
-  if (!expected.empty() && !valid_digest(expected)) return fail(make_error("unsupported digest \"" + expected + "\""));
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) return fail(sys_error("open " + source));
+  return put_fd(in.get(), source, expected);
+}
+
+Result<std::string> BlobStore::put_fd(int source_fd, const std::string& shown, const std::string& expected) {
+  if (!expected.empty()) PODCTL_TRY(check_digest(expected, shown));
   std::string digest;
-  PODCTL_ASSIGN_OR_RETURN(digest, file_digest(source));
+  PODCTL_ASSIGN_OR_RETURN(digest, file_digest(source_fd, shown));
   if (!expected.empty() && digest != expected)
     return fail(make_error("digest mismatch: expected " + expected + ", got " + digest));
   if (has(digest)) return digest;
   // Copied in the kernel (copy_file_range), then renamed into place.
   std::string tmp = staging(digest.substr(7, 12));
   {
-    UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
     UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!in || !out) return fail(sys_error("copy " + source));
+    if (!out) return fail(sys_error("copy " + shown));
+    loff_t from = 0;
     for (;;) {
-      ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, 1 << 30, 0);
+      ssize_t n = ::copy_file_range(source_fd, &from, out.get(), nullptr, 1 << 30, 0);
       if (n < 0) {
         ::unlink(tmp.c_str());
-        return fail(sys_error("copy " + source));
+        return fail(sys_error("copy " + shown));
       }
       if (n == 0) break;
     }
     if (::fsync(out.get()) != 0) return fail(sys_error("fsync " + tmp));
   }
-  if (::rename(tmp.c_str(), path(digest).c_str()) != 0) return fail(sys_error("store blob " + digest));
+  std::string file;
+  PODCTL_ASSIGN_OR_RETURN(file, path(digest));
+  if (::rename(tmp.c_str(), file.c_str()) != 0) return fail(sys_error("store blob " + digest));
   return digest;
 }
 
 Status BlobStore::adopt(const std::string& staged, const std::string& digest) {
-  if (!valid_digest(digest)) return fail(make_error("unsupported digest \"" + digest + "\""));
-  if (!has(digest) && ::rename(staged.c_str(), path(digest).c_str()) != 0) return fail(sys_error("store blob " + digest));
+  std::string file;
+  PODCTL_ASSIGN_OR_RETURN(file, path(digest));
+  if (!path_exists(file) && ::rename(staged.c_str(), file.c_str()) != 0) return fail(sys_error("store blob " + digest));
   return {};
 }
 
@@ -109,7 +122,9 @@ Result<std::string> BlobStore::put_text(const std::string& text) {
   std::string digest = text_digest(text);
   if (has(digest)) return digest;
   PODCTL_TRY(make_dirs(dir_, 0700));
-  PODCTL_TRY(write_file_atomic(path(digest), text, 0600));
+  std::string file;
+  PODCTL_ASSIGN_OR_RETURN(file, path(digest));
+  PODCTL_TRY(write_file_atomic(file, text, 0600));
   return digest;
 }
 

@@ -26,16 +26,20 @@ class Sha256 {
 
 // "sha256:<hex>" of a file's bytes.
 Result<std::string> file_digest(const std::string& path);
+Result<std::string> file_digest(int fd, const std::string& shown);
 std::string text_digest(const std::string& text);
 
 class BlobStore {
  public:
   explicit BlobStore(std::string images_dir) : dir_(std::move(images_dir) + "/blobs/sha256") {}
-  std::string path(const std::string& digest) const;  // digest: "sha256:<hex>"
+  // The file of a blob; an invalid digest is refused before it becomes a path.
+  Result<std::string> path(const std::string& digest) const;
   bool has(const std::string& digest) const;
   // Copies the file in when its digest is `expected` ("" takes any); returns the digest. A
   // mismatch is an error and nothing is stored.
   Result<std::string> put_file(const std::string& source, const std::string& expected);
+  // The same from an open file (a regular file, checked by the caller).
+  Result<std::string> put_fd(int source_fd, const std::string& shown, const std::string& expected);
   Result<std::string> put_text(const std::string& text);
   // Moves a staged file whose digest the caller has checked into place.
   Status adopt(const std::string& staged, const std::string& digest);

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <memory>
 
+#include "base/digest.h"
 #include "base/files.h"
 #include "orchestrator/runtime/archive_ptr.h"
 #include "orchestrator/runtime/blob_store.h"
@@ -158,8 +159,9 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
 }
 
 Result<std::string> ImageStore::ensure_layer(const std::string& blob, const std::string& expected_diff_id) {
+  if (!expected_diff_id.empty()) PODCTL_TRY(check_digest(expected_diff_id, "the image config's rootfs.diff_ids"));
   // A layer already stored was checked when it was: with the config's diff_id known, nothing to do.
-  if (!expected_diff_id.empty() && path_exists(layer_dir(expected_diff_id.substr(7)))) return expected_diff_id.substr(7);
+  if (!expected_diff_id.empty() && path_exists(layer_dir(digest_hex(expected_diff_id)))) return digest_hex(expected_diff_id);
   PODCTL_TRY(make_dirs(dir_ + "/layers", 0700));
   std::string tmp = dir_ + "/layers/.unpack-" + std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr));
   PODCTL_TRY(remove_tree(tmp));

@@ -11,6 +11,7 @@
 #include "base/files.h"
 #include "orchestrator/runtime/blob_store.h"
 #include "orchestrator/runtime/image_archive.h"
+#include "orchestrator/runtime/image_document.h"
 #include "orchestrator/runtime/image_reference.h"
 #include "orchestrator/store/json_file.h"
 
@@ -42,16 +43,20 @@ Result<json> resolve_manifest(RegistryClient& client, const ImageReference& ref,
   std::string digest = text_digest(r.body);
   if (!ref.digest.empty() && digest != ref.digest)
     return fail(make_error("manifest digest mismatch: asked for " + ref.digest + ", got " + digest));
-  json doc = json::parse(r.body, nullptr, false);
-  if (!doc.is_object()) return fail(make_error("the registry sent a manifest that is not JSON"));
+  json doc;
+  PODCTL_ASSIGN_OR_RETURN(doc, parse_document(r.body, "the registry's manifest"));
   if (is_index(doc, r.headers["content-type"])) {
-    for (const auto& m : doc.value("manifests", json::array())) {
-      const json& p = m.value("platform", json::object());
-      if (p.value("os", "") != "linux" || p.value("architecture", "") != host_architecture()) continue;
-      std::string wanted = m["digest"];
+    const json manifests = doc.value("manifests", json::array());
+    for (size_t i = 0; manifests.is_array() && i < manifests.size(); ++i) {
+      const json& m = manifests[i];
+      const json p = m.is_object() ? m.value("platform", json::object()) : json::object();
+      if (!p.is_object() || p.value("os", json()) != "linux" || p.value("architecture", json()) != host_architecture())
+        continue;
+      std::string wanted;
+      PODCTL_ASSIGN_OR_RETURN(wanted, descriptor_digest(m, "the image index's manifests[" + std::to_string(i) + "]"));
       PODCTL_ASSIGN_OR_RETURN(r, client.get_manifest(wanted));
       if (text_digest(r.body) != wanted) return fail(make_error("manifest digest mismatch: expected " + wanted));
-      doc = json::parse(r.body, nullptr, false);
+      PODCTL_ASSIGN_OR_RETURN(doc, parse_document(r.body, "the registry's manifest " + wanted));
       manifest_digest = wanted;
       manifest_text = r.body;
       return doc;
@@ -122,12 +127,14 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   BlobStore blobs(images_dir);
   // What the store lacks is downloaded; a staged file only becomes a blob through its digest.
   std::vector<BlobDownload> wanted;
-  std::vector<std::string> all = {manifest["config"]["digest"]};
-  for (const auto& l : manifest.value("layers", json::array())) all.push_back(l["digest"]);
+  std::vector<std::string> all;  // config, then layers: every digest checked before it names a file or URL
+  PODCTL_ASSIGN_OR_RETURN(all, manifest_blobs(manifest));
+  auto size_of = [&](size_t i) {
+    return descriptor_size(i == 0 ? manifest["config"] : manifest["layers"][i - 1]);
+  };
   for (size_t i = 0; i < all.size(); ++i) {
     if (blobs.has(all[i])) continue;
-    int64_t size = i == 0 ? manifest["config"].value("size", int64_t{0}) : manifest["layers"][i - 1].value("size", int64_t{0});
-    wanted.push_back({all[i], blobs.staging(short_id(all[i])), size});
+    wanted.push_back({all[i], blobs.staging(short_id(all[i])), size_of(i)});
   }
   out << "pulling " << ref.familiar() << " (" << manifest_digest << ")\n";
   Progress progress(out, terminal, wanted);
@@ -142,10 +149,13 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   // The config, then every layer unpacked once (checked against the config's diff_ids).
   StoredImage image;
   image.id = all[0];
+  std::string config_file;
+  PODCTL_ASSIGN_OR_RETURN(config_file, blobs.path(image.id));
   json config;
-  PODCTL_ASSIGN_OR_RETURN(config, read_json_file(blobs.path(image.id)));
-  image.config = config.value("config", json::object());
-  auto diff_ids = config.value("rootfs", json::object()).value("diff_ids", std::vector<std::string>{});
+  PODCTL_ASSIGN_OR_RETURN(config, read_json_file(config_file));
+  PODCTL_ASSIGN_OR_RETURN(image.config, config_settings(config));
+  std::vector<std::string> diff_ids;
+  PODCTL_ASSIGN_OR_RETURN(diff_ids, config_diff_ids(config));
   if (diff_ids.size() + 1 != all.size())
     return fail(make_error("the image config lists " + std::to_string(diff_ids.size()) + " layers, the manifest " +
                            std::to_string(all.size() - 1)));
@@ -153,11 +163,12 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   PODCTL_ASSIGN_OR_RETURN(manifest_blob, blobs.put_text(manifest_text));
   image.blobs = {manifest_blob, image.id};
   for (size_t i = 1; i < all.size(); ++i) {
-    std::string hex;
-    PODCTL_ASSIGN_OR_RETURN(hex, store.ensure_layer(blobs.path(all[i]), diff_ids[i - 1]));
+    std::string blob, hex;
+    PODCTL_ASSIGN_OR_RETURN(blob, blobs.path(all[i]));
+    PODCTL_ASSIGN_OR_RETURN(hex, store.ensure_layer(blob, diff_ids[i - 1]));
     image.layers.push_back(hex);
     image.blobs.push_back(all[i]);
-    image.size += manifest["layers"][i - 1].value("size", int64_t{0});
+    image.size += size_of(i);
   }
   return store.add(ref.full(), image);
 }

@@ -20,6 +20,7 @@ struct Image {
   int64_t size = 0;                 // bytes of file content
   nlohmann::json config;            // Entrypoint, Cmd, Env, WorkingDir, User (OCI image config)
   std::vector<std::string> blobs;   // digests of the blobs it needs (manifest, config, layers)
+  bool corrupt = false;             // the index named a layer that is not a layer id
 };
 
 // What an importer or a pull has stored, to be named in the index.
@@ -38,6 +39,9 @@ class ImageStore {
   // Imports a rootfs tarball (any compression libarchive reads) or a directory, as `docker import`.
   Result<Image> import_rootfs(const std::string& reference, const std::string& source);
   Result<Image> find(const std::string& reference) const;
+  // find() without refusing a corrupt entry (its bad layer names left out), so that `image rm`
+  // can still remove one.
+  Result<Image> lookup(const std::string& reference) const;
   // Names a stored image (replacing what the reference named before).
   Result<Image> add(const std::string& reference, const StoredImage& image);
   Status tag(const std::string& source, const std::string& target);

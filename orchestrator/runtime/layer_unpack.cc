@@ -2,12 +2,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include <memory>
 
+#include "base/safe_open.h"
 #include "orchestrator/runtime/archive_ptr.h"
 #include "orchestrator/runtime/blob_store.h"
 
@@ -24,23 +26,49 @@ std::string clean(std::string p) {
   return p;
 }
 
-// A whiteout entry: handled here (never unpacked as a file). Returns whether it was one.
-Result<bool> apply_whiteout(const std::string& dir, const std::string& rel) {
+// The directory a whiteout lives in, opened beneath the layer directory without following any
+// symlink (the layer may have made `evil -> /srv/outside` an entry earlier), made if missing.
+Result<UniqueFd> whiteout_parent(int layer_fd, const std::string& parent, const std::string& rel) {
+  if (parent.empty()) return open_beneath(layer_fd, ".", O_RDONLY | O_DIRECTORY);
+  auto fd = open_beneath(layer_fd, parent, O_RDONLY | O_DIRECTORY);
+  if (!fd && fd.error().code == ENOENT) {
+    UniqueFd dir;
+    PODCTL_ASSIGN_OR_RETURN(dir, open_beneath(layer_fd, ".", O_RDONLY | O_DIRECTORY));
+    size_t start = 0;
+    while (start < parent.size()) {
+      size_t end = parent.find('/', start);
+      if (end == std::string::npos) end = parent.size();
+      std::string part = parent.substr(start, end - start);
+      start = end + 1;
+      if (part.empty()) continue;
+      if (::mkdirat(dir.get(), part.c_str(), 0755) != 0 && errno != EEXIST) return fail(sys_error("whiteout " + rel));
+      PODCTL_ASSIGN_OR_RETURN(dir, open_beneath(dir.get(), part, O_RDONLY | O_DIRECTORY));
+    }
+    return dir;
+  }
+  if (!fd) return fail(Error{fd.error().code, "layer entry " + rel + ": its directory is a symlink or leaves the layer (" +
+                                                  fd.error().message + ")"});
+  return fd;
+}
+
+// A whiteout entry: handled here (never unpacked as a file). Returns whether it was one. Every
+// step goes through a directory fd beneath the layer: libarchive's secure flags do not cover it.
+Result<bool> apply_whiteout(int layer_fd, const std::string& rel) {
   auto slash = rel.rfind('/');
   std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
   std::string base = slash == std::string::npos ? rel : rel.substr(slash + 1);
   if (base.rfind(kWhiteout, 0) != 0) return false;
-  std::string parent_path = dir + (parent.empty() ? "" : "/" + parent);
-  if (parent.find("..") != std::string::npos) return fail(make_error("layer entry escapes its root: " + rel));
-  ::mkdir(parent_path.c_str(), 0755);
+  if (!check_relative_path(rel).empty()) return fail(make_error("layer entry escapes its root: " + rel));
+  UniqueFd dir;
+  PODCTL_ASSIGN_OR_RETURN(dir, whiteout_parent(layer_fd, parent, rel));
   if (base == kOpaque) {
-    if (::setxattr(parent_path.c_str(), "trusted.overlay.opaque", "y", 1, 0) != 0)
-      return fail(sys_error("mark " + parent + " opaque"));
+    if (::fsetxattr(dir.get(), "trusted.overlay.opaque", "y", 1, 0) != 0) return fail(sys_error("mark " + parent + " opaque"));
     return true;
   }
-  std::string target = parent_path + "/" + base.substr(4);
-  if (::mknod(target.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0 && errno != EEXIST)
-    return fail(sys_error("whiteout " + target));
+  std::string name = base.substr(4);
+  if (name.empty() || name == "." || name == "..") return fail(make_error("invalid whiteout " + rel));
+  if (::mknodat(dir.get(), name.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0 && errno != EEXIST)
+    return fail(sys_error("whiteout " + rel));
   return true;
 }
 
@@ -105,6 +133,8 @@ Result<std::string> unpack_layer(const std::string& blob, const std::string& dir
   archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
                                                 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK);
+  UniqueFd layer_fd;
+  PODCTL_ASSIGN_OR_RETURN(layer_fd, open_directory(dir));
   archive_entry* entry = nullptr;
   for (;;) {
     int rc = archive_read_next_header(in.get(), &entry);
@@ -112,11 +142,15 @@ Result<std::string> unpack_layer(const std::string& blob, const std::string& dir
     if (rc < ARCHIVE_WARN) return fail(archive_error("read layer " + blob, in.get()));
     std::string rel = clean(archive_entry_pathname(entry));
     if (rel.empty()) continue;
+    if (!check_relative_path(rel).empty()) return fail(make_error("layer entry escapes its root: " + rel));
     bool whiteout;
-    PODCTL_ASSIGN_OR_RETURN(whiteout, apply_whiteout(dir, rel));
+    PODCTL_ASSIGN_OR_RETURN(whiteout, apply_whiteout(layer_fd.get(), rel));
     if (whiteout) continue;
     archive_entry_set_pathname(entry, (dir + "/" + rel).c_str());
-    if (const char* hard = archive_entry_hardlink(entry)) archive_entry_set_hardlink(entry, (dir + "/" + clean(hard)).c_str());
+    if (const char* hard = archive_entry_hardlink(entry)) {
+      if (!check_relative_path(clean(hard)).empty()) return fail(make_error("layer hard link escapes its root: " + rel));
+      archive_entry_set_hardlink(entry, (dir + "/" + clean(hard)).c_str());
+    }
     if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) return fail(archive_error("unpack " + rel, out.get()));
     const void* buf;
     size_t size;
