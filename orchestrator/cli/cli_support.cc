@@ -3,6 +3,7 @@
 #include "base/duration.h"
 
 #include "base/files.h"
+#include "manifests/names.h"
 #include "netsetup/bridge.h"
 #include "orchestrator/pods/host_network.h"
 #include "orchestrator/runtime/cgroup.h"
@@ -90,6 +91,14 @@ Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag)
   std::string text = inv.get<std::string>(flag.c_str());
   if (auto ms = parse_duration_ms(text)) return *ms;
   return fail(make_error("invalid --" + flag + " \"" + text + "\": use a duration such as 30s, 5m or 1h30m"));
+}
+
+int refuse_invalid_names(const std::string& what, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    std::string why = what == "container" ? manifest::check_dns1123_label(name) : manifest::check_dns1123_subdomain(name);
+    if (!why.empty()) return report_error("invalid " + what + " name \"" + name + "\": " + why, kExitUsage);
+  }
+  return 0;
 }
 
 }  // namespace podctl

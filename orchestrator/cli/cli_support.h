@@ -39,6 +39,11 @@ Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag)
 // "secrets"; else "".
 std::string resource_kind(const std::string& word);
 
+// Names from the command line become paths in the store: each must be a valid object name (a
+// DNS-1123 subdomain; for "container", a DNS-1123 label). Returns 0, or reports the first invalid
+// one and returns the usage exit code, before any path is built.
+int refuse_invalid_names(const std::string& what, const std::vector<std::string>& names);
+
 // "configmaps" → "configmap": the singular kubectl prints in "configmap/x created".
 std::string singular(const std::string& kind);
 

@@ -34,6 +34,7 @@ int cmd_delete(const Invocation& inv) {
     std::string kind = resource_kind(inv.args[0]);
     if (kind.empty()) return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
     if (inv.args.size() < 2 && !all) return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
+    if (int bad = refuse_invalid_names(singular(kind), {inv.args.begin() + 1, inv.args.end()})) return bad;
     for (size_t i = 1; i < inv.args.size(); ++i) targets.push_back({kind, inv.global.ns, inv.args[i]});
     if (all) {
       if (kind == "pods") {

@@ -91,6 +91,7 @@ int cmd_describe(const Invocation& inv) {
   RootPaths root{inv.global.root};
   int rc = kExitOk;
   std::time_t now = std::time(nullptr);
+  if (int bad = refuse_invalid_names("pod", {inv.args.begin() + 1, inv.args.end()})) return bad;
   for (size_t a = 1; a < inv.args.size(); ++a) {
     auto r = read_pod_record(root, inv.global.ns, inv.args[a]);
     if (!r) {

@@ -73,6 +73,9 @@ int cmd_exec(const Invocation& inv) {
   std::vector<std::string> cmd(inv.args.begin() + 1, inv.args.end());
   cmd.insert(cmd.end(), inv.after_dash.begin(), inv.after_dash.end());
   if (cmd.empty()) return report_error("exec needs a command after --", kExitUsage);
+  if (int bad = refuse_invalid_names("pod", {inv.args[0]})) return bad;
+  if (inv.has("container"))
+    if (int bad = refuse_invalid_names("container", {inv.get<std::string>("container")})) return bad;
   auto record = read_pod_record(RootPaths{inv.global.root}, inv.global.ns, inv.args[0]);
   if (!record) return report_error("pods \"" + inv.args[0] + "\" not found");
   if (!record->supervisor_alive) return report_error("pod " + inv.args[0] + " is not running (its supervisor is gone)");

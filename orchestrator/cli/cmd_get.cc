@@ -80,6 +80,7 @@ int cmd_get(const Invocation& inv) {
   if (kind.empty())
     return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
+  if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
   const bool headers = !inv.vm["no-headers"].as<bool>();
   if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&

@@ -25,6 +25,7 @@ nlohmann::json namespaces_of(pid_t pid) {
 
 int cmd_inspect(const Invocation& inv) {
   if (inv.args.empty()) return report_error("usage: podctl inspect NAME", kExitUsage);
+  if (int bad = refuse_invalid_names("pod", {inv.args[0]})) return bad;
   PodContext ctx = read_only_context(inv);
   auto r = read_pod_record(ctx.root, inv.global.ns, inv.args[0]);
   if (!r) return report_error("pods \"" + inv.args[0] + "\" not found");

@@ -141,6 +141,9 @@ int cmd_logs(const Invocation& inv) {
   if (inv.args.empty()) return report_error("usage: podctl logs NAME [-c CONTAINER] [-f]", kExitUsage);
   std::string name = inv.args[0];
   if (name.rfind("pod/", 0) == 0) name = name.substr(4);
+  if (int bad = refuse_invalid_names("pod", {name})) return bad;
+  if (inv.has("container"))
+    if (int bad = refuse_invalid_names("container", {inv.get<std::string>("container")})) return bad;
   RootPaths root{inv.global.root};
   auto r = read_pod_record(root, inv.global.ns, name);
   if (!r) return report_error("pods \"" + name + "\" not found");
@@ -159,6 +162,7 @@ int cmd_logs(const Invocation& inv) {
       std::cerr << "Defaulted container \"" << names[0] << "\" out of: " << list << "\n";
     }
   }
+  // Only the pod's own container names go on to become log paths.
   for (const auto& c : containers)
     if (std::find(names.begin(), names.end(), c) == names.end())
       return report_error("container " + c + " is not valid for pod " + name);

@@ -54,7 +54,7 @@ pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std
   pid_t pid = ::fork();
   if (pid == 0) {
     if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
-    if (quiet) ::dup2(::open("/dev/null", O_WRONLY), 1);
+    if (quiet) ::dup2(::open("/dev/null", O_WRONLY | O_CLOEXEC), 1);
     ::execv(exe.c_str(), c_argv.data());
     ::_exit(127);
   }

@@ -87,6 +87,7 @@ int cmd_wait(const Invocation& inv) {
     else names.push_back(a);
   }
   if (names.empty()) return report_error("wait needs pod names: podctl wait pod/NAME --for=…", kExitUsage);
+  if (int bad = refuse_invalid_names("pod", names)) return bad;
   auto timeout = duration_flag_ms(inv, "timeout");
   if (!timeout) return report_error(timeout.error().message, kExitUsage);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout);

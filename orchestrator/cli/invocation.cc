@@ -1,5 +1,7 @@
 #include "orchestrator/cli/invocation.h"
 
+#include "manifests/names.h"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -114,6 +116,9 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.outbound = opt("outbound", "PODCTL_OUTBOUND", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
+  // A namespace is a directory of the store: checked before any verb builds a path with it.
+  if (auto why = manifest::check_dns1123_label(inv.global.ns); !why.empty())
+    return report_error("invalid namespace \"" + inv.global.ns + "\" (--namespace or PODCTL_NAMESPACE): " + why, kExitUsage);
   if (inv.vm.count("args")) inv.args = inv.vm["args"].as<std::vector<std::string>>();
   inv.after_dash = after;
   auto level = spdlog::level::from_str(inv.global.log_level);

@@ -16,11 +16,11 @@ using nlohmann::json;
 namespace {
 
 std::string dir_of(const RootPaths& root, const StoredKind& kind, const std::string& ns) {
-  return root.root + "/" + kind + "/" + ns;
+  return root.root + "/" + kind + "/" + store_label(ns);
 }
 
 std::string path_of(const RootPaths& root, const StoredKind& kind, const std::string& ns, const std::string& name) {
-  return dir_of(root, kind, ns) + "/" + name + ".json";
+  return dir_of(root, kind, ns) + "/" + store_name(name) + ".json";
 }
 
 Error not_found(const StoredKind& kind, const std::string& name) {
@@ -30,6 +30,7 @@ Error not_found(const StoredKind& kind, const std::string& name) {
 }  // namespace
 
 Result<json> get_object(const RootPaths& root, const StoredKind& kind, const std::string& ns, const std::string& name) {
+  if (!is_store_label(ns) || !is_store_name(name)) return fail(Error{EINVAL, "invalid name " + ns + "/" + name});
   if (!path_exists(path_of(root, kind, ns, name))) return fail(not_found(kind, name));
   return read_json_file(path_of(root, kind, ns, name));
 }
@@ -63,10 +64,11 @@ Result<std::vector<json>> list_objects(const RootPaths& root, const StoredKind& 
     namespaces.push_back(ns);
   }
   for (const auto& n : namespaces) {
+    if (!is_store_label(n)) continue;  // not a namespace of ours
     std::vector<std::string> files;
     PODCTL_ASSIGN_OR_RETURN(files, list_dir(dir_of(root, kind, n)));
     for (const auto& f : files) {
-      if (f.size() < 6 || f.substr(f.size() - 5) != ".json") continue;
+      if (f.size() < 6 || f.substr(f.size() - 5) != ".json" || !is_store_name(f.substr(0, f.size() - 5))) continue;
       if (auto o = get_object(root, kind, n, f.substr(0, f.size() - 5))) out.push_back(*o);
     }
   }

@@ -23,6 +23,7 @@ Status write_pod_record(const PodRecord& r) {
 }
 
 Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name) {
+  if (!is_store_label(ns) || !is_store_name(name)) return fail(Error{EINVAL, "invalid pod name " + ns + "/" + name});
   PodRecord r;
   r.paths.dir = root.pod_dir(ns, name);
   auto rec = read_json_file(r.paths.record());
@@ -60,9 +61,11 @@ Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std
     namespaces.push_back(ns);
   }
   for (const auto& n : namespaces) {
+    if (!is_store_label(n)) continue;  // not a namespace of ours
     std::vector<std::string> names;
     PODCTL_ASSIGN_OR_RETURN(names, list_dir(root.namespace_dir(n)));
     for (const auto& name : names) {
+      if (!is_store_name(name)) continue;
       // A pod directory without pod.json is one whose creation did not finish; heal handles it.
       auto r = read_pod_record(root, n, name);
       if (r) out.push_back(std::move(*r));

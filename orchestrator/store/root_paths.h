@@ -5,6 +5,14 @@
 
 namespace podctl {
 
+// Every name that becomes a path component of the store passes through here. Names are checked
+// where they enter (manifests, the command line, the environment), so an invalid one reaching
+// this point is a bug that would let "../x" leave the root: the process stops instead.
+const std::string& store_name(const std::string& name);        // a DNS-1123 subdomain
+const std::string& store_label(const std::string& label);      // a DNS-1123 label
+bool is_store_name(const std::string& name);
+bool is_store_label(const std::string& label);
+
 struct RootPaths {
   std::string root;
 
@@ -13,8 +21,10 @@ struct RootPaths {
   std::string ipam_dir() const { return root + "/ipam"; }
   std::string images_dir() const { return root + "/images"; }
   std::string pods_dir() const { return root + "/pods"; }
-  std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + ns; }
-  std::string pod_dir(const std::string& ns, const std::string& name) const { return namespace_dir(ns) + "/" + name; }
+  std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + store_label(ns); }
+  std::string pod_dir(const std::string& ns, const std::string& name) const {
+    return namespace_dir(ns) + "/" + store_name(name);
+  }
 };
 
 // Files inside one pod's directory.
@@ -31,9 +41,9 @@ struct PodPaths {
   std::string hostname() const { return dir + "/hostname"; }
   std::string resolv_conf() const { return dir + "/resolv.conf"; }
   std::string shm() const { return dir + "/shm"; }
-  std::string container_dir(const std::string& name) const { return dir + "/containers/" + name; }
-  std::string log_dir(const std::string& name) const { return dir + "/logs/" + name; }
-  std::string volume_dir(const std::string& name) const { return dir + "/volumes/" + name; }
+  std::string container_dir(const std::string& name) const { return dir + "/containers/" + store_label(name); }
+  std::string log_dir(const std::string& name) const { return dir + "/logs/" + store_label(name); }
+  std::string volume_dir(const std::string& name) const { return dir + "/volumes/" + store_label(name); }
   std::string ports() const { return dir + "/ports.json"; }        // published ports (supervisor; cleanup)
 };
 

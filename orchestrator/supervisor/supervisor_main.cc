@@ -11,6 +11,7 @@
 #include <string>
 
 #include "orchestrator/runtime/supervisor.h"
+#include "orchestrator/store/root_paths.h"
 
 int main(int argc, char** argv) {
   using namespace podctl;
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "podctl-supervisor is started by podctl apply (missing --%s or the pod name)\n", required);
       return 2;
     }
+  if (!is_store_label(flags["namespace"]) || !is_store_name(name)) {
+    std::fprintf(stderr, "podctl-supervisor: invalid pod name %s/%s\n", flags["namespace"].c_str(), name.c_str());
+    return 2;
+  }
   spdlog::set_level(spdlog::level::from_str(flags.count("log-level") ? flags["log-level"] : "info"));
   SupervisorOptions o;
   o.root.root = flags["root"];
