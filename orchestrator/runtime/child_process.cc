@@ -1,8 +1,11 @@
 #include "orchestrator/runtime/child_process.h"
 
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +63,14 @@ Result<UniqueFd> pidfd_open_pid(pid_t pid) {
   int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return fail(sys_error("pidfd_open " + std::to_string(pid)));
   return UniqueFd(fd);
+}
+
+void cloexec_from_in_child(int first) {
+  if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  // Kernels before 5.11: one fcntl per possible fd.
+  rlimit limit{};
+  int top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 1u << 20 ? static_cast<int>(limit.rlim_cur) : 1 << 20;
+  for (int fd = first; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 }  // namespace podctl

@@ -44,6 +44,11 @@ class ChildProcess {
 // single-threaded parent, and leave with exec or _exit.
 Result<pid_t> clone3_process(const CloneRequest& request, ChildProcess& out);
 
+// In a child about to exec: every fd from `first` up is marked close-on-exec (close_range), so
+// that whatever a library opened without O_CLOEXEC (libmnl's netlink socket, a log file) never
+// reaches a pod's process. Async-signal-safe; the fds stay usable until the exec.
+void cloexec_from_in_child(int first);
+
 int pidfd_send_signal_to(int pidfd, int sig);
 // Opens a pidfd for a process that is not our child (the supervisor, a container for exec).
 Result<UniqueFd> pidfd_open_pid(pid_t pid);

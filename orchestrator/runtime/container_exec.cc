@@ -56,6 +56,7 @@ void wire_stdio(const ExecStdio& stdio) {
   if (die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != 0)) ::_exit(126);
   for (char* e : envp)
     if (e && std::strncmp(e, "PATH=", 5) == 0) ::setenv("PATH", e + 5, 1);
+  cloexec_from_in_child(3);
   ::execvpe(argv[0], argv.data(), envp.data());
   int err = errno;
   std::string line = std::string("exec: \"") + argv[0] + "\": " +

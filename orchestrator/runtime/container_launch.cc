@@ -289,7 +289,7 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
   must(sync, ::setns(l.net_ns_fd, CLONE_NEWNET) == 0, "join the pod's network namespace (setns)");
   must(sync, ::setns(l.ipc_ns_fd, CLONE_NEWIPC) == 0, "join the pod's IPC namespace (setns)");
   must(sync, ::setns(l.uts_ns_fd, CLONE_NEWUTS) == 0, "join the pod's UTS namespace (setns)");
-  int devnull = ::open("/dev/null", O_RDONLY);
+  int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(l.stdout_fd, 1) < 0 || ::dup2(l.stderr_fd, 2) < 0)
     sync.fail_in_child("set up stdio", errno);
   build_root_in_child(sync, p);
@@ -304,6 +304,7 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGPIPE, SIG_DFL);
+  cloexec_from_in_child(3);
   exec_in_child(sync, p);
 }
 

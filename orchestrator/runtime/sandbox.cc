@@ -1,5 +1,6 @@
 #include "orchestrator/runtime/sandbox.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
@@ -25,6 +26,12 @@ namespace {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);  // the supervisor blocks signals for its signalfd
+  // The pause says nothing worth keeping, and with a shared pid namespace it is every container's
+  // /proc/1: its stdio must not be the supervisor's log (a host file a container could write).
+  int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(devnull, 1) < 0 || ::dup2(devnull, 2) < 0)
+    sync.fail_in_child("set up the pause's stdio", errno);
+  cloexec_from_in_child(3);
   ::execv(launch.pause_binary.c_str(), argv);
   sync.fail_in_child("exec podctl-pause", errno);
 }

@@ -71,13 +71,14 @@ void Supervisor::start_pull(Slot& s) {
   auto pid = clone3_process({}, child);
   if (!pid) return on_pull_failed(s, pid.error().message);
   if (*pid == 0) {
-    int devnull = ::open("/dev/null", O_RDWR);
+    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
     ::dup2(s.pull_output.get(), 2);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    cloexec_from_in_child(3);
     ::execv(exe.c_str(), argv.data());
     ::_exit(127);
   }
