@@ -125,6 +125,12 @@ Status remove_tree(const std::string& path) {
   return remove_tree_at(AT_FDCWD, path.c_str(), st.st_dev, path);
 }
 
+Status remove_tree_at(int dir_fd, const std::string& name) {
+  struct stat st {};
+  if (::fstat(dir_fd, &st) != 0) return fail(sys_error("stat the directory of " + name));
+  return remove_tree_at(dir_fd, name.c_str(), st.st_dev, name);
+}
+
 bool path_exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;

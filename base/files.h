@@ -19,6 +19,9 @@ Status write_setting(const std::string& path, const std::string& value);
 Status make_dirs(const std::string& path, unsigned mode = 0755);
 // Removes a tree; a missing path is not an error. Does not cross into mounted file systems.
 Status remove_tree(const std::string& path);
+// The same for the entry `name` of an open directory: nothing on the way is resolved by string,
+// and no symlink is followed (a link is removed, never its target).
+Status remove_tree_at(int dir_fd, const std::string& name);
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);
 // Entries of a directory (no "." or ".."), sorted; a missing directory gives an empty list.

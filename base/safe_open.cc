@@ -35,15 +35,23 @@ Result<UniqueFd> open_beneath(int dir_fd, std::string_view path, int flags, mode
   return open_how_at(dir_fd, path, flags, mode, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 }
 
+Result<UniqueFd> open_within(int dir_fd, std::string_view path, int flags, mode_t mode) {
+  return open_how_at(dir_fd, path, flags, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+}
+
 Result<UniqueFd> open_directory(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail(sys_error("open " + path));
   return fd;
 }
 
-Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mode) {
+namespace {
+
+using Opener = Result<UniqueFd> (*)(int, std::string_view, int, mode_t);
+
+Result<UniqueFd> make_dirs_with(Opener open, int root_fd, std::string_view path, mode_t mode) {
   UniqueFd dir;
-  PODCTL_ASSIGN_OR_RETURN(dir, open_in_root(root_fd, "/", O_PATH | O_DIRECTORY));
+  PODCTL_ASSIGN_OR_RETURN(dir, open(root_fd, ".", O_PATH | O_DIRECTORY, 0));
   size_t start = 0;
   while (start < path.size()) {
     size_t end = path.find('/', start);
@@ -51,19 +59,29 @@ Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mo
     std::string part(path.substr(start, end - start));
     start = end + 1;
     if (part.empty() || part == ".") continue;
-    // The walk so far is an fd; the next step is resolved from the root again, in the root, so a
-    // symlink that appears between two steps still cannot lead out.
+    // Each step is resolved from the root again, so a symlink that appears between two steps
+    // still cannot lead out; a directory made is made in the fd of its parent.
     std::string so_far(path.substr(0, end));
-    auto next = open_in_root(root_fd, so_far, O_PATH | O_DIRECTORY);
+    auto next = open(root_fd, so_far, O_PATH | O_DIRECTORY, 0);
     if (!next && next.error().code == ENOENT) {
       if (part == "..") return fail(sys_error("make " + so_far, ENOENT));
       if (::mkdirat(dir.get(), part.c_str(), mode) != 0 && errno != EEXIST) return fail(sys_error("mkdir " + so_far));
-      next = open_in_root(root_fd, so_far, O_PATH | O_DIRECTORY);
+      next = open(root_fd, so_far, O_PATH | O_DIRECTORY, 0);
     }
     if (!next) return fail(next.error());
     dir = std::move(*next);
   }
   return dir;
+}
+
+}  // namespace
+
+Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mode) {
+  return make_dirs_with(open_in_root, root_fd, path, mode);
+}
+
+Result<UniqueFd> make_dirs_within(int dir_fd, std::string_view path, mode_t mode) {
+  return make_dirs_with(open_within, dir_fd, path, mode);
 }
 
 std::string check_relative_path(std::string_view path) {

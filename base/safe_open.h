@@ -21,12 +21,17 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags, mod
 // `path` beneath `dir_fd`, following no symlink at all and never leaving through "..": for
 // trees only podctl should have written (the store, a layer being unpacked).
 Result<UniqueFd> open_beneath(int dir_fd, std::string_view path, int flags, mode_t mode = 0);
+// `path` beneath `dir_fd`, following symlinks only while they stay beneath it (an absolute link
+// or one that climbs out is EXDEV): a subPath, resolved as the kubelet does but in one step.
+Result<UniqueFd> open_within(int dir_fd, std::string_view path, int flags, mode_t mode = 0);
 // A directory podctl names itself (never a path from outside), opened without following a final
 // symlink.
 Result<UniqueFd> open_directory(const std::string& path);
 // Every missing directory of `path` made inside the root, one component at a time, each
 // resolved with RESOLVE_IN_ROOT; returns the last one, opened O_PATH|O_DIRECTORY.
 Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mode = 0755);
+// The same, each step resolved as open_within does (nothing made outside `dir_fd`).
+Result<UniqueFd> make_dirs_within(int dir_fd, std::string_view path, mode_t mode = 0755);
 
 // A relative path from outside (a subPath, an archive entry): no absolute path, no "..", no
 // empty or "." components doubled up. The reason when it is not one, else "".

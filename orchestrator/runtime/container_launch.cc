@@ -30,6 +30,7 @@ struct ChildPlan {
   std::string path_env;                 // the container's PATH for the executable lookup
   std::vector<char> volume_is_dir;      // per launch->volumes entry: make a directory (or a file) to mount on
   std::vector<int> v1_procs;            // cgroup.procs of each v1 cgroup, opened by the parent
+  std::vector<int> volume_trees;        // per volume: a detached copy of its mount, made by the parent
 };
 
 enum Path {
@@ -67,7 +68,7 @@ ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage)
   p.envp.push_back(nullptr);
   for (const auto& v : l.volumes) {
     struct stat st{};
-    p.volume_is_dir.push_back(::stat(v.source.c_str(), &st) != 0 || S_ISDIR(st.st_mode));
+    p.volume_is_dir.push_back(::fstat(v.source.get(), &st) != 0 || S_ISDIR(st.st_mode));
   }
   return p;
 }
@@ -131,30 +132,36 @@ int volume_target_in_child(SyncChannel& sync, int root, const char* mount_path, 
   return target;
 }
 
-// A detached copy of the volume, made read-only before it is attached (new mount API), so that
-// a readOnly volume is never writable, not even for a moment, submounts included.
+// Each volume arrives as a detached mount tree the parent cloned from the fd it resolved (and
+// made read-only before anyone could see it, submounts included): attaching it is all that is
+// left, and nothing is resolved by a path string again.
 void mount_volumes_in_child(SyncChannel& sync, const ChildPlan& p) {
   const ContainerLaunch& l = *p.launch;
   if (l.volumes.empty()) return;
   int root = ::open(l.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) sync.fail_in_child("open the root filesystem", errno);
   for (size_t i = 0; i < l.volumes.size(); ++i) {
-    const VolumeBind& v = l.volumes[i];
-    int target = volume_target_in_child(sync, root, v.target.c_str(), p.volume_is_dir[i]);
-    int tree = ::open_tree(AT_FDCWD, v.source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (tree < 0) sync.fail_in_child("clone a volume (open_tree)", errno);
-    if (v.read_only) {
-      mount_attr attr{};
-      attr.attr_set = MOUNT_ATTR_RDONLY;
-      must(sync, ::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0,
-           "make a volume read-only");
-    }
-    must(sync, ::move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0,
+    int target = volume_target_in_child(sync, root, l.volumes[i].target.c_str(), p.volume_is_dir[i]);
+    must(sync, ::move_mount(p.volume_trees[i], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0,
          "mount a volume");
-    ::close(tree);
     ::close(target);
   }
   ::close(root);
+}
+
+// A detached copy of a volume's mount, cloned from the resolved fd. The clone must happen here,
+// in the supervisor's mount namespace, where the fd's mount lives (open_tree refuses a mount of
+// another namespace); the child can attach a detached tree into its own.
+Result<UniqueFd> clone_volume(const VolumeBind& v) {
+  UniqueFd tree(::open_tree(v.source.get(), "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+  if (!tree) return fail(sys_error("clone volume " + v.shown + " (open_tree)"));
+  if (v.read_only) {
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
+      return fail(sys_error("make volume " + v.shown + " read-only"));
+  }
+  return tree;
 }
 
 void setup_dev_in_child(SyncChannel& sync, const ChildPlan& p) {
@@ -319,6 +326,13 @@ Result<ChildProcess> start_container(const ContainerLaunch& launch) {
     v1_procs.emplace_back(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
     if (!v1_procs.back()) return fail(sys_error("open " + dir + "/cgroup.procs"));
     plan.v1_procs.push_back(v1_procs.back().get());
+  }
+  std::vector<UniqueFd> volume_trees;
+  for (const auto& v : launch.volumes) {
+    UniqueFd tree;
+    PODCTL_ASSIGN_OR_RETURN(tree, clone_volume(v));
+    plan.volume_trees.push_back(tree.get());
+    volume_trees.push_back(std::move(tree));
   }
   SyncChannel sync;
   PODCTL_ASSIGN_OR_RETURN(sync, SyncChannel::create());

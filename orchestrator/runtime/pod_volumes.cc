@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "base/files.h"
+#include "base/safe_open.h"
 #include "base/unique_fd.h"
 #include "orchestrator/runtime/atomic_writer.h"
 
@@ -137,20 +138,30 @@ Status prepare_volume(const manifest::Pod& pod, const Volume& v, const PodPaths&
   return write_projected(pod, v, dir, facts);
 }
 
-std::string real_path(const std::string& p) {
-  char buf[PATH_MAX];
-  return ::realpath(p.c_str(), buf) ? std::string(buf) : std::string();
+// A subPath names a file or directory inside the volume; it may not lead out of it (a container
+// can put symlinks in an emptyDir or a hostPath, and swap them at any moment). It is resolved
+// beneath the volume in one openat2 step (CVE-2017-1002101), and a missing one is made a
+// directory at a time through fds, as the kubelet's doSafeMakeDir does.
+Result<UniqueFd> sub_path_source(int volume_fd, const std::string& sub_path) {
+  auto leads_out = [&](const Error& e) {
+    return fail(Error{e.code, "subPath \"" + sub_path + "\" leads outside of its volume (" + e.message + ")"});
+  };
+  if (auto why = check_relative_path(sub_path); !why.empty())
+    return fail(make_error("subPath \"" + sub_path + "\" " + why));
+  auto fd = open_within(volume_fd, sub_path, O_PATH);
+  if (!fd && fd.error().code == ENOENT) {
+    auto made = make_dirs_within(volume_fd, sub_path);
+    if (!made) return leads_out(made.error());
+    return made;
+  }
+  if (!fd) return leads_out(fd.error());
+  return fd;
 }
 
-// A subPath names a file or directory inside the volume; it may not lead out of it (a symlink
-// in a hostPath or emptyDir could). A missing one is made as a directory, as the kubelet does.
-Result<std::string> sub_path_source(const std::string& volume_root, const std::string& sub_path) {
-  std::string source = volume_root + "/" + sub_path;
-  if (!path_exists(source)) PODCTL_TRY(make_dirs(source, 0755));
-  std::string root = real_path(volume_root), resolved = real_path(source);
-  if (root.empty() || resolved.empty() || (resolved != root && resolved.rfind(root + "/", 0) != 0))
-    return fail(make_error("subPath \"" + sub_path + "\" leads outside of its volume"));
-  return resolved;
+Result<UniqueFd> open_volume_root(const std::string& root) {
+  UniqueFd fd(::open(root.c_str(), O_PATH | O_CLOEXEC));
+  if (!fd) return fail(sys_error("open " + root));
+  return fd;
 }
 
 }  // namespace
@@ -166,11 +177,19 @@ Result<std::vector<VolumeBind>> prepare_volumes(const manifest::Pod& pod, const 
     if (auto st = prepare_volume(pod, *v, paths, facts); !st)
       return fail(make_error("MountVolume.SetUp failed for volume \"" + m.name + "\" : " + st.error().message));
     std::string root = v->host_path ? v->host_path->path : paths.volume_dir(v->name);
-    VolumeBind bind{root, m.mount_path, m.read_only};
+    // configMap, secret and downwardAPI volumes are always read-only, as the kubelet mounts them:
+    // the container can never touch "..data" or the files the supervisor rewrites.
+    bool projected = v->config_map || v->secret || v->downward_api;
+    VolumeBind bind{UniqueFd(), root, m.mount_path, m.read_only || projected};
+    PODCTL_ASSIGN_OR_RETURN(bind.source, open_volume_root(root));
     if (!m.sub_path.empty()) {
-      PODCTL_ASSIGN_OR_RETURN(bind.source, sub_path_source(root, m.sub_path));
+      bind.shown = root + "/" + m.sub_path;
+      auto sub = sub_path_source(bind.source.get(), m.sub_path);
+      if (!sub) return fail(make_error("failed to prepare subPath for volumeMount \"" + m.name + "\" of container \"" +
+                                       c.name + "\": " + sub.error().message));
+      bind.source = std::move(*sub);
     }
-    binds.push_back(bind);
+    binds.push_back(std::move(bind));
   }
   return binds;
 }

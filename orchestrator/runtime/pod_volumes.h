@@ -9,15 +9,19 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/unique_fd.h"
 #include "manifests/pod_spec.h"
 #include "orchestrator/runtime/pod_facts.h"
 #include "orchestrator/store/root_paths.h"
 
 namespace podctl {
 
-// One volumeMount, resolved on the host.
+// One volumeMount, resolved on the host. The source is an fd, opened once (a subPath beneath its
+// volume in one openat2 step), and the container's child clones the mount from that fd: what was
+// checked is what is mounted, whatever a container does to the volume in between.
 struct VolumeBind {
-  std::string source;  // host path: the volume, or the file or directory a subPath names in it
+  UniqueFd source;     // O_PATH: the volume, or the file or directory a subPath names in it
+  std::string shown;   // the source for messages
   std::string target;  // mountPath in the container
   bool read_only = false;
 };
