@@ -43,9 +43,16 @@ uint64_t default_capabilities() {
   return set;
 }
 
+// Everything this process may hand on: its own bounding set (a machine without, say,
+// CAP_SYS_RESOURCE cannot give it to a privileged container, and capset would refuse the lot).
 uint64_t all_capabilities() {
-  int last = last_cap();
-  return last >= 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1;
+  static uint64_t set = [] {
+    uint64_t bits = 0;
+    for (int c = 0; c <= last_cap(); ++c)
+      if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1) bits |= uint64_t{1} << c;
+    return bits;
+  }();
+  return set;
 }
 
 Result<uint64_t> apply_capability_changes(uint64_t base, const std::vector<std::string>& add,

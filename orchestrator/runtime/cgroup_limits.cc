@@ -68,6 +68,8 @@ Result<ControllerLayout> detect_controllers() {
     layout.in_v2[c] = v2.count(c) > 0;
     if (!layout.in_v2[c] && v1.count(c)) layout.v1_mount[c] = v1[c];
   }
+  // cgroup v2 has no devices controller (an eBPF program does its work); a v1 one is used too.
+  if (v1.count("devices")) layout.v1_mount["devices"] = v1["devices"];
   return layout;
 }
 

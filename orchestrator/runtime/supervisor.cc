@@ -335,6 +335,9 @@ void Supervisor::start_slot(Slot& s) {
   s.oom_kills_at_start = oom_kill_count(cgroup_layout_, s.cgroup);
   auto cg = open_cgroup(s.cgroup);
   if (!cg) return record_start_failure(s, "StartError", cg.error().message);
+  // Before the container's first process is born in the cgroup: devices are denied from the start.
+  if (auto st = restrict_devices(cgroup_layout_, cg->get(), cfg->privileged, *cgroups); !st)
+    return record_start_failure(s, "StartError", st.error().wrap("restrict devices").message);
 
   ContainerLaunch launch;
   launch.name = c.name;

@@ -50,5 +50,27 @@ TEST_F(PodAttack, NoHostFileDescriptorReachesThePauseOrTheContainers) {
   EXPECT_EQ(links.find(env_->root()), std::string::npos) << links;
 }
 
+TEST_F(PodAttack, DeviceNodesAContainerMakesCannotBeOpened) {
+  env_->apply(pod_yaml("dev", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n",
+                       "  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("dev")["status"].value("phase", "") == "Running"; }));
+  // CAP_MKNOD is in the default set, as with containerd: making a node works, opening it must not.
+  std::string out = exec("dev", "mknod /tmp/kmsg c 1 11 && echo made; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg;"
+                                "mknod /tmp/loop0 b 7 0; dd if=/tmp/loop0 of=/dev/null bs=1 count=0 && echo OPENED-loop;"
+                                "mknod /tmp/mem c 1 1; dd if=/tmp/mem of=/dev/null bs=1 count=0 && echo OPENED-mem;"
+                                "echo x > /dev/null && echo null-ok; head -c1 /dev/urandom >/dev/null && echo urandom-ok");
+  EXPECT_NE(out.find("made"), std::string::npos) << out;
+  EXPECT_EQ(out.find("OPENED"), std::string::npos) << out;
+  EXPECT_NE(out.find("Operation not permitted"), std::string::npos) << out;
+  EXPECT_NE(out.find("null-ok"), std::string::npos) << out;
+  EXPECT_NE(out.find("urandom-ok"), std::string::npos) << out;
+  // Control: a privileged container may open the same node (the rule really is what decides).
+  env_->apply(pod_yaml("priv", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                               "    securityContext: {privileged: true}\n", "  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("priv")["status"].value("phase", "") == "Running"; }));
+  std::string priv = exec("priv", "mknod /tmp/kmsg c 1 11; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg");
+  EXPECT_NE(priv.find("OPENED-kmsg"), std::string::npos) << priv;
+}
+
 }  // namespace
 }  // namespace podctl::test
