@@ -1,4 +1,5 @@
 #include "orchestrator/runtime/capabilities.h"
+#include "orchestrator/runtime/capability_syscalls.h"
 
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -27,11 +28,7 @@ constexpr CapName kCaps[] = {
 };
 
 int last_cap() {
-  static int last = [] {
-    for (int c = 63; c >= 0; --c)
-      if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0) return c;
-    return CAP_LAST_CAP;
-  }();
+  static int last = last_capability_in_child();
   return last;
 }
 
@@ -83,24 +80,6 @@ std::vector<std::string> capability_names(uint64_t set) {
   for (const auto& c : kCaps)
     if (set & (uint64_t{1} << c.bit)) out.push_back(std::string("CAP_") + c.name);
   return out;
-}
-
-int drop_bounding_capabilities_in_child(uint64_t keep) {
-  int last = last_cap();
-  for (int c = 0; c <= last; ++c) {
-    if (keep & (uint64_t{1} << c)) continue;
-    if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) return errno;
-  }
-  return 0;
-}
-
-int set_process_capabilities_in_child(uint64_t keep) {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  data[0].effective = data[0].permitted = static_cast<uint32_t>(keep);
-  data[1].effective = data[1].permitted = static_cast<uint32_t>(keep >> 32);
-  if (syscall(SYS_capset, &header, data) != 0) return errno;
-  return 0;
 }
 
 }  // namespace podctl

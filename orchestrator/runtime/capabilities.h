@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "orchestrator/runtime/capability_syscalls.h"
 
 namespace podctl {
 
@@ -16,11 +17,5 @@ uint64_t all_capabilities();
 Result<uint64_t> apply_capability_changes(uint64_t base, const std::vector<std::string>& add,
                                           const std::vector<std::string>& drop);
 std::vector<std::string> capability_names(uint64_t set);
-
-// --- child side, async-signal-safe ---
-// Drops everything outside `keep` from the bounding set; for root also sets effective and
-// permitted to `keep` (a non-root user gets none, as with containerd). Returns 0 or an errno.
-int drop_bounding_capabilities_in_child(uint64_t keep);
-int set_process_capabilities_in_child(uint64_t keep);
 
 }  // namespace podctl

