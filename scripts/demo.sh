@@ -12,7 +12,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say "Installing build dependencies and building"
 scripts/bootstrap.sh
 scripts/build.sh >/dev/null
-install -m 0755 build/orchestrator/podctl build/orchestrator/podctl-pause build/orchestrator/podctl-supervisor /usr/local/bin/
+install -m 0755 build/orchestrator/podctl build/orchestrator/podctl-pause build/orchestrator/podctl-supervisor \
+  build/orchestrator/podctl-enter /usr/local/bin/
 
 say "Building a busybox image offline from Debian's busybox-static"
 rootfs=$(mktemp -d)
