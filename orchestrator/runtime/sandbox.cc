@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -13,6 +15,27 @@
 
 namespace podctl {
 namespace {
+
+// A tmpfs holding only the pause binary (a read-only bind), itself read-only, becomes the root;
+// the old root is detached. Afterwards nothing of the host is reachable through /proc/1/root.
+void enter_empty_root_in_child(const SandboxLaunch& launch, SyncChannel& sync) {
+  const char* root = launch.root_dir.c_str();
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) sync.fail_in_child("make / private", errno);
+  if (::mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0555") != 0)
+    sync.fail_in_child("mount the pause's root", errno);
+  if (::chdir(root) != 0) sync.fail_in_child("chdir to the pause's root", errno);
+  int fd = ::open("pause", O_WRONLY | O_CREAT | O_CLOEXEC, 0555);
+  if (fd < 0) sync.fail_in_child("make the pause's mount point", errno);
+  ::close(fd);
+  if (::mount(launch.pause_binary.c_str(), "pause", nullptr, MS_BIND, nullptr) != 0 ||
+      ::mount(nullptr, "pause", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+    sync.fail_in_child("bind the pause binary", errno);
+  if (::mount(nullptr, ".", nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+    sync.fail_in_child("make the pause's root read-only", errno);
+  if (::syscall(SYS_pivot_root, ".", ".") != 0) sync.fail_in_child("pivot_root into the pause's root", errno);
+  if (::umount2(".", MNT_DETACH) != 0) sync.fail_in_child("detach the old root", errno);
+  if (::chdir("/") != 0) sync.fail_in_child("chdir /", errno);
+}
 
 [[noreturn]] void run_pause_child(const SandboxLaunch& launch, SyncChannel& sync, char* const argv[]) {
   sync.close_parent_end_in_child();
@@ -31,8 +54,9 @@ namespace {
   int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(devnull, 1) < 0 || ::dup2(devnull, 2) < 0)
     sync.fail_in_child("set up the pause's stdio", errno);
+  enter_empty_root_in_child(launch, sync);
   cloexec_from_in_child(3);
-  ::execv(launch.pause_binary.c_str(), argv);
+  ::execv("/pause", argv);
   sync.fail_in_child("exec podctl-pause", errno);
 }
 
@@ -44,7 +68,7 @@ Result<ChildProcess> start_sandbox(const SandboxLaunch& launch) {
   std::string arg0 = "podctl-pause";
   char* argv[] = {arg0.data(), nullptr};
   CloneRequest request;
-  request.flags = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (launch.share_pid_namespace ? CLONE_NEWPID : 0);
+  request.flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (launch.share_pid_namespace ? CLONE_NEWPID : 0);
   request.cgroup_fd = launch.cgroup_fd;
   ChildProcess child;
   pid_t pid;

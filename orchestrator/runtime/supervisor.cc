@@ -193,6 +193,8 @@ Status Supervisor::create_sandbox() {
   PODCTL_ASSIGN_OR_RETURN(cg, open_cgroup(record_.cgroup + "/pause"));
   SandboxLaunch launch;
   launch.pause_binary = opt_.pause_binary;
+  launch.root_dir = paths_.dir + "/pause-root";
+  PODCTL_TRY(make_dirs(launch.root_dir, 0555));
   launch.hostname = pod_hostname(pod_);
   launch.share_pid_namespace = pod_.spec.share_process_namespace.value_or(false);
   launch.bridge = net_.bridge;

@@ -34,6 +34,11 @@ ino_t ns_inode(pid_t pid, const char* kind) {
 SandboxLaunch launch_for(const std::string& binary) {
   SandboxLaunch l;
   l.pause_binary = binary;
+  static std::string root = [] {
+    char tmpl[] = "/tmp/podctl-pause-root-XXXXXX";
+    return std::string(::mkdtemp(tmpl));
+  }();
+  l.root_dir = root;
   l.hostname = "sandbox-test";
   l.bridge = "tsbr0";
   l.host_veth = "tsveth0";
@@ -49,7 +54,11 @@ void sandbox_owns_its_namespaces() {
   CHECK(pause);
   pid_t pid = pause->pid();
   for (const char* kind : {"net", "ipc", "uts"}) CHECK(ns_inode(pid, kind) != ns_inode(::getpid(), kind));
-  CHECK(ns_inode(pid, "mnt") == ns_inode(::getpid(), "mnt"));
+  // Its own mount namespace and an empty read-only root: only the pause binary is there.
+  CHECK(ns_inode(pid, "mnt") != ns_inode(::getpid(), "mnt"));
+  std::string root = "/proc/" + std::to_string(pid) + "/root";
+  CHECK(::system(("test \"$(ls -A " + root + ")\" = pause").c_str()) == 0);
+  CHECK(::system(("! touch " + root + "/x 2>/dev/null").c_str()) == 0);
   std::string host = "nsenter -t " + std::to_string(pid) + " -u hostname | grep -qx sandbox-test";
   CHECK(::system(host.c_str()) == 0);
   std::string addr = "nsenter -t " + std::to_string(pid) + " -n ip -4 -o addr show eth0 | grep -q 10.81.0.2/24";
@@ -65,7 +74,7 @@ void failed_exec_leaves_no_veth() {
   CHECK(net::ensure_bridge({"tsbr0", ipv4("10.81.0.1"), 24}));
   auto pause = start_sandbox(launch_for("/nonexistent/podctl-pause"));
   CHECK(!pause);
-  CHECK(pause.error().message == "start the pause process: exec podctl-pause: No such file or directory");
+  CHECK(pause.error().message == "start the pause process: bind the pause binary: No such file or directory");
   auto sock = net::open_route_socket();
   CHECK(!net::link_exists(sock->get(), "tsveth0"));
   std::_Exit(0);

@@ -50,6 +50,23 @@ TEST_F(PodAttack, NoHostFileDescriptorReachesThePauseOrTheContainers) {
   EXPECT_EQ(links.find(env_->root()), std::string::npos) << links;
 }
 
+TEST_F(PodAttack, ThePausesRootIsEmptyNotTheHost) {
+  Victim victim(env_->root() + "/victim");
+  env_->apply(pod_yaml("root", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                               "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
+                       "  shareProcessNamespace: true\n  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("root")["status"].value("phase", "") == "Running"; }));
+  // With a shared pid namespace and CAP_SYS_PTRACE, /proc/1/root is the pause's root.
+  EXPECT_EQ(exec("root", "ls -A /proc/1/root/"), "pause\n");
+  std::string out = exec("root", "cat /proc/1/root/etc/shadow; ls /proc/1/root" + victim.dir() +
+                                 "; touch /proc/1/root/planted; rm -rf /proc/1/root" + victim.dir() + "; echo end");
+  EXPECT_EQ(out.find("root:"), std::string::npos) << out;
+  EXPECT_NE(out.find("Read-only file system"), std::string::npos) << out;
+  EXPECT_TRUE(victim.intact()) << victim.damage();
+  // Control: the container's own root is reachable the same way (the path is not simply refused).
+  EXPECT_NE(exec("root", "ls /proc/$(pidof sleep)/root/bin/ | head -3"), "");
+}
+
 TEST_F(PodAttack, DeviceNodesAContainerMakesCannotBeOpened) {
   env_->apply(pod_yaml("dev", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n",
                        "  terminationGracePeriodSeconds: 0\n"));
