@@ -2,34 +2,75 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <initializer_list>
+#include <string_view>
 
 #include "manifests/pod_spec.h"
 
 namespace podctl::manifest {
 namespace {
 
-bool matches(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
+// Matched by hand, in one pass: std::regex recurses once per character, and a 40,000-digit
+// scalar in a hostile manifest overflowed the stack.
+bool one_of(const std::string& s, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (s == w) return true;
+  return false;
+}
+
+bool digits(std::string_view s, const char* allowed) {
+  return !s.empty() && s.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+// [-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)
+bool int_text(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s == "0") return true;
+  if (s.size() >= 2 && s[0] == '0') {
+    char k = s[1];
+    if (k == 'x' || k == 'X') return digits(s.substr(2), "0123456789abcdefABCDEF");
+    if (k == 'b' || k == 'B') return digits(s.substr(2), "01");
+    if (k == 'o' || k == 'O') return digits(s.substr(2), "01234567");
+    return digits(s.substr(1), "01234567");
+  }
+  return !s.empty() && s[0] >= '1' && s[0] <= '9' && digits(s, "0123456789");
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)
+bool float_text(std::string_view s) {
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return true;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s == ".inf" || s == ".Inf" || s == ".INF") return true;
+  size_t e = s.find_first_of("eE");
+  std::string_view mantissa = s.substr(0, e);
+  if (e != std::string_view::npos) {
+    std::string_view exponent = s.substr(e + 1);
+    if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) exponent.remove_prefix(1);
+    if (!digits(exponent, "0123456789")) return false;
+  }
+  size_t dot = mantissa.find('.');
+  if (dot == std::string_view::npos) return digits(mantissa, "0123456789");
+  std::string_view whole = mantissa.substr(0, dot), fraction = mantissa.substr(dot + 1);
+  if (whole.empty()) return digits(fraction, "0123456789");
+  return digits(whole, "0123456789") && (fraction.empty() || digits(fraction, "0123456789"));
+}
 
 // The resolution of sigs.k8s.io/yaml's go-yaml v2 (what the API server decodes with): a plain
 // scalar is an int when Go's ParseInt(base 0) takes it, a float when it matches yamlStyleFloat.
 ScalarKind resolve_plain(const std::string& s) {
-  static const std::regex kNull("~|null|Null|NULL|");
-  static const std::regex kBool("y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
-  static const std::regex kInt("[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
-  if (matches(s, kNull)) return ScalarKind::Null;
-  if (matches(s, kBool)) return ScalarKind::Bool;
+  if (one_of(s, {"~", "null", "Null", "NULL", ""})) return ScalarKind::Null;
+  if (one_of(s, {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+                 "FALSE", "on", "On", "ON", "off", "Off", "OFF"}))
+    return ScalarKind::Bool;
   std::string plain = s;
   plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
-  if (matches(plain, kInt)) return ScalarKind::Int;
-  if (matches(plain, kFloat)) return ScalarKind::Float;
+  if (int_text(plain)) return ScalarKind::Int;
+  if (float_text(plain)) return ScalarKind::Float;
   return ScalarKind::String;
 }
 
 bool parse_bool_text(const std::string& s) {
-  static const std::regex kTrue("y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON");
-  return matches(s, kTrue);
+  return one_of(s, {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"});
 }
 
 }  // namespace

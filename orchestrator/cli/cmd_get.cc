@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
@@ -41,7 +42,7 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
   if (output == "json" || output == "yaml") {
     json out = single ? objects.at(0)
                       : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", {{"resourceVersion", ""}}}};
-    std::cout << (output == "json" ? out.dump(4) + "\n" : to_yaml(out));
+    std::cout << (output == "json" ? json_text(out, 4) + "\n" : to_yaml(out));
     return kExitOk;
   }
   if (output.rfind("jsonpath=", 0) == 0) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/file_lock.h"
+#include "orchestrator/store/json_file.h"
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
@@ -65,7 +66,7 @@ int image_inspect(ImageStore& store, const std::vector<std::string>& refs) {
     out.push_back({{"RepoTags", {image->reference}}, {"Id", image->id}, {"Created", image->created},
                    {"Size", image->size}, {"Config", image->config}, {"RootFS", {{"Type", "layers"}, {"Layers", layers}}}});
   }
-  std::cout << out.dump(4) << "\n";
+  std::cout << json_text(out, 4) << "\n";
   return kExitOk;
 }
 

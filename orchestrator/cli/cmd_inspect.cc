@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/json_path.h"
 
@@ -56,7 +57,7 @@ int cmd_inspect(const Invocation& inv) {
     std::cout << value.value_or("");
     return kExitOk;
   }
-  std::cout << out.dump(2) << "\n";
+  std::cout << json_text(out, 2) << "\n";
   return kExitOk;
 }
 

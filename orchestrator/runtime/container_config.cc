@@ -1,14 +1,24 @@
 #include "orchestrator/runtime/container_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
 
 #include "base/files.h"
+#include "base/safe_open.h"
 #include "orchestrator/runtime/capabilities.h"
 
 namespace podctl {
 namespace {
+
+// The image config is foreign JSON: a field of another type reads as absent, never as an exception.
+std::string json_string(const nlohmann::json& config, const char* key) {
+  auto it = config.find(key);
+  return it != config.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 std::vector<std::string> json_strings(const nlohmann::json& config, const char* key) {
   std::vector<std::string> out;
@@ -21,9 +31,17 @@ std::vector<std::string> json_strings(const nlohmann::json& config, const char* 
 
 // A file of the image: the topmost layer that has it (a whiteout above it would hide it; passwd
 // and group files are not whited out in practice).
+// Opened inside each layer (RESOLVE_IN_ROOT): a layer's `etc -> /` must not make podctl read the
+// host's /etc/passwd.
 std::optional<std::string> image_file(const Image& image, const std::string& path) {
-  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it)
-    if (auto text = read_file(*it + "/" + path)) return *text;
+  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it) {
+    auto layer = open_directory(*it);
+    if (!layer) continue;
+    auto fd = open_in_root(layer->get(), path, O_RDONLY | O_NONBLOCK);
+    struct stat st{};
+    if (!fd || ::fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (auto text = read_fd(fd->get(), path)) return *text;
+  }
   return std::nullopt;
 }
 
@@ -47,7 +65,7 @@ bool numeric(const std::string& s) { return !s.empty() && s.find_first_not_of("0
 }  // namespace
 
 Result<ImageUser> image_user(const Image& image) {
-  std::string user = image.config.value("User", std::string());
+  std::string user = json_string(image.config, "User");
   ImageUser out;
   if (user.empty()) return out;
   std::string name = user.substr(0, user.find(':'));
@@ -78,7 +96,7 @@ Result<ImageUser> image_user(const Image& image) {
 }
 
 int stop_signal(const Image& image) {
-  std::string s = image.config.value("StopSignal", std::string());
+  std::string s = json_string(image.config, "StopSignal");
   if (s.empty()) return SIGTERM;
   if (numeric(s)) return std::stoi(s);
   if (s.rfind("SIG", 0) == 0) s = s.substr(3);
@@ -167,7 +185,7 @@ Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const ma
   for (auto& a : argv) a = expand_vars(a, vars);
   cfg.argv = std::move(argv);
 
-  cfg.working_dir = !c.working_dir.empty() ? c.working_dir : image.config.value("WorkingDir", std::string());
+  cfg.working_dir = !c.working_dir.empty() ? c.working_dir : json_string(image.config, "WorkingDir");
   if (cfg.working_dir.empty()) cfg.working_dir = "/";
 
   const auto& psc = pod.spec.security_context;
@@ -182,7 +200,7 @@ Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const ma
   bool non_root = sc.run_as_non_root.value_or(psc.run_as_non_root.value_or(false));
   if (non_root && !run_as_user && !from_image.numeric)
     return fail(make_error("container has runAsNonRoot and image has non-numeric user (" +
-                           image.config.value("User", std::string()) + "), cannot verify user is non-root (pod: \"" +
+                           json_string(image.config, "User") + "), cannot verify user is non-root (pod: \"" +
                            pod.metadata.name + "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
   if (non_root && cfg.uid == 0)
     return fail(make_error("container has runAsNonRoot and image will run as root (pod: \"" + pod.metadata.name +

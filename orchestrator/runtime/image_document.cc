@@ -54,6 +54,18 @@ Result<json> config_settings(const json& config) {
   auto it = config.find("config");
   if (it == config.end() || it->is_null()) return json::object();
   if (!it->is_object()) return fail(Error{EINVAL, "the image config's config is not an object"});
+  // The fields podctl uses, with the types the image spec gives them.
+  for (const char* key : {"User", "WorkingDir", "StopSignal"})
+    if (it->contains(key) && !(*it)[key].is_string() && !(*it)[key].is_null())
+      return fail(Error{EINVAL, std::string("the image config's config.") + key + " is not a string"});
+  for (const char* key : {"Env", "Entrypoint", "Cmd"}) {
+    if (!it->contains(key) || (*it)[key].is_null()) continue;
+    const json& list = (*it)[key];
+    if (!list.is_array()) return fail(Error{EINVAL, std::string("the image config's config.") + key + " is not a list"});
+    for (const auto& v : list)
+      if (!v.is_string())
+        return fail(Error{EINVAL, std::string("the image config's config.") + key + " holds something that is not a string"});
+  }
   return *it;
 }
 

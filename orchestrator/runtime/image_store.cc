@@ -23,7 +23,7 @@ Result<nlohmann::json> ImageStore::read_index() const {
 }
 
 Status ImageStore::write_index(const nlohmann::json& index) const {
-  return write_file_atomic(dir_ + "/index.json", index.dump(2) + "\n");
+  return write_file_atomic(dir_ + "/index.json", json_text(index, 2) + "\n");
 }
 
 

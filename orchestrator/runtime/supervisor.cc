@@ -609,6 +609,35 @@ void Supervisor::drain(Slot& s, bool is_stderr) {
   }
 }
 
+void Supervisor::dispatch(Tag kind, size_t index) {
+  switch (kind) {
+    case kSignal: on_signals(); break;
+    case kTimer: on_timer(); break;
+    case kPause: on_pause_exit(); break;
+    case kExit: on_container_exit(slots_[index]); break;
+    case kStdout: drain(slots_[index], false); break;
+    case kStderr: drain(slots_[index], true); break;
+    case kHandler: on_handler_ready(index); break;
+    case kConfig: on_config_sources_changed(); break;
+    case kPull: on_pull_exit(slots_[index]); break;
+  }
+}
+
+// No exception may leave the loop: the pod's containers would run on unsupervised. Whatever a
+// step throws (text or JSON from a container or an image that was not what it should be) is
+// logged and recorded as an event, and the loop goes on with the next event.
+void Supervisor::guarded(const char* step, const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", step, e.what());
+    try {
+      events_.add("Warning", "SupervisorError", std::string(step) + ": " + e.what());
+    } catch (const std::exception&) {
+    }
+  }
+}
+
 int Supervisor::run() {
   // The report fd came through dup2, which clears close-on-exec: the pod's processes must not
   // inherit it, or the CLI waiting for EOF would wait for them.
@@ -643,21 +672,11 @@ int Supervisor::run() {
       auto kind = static_cast<Tag>(data >> 32);
       size_t index = data & 0xffffffff;
       state_changed |= kind != kStdout && kind != kStderr;
-      switch (kind) {
-        case kSignal: on_signals(); break;
-        case kTimer: on_timer(); break;
-        case kPause: on_pause_exit(); break;
-        case kExit: on_container_exit(slots_[index]); break;
-        case kStdout: drain(slots_[index], false); break;
-        case kStderr: drain(slots_[index], true); break;
-        case kHandler: on_handler_ready(index); break;
-        case kConfig: on_config_sources_changed(); break;
-        case kPull: on_pull_exit(slots_[index]); break;
-      }
+      guarded("handle an event", [&] { dispatch(kind, index); });
     }
     if (!state_changed) continue;
-    if (!done_) reconcile();
-    write_status();
+    if (!done_) guarded("reconcile", [&] { reconcile(); });
+    guarded("write the status", [&] { write_status(); });
   }
   write_status();
   return 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -125,6 +126,8 @@ class Supervisor {
   void reap_strangers();
   void on_timer();
   void drain(Slot& s, bool is_stderr);
+  void dispatch(Tag kind, size_t index);
+  void guarded(const char* step, const std::function<void()>& body);
   void arm_timer(std::optional<Millis> at);
   void watch(int fd, uint64_t data, uint32_t events = 0);
   void unwatch(int fd);

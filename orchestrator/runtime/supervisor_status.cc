@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "orchestrator/runtime/supervisor_impl.h"
+#include "orchestrator/store/json_file.h"
 
 namespace podctl::supervisor {
 
@@ -62,7 +63,7 @@ json Supervisor::build_status() {
 }
 
 void Supervisor::write_status() {
-  std::string text = build_status().dump(2) + "\n";
+  std::string text = json_text(build_status(), 2) + "\n";
   if (text == last_status_) return;
   if (auto st = write_file_atomic(paths_.status(), text); !st) spdlog::error("write status: {}", st.error().message);
   else last_status_ = text;

@@ -49,5 +49,10 @@ int main(int argc, char** argv) {
   o.podctl_binary = flags["podctl"];
   std::string dir = o.podctl_binary.substr(0, o.podctl_binary.rfind('/'));
   o.pause_binary = dir + "/podctl-pause";
-  return run_supervisor(o);
+  try {
+    return run_supervisor(o);
+  } catch (const std::exception& e) {  // only before the loop starts: the loop catches its own
+    std::fprintf(stderr, "podctl-supervisor: %s\n", e.what());
+    return 1;
+  }
 }

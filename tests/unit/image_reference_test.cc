@@ -27,8 +27,15 @@ TEST(ImageReference, FamiliarNameDropsDefaults) {
 }
 
 TEST(ImageReference, RejectsInvalidReferences) {
-  for (const char* bad : {"", "Busybox", "busy box", "app:", "app@sha256:12", "a//b", ":tag"})
+  for (const char* bad : {"", "Busybox", "busy box", "app:", "app@sha256:12", "a//b", ":tag", "a._b", "a___b", "a-",
+                          "../../etc/busybox", "..:5000/x", "reg.io:/x", "re_g.io/x", "[zz]/x"})
     EXPECT_FALSE(parse_image_reference(bad)) << bad;
+  for (const char* good : {"a.b/c__d-e--f:1.0_x", "registry:5000/x/y", "[::1]:5000/x"})
+    EXPECT_TRUE(parse_image_reference(good)) << good;
+  EXPECT_TRUE(parse_image_reference("localhost/x@sha256:" + std::string(64, 'a')));
+  // Long hostile input is refused without recursing per character.
+  EXPECT_FALSE(parse_image_reference(std::string(100000, 'a')));
+  EXPECT_FALSE(parse_image_reference(std::string(500, 'a') + ":" + std::string(200, '1')));
 }
 
 }  // namespace
