@@ -4,11 +4,46 @@
 #include <netlink/route/link/bridge.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
+#include "base/fnv1a.h"
 #include "netsetup/netlink.h"
 
 namespace podctl::net {
+
+namespace {
+
+constexpr const char* kMarkPrefix = "podctl:";
+
+// The owner's id: the mark up to the first space.
+std::string mark_id(const std::string& mark) { return mark.substr(0, mark.find(' ')); }
+
+Status check_owner(nl_sock* sock, const BridgeConfig& config) {
+  if (config.owner.empty()) return {};  // a caller that does not track owners (tests of the netlink layer)
+  std::string alias;
+  PODCTL_ASSIGN_OR_RETURN(alias, link_alias(sock, config.name));
+  if (!config.owner.empty() && mark_id(alias) == mark_id(config.owner)) return {};
+  if (alias.rfind(kMarkPrefix, 0) == 0) {
+    auto space = alias.find(' ');
+    std::string root = space == std::string::npos ? "unknown" : alias.substr(space + 1);
+    return fail(Error{EBUSY, "bridge " + config.name + " belongs to another podctl root (" + root +
+                                 "): choose another --bridge for this root"});
+  }
+  if (!alias.empty() || !config.adopt_unmarked)
+    return fail(Error{EBUSY, "bridge " + config.name + " exists and was not made by podctl for this root" +
+                                 (alias.empty() ? std::string() : " (its alias: \"" + alias + "\")") +
+                                 ": choose another --bridge"});
+  return set_link_alias(sock, config.name, config.owner);
+}
+
+}  // namespace
+
+std::string bridge_owner_mark(const std::string& root_real_path) {
+  char id[32];
+  std::snprintf(id, sizeof id, "%s%016llx", kMarkPrefix, static_cast<unsigned long long>(fnv1a64(root_real_path)));
+  return (std::string(id) + " " + root_real_path).substr(0, 255);
+}
 
 Status ensure_bridge(const BridgeConfig& config) {
   NlSock sock;
@@ -18,13 +53,26 @@ Status ensure_bridge(const BridgeConfig& config) {
     if (!type || std::strcmp(type, "bridge") != 0)
       return fail(make_error("link " + config.name + " exists and is not a bridge (" + (type ? type : "no type") +
                              "): choose another --bridge"));
+    PODCTL_TRY(check_owner(sock.get(), config));
   } else {
     int err = rtnl_link_bridge_add(sock.get(), config.name.c_str());
-    // Another podctl may have created it between our lookup and our add.
-    if (err < 0 && err != -NLE_EXIST) return fail(nl_error("create bridge " + config.name, err));
+    // Another podctl may have created it between our lookup and our add: then it is checked.
+    if (err == -NLE_EXIST) PODCTL_TRY(check_owner(sock.get(), config));
+    else if (err < 0) return fail(nl_error("create bridge " + config.name, err));
+    else if (!config.owner.empty()) PODCTL_TRY(set_link_alias(sock.get(), config.name, config.owner));
   }
   PODCTL_TRY(add_address(sock.get(), config.name, config.gateway, config.prefix));
   return set_link_up(sock.get(), config.name);
+}
+
+Result<bool> delete_owned_bridge(const std::string& name, const std::string& owner) {
+  NlSock sock;
+  PODCTL_ASSIGN_OR_RETURN(sock, open_route_socket());
+  auto alias = link_alias(sock.get(), name);
+  if (!alias) return alias.error().code == ENODEV ? Result<bool>(true) : fail(alias.error());
+  if (mark_id(*alias) != mark_id(owner)) return false;
+  PODCTL_TRY(delete_link(sock.get(), name));
+  return true;
 }
 
 Status delete_bridge(const std::string& name) {

@@ -63,6 +63,23 @@ Status set_hairpin(nl_sock* sock, const std::string& name) {
   return {};
 }
 
+Result<std::string> link_alias(nl_sock* sock, const std::string& name) {
+  Link link;
+  PODCTL_ASSIGN_OR_RETURN(link, get_link(sock, name));
+  const char* alias = rtnl_link_get_ifalias(link.get());
+  return std::string(alias ? alias : "");
+}
+
+Status set_link_alias(nl_sock* sock, const std::string& name, const std::string& alias) {
+  Link current;
+  PODCTL_ASSIGN_OR_RETURN(current, get_link(sock, name));
+  Link change(rtnl_link_alloc());
+  rtnl_link_set_ifalias(change.get(), alias.c_str());
+  if (int err = rtnl_link_change(sock, current.get(), change.get(), 0); err < 0)
+    return fail(nl_error("set the alias of " + name, err));
+  return {};
+}
+
 Status set_link_up(nl_sock* sock, const std::string& name) {
   return change_link(sock, name, [](rtnl_link* l, int) { rtnl_link_set_flags(l, IFF_UP); }, 0, "set up");
 }

@@ -24,6 +24,9 @@ Status set_hairpin(nl_sock* sock, const std::string& name);
 // Deleting a missing link is not an error (idempotent teardown).
 Status delete_link(nl_sock* sock, const std::string& name);
 bool link_exists(nl_sock* sock, const std::string& name);
+// The link's alias (IFLA_IFALIAS, what `ip link set NAME alias TEXT` sets), "" when it has none.
+Result<std::string> link_alias(nl_sock* sock, const std::string& name);
+Status set_link_alias(nl_sock* sock, const std::string& name, const std::string& alias);
 // Adds ip/prefix to the link; an address that is already there is not an error.
 Status add_address(nl_sock* sock, const std::string& link, uint32_t ip, int prefix);
 Status add_default_route(nl_sock* sock, const std::string& link, uint32_t gateway);

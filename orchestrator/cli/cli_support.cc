@@ -1,5 +1,8 @@
 #include "orchestrator/cli/cli_support.h"
 
+#include <climits>
+#include <cstdlib>
+
 #include "base/duration.h"
 
 #include "base/files.h"
@@ -43,7 +46,8 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
         return fail(make_error("subnet " + ctx.net.subnet_text() + " overlaps the host's route to " + overlap +
                                ": choose another with --subnet (e.g. --subnet 10.123.0.0/16)"));
     }
-    PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix}));
+    // A root made before bridges were marked may take its own (unmarked) bridge; a new one may not.
+    PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix, bridge_owner(ctx.root), !first_use}));
     PODCTL_TRY(prepare_host_network(ctx));
     if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound); !saved)
       return fail(saved.error());
@@ -91,6 +95,11 @@ Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag)
   std::string text = inv.get<std::string>(flag.c_str());
   if (auto ms = parse_duration_ms(text)) return *ms;
   return fail(make_error("invalid --" + flag + " \"" + text + "\": use a duration such as 30s, 5m or 1h30m"));
+}
+
+std::string bridge_owner(const RootPaths& root) {
+  char real[PATH_MAX];
+  return net::bridge_owner_mark(::realpath(root.root.c_str(), real) ? std::string(real) : root.root);
 }
 
 int refuse_invalid_names(const std::string& what, const std::vector<std::string>& names) {

@@ -39,6 +39,9 @@ Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag)
 // "secrets"; else "".
 std::string resource_kind(const std::string& word);
 
+// The mark (bridge alias) of this root's bridge.
+std::string bridge_owner(const RootPaths& root);
+
 // Names from the command line become paths in the store: each must be a valid object name (a
 // DNS-1123 subdomain; for "container", a DNS-1123 label). Returns 0, or reports the first invalid
 // one and returns the usage exit code, before any path is built.

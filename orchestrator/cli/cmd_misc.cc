@@ -42,16 +42,27 @@ int cmd_system(const Invocation& inv) {
       if (auto st = delete_pod(locked->ctx, p, 0); !st) rc = report_error(st.error().message);
   if (auto pods = list_dir(root.pods_dir()))  // half-created pods without a record
     for (const auto& ns : *pods)
-      if (auto names = list_dir(root.namespace_dir(ns)))
-        for (const auto& n : *names) (void)cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n));
+      if (auto names = is_store_label(ns) ? list_dir(root.namespace_dir(ns)) : std::vector<std::string>{})
+        for (const auto& n : *names)
+          if (is_store_name(n)) (void)cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n));
+  // The bridge and its NAT table go only when this root made them (the bridge's alias says so).
+  bool ours = true;
   if (path_exists(root.config())) {
-    if (auto st = release_host_network(locked->ctx); !st) rc = report_error(st.error().message);
-    if (auto st = net::delete_bridge(locked->ctx.net.bridge); !st) rc = report_error(st.error().message);
+    auto deleted = net::delete_owned_bridge(locked->ctx.net.bridge, bridge_owner(root));
+    if (!deleted) rc = report_error(deleted.error().message);
+    ours = deleted && *deleted;
+    if (ours) {
+      if (auto st = release_host_network(locked->ctx); !st) rc = report_error(st.error().message);
+    } else if (deleted) {
+      std::cerr << "bridge " << locked->ctx.net.bridge << " is not this root's: it and its NAT rules are left alone\n";
+    }
   }
   if (auto st = remove_tree(root.root); !st) rc = report_error(st.error().message);
   if (rc == kExitOk)
-    std::cout << "removed everything under " << root.root << ", bridge " << locked->ctx.net.bridge << " and nftables table "
-              << net::nat_table_name(locked->ctx.net.bridge) << "\n";
+    std::cout << "removed everything under " << root.root
+              << (ours ? ", bridge " + locked->ctx.net.bridge + " and nftables table " + net::nat_table_name(locked->ctx.net.bridge)
+                       : std::string())
+              << "\n";
   return rc;
 }
 void system_options(po::options_description& d) {

@@ -112,6 +112,9 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   };
   inv.global.root = opt("root", "PODCTL_ROOT", "/var/lib/podctl");
   inv.global.bridge = opt("bridge", "PODCTL_BRIDGE", "");
+  // An empty name once quietly meant the default bridge, which may be another root's.
+  if (inv.global.bridge.empty() && (inv.vm.count("bridge") || std::getenv("PODCTL_BRIDGE")))
+    return report_error("--bridge (or PODCTL_BRIDGE) is empty: name a bridge, or leave it out for the root's", kExitUsage);
   inv.global.subnet = opt("subnet", "PODCTL_SUBNET", "");
   inv.global.outbound = opt("outbound", "PODCTL_OUTBOUND", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");

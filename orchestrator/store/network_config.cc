@@ -77,6 +77,10 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
   }
   cfg.bridge = bridge.empty() ? kDefaultBridge : bridge;
   if (cfg.bridge.size() > 15) return fail(make_error("bridge name \"" + cfg.bridge + "\" is longer than 15 characters"));
+  // A Linux interface name: no '/', no white space, not "." or "..".
+  if (cfg.bridge == "." || cfg.bridge == ".." ||
+      cfg.bridge.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos)
+    return fail(make_error("bridge name \"" + cfg.bridge + "\" is not an interface name (letters, digits, '_', '.', '-')"));
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
   cfg.outbound = outbound != "false";
   if (!create) return cfg;
