@@ -27,7 +27,7 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   PodContext ctx = read_only_context(inv);
   if (!create && !is_directory(ctx.root.root))
     return fail(Error{ENOENT, "root " + ctx.root.root + " does not exist (nothing was ever applied there)"});
-  PODCTL_TRY(make_dirs(ctx.root.root, 0711));
+  PODCTL_TRY(make_dirs(ctx.root.root, 0700));
   auto lock = FileLock::acquire(ctx.root.lock());
   if (!lock) return fail(lock.error());
   bool first_use = !path_exists(ctx.root.config());

@@ -162,7 +162,7 @@ int cmd_image(const Invocation& inv) {
     return report_error(sub == "import" ? "usage: podctl image import [NAME[:TAG]] ARCHIVE | NAME[:TAG] ROOTFS.tar|DIR"
                         : sub == "tag"  ? "usage: podctl image tag SOURCE[:TAG] TARGET[:TAG]"
                                         : "usage: podctl image rm NAME[:TAG]…", kExitUsage);
-  if (auto st = make_dirs(root.root, 0711); !st) return report_error(st.error().message);
+  if (auto st = make_dirs(root.root, 0700); !st) return report_error(st.error().message);
   auto lock = FileLock::acquire(root.lock());
   if (!lock) return report_error(lock.error().message);
   if (sub == "import") return image_import(store, root, inv.args);

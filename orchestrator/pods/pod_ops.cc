@@ -110,7 +110,7 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   r.paths.dir = ctx.root.pod_dir(r.ns, r.name);
   r.spec = manifest::to_json(pod);  // uid and creationTimestamp live in pod.json: the loader refuses them
 
-  PODCTL_TRY(make_dirs(r.paths.dir, 0711));
+  PODCTL_TRY(make_dirs(r.paths.dir, 0700));
   auto undo = [&](Error e) {
     (void)cleanup_pod(ctx, r);
     return fail(std::move(e));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "orchestrator/runtime/capabilities.h"
@@ -24,19 +25,12 @@ namespace {
 struct ChildPlan {
   const ContainerLaunch* launch;
   std::string overlay_options;
-  std::vector<std::string> paths;       // absolute paths inside the new root, see Path below
   std::vector<char*> argv;
   std::vector<char*> envp;
   std::string path_env;                 // the container's PATH for the executable lookup
   std::vector<char> volume_is_dir;      // per launch->volumes entry: make a directory (or a file) to mount on
   std::vector<int> v1_procs;            // cgroup.procs of each v1 cgroup, opened by the parent
   std::vector<int> volume_trees;        // per volume: a detached copy of its mount, made by the parent
-};
-
-enum Path {
-  kProc, kDev, kDevPts, kDevShm, kDevPtmx, kSys, kEtc, kEtcHosts, kEtcHostname, kEtcResolv,
-  kDevNull, kDevZero, kDevFull, kDevRandom, kDevUrandom, kDevTty,
-  kDevFd, kDevStdin, kDevStdout, kDevStderr, kPathCount
 };
 
 const char* const kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -46,6 +40,7 @@ const char* const kMaskedFiles[] = {"/proc/kcore", "/proc/keys", "/proc/timer_li
 const char* const kMaskedDirs[] = {"/proc/acpi", "/proc/scsi", "/sys/firmware"};
 const char* const kReadOnly[] = {"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                   "/proc/sysrq-trigger"};
+const char* const kEtcFiles[] = {"/etc/hosts", "/etc/hostname", "/etc/resolv.conf"};
 
 ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage) {
   ChildPlan p;
@@ -53,11 +48,6 @@ ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage)
   std::string lowers;
   for (auto it = l.lower_dirs.rbegin(); it != l.lower_dirs.rend(); ++it) lowers += (lowers.empty() ? "" : ":") + *it;
   p.overlay_options = "lowerdir=" + lowers + ",upperdir=" + l.upper_dir + ",workdir=" + l.work_dir;
-  const char* rel[kPathCount] = {"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/ptmx", "/sys", "/etc",
-                                 "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/dev/null", "/dev/zero",
-                                 "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/fd",
-                                 "/dev/stdin", "/dev/stdout", "/dev/stderr"};
-  for (const char* r : rel) p.paths.push_back(l.rootfs + r);
   storage = l.process.argv;
   for (auto& a : storage) p.argv.push_back(a.data());
   p.argv.push_back(nullptr);
@@ -79,74 +69,114 @@ void must(SyncChannel& sync, bool ok, const char* step) {
   if (!ok) sync.fail_in_child(step, errno);
 }
 
-void mkdir_in_child(const char* path) { ::mkdir(path, 0755); }
-
-void touch_in_child(const char* path) {
-  int fd = ::open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd >= 0) ::close(fd);
-}
-
-void bind_in_child(SyncChannel& sync, const char* source, const char* target, bool read_only, const char* step) {
-  must(sync, ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) == 0, step);
-  if (read_only)
-    must(sync, ::mount(nullptr, target, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC, nullptr) == 0, step);
-}
-
 int open_in_root(int root, const char* path, uint64_t flags) {
   open_how how{};
   how.flags = flags | O_CLOEXEC;
-  how.resolve = RESOLVE_IN_ROOT;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   return static_cast<int>(::syscall(SYS_openat2, root, path, &how, sizeof how));
 }
 
-// The mount point of a volume inside the container's root, made if missing. Every step resolves
-// inside the root (RESOLVE_IN_ROOT), so a symlink in the image cannot lead a mount out of it.
-int volume_target_in_child(SyncChannel& sync, int root, const char* mount_path, bool is_dir) {
-  char prefix[4096];
-  size_t len = std::strlen(mount_path);
-  if (len >= sizeof prefix) sync.fail_in_child("volume mount path too long", ENAMETOOLONG);
-  for (size_t i = 1; i <= len; ++i) {
-    if (i < len && mount_path[i] != '/') continue;
-    std::memcpy(prefix, mount_path, i);
-    prefix[i] = '\0';
-    int fd = open_in_root(root, prefix, O_PATH);
-    if (fd >= 0) {
-      ::close(fd);
-      continue;
+// Every path inside the container's root is resolved in it (RESOLVE_IN_ROOT), each time it is
+// used, never as a host path string: a symlink in the image (/etc/resolv.conf -> /etc/nologin,
+// /proc -> /) then leads somewhere inside the root, never to a host file. What is missing is
+// made, a component at a time, in the fd of its parent; a dangling symlink on the way is followed
+// by hand (inside the root too) and its target made, as runc's securejoin does. Returns an
+// O_PATH fd of the target.
+int target_in_child(SyncChannel& sync, int root, const char* wanted, bool is_dir) {
+  char path[4096], prefix[4096], link[4096], next[4096];
+  if (std::strlen(wanted) >= sizeof path) sync.fail_in_child("mount path too long", ENAMETOOLONG);
+  std::strcpy(path, wanted);
+  for (int hops = 0;; ++hops) {
+    if (hops > 40) sync.fail_in_child("resolve a mount point", ELOOP);
+    bool followed = false;
+    size_t len = std::strlen(path);
+    for (size_t i = 1; i <= len && !followed; ++i) {
+      if (i < len && path[i] != '/') continue;
+      std::memcpy(prefix, path, i);
+      prefix[i] = '\0';
+      int fd = open_in_root(root, prefix, O_PATH);
+      if (fd >= 0) {
+        ::close(fd);
+        continue;
+      }
+      if (errno != ENOENT) sync.fail_in_child("open a mount point", errno);
+      char* slash = std::strrchr(prefix, '/');
+      *slash = '\0';
+      const char* name = slash + 1;
+      int parent = open_in_root(root, prefix[0] ? prefix : "/", O_PATH | O_DIRECTORY);
+      if (parent < 0) sync.fail_in_child("open a mount point's parent", errno);
+      ssize_t n = ::readlinkat(parent, name, link, sizeof link - 1);
+      if (n > 0) {  // a dangling link: go on from its target
+        link[n] = '\0';
+        int w = link[0] == '/' ? std::snprintf(next, sizeof next, "%s%s", link, path + i)
+                               : std::snprintf(next, sizeof next, "%s/%s%s", prefix, link, path + i);
+        if (w < 0 || static_cast<size_t>(w) >= sizeof next) sync.fail_in_child("mount path too long", ENAMETOOLONG);
+        std::strcpy(path, next);
+        followed = true;
+      } else {
+        bool last = i == len;
+        int made = last && !is_dir ? ::openat(parent, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)
+                                   : ::mkdirat(parent, name, 0755);
+        if (made < 0 && errno != EEXIST) {
+          int err = errno;
+          char detail[352];
+          std::snprintf(detail, sizeof detail, "make mount point %.100s/%.60s (for %.100s): %s", prefix, name, wanted,
+                        std::strerror(err));
+          sync.fail_in_child("make a mount point", err, detail);
+        }
+        if (last && !is_dir && made >= 0) ::close(made);
+      }
+      ::close(parent);
     }
-    if (errno != ENOENT) sync.fail_in_child("open a volume mount point", errno);
-    // Make the missing component in its parent, resolved inside the root as well.
-    char* slash = std::strrchr(prefix, '/');
-    *slash = '\0';
-    int parent = open_in_root(root, prefix[0] ? prefix : "/", O_PATH | O_DIRECTORY);
-    if (parent < 0) sync.fail_in_child("open a volume mount point's parent", errno);
-    bool last = i == len;
-    int made = last && !is_dir ? ::openat(parent, slash + 1, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)
-                               : ::mkdirat(parent, slash + 1, 0755);
-    if (made < 0 && errno != EEXIST) sync.fail_in_child("make a volume mount point", errno);
-    if (last && !is_dir && made >= 0) ::close(made);
-    ::close(parent);
+    if (!followed) break;
   }
-  int target = open_in_root(root, mount_path, O_PATH);
-  if (target < 0) sync.fail_in_child("open a volume mount point", errno);
+  int target = open_in_root(root, path, O_PATH);
+  if (target < 0) sync.fail_in_child("open a mount point", errno);
   return target;
+}
+
+// "/proc/self/fd/N": names exactly the file an fd holds, for mount(2).
+struct FdPath {
+  char text[32];
+  explicit FdPath(int fd) { std::snprintf(text, sizeof text, "/proc/self/fd/%d", fd); }
+};
+
+// A new file system (proc, sysfs, tmpfs, devpts) on a path resolved in the root.
+void mount_fs_at(SyncChannel& sync, int root, const char* path, const char* type, unsigned long flags,
+                 const char* data, const char* step) {
+  int target = target_in_child(sync, root, path, true);
+  must(sync, ::mount(type, FdPath(target).text, type, flags, data) == 0, step);
+  ::close(target);
+}
+
+// A detached copy of the mount at `source_fd` (or the path `source` from it), made read-only
+// before it is attached when asked, moved onto a path resolved in the root.
+void bind_at(SyncChannel& sync, int root, int source_fd, const char* source, const char* path, bool is_dir,
+             bool read_only, const char* step) {
+  int target = target_in_child(sync, root, path, is_dir);
+  int tree = ::open_tree(source_fd, source, (source[0] ? 0 : AT_EMPTY_PATH) | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0) sync.fail_in_child(step, errno);
+  if (read_only) {
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    must(sync, ::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0, step);
+  }
+  must(sync, ::move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0, step);
+  ::close(tree);
+  ::close(target);
 }
 
 // Each volume arrives as a detached mount tree the parent cloned from the fd it resolved (and
 // made read-only before anyone could see it, submounts included): attaching it is all that is
 // left, and nothing is resolved by a path string again.
-void mount_volumes_in_child(SyncChannel& sync, const ChildPlan& p) {
+void mount_volumes_in_child(SyncChannel& sync, const ChildPlan& p, int root) {
   const ContainerLaunch& l = *p.launch;
-  if (l.volumes.empty()) return;
-  int root = ::open(l.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0) sync.fail_in_child("open the root filesystem", errno);
   for (size_t i = 0; i < l.volumes.size(); ++i) {
-    int target = volume_target_in_child(sync, root, l.volumes[i].target.c_str(), p.volume_is_dir[i]);
+    int target = target_in_child(sync, root, l.volumes[i].target.c_str(), p.volume_is_dir[i]);
     must(sync, ::move_mount(p.volume_trees[i], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0,
          "mount a volume");
     ::close(target);
   }
-  ::close(root);
 }
 
 // A detached copy of a volume's mount, cloned from the resolved fd. The clone must happen here,
@@ -164,75 +194,74 @@ Result<UniqueFd> clone_volume(const VolumeBind& v) {
   return tree;
 }
 
-void setup_dev_in_child(SyncChannel& sync, const ChildPlan& p) {
-  const auto& P = p.paths;
-  mkdir_in_child(P[kDev].c_str());
-  must(sync, ::mount("tmpfs", P[kDev].c_str(), "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") == 0,
-       "mount /dev");
-  for (int i = 0; i < 6; ++i) {
-    char host[32] = "/dev/";
-    std::strncat(host, kDevices[i], sizeof host - 6);
-    touch_in_child(P[kDevNull + i].c_str());
-    bind_in_child(sync, host, P[kDevNull + i].c_str(), false, "bind a device into /dev");
+void setup_dev_in_child(SyncChannel& sync, const ChildPlan& p, int root) {
+  mount_fs_at(sync, root, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", "mount /dev");
+  for (const char* device : kDevices) {
+    char host[32] = "/dev/", inside[32] = "/dev/";
+    std::strncat(host, device, sizeof host - 6);
+    std::strncat(inside, device, sizeof inside - 6);
+    bind_at(sync, root, AT_FDCWD, host, inside, false, false, "bind a device into /dev");
   }
-  mkdir_in_child(P[kDevPts].c_str());
-  must(sync, ::mount("devpts", P[kDevPts].c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
-                     "newinstance,ptmxmode=0666,mode=0620") == 0, "mount /dev/pts");
-  must(sync, ::symlink("pts/ptmx", P[kDevPtmx].c_str()) == 0, "link /dev/ptmx");
-  mkdir_in_child(P[kDevShm].c_str());
-  bind_in_child(sync, p.launch->shm_dir.c_str(), P[kDevShm].c_str(), false, "bind the pod's /dev/shm");
-  (void)::symlink("/proc/self/fd", P[kDevFd].c_str());
-  (void)::symlink("/proc/self/fd/0", P[kDevStdin].c_str());
-  (void)::symlink("/proc/self/fd/1", P[kDevStdout].c_str());
-  (void)::symlink("/proc/self/fd/2", P[kDevStderr].c_str());
+  mount_fs_at(sync, root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
+              "mount /dev/pts");
+  bind_at(sync, root, AT_FDCWD, p.launch->shm_dir.c_str(), "/dev/shm", true, false, "bind the pod's /dev/shm");
+  // The fresh tmpfs, reached through the root again (it holds nothing an image made).
+  int dev = open_in_root(root, "/dev", O_PATH | O_DIRECTORY);
+  if (dev < 0) sync.fail_in_child("open /dev", errno);
+  must(sync, ::symlinkat("pts/ptmx", dev, "ptmx") == 0, "link /dev/ptmx");
+  (void)::symlinkat("/proc/self/fd", dev, "fd");
+  (void)::symlinkat("/proc/self/fd/0", dev, "stdin");
+  (void)::symlinkat("/proc/self/fd/1", dev, "stdout");
+  (void)::symlinkat("/proc/self/fd/2", dev, "stderr");
+  ::close(dev);
 }
 
-void mask_proc_in_child(SyncChannel& sync, const std::string& rootfs) {
-  char path[4096];
-  auto full = [&](const char* rel) {
-    std::strncpy(path, rootfs.c_str(), sizeof path - 1);
-    path[sizeof path - 1] = '\0';
-    std::strncat(path, rel, sizeof path - std::strlen(path) - 1);
-    return path;
-  };
+bool exists_in_root(int root, const char* path) {
+  int fd = open_in_root(root, path, O_PATH);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+void mask_proc_in_child(SyncChannel& sync, int root) {
   for (const char* f : kMaskedFiles)
-    if (::access(full(f), F_OK) == 0) bind_in_child(sync, "/dev/null", path, true, "mask a /proc file");
+    if (exists_in_root(root, f)) bind_at(sync, root, AT_FDCWD, "/dev/null", f, false, true, "mask a /proc file");
   for (const char* d : kMaskedDirs)
-    if (::access(full(d), F_OK) == 0)
-      must(sync, ::mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") == 0, "mask a /proc or /sys directory");
-  for (const char* r : kReadOnly)
-    if (::access(full(r), F_OK) == 0) bind_in_child(sync, path, path, true, "make a /proc path read-only");
+    if (exists_in_root(root, d)) mount_fs_at(sync, root, d, "tmpfs", MS_RDONLY, "size=0", "mask a /proc or /sys directory");
+  for (const char* r : kReadOnly) {
+    int source = open_in_root(root, r, O_PATH);
+    if (source < 0) continue;
+    bind_at(sync, root, source, "", r, true, true, "make a /proc path read-only");
+    ::close(source);
+  }
 }
 
 void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
   const ContainerLaunch& l = *p.launch;
-  const auto& P = p.paths;
   // Nothing we mount may propagate back to the host (or the supervisor).
   must(sync, ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, "make / private");
   must(sync, ::mount("overlay", l.rootfs.c_str(), "overlay", 0, p.overlay_options.c_str()) == 0,
        "mount the root filesystem (overlay)");
-  mkdir_in_child(P[kProc].c_str());
-  must(sync, ::mount("proc", P[kProc].c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0, "mount /proc");
+  // The overlay's root: every path below is resolved from it, inside it.
+  int root = ::open(l.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) sync.fail_in_child("open the root filesystem", errno);
+  mount_fs_at(sync, root, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr, "mount /proc");
   if (l.process.privileged) {
-    mkdir_in_child(P[kDev].c_str());
-    bind_in_child(sync, "/dev", P[kDev].c_str(), false, "bind /dev (privileged)");
-    must(sync, ::mount("devpts", P[kDevPts].c_str(), "devpts", MS_NOSUID | MS_NOEXEC,
-                       "newinstance,ptmxmode=0666,mode=0620") == 0, "mount /dev/pts");
-    bind_in_child(sync, l.shm_dir.c_str(), P[kDevShm].c_str(), false, "bind the pod's /dev/shm");
+    bind_at(sync, root, AT_FDCWD, "/dev", "/dev", true, false, "bind /dev (privileged)");
+    mount_fs_at(sync, root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
+                "mount /dev/pts");
+    bind_at(sync, root, AT_FDCWD, l.shm_dir.c_str(), "/dev/shm", true, false, "bind the pod's /dev/shm");
   } else {
-    setup_dev_in_child(sync, p);
+    setup_dev_in_child(sync, p, root);
   }
-  mkdir_in_child(P[kSys].c_str());
   unsigned long sys_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (l.process.privileged ? 0 : MS_RDONLY);
-  must(sync, ::mount("sysfs", P[kSys].c_str(), "sysfs", sys_flags, nullptr) == 0, "mount /sys");
-  if (!l.process.privileged) mask_proc_in_child(sync, l.rootfs);
-  mkdir_in_child(P[kEtc].c_str());
+  mount_fs_at(sync, root, "/sys", "sysfs", sys_flags, nullptr, "mount /sys");
+  if (!l.process.privileged) mask_proc_in_child(sync, root);
   const std::string* etc_sources[] = {&l.hosts_file, &l.hostname_file, &l.resolv_conf};
-  for (int i = 0; i < 3; ++i) {
-    touch_in_child(P[kEtcHosts + i].c_str());
-    bind_in_child(sync, etc_sources[i]->c_str(), P[kEtcHosts + i].c_str(), false, "bind a pod file into /etc");
-  }
-  mount_volumes_in_child(sync, p);
+  for (int i = 0; i < 3; ++i)
+    bind_at(sync, root, AT_FDCWD, etc_sources[i]->c_str(), kEtcFiles[i], false, false, "bind a pod file into /etc");
+  mount_volumes_in_child(sync, p, root);
+  ::close(root);
   if (l.process.read_only_root)
     must(sync, ::mount(nullptr, l.rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0,
          "make the root filesystem read-only");

@@ -84,7 +84,7 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
   cfg.outbound = outbound != "false";
   if (!create) return cfg;
-  PODCTL_TRY(make_dirs(root.root, 0711));
+  PODCTL_TRY(make_dirs(root.root, 0700));
   nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}, {"outbound", cfg.outbound}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;

@@ -67,6 +67,52 @@ TEST_F(PodAttack, ThePausesRootIsEmptyNotTheHost) {
   EXPECT_NE(exec("root", "ls /proc/$(pidof sleep)/root/bin/ | head -3"), "");
 }
 
+TEST_F(PodAttack, OtherUsersOfTheMachineReadNothingOfAPod) {
+  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: s3cr3t}\n---\n" +
+                        pod_yaml("data", "  - name: main\n    image: busybox:1.35\n    command: [sh, -c, 'echo logged; sleep 3600']\n"
+                                         "    env: [{name: PASSWORD, value: hunter2}]\n"
+                                         "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n"
+                                         "  - name: user\n    image: busybox:1.35\n    securityContext: {runAsUser: 1000}\n"
+                                         "    command: [sh, -c, 'echo mine > /scratch/f && cat /scratch/f /s/token && echo; sleep 3600']\n"
+                                         "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n",
+                                 "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: scratch, emptyDir: {}}\n"
+                                 "  - {name: s, secret: {secretName: s}}\n")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("data")["status"].value("phase", "") == "Running"; }));
+  std::string pod = env_->root() + "/pods/default/data";
+  // Control: the files are there, and root reads them.
+  ASSERT_EQ(sh("grep -q hunter2 " + pod + "/spec.json").rc, 0);
+  for (const std::string& target : {pod + "/spec.json", pod + "/logs/main/0.log", pod + "/volumes/s/token",
+                                    env_->root() + "/secrets/default/s.json", env_->root() + "/images/index.json"}) {
+    RunResult r = sh("setpriv --reuid=65534 --regid=65534 --clear-groups cat " + target);
+    EXPECT_NE(r.rc, 0) << target << " is readable by another user: " << r.out;
+  }
+  RunResult ls = sh("setpriv --reuid=65534 --regid=65534 --clear-groups ls " + pod + "/volumes/scratch");
+  EXPECT_NE(ls.rc, 0) << "an emptyDir is reachable by another user";
+  // A container's own non-root user still uses its volumes: through the mounts, not host paths.
+  EXPECT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "data", "-c", "user"}).out == "mine\ns3cr3t\n"; }))
+      << env_->podctl({"logs", "data", "-c", "user"}).out;
+}
+
+TEST_F(PodAttack, ImageSymlinksOverMountPointsStayInsideTheContainer) {
+  Victim victim(env_->root() + "/victim");
+  // An image whose /etc files and /proc, /sys and /dev/shm are links to host paths (the victim).
+  std::string rootfs = env_->root() + "/evil-rootfs";
+  ASSERT_EQ(sh(std::string(PODCTL_SOURCE_DIR) + "/scripts/make-busybox-rootfs.sh " + rootfs + " >/dev/null").rc, 0);
+  const std::string v = victim.dir();
+  ASSERT_EQ(sh("cd " + rootfs + " && rm -rf proc sys etc/resolv.conf etc/hosts etc/hostname && "
+               "ln -s " + v + "/planted-resolv etc/resolv.conf && ln -s " + v + "/planted-hosts etc/hosts && "
+               "ln -s " + v + "/planted-hostname etc/hostname && ln -s " + v + "/proc-here proc && ln -s " + v + "/inner sys").rc, 0);
+  ASSERT_EQ(env_->podctl({"image", "import", "evil:1", rootfs}).rc, 0);
+  env_->apply(pod_yaml("links", "  - name: main\n    image: evil:1\n    imagePullPolicy: Never\n    command: [sleep, '3600']\n",
+                       "  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("links")["status"].value("phase", "") == "Running"; }))
+      << env_->podctl({"describe", "pod", "links"}).out;
+  // The pod's files are where the image's links lead inside the container, and work.
+  EXPECT_NE(exec("links", "cat /etc/hostname"), "");
+  EXPECT_EQ(exec("links", "test -f /proc/self/status && echo proc"), "proc\n");
+  EXPECT_TRUE(victim.intact()) << victim.damage();
+}
+
 TEST_F(PodAttack, DeviceNodesAContainerMakesCannotBeOpened) {
   env_->apply(pod_yaml("dev", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n",
                        "  terminationGracePeriodSeconds: 0\n"));
