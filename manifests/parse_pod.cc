@@ -137,6 +137,14 @@ void read_env(ParseContext& ctx, MapReader& r, Container& c) {
   });
 }
 
+void read_seccomp_profile(MapReader& r, std::optional<SeccompProfileRef>& out) {
+  r.object("seccompProfile", [&](MapReader& m) {
+    auto& p = out.emplace();
+    m.string("type", p.type, true);
+    m.string("localhostProfile", p.localhost_profile);
+  });
+}
+
 void read_security_context(MapReader& r, std::optional<ContainerSecurityContext>& out) {
   r.object("securityContext", [&](MapReader& m) {
     auto& sc = out.emplace();
@@ -151,7 +159,8 @@ void read_security_context(MapReader& r, std::optional<ContainerSecurityContext>
       c.string_list("add", caps.add);
       c.string_list("drop", caps.drop);
     });
-    m.unsupported({"procMount", "seccompProfile", "seLinuxOptions", "windowsOptions", "appArmorProfile"});
+    read_seccomp_profile(m, sc.seccomp_profile);
+    m.unsupported({"procMount", "seLinuxOptions", "windowsOptions", "appArmorProfile"});
   });
 }
 
@@ -278,7 +287,8 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
       if (ctx.read_int(n, path, g)) sc.supplemental_groups.push_back(g);
     });
     s.integer("fsGroup", sc.fs_group);
-    s.unsupported({"fsGroupChangePolicy", "seLinuxOptions", "seccompProfile", "sysctls", "windowsOptions",
+    read_seccomp_profile(s, sc.seccomp_profile);
+    s.unsupported({"fsGroupChangePolicy", "seLinuxOptions", "sysctls", "windowsOptions",
                    "appArmorProfile", "supplementalGroupsPolicy", "seLinuxChangePolicy"});
   });
   m.unsupported({"activeDeadlineSeconds", "affinity", "automountServiceAccountToken", "dnsConfig",

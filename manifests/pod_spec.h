@@ -168,6 +168,14 @@ struct Capabilities {
   bool operator==(const Capabilities&) const = default;
 };
 
+// securityContext.seccompProfile: RuntimeDefault | Unconfined | Localhost (with a profile's path
+// relative to the root's seccomp/ directory).
+struct SeccompProfileRef {
+  std::string type;
+  std::string localhost_profile;
+  bool operator==(const SeccompProfileRef&) const = default;
+};
+
 struct ContainerSecurityContext {
   std::optional<int64_t> run_as_user;
   std::optional<int64_t> run_as_group;
@@ -176,6 +184,7 @@ struct ContainerSecurityContext {
   std::optional<bool> read_only_root_filesystem;
   std::optional<bool> allow_privilege_escalation;
   std::optional<Capabilities> capabilities;
+  std::optional<SeccompProfileRef> seccomp_profile;
   bool operator==(const ContainerSecurityContext&) const = default;
 };
 
@@ -258,6 +267,7 @@ struct PodSecurityContext {
   std::optional<bool> run_as_non_root;
   std::vector<int64_t> supplemental_groups;
   std::optional<int64_t> fs_group;
+  std::optional<SeccompProfileRef> seccomp_profile;
   bool operator==(const PodSecurityContext&) const = default;
 };
 

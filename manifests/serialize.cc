@@ -108,6 +108,13 @@ json quantities(const std::map<std::string, Quantity>& m) {
   return j;
 }
 
+void put_seccomp(json& j, const std::optional<SeccompProfileRef>& p) {
+  if (!p) return;
+  json s{{"type", p->type}};
+  if (!p->localhost_profile.empty()) s["localhostProfile"] = p->localhost_profile;
+  j["seccompProfile"] = s;
+}
+
 json security_context(const ContainerSecurityContext& sc) {
   json j = json::object();
   put(j, "runAsUser", sc.run_as_user);
@@ -122,6 +129,7 @@ json security_context(const ContainerSecurityContext& sc) {
     if (!sc.capabilities->drop.empty()) c["drop"] = sc.capabilities->drop;
     j["capabilities"] = c;
   }
+  put_seccomp(j, sc.seccomp_profile);
   return j;
 }
 
@@ -247,6 +255,7 @@ json to_json(const Pod& pod) {
   put(sc, "runAsNonRoot", s.security_context.run_as_non_root);
   if (!s.security_context.supplemental_groups.empty()) sc["supplementalGroups"] = s.security_context.supplemental_groups;
   put(sc, "fsGroup", s.security_context.fs_group);
+  put_seccomp(sc, s.security_context.seccomp_profile);
   spec["securityContext"] = sc;
   return json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", metadata(pod.metadata)}, {"spec", spec}};
 }

@@ -173,7 +173,31 @@ class Validator {
     }
   }
 
+  // The API server's rules (validateSeccompProfileField): a known type; localhostProfile
+  // required for Localhost and forbidden otherwise; here also a relative path that stays in the
+  // root's seccomp/ directory.
+  void seccomp_profile(const std::string& path, const std::optional<SeccompProfileRef>& p) {
+    if (!p) return;
+    if (p->type != "RuntimeDefault" && p->type != "Unconfined" && p->type != "Localhost")
+      add(path + ".type", "Unsupported value: " + quoted(p->type) + ": supported values: \"Localhost\", "
+                          "\"RuntimeDefault\", \"Unconfined\"");
+    if (p->type == "Localhost" && p->localhost_profile.empty())
+      add(path + ".localhostProfile", "Required value: must be set when seccomp type is Localhost");
+    if (p->type != "Localhost" && !p->localhost_profile.empty())
+      add(path + ".localhostProfile", "Invalid value: " + quoted(p->localhost_profile) +
+                                          ": can only be set when seccomp type is Localhost");
+    if (p->type == "Localhost" && !p->localhost_profile.empty()) {
+      const std::string& l = p->localhost_profile;
+      bool dotdot = l == ".." || l.rfind("../", 0) == 0 || l.find("/../") != std::string::npos ||
+                    (l.size() >= 3 && l.compare(l.size() - 3, 3, "/..") == 0);
+      if (l.front() == '/' || dotdot)
+        add(path + ".localhostProfile", "Invalid value: " + quoted(l) + ": must be a relative path without '..' "
+                                        "(under the root's seccomp/ directory)");
+    }
+  }
+
   void security_context(const std::string& path, const ContainerSecurityContext& sc) {
+    seccomp_profile(path + ".seccompProfile", sc.seccomp_profile);
     if (sc.run_as_user) range(path + ".runAsUser", *sc.run_as_user, 0, INT32_MAX);
     if (sc.run_as_group) range(path + ".runAsGroup", *sc.run_as_group, 0, INT32_MAX);
     if (sc.privileged.value_or(false) && sc.allow_privilege_escalation && !*sc.allow_privilege_escalation)
@@ -347,6 +371,7 @@ std::vector<FieldError> validate(const Pod& pod) {
   if (sc.run_as_user) v.range("spec.securityContext.runAsUser", *sc.run_as_user, 0, INT32_MAX);
   if (sc.run_as_group) v.range("spec.securityContext.runAsGroup", *sc.run_as_group, 0, INT32_MAX);
   if (sc.fs_group) v.range("spec.securityContext.fsGroup", *sc.fs_group, 0, INT32_MAX);
+  v.seccomp_profile("spec.securityContext.seccompProfile", sc.seccomp_profile);
   for (size_t i = 0; i < sc.supplemental_groups.size(); ++i)
     v.range(idx("spec.securityContext.supplementalGroups", i), sc.supplemental_groups[i], 0, INT32_MAX);
   return v.errors;

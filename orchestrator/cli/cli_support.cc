@@ -34,7 +34,7 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   // Only creating checks --bridge/--subnet against the root's settings: deleting and resetting
   // use what the root has, whatever the flags say.
   PODCTL_ASSIGN_OR_RETURN(ctx.net, create ? load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false,
-                                                                inv.global.outbound)
+                                                                inv.global.outbound, inv.global.seccomp_default)
                                           : load_network_config(ctx.root, "", "", false));
   if (create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
@@ -49,7 +49,9 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
     // A root made before bridges were marked may take its own (unmarked) bridge; a new one may not.
     PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix, bridge_owner(ctx.root), !first_use}));
     PODCTL_TRY(prepare_host_network(ctx));
-    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound); !saved)
+    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound,
+                                         inv.global.seccomp_default);
+        !saved)
       return fail(saved.error());
   }
   return LockedContext{std::move(ctx), std::move(*lock)};

@@ -22,9 +22,29 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/runtime/container_exec.h"
 #include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/seccomp_filter.h"
+#include "orchestrator/store/network_config.h"
 
 namespace podctl {
 namespace {
+
+// The seccomp filter the container runs under, which the command must run under too: compiled
+// again from the stored spec and the root's default, as the supervisor compiled it.
+Result<SeccompProgram> container_filter(const Invocation& inv, const PodRecord& record, const std::string& name,
+                                        uint64_t capabilities) {
+  RootPaths root{inv.global.root};
+  manifest::Pod pod;
+  PODCTL_ASSIGN_OR_RETURN(pod, read_stored_spec(record.paths, record.ns));
+  NetworkConfig net;
+  PODCTL_ASSIGN_OR_RETURN(net, load_network_config(root, "", "", false));
+  for (const auto* list : {&pod.spec.containers, &pod.spec.init_containers})
+    for (const auto& c : *list)
+      if (c.name == name) {
+        bool privileged = c.security_context && c.security_context->privileged.value_or(false);
+        return container_seccomp(pod, c, privileged, capabilities, net.seccomp_default, root.seccomp_dir());
+      }
+  return fail(make_error("container \"" + name + "\" is not in the pod's spec"));
+}
 
 int wait_for(ChildProcess& child) {
   siginfo_t info{};
@@ -91,6 +111,10 @@ int cmd_exec(const Invocation& inv) {
   target->cgroup = procs[container].value("cgroup", "");
   for (const auto& c : record->spec["spec"]["containers"])
     if (c["name"] == container && c.contains("workingDir")) target->working_dir = c["workingDir"];
+  if (auto filter = container_filter(inv, *record, container, target->bounding); !filter)
+    return report_error(filter.error().message);
+  else
+    target->seccomp = std::move(*filter);
   auto pidfd = pidfd_open_pid(pid);
   if (!pidfd) return report_error(pidfd.error().message);
   bool tty = inv.vm["tty"].as<bool>(), interactive = inv.vm["stdin"].as<bool>();

@@ -46,6 +46,7 @@ pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std
   if (!inv.global.bridge.empty()) argv.insert(argv.end(), {"--bridge", inv.global.bridge});
   if (!inv.global.subnet.empty()) argv.insert(argv.end(), {"--subnet", inv.global.subnet});
   if (!inv.global.outbound.empty()) argv.insert(argv.end(), {"--outbound", inv.global.outbound});
+  if (!inv.global.seccomp_default.empty()) argv.insert(argv.end(), {"--seccomp-default", inv.global.seccomp_default});
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());

@@ -16,6 +16,7 @@ struct GlobalOptions {
   std::string bridge;     // --bridge / PODCTL_BRIDGE ("" = the root's, or podctl0)
   std::string subnet;     // --subnet / PODCTL_SUBNET ("" = the root's, or 10.91.0.0/16)
   std::string outbound;   // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
+  std::string seccomp_default;  // --seccomp-default / PODCTL_SECCOMP_DEFAULT ("" = the root's, or RuntimeDefault)
   std::string ns;         // -n / --namespace
   std::string log_level;  // --log-level
 };

@@ -4,7 +4,8 @@
 // command with the container's PATH; the first process waits and exits with the command's status.
 //   podctl-enter PIDFD UID GID GROUPS CAPS FLAGS WORKDIR COMMAND [ARGS...]
 //     PIDFD: an inherited pidfd of the container's process; GROUPS: comma-separated gids ("" for
-//     none); CAPS: the bounding set in hex; FLAGS: "n" no_new_privs, "d" die with the parent.
+//     none); CAPS: the bounding set in hex; FLAGS: "n" no_new_privs, "d" die with the parent,
+//     "s" fd 4 holds the container's seccomp filter (compiled BPF), which the command runs under.
 // It is never run from a file: podctl execs a sealed memfd copy of it before anything joins the
 // container, so that a process the container can see (even with CAP_SYS_PTRACE, and with its
 // uid once the user changed) has /proc/PID/exe pointing at that memfd, which nobody can write
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "orchestrator/runtime/capability_syscalls.h"
+#include "orchestrator/runtime/seccomp_load.h"
 
 namespace {
 
@@ -84,6 +86,19 @@ void become_command(char** argv) {
   int group_count = parse_groups(argv[3], groups, 256);
   uint64_t caps = number(argv[4], 16);
   bool no_new_privs = strchr(argv[5], 'n') != nullptr, die_with_parent = strchr(argv[5], 'd') != nullptr;
+  // The container's filter, read whole from fd 4 (BPF_MAXINSNS instructions at most).
+  static sock_filter filter[4096];
+  size_t filter_size = 0;
+  if (strchr(argv[5], 's')) {
+    ssize_t n = pread(4, filter, sizeof filter, 0);
+    if (n <= 0 || n % static_cast<ssize_t>(sizeof(sock_filter)) != 0) die("read the seccomp filter", errno ? errno : EINVAL, 126);
+    filter_size = static_cast<size_t>(n) / sizeof(sock_filter);
+    close(4);
+  }
+  // As the container's own process: with no_new_privs, last; without, while CAP_SYS_ADMIN is
+  // still there to allow it.
+  if (!no_new_privs)
+    if (int err = podctl::load_seccomp_in_child(filter, filter_size)) die("load the seccomp filter", err, 126);
   if (chdir(argv[6]) != 0 && chdir("/") != 0) die("chdir", errno, 126);
   if (int err = podctl::drop_bounding_capabilities_in_child(caps)) die("drop capabilities", err, 126);
   if (setgroups(static_cast<size_t>(group_count), groups) != 0 || setresgid(gid, gid, gid) != 0 ||
@@ -93,6 +108,8 @@ void become_command(char** argv) {
     if (int err = podctl::set_process_capabilities_in_child(caps)) die("set capabilities", err, 126);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // a change of user resets it
   if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("set no_new_privs", errno, 126);
+  if (no_new_privs)
+    if (int err = podctl::load_seccomp_in_child(filter, filter_size)) die("load the seccomp filter", err, 126);
   // After the user change, which clears the parent-death signal. The parent lives in an outer pid
   // namespace, so getppid() is 0 while it lives and non-zero once we were reparented.
   if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != 0)) _exit(126);

@@ -2,6 +2,8 @@
 // command/args over the image's Entrypoint/Cmd, env with $(VAR) expansion, the user to run as.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <sys/types.h>
 
 #include <map>
@@ -25,6 +27,7 @@ struct ContainerConfig {
   bool privileged = false;
   bool no_new_privs = false;
   bool read_only_root = false;
+  std::vector<sock_filter> seccomp;  // the compiled seccomp filter; empty: Unconfined
 };
 
 // The image config's User ("uid", "uid:gid", "name", "name:group"), names looked up in the

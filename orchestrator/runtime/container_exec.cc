@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,14 +94,24 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   // The last step runs as podctl-enter from a sealed memfd: see enter_main.cc.
   UniqueFd sealed;
   PODCTL_ASSIGN_OR_RETURN(sealed, sealed_copy(enter_binary_path()));
-  // Above fd 3, which the child makes the container's pidfd.
-  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 4));
+  // Above fds 3 and 4, which the child makes the container's pidfd and its seccomp filter.
+  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 5));
   if (!enter) return fail(sys_error("dup the sealed podctl-enter"));
+  UniqueFd filter;
+  if (!target.seccomp.empty()) {
+    UniqueFd mem(::memfd_create("seccomp", MFD_CLOEXEC));
+    size_t bytes = target.seccomp.size() * sizeof(sock_filter);
+    if (!mem || ::write(mem.get(), target.seccomp.data(), bytes) != static_cast<ssize_t>(bytes))
+      return fail(sys_error("pass the seccomp filter to podctl-enter"));
+    filter.reset(::fcntl(mem.get(), F_DUPFD_CLOEXEC, 5));
+    if (!filter) return fail(sys_error("dup the seccomp filter"));
+  }
   char caps[32];
   std::snprintf(caps, sizeof caps, "%llx", static_cast<unsigned long long>(target.bounding));
   std::string flags = "-";
   if (target.no_new_privs) flags.push_back('n');
   if (stdio.die_with_parent) flags.push_back('d');
+  if (filter) flags.push_back('s');  // the filter is fd 4
   // Everything the children need is built before the fork.
   // The container's pidfd reaches podctl-enter as fd 3.
   std::vector<std::string> args = {"podctl-enter", "3", std::to_string(target.uid), std::to_string(target.gid),
@@ -130,7 +141,11 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
     write_error("pass the container's pidfd", errno);
     ::_exit(126);
   }
-  cloexec_from_in_child(4);
+  if (filter && ::dup2(filter.get(), 4) < 0) {
+    write_error("pass the seccomp filter", errno);
+    ::_exit(126);
+  }
+  cloexec_from_in_child(5);
   ::fexecve(enter.get(), c_argv.data(), c_envp.data());
   write_error("exec podctl-enter", errno);
   ::_exit(126);

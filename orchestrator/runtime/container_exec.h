@@ -3,6 +3,7 @@
 // `podctl exec`, exec probes and exec lifecycle hooks.
 #pragma once
 
+#include <linux/filter.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -25,6 +26,7 @@ struct ExecTarget {
   std::vector<gid_t> groups;
   uint64_t bounding = 0;         // capability bounding set
   bool no_new_privs = false;
+  std::vector<sock_filter> seccomp;  // the container's filter (empty: none), which the command runs under
 };
 
 Result<ExecTarget> describe_container_process(pid_t pid);

@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "orchestrator/runtime/capabilities.h"
+#include "orchestrator/runtime/seccomp_load.h"
 #include "orchestrator/runtime/sync_channel.h"
 
 namespace podctl {
@@ -272,7 +273,16 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
   must(sync, ::chdir("/") == 0, "chdir /");
 }
 
+// With no_new_privs the filter goes on last, right before exec, so that it need not allow the
+// credential changes; without it the kernel wants CAP_SYS_ADMIN to load one, so it goes on
+// before the capabilities are dropped (runc's order).
+void load_seccomp(SyncChannel& sync, const ContainerLaunch& l) {
+  const auto& f = l.process.seccomp;
+  if (int err = load_seccomp_in_child(f.data(), f.size())) sync.fail_in_child("load the seccomp filter", err);
+}
+
 void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
+  if (!l.process.no_new_privs) load_seccomp(sync, l);
   if (int err = drop_bounding_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("drop capabilities", err);
   if (l.process.no_new_privs) must(sync, ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "set no_new_privs");
   must(sync, ::setgroups(l.process.groups.size(), l.process.groups.data()) == 0, "setgroups");
@@ -281,6 +291,7 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
   // A non-root user keeps no capabilities after setuid (as with containerd); root keeps the set.
   if (l.process.uid == 0)
     if (int err = set_process_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("set capabilities", err);
+  if (l.process.no_new_privs) load_seccomp(sync, l);
 }
 
 // execvpe with the container's PATH, reporting like runc: exec: "x": executable file not found in $PATH.

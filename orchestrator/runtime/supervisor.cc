@@ -38,6 +38,7 @@
 #include "orchestrator/runtime/pod_files.h"
 #include "orchestrator/runtime/sandbox.h"
 #include "orchestrator/runtime/supervisor_impl.h"
+#include "orchestrator/runtime/seccomp_filter.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
 #include "orchestrator/store/pod_record.h"
@@ -80,17 +81,7 @@ bool Slot::ready() const {
   return !readiness || readiness->result() == plan::ProbeResult::Success;
 }
 
-Result<manifest::Pod> Supervisor::read_spec() const {
-  auto spec = read_json_file(paths_.spec());
-  if (!spec) return fail(spec.error());
-  manifest::LoadResult loaded;
-  manifest::LoadOptions lo;
-  lo.default_namespace = opt_.ns;
-  manifest::load_text(spec->dump(), paths_.spec(), lo, loaded);
-  if (!loaded.ok() || loaded.objects.empty())
-    return fail(make_error("stored spec is invalid: " + (loaded.errors.empty() ? "empty" : loaded.errors[0])));
-  return std::get<manifest::Pod>(loaded.objects[0].object);
-}
+Result<manifest::Pod> Supervisor::read_spec() const { return read_stored_spec(paths_, opt_.ns); }
 
 // The images already stored; a missing one is pulled when its container starts.
 void Supervisor::load_images() {
@@ -312,6 +303,12 @@ void Supervisor::start_slot(Slot& s) {
   if (s.starts > 0 && s.state.contains("terminated")) s.last_state = s.state;
   auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_), facts_);
   if (!cfg) return hold_for_config(s, "CreateContainerConfigError", "Failed", "Error: " + cfg.error().message, cfg.error().message);
+  auto seccomp = container_seccomp(pod_, c, cfg->privileged, cfg->capabilities, net_.seccomp_default,
+                                   opt_.root.seccomp_dir());
+  if (!seccomp)
+    return hold_for_config(s, "CreateContainerError", "Failed", "Error: " + seccomp.error().message, seccomp.error().message);
+  cfg->seccomp = std::move(*seccomp);
+  s.seccomp = cfg->seccomp;
   auto volumes = prepare_volumes(pod_, c, paths_, facts_);
   if (!volumes) return hold_for_config(s, "ContainerCreating", "FailedMount", volumes.error().message, "");
   std::string dir = paths_.container_dir(c.name);

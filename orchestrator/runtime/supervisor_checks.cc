@@ -54,6 +54,7 @@ const ExecTarget* Supervisor::exec_target(Slot& s) {
     if (!target) return nullptr;
     s.exec_target = std::move(*target);
     s.exec_target->cgroup = s.cgroup;
+    s.exec_target->seccomp = s.seccomp;  // probes and hooks run under the container's filter
     if (!s.working_dir.empty()) s.exec_target->working_dir = s.working_dir;
   }
   return &*s.exec_target;

@@ -17,6 +17,7 @@
 #include "orchestrator/plan/probe_worker.h"
 #include "orchestrator/runtime/cgroup_limits.h"
 #include "orchestrator/runtime/child_process.h"
+#include "orchestrator/runtime/seccomp_filter.h"
 #include "orchestrator/runtime/container_exec.h"
 #include "orchestrator/runtime/events.h"
 #include "orchestrator/runtime/handler_run.h"
@@ -74,6 +75,7 @@ struct Slot {
   // Probes and hooks of the current run of the container.
   std::optional<ExecTarget> exec_target;  // read from /proc when an exec probe or hook first needs it
   std::string working_dir;                // of this run, for exec probes and hooks
+  std::vector<sock_filter> seccomp;       // of this run, for exec probes and hooks
   std::vector<plan::ProbeWorker> probes;
   std::array<std::optional<HandlerRun>, kRunCount> runs;
   bool post_start_done = false;

@@ -49,9 +49,11 @@ Result<Ipv4Net> parse_cidr(const std::string& text) {
 }
 
 Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create, const std::string& outbound) {
+                                          bool create, const std::string& outbound, const std::string& seccomp_default) {
   if (!outbound.empty() && outbound != "true" && outbound != "false")
     return fail(make_error("--outbound must be true or false, not \"" + outbound + "\""));
+  if (!seccomp_default.empty() && seccomp_default != "RuntimeDefault" && seccomp_default != "Unconfined")
+    return fail(make_error("--seccomp-default must be RuntimeDefault or Unconfined, not \"" + seccomp_default + "\""));
   NetworkConfig cfg;
   if (auto text = read_file(root.config())) {
     auto j = nlohmann::json::parse(*text, nullptr, false);
@@ -60,6 +62,10 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
     cfg.bridge = j["bridge"].get<std::string>();
     PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(j["subnet"].get<std::string>()));
     cfg.outbound = j.value("outbound", true);
+    cfg.seccomp_default = j.value("seccompDefault", std::string("RuntimeDefault"));
+    if (!seccomp_default.empty() && seccomp_default != cfg.seccomp_default)
+      return fail(make_error("root " + root.root + " was set up with --seccomp-default=" + cfg.seccomp_default +
+                             " (use another --root, or podctl system reset, to change it)"));
     if (!outbound.empty() && (outbound == "true") != cfg.outbound)
       return fail(make_error("root " + root.root + " was set up with --outbound=" + (cfg.outbound ? "true" : "false") +
                              " (use another --root, or podctl system reset, to change it)"));
@@ -83,9 +89,11 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
     return fail(make_error("bridge name \"" + cfg.bridge + "\" is not an interface name (letters, digits, '_', '.', '-')"));
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
   cfg.outbound = outbound != "false";
+  if (!seccomp_default.empty()) cfg.seccomp_default = seccomp_default;
   if (!create) return cfg;
   PODCTL_TRY(make_dirs(root.root, 0700));
-  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}, {"outbound", cfg.outbound}};
+  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}, {"outbound", cfg.outbound},
+                   {"seccompDefault", cfg.seccomp_default}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;
 }

@@ -28,6 +28,9 @@ struct NetworkConfig {
   std::string bridge = "podctl0";
   Ipv4Net subnet;       // the pod subnet; the gateway (bridge address) is its first address
   bool outbound = true; // pods reach beyond the host (masquerade), as with docker
+  // The seccomp profile of containers whose pod and container set none (the kubelet's
+  // --seccomp-default): RuntimeDefault, or Unconfined.
+  std::string seccomp_default = "RuntimeDefault";
   uint32_t gateway() const { return subnet.network() + 1; }
   std::string subnet_text() const { return ip_to_string(subnet.network()) + "/" + std::to_string(subnet.prefix); }
 };
@@ -37,8 +40,10 @@ inline constexpr const char* kDefaultSubnet = "10.91.0.0/16";
 
 // Reads ROOT/config.json, or creates it from the requested settings (empty: defaults).
 // Call with the root lock held.
-// outbound: "true", "false" or "" (the root's, else true).
+// outbound: "true", "false" or "" (the root's, else true); seccomp_default: "RuntimeDefault",
+// "Unconfined" or "" (the root's, else RuntimeDefault). Both are fixed at first use.
 Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create, const std::string& outbound = "");
+                                          bool create, const std::string& outbound = "",
+                                          const std::string& seccomp_default = "");
 
 }  // namespace podctl

@@ -1,5 +1,7 @@
 #include "orchestrator/store/pod_record.h"
 
+#include "manifests/load.h"
+
 #include <sys/random.h>
 
 #include <chrono>
@@ -72,6 +74,18 @@ Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std
     }
   }
   return out;
+}
+
+Result<manifest::Pod> read_stored_spec(const PodPaths& paths, const std::string& ns) {
+  auto spec = read_json_file(paths.spec());
+  if (!spec) return fail(spec.error());
+  manifest::LoadResult loaded;
+  manifest::LoadOptions lo;
+  lo.default_namespace = ns;
+  manifest::load_text(spec->dump(), paths.spec(), lo, loaded);
+  if (!loaded.ok() || loaded.objects.empty())
+    return fail(make_error("stored spec is invalid: " + (loaded.errors.empty() ? "empty" : loaded.errors[0])));
+  return std::get<manifest::Pod>(loaded.objects[0].object);
 }
 
 Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id) {

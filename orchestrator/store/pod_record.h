@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/process_identity.h"
+#include "manifests/pod_spec.h"
 #include "orchestrator/store/root_paths.h"
 
 namespace podctl {
@@ -38,6 +39,9 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
 PodRecord unrecorded_pod(const RootPaths& root, const std::string& ns, const std::string& name);
 // All pods of a namespace, or of every namespace when ns is empty; sorted by namespace, name.
 Result<std::vector<PodRecord>> list_pod_records(const RootPaths& root, const std::string& ns);
+
+// The stored spec (spec.json) read back with the same loader and validation as apply.
+Result<manifest::Pod> read_stored_spec(const PodPaths& paths, const std::string& ns);
 
 Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id);
 std::optional<ProcessIdentity> read_supervisor_identity(const PodPaths& paths);

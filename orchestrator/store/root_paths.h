@@ -20,6 +20,7 @@ struct RootPaths {
   std::string config() const { return root + "/config.json"; }
   std::string ipam_dir() const { return root + "/ipam"; }
   std::string images_dir() const { return root + "/images"; }
+  std::string seccomp_dir() const { return root + "/seccomp"; }  // Localhost seccomp profiles
   std::string pods_dir() const { return root + "/pods"; }
   std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + store_label(ns); }
   std::string pod_dir(const std::string& ns, const std::string& name) const {

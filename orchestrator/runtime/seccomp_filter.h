@@ -1,0 +1,31 @@
+// podctl - a seccomp profile compiled into the classic BPF program the kernel runs (libseccomp,
+// in the supervisor or the CLI, before any fork), and loaded in the child with one seccomp(2)
+// call: no library runs after the fork.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/pod_spec.h"
+#include "orchestrator/plan/seccomp_profile.h"
+
+namespace podctl {
+
+using SeccompProgram = std::vector<sock_filter>;  // empty: no filter (Unconfined)
+
+Result<SeccompProgram> compile_seccomp(const plan::SeccompProfile& profile);
+
+// The program for a choice: RuntimeDefault for this machine and these capabilities, a Localhost
+// profile read from `seccomp_dir` (the path resolved beneath it), or none.
+Result<SeccompProgram> seccomp_program(const plan::SeccompChoice& choice, uint64_t capabilities,
+                                       const std::string& seccomp_dir);
+
+// The program of one container of a pod (its securityContext, the pod's, the root's default).
+Result<SeccompProgram> container_seccomp(const manifest::Pod& pod, const manifest::Container& c, bool privileged,
+                                         uint64_t capabilities, const std::string& root_default,
+                                         const std::string& seccomp_dir);
+
+}  // namespace podctl
