@@ -12,12 +12,12 @@ scripts/bootstrap.sh
 scripts/build.sh
 export PODCTL_REQUIRE_ROOT=1
 
-# The unit and root tests again, built with AddressSanitizer and UBSan (Debug).
+# The unit, root and fuzz tests again, built with AddressSanitizer and UBSan (Debug).
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPODCTL_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$(nproc)" --target unit_tests root_tests podctl-pause
-echo "== unit and root tests under AddressSanitizer and UBSan"
+cmake --build build-asan -j"$(nproc)" --target unit_tests root_tests fuzz_tests podctl-pause
+echo "== unit, root and fuzz tests under AddressSanitizer and UBSan"
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 --timeout 600 -L 'unit|root' -E '^(e2e|k8s)'
+  ctest --test-dir build-asan --output-on-failure -j2 --timeout 600 -L 'unit|root|fuzz' -E '^(e2e|k8s)'
 
 echo "== the whole suite (Release)"
 ctest --test-dir build --output-on-failure -j2 --timeout 600

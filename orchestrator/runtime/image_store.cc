@@ -111,7 +111,10 @@ Result<int64_t> ImageStore::prune_unreferenced() {
     std::vector<std::string> entries;
     PODCTL_ASSIGN_OR_RETURN(entries, list_dir(dir));
     for (const auto& e : entries) {
-      if (keep.count(e) || !is_sha256_hex(e)) continue;  // staging files and what is not ours stay
+      // Layers and blobs by their hex name, and the staging leftovers of an interrupted pull or
+      // import; anything else in the directory is not ours and stays.
+      bool staging = e.rfind(".tmp-", 0) == 0 || e.rfind(".unpack-", 0) == 0 || e.rfind(".import-", 0) == 0;
+      if (keep.count(e) || (!is_sha256_hex(e) && !staging)) continue;
       struct stat st{};
       if (::stat((dir + "/" + e).c_str(), &st) == 0 && S_ISREG(st.st_mode)) freed += st.st_size;
       PODCTL_TRY(remove_tree(dir + "/" + e));

@@ -144,7 +144,7 @@ TEST_F(PodAttack, ExecCannotBeHijackedThroughProcExe) {
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("hijack")["status"].value("phase", "") == "Running"; }));
   bool seen = false;
   std::string logs;
-  for (int i = 0; i < 150 && !seen; ++i) {
+  for (int i = 0; i < 300 && !seen; ++i) {
     env_->podctl({"exec", "hijack", "--", "true"});
     logs = env_->podctl({"logs", "hijack"}).out;
     seen = logs.find("podctl-enter") != std::string::npos;

@@ -52,7 +52,7 @@ TEST_F(VolumeAttack, SubPathSwappedForASymlinkNeverMountsWhatItPointsAt) {
     for (const auto& s : pod["status"].value("containerStatuses", nlohmann::json::array()))
       if (s["name"] == "writer") restarts = s.value("restartCount", 0);
   }
-  EXPECT_GT(restarts, 5) << "the writer did not restart often enough to race";
+  EXPECT_GT(restarts, 2) << "the writer did not restart often enough to race";
   EXPECT_TRUE(victim_->intact()) << victim_->damage();
   EXPECT_EQ(env_->podctl({"delete", "pod", "race", "--grace-period", "0"}).rc, 0);
 }
