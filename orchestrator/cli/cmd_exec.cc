@@ -28,10 +28,17 @@
 namespace podctl {
 namespace {
 
-// The seccomp filter the container runs under, which the command must run under too: compiled
-// again from the stored spec and the root's default, as the supervisor compiled it.
+// The seccomp filter the container runs under, which the command must run under too: the one its
+// supervisor compiled and kept beside it, else (a pod started by an older podctl) compiled again
+// from the stored spec and the root's default.
 Result<SeccompProgram> container_filter(const Invocation& inv, const PodRecord& record, const std::string& name,
                                         uint64_t capabilities) {
+  if (auto kept = read_file(record.paths.container_dir(name) + "/seccomp.bpf")) {
+    if (kept->size() % sizeof(sock_filter) != 0) return fail(make_error("the container's seccomp filter is damaged"));
+    SeccompProgram program(kept->size() / sizeof(sock_filter));
+    std::memcpy(program.data(), kept->data(), kept->size());
+    return program;
+  }
   RootPaths root{inv.global.root};
   manifest::Pod pod;
   PODCTL_ASSIGN_OR_RETURN(pod, read_stored_spec(record.paths, record.ns));

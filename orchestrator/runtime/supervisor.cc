@@ -308,6 +308,9 @@ void Supervisor::start_slot(Slot& s) {
   if (!seccomp)
     return hold_for_config(s, "CreateContainerError", "Failed", "Error: " + seccomp.error().message, seccomp.error().message);
   cfg->seccomp = std::move(*seccomp);
+  // A restart under the same filter has it on disk already (see below).
+  bool filter_kept = s.starts > 0 && s.seccomp.size() == cfg->seccomp.size() &&
+                     std::memcmp(s.seccomp.data(), cfg->seccomp.data(), s.seccomp.size() * sizeof(sock_filter)) == 0;
   s.seccomp = cfg->seccomp;
   auto volumes = prepare_volumes(pod_, c, paths_, facts_);
   if (!volumes) return hold_for_config(s, "ContainerCreating", "FailedMount", volumes.error().message, "");
@@ -316,6 +319,12 @@ void Supervisor::start_slot(Slot& s) {
   (void)remove_tree(dir + "/upper");
   (void)remove_tree(dir + "/work");
   for (const char* sub : {"/upper", "/work", "/rootfs"}) (void)make_dirs(dir + sub, 0755);
+  // `podctl exec` runs its command under exactly this filter: it reads it back from here.
+  if (auto st = filter_kept ? Status{} : write_file_atomic(dir + "/seccomp.bpf",
+                                  std::string(reinterpret_cast<const char*>(s.seccomp.data()),
+                                              s.seccomp.size() * sizeof(sock_filter)), 0600);
+      !st)
+    return record_start_failure(s, "StartError", st.error().message);
   (void)make_dirs(paths_.log_dir(c.name), 0755);
   int pipes[2][2];
   if (::pipe2(pipes[0], O_CLOEXEC) != 0 || ::pipe2(pipes[1], O_CLOEXEC) != 0)
