@@ -44,6 +44,14 @@ TEST_F(Seccomp, RuntimeDefaultIsTheDefaultAndBlocksNamespacesAndKeyrings) {
   EXPECT_NE(open.find("UNSHARED"), std::string::npos) << open;
 }
 
+TEST_F(Seccomp, ExecKeepsTheContainersNoNewPrivs) {
+  run_pod("nnp", "    securityContext: {allowPrivilegeEscalation: false}\n");
+  std::string out = exec("nnp", "grep -E 'NoNewPrivs|Seccomp:' /proc/1/status /proc/self/status");
+  EXPECT_NE(out.find("/proc/1/status:NoNewPrivs:\t1"), std::string::npos) << out;
+  EXPECT_NE(out.find("/proc/self/status:NoNewPrivs:\t1"), std::string::npos) << out;
+  EXPECT_NE(out.find("/proc/self/status:Seccomp:\t2"), std::string::npos) << out;
+}
+
 TEST_F(Seccomp, LocalhostProfilesComeFromTheRootsSeccompDirectory) {
   fs::create_directories(env_->root() + "/seccomp/profiles");
   std::ofstream(env_->root() + "/seccomp/profiles/no-mkdir.json")
