@@ -60,6 +60,14 @@ private() { echo $(( $(kb "$1" Private_Clean smaps_rollup) + $(kb "$1" Private_D
 priv_s=$(private "$sup") priv_p=$(private "$pause")
 echo "memory per pod: supervisor RSS ${rss_s} KiB (PSS ${pss_s}, private ${priv_s}), pause RSS ${rss_p} KiB" \
      "(PSS ${pss_p}, private ${priv_p}); together RSS $((rss_s + rss_p)) KiB, private $((priv_s + priv_p)) KiB"
+# exec: the CLI, a sealed memfd copy of podctl-enter, joining the namespaces, the container's
+# seccomp filter, and `true`.
+exec_t=()
+for i in $(seq "$runs"); do
+  t0=$(now_us); P exec mem -c a -- true; t1=$(now_us)
+  exec_t+=($((t1 - t0)))
+done
+echo "exec -- true, until it exits:         $(printf '%s\n' "${exec_t[@]}" | stats)"
 P delete pod mem --grace-period 0 >/dev/null
 
 # Exit-to-restart: a container that prints the time and exits at once, restarted with a 1 ms
