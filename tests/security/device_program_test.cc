@@ -41,6 +41,15 @@ TEST(DeviceProgram, DeniesWhatNoRuleAllows) {
   ASSERT_TRUE(create_cgroup(cgroup).has_value());
   char tmpl[] = "/tmp/podctl-sec-dev-XXXXXX";
   std::string dir = ::mkdtemp(tmpl);
+  // Whatever fails below, the cgroup and the node go.
+  struct Cleanup {
+    std::string cgroup, dir;
+    ~Cleanup() {
+      fs::remove_all(dir);
+      auto removed = remove_cgroup(cgroup);
+      EXPECT_TRUE(removed.has_value()) << removed.error().message;
+    }
+  } cleanup{cgroup, dir};
   std::string node = dir + "/kmsg";
   ASSERT_EQ(::mknod(node.c_str(), S_IFCHR | 0600, makedev(1, 11)), 0);
   EXPECT_EQ(open_in_cgroup(cgroup, node), 0) << "control: without the program the node opens";
@@ -50,12 +59,9 @@ TEST(DeviceProgram, DeniesWhatNoRuleAllows) {
   ASSERT_TRUE(attached.has_value()) << attached.error().message;
   EXPECT_EQ(open_in_cgroup(cgroup, node), EPERM);
   EXPECT_EQ(open_in_cgroup(cgroup, "/dev/null"), 0);
-  // Attached again (a restart): still one program, still the same verdicts.
+  // Attached again (a restart, here with the privileged rules): the new program replaces the old.
   ASSERT_TRUE(attach_device_program(fd->get(), plan::container_device_rules(true)).has_value());
   EXPECT_EQ(open_in_cgroup(cgroup, node), 0) << "privileged allows everything";
-  fs::remove_all(dir);
-  auto removed = remove_cgroup(cgroup);
-  EXPECT_TRUE(removed.has_value()) << removed.error().message;
 }
 
 }  // namespace
