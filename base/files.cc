@@ -47,7 +47,7 @@ static Status write_all(int fd, const std::string& content, const std::string& p
   return {};
 }
 
-Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
+Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode, bool durable) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return fail(sys_error("create " + tmp));
@@ -55,7 +55,7 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
     ::unlink(tmp.c_str());
     return st;
   }
-  if (::fsync(fd.get()) != 0) {
+  if (durable && ::fsync(fd.get()) != 0) {
     auto e = sys_error("fsync " + tmp);
     ::unlink(tmp.c_str());
     return fail(e);
@@ -66,6 +66,7 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
     ::unlink(tmp.c_str());
     return fail(e);
   }
+  if (!durable) return {};
   // The rename is durable only once the directory entry is on disk.
   std::string dir = std::filesystem::path(path).parent_path().string();
   UniqueFd dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

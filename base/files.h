@@ -11,8 +11,11 @@ namespace podctl {
 Result<std::string> read_file(const std::string& path);
 // The rest of an open file; `shown` names it in errors.
 Result<std::string> read_fd(int fd, const std::string& shown);
-// A reader sees either the old or the new content, never a torn file.
-Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+// A reader sees either the old or the new content, never a torn file. `durable`: fsync the file
+// and its directory, so that the new content survives a crash of the machine (state that does
+// not outlive the processes it describes can skip that).
+Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644,
+                         bool durable = true);
 // One write(2) to an existing file: a kernel setting in /proc/sys, sysfs or cgroupfs, which can
 // be neither replaced nor written in pieces.
 Status write_setting(const std::string& path, const std::string& value);

@@ -48,7 +48,8 @@ Result<SeccompProgram> container_filter(const Invocation& inv, const PodRecord& 
     for (const auto& c : *list)
       if (c.name == name) {
         bool privileged = c.security_context && c.security_context->privileged.value_or(false);
-        return container_seccomp(pod, c, privileged, capabilities, net.seccomp_default, root.seccomp_dir());
+        return container_seccomp(pod, c, privileged, capabilities, net.seccomp_default,
+                                 {root.seccomp_dir(), root.seccomp_cache_dir()});
       }
   return fail(make_error("container \"" + name + "\" is not in the pod's spec"));
 }

@@ -37,8 +37,10 @@ Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, 
 
 // Device rules: the eBPF device program on the container's v2 cgroup (`v2_cgroup_fd`), and on a
 // host with a v1 devices hierarchy its lists too ("a" denied, then each rule allowed) in a v1
-// cgroup at the same relative path, added to `cgroups.v1` for the container to join.
-Status restrict_devices(const ControllerLayout& layout, int v2_cgroup_fd, bool privileged, ContainerCgroups& cgroups);
+// cgroup at the same relative path. Returns that v1 cgroup ("" without one), for the container to
+// join. The rules stay with the cgroups: a restart under the same rules need not set them again.
+Result<std::string> restrict_devices(const ControllerLayout& layout, const std::string& v2_cgroup, int v2_cgroup_fd,
+                                     bool privileged);
 
 // The OOM kills counted in the container's memory cgroup (memory.events or memory.oom_control).
 uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cgroup);

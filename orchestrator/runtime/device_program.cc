@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "base/unique_fd.h"
@@ -77,8 +78,15 @@ std::vector<bpf_insn> device_program(const std::vector<plan::DeviceRule>& rules)
   return p;
 }
 
-Status attach_device_program(int cgroup_fd, const std::vector<plan::DeviceRule>& rules) {
+namespace {
+
+// Loaded once per process and rule set (the verifier and the JIT cost a millisecond or two): one
+// program may be attached to any number of cgroups.
+Result<int> loaded_program(const std::vector<plan::DeviceRule>& rules) {
+  static std::map<std::string, UniqueFd> loaded;
   std::vector<bpf_insn> program = device_program(rules);
+  std::string key(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(bpf_insn));
+  if (auto it = loaded.find(key); it != loaded.end()) return it->second.get();
   static const char kLicense[] = "GPL";
   char log[4096] = {};
   bpf_attr load{};
@@ -95,6 +103,14 @@ Status attach_device_program(int cgroup_fd, const std::vector<plan::DeviceRule>&
     prog.reset(sys_bpf(BPF_PROG_LOAD, load));
     if (!prog) return fail(sys_error(std::string("load the device program (bpf): ") + log));
   }
+  return loaded.emplace(key, std::move(prog)).first->second.get();
+}
+
+}  // namespace
+
+Status attach_device_program(int cgroup_fd, const std::vector<plan::DeviceRule>& rules) {
+  int prog;
+  PODCTL_ASSIGN_OR_RETURN(prog, loaded_program(rules));
   // One program per container cgroup, attached before its first process is born there; a
   // restart attaches a fresh one and the old one goes (detach by its id).
   bpf_attr query{};
@@ -104,9 +120,17 @@ Status attach_device_program(int cgroup_fd, const std::vector<plan::DeviceRule>&
   query.query.prog_ids = reinterpret_cast<uint64_t>(ids);
   query.query.prog_cnt = 64;
   uint32_t old_count = sys_bpf(BPF_PROG_QUERY, query) == 0 ? query.query.prog_cnt : 0;
+  bpf_prog_info info{};
+  bpf_attr get_info{};
+  get_info.info.bpf_fd = static_cast<uint32_t>(prog);
+  get_info.info.info_len = sizeof info;
+  get_info.info.info = reinterpret_cast<uint64_t>(&info);
+  if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, get_info) != 0) return fail(sys_error("read the device program's id"));
+  for (uint32_t i = 0; i < old_count && i < 64; ++i)
+    if (ids[i] == info.id) return {};  // attached already: nothing to change
   bpf_attr attach{};
   attach.target_fd = static_cast<uint32_t>(cgroup_fd);
-  attach.attach_bpf_fd = static_cast<uint32_t>(prog.get());
+  attach.attach_bpf_fd = static_cast<uint32_t>(prog);
   attach.attach_type = BPF_CGROUP_DEVICE;
   attach.attach_flags = BPF_F_ALLOW_MULTI;
   if (sys_bpf(BPF_PROG_ATTACH, attach) != 0) return fail(sys_error("attach the device program to the container's cgroup"));

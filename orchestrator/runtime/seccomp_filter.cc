@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 
 #include "base/files.h"
+#include "base/fnv1a.h"
 #include "base/safe_open.h"
 #include "base/unique_fd.h"
 
@@ -94,20 +97,66 @@ Result<SeccompProgram> compile_seccomp(const plan::SeccompProfile& profile) {
   return program;
 }
 
-Result<SeccompProgram> seccomp_program(const plan::SeccompChoice& choice, uint64_t capabilities,
-                                       const std::string& seccomp_dir) {
-  if (choice.type == "Unconfined") return SeccompProgram{};
-  if (choice.type == "RuntimeDefault") {
-    // Compiling takes about 10 ms; a supervisor restarting a container asks again and again.
-    static std::map<uint64_t, SeccompProgram> compiled;
-    if (auto it = compiled.find(capabilities); it != compiled.end()) return it->second;
-    utsname u{};
-    ::uname(&u);
-    SeccompProgram program;
-    PODCTL_ASSIGN_OR_RETURN(program, compile_seccomp(plan::runtime_default_profile(u.machine, capabilities)));
-    return compiled.emplace(capabilities, std::move(program)).first->second;
+namespace {
+
+// A name for the compiled RuntimeDefault: what goes into it (the profile as data, this
+// architecture, libseccomp's version) hashed, so that a change to any of them compiles afresh.
+std::string runtime_default_key(const plan::SeccompProfile& profile, const std::string& machine) {
+  // Appended piece by piece: GCC 12 warns falsely on chains of string operator+ (bug 105329).
+  std::string text = machine;
+  auto add = [&](const std::string& piece) {
+    text.push_back('|');
+    text.append(piece);
+  };
+  add(profile.default_action);
+  if (const scmp_version* v = seccomp_version())
+    add(std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro));
+  for (const auto& r : profile.syscalls) {
+    add(r.action);
+    add(std::to_string(r.errno_ret.value_or(0)));
+    for (const auto& n : r.names) add(n);
+    for (const auto& a : r.args) {
+      add(std::to_string(a.index));
+      add(a.op);
+      add(std::to_string(a.value));
+      add(std::to_string(a.value_two));
+    }
   }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
+  return hex;
+}
+
+Result<SeccompProgram> runtime_default_program(uint64_t capabilities, const std::string& cache_dir) {
+  static std::map<uint64_t, SeccompProgram> compiled;  // a supervisor restarting a container asks again and again
+  if (auto it = compiled.find(capabilities); it != compiled.end()) return it->second;
+  utsname u{};
+  ::uname(&u);
+  plan::SeccompProfile profile = plan::runtime_default_profile(u.machine, capabilities);
+  std::string file = cache_dir + "/runtime-default-" + runtime_default_key(profile, u.machine) + ".bpf";
+  SeccompProgram program;
+  auto kept = read_file(file);
+  if (kept && !kept->empty() && kept->size() % sizeof(sock_filter) == 0) {
+    program.resize(kept->size() / sizeof(sock_filter));
+    std::memcpy(program.data(), kept->data(), kept->size());
+  } else {
+    PODCTL_ASSIGN_OR_RETURN(program, compile_seccomp(profile));
+    // Best effort: the next supervisor reads it instead of compiling.
+    if (make_dirs(cache_dir, 0700))
+      (void)write_file_atomic(file, std::string(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(sock_filter)),
+                              0600, /*durable=*/false);
+  }
+  return compiled.emplace(capabilities, std::move(program)).first->second;
+}
+
+}  // namespace
+
+Result<SeccompProgram> seccomp_program(const plan::SeccompChoice& choice, uint64_t capabilities,
+                                       const SeccompPlaces& places) {
+  if (choice.type == "Unconfined") return SeccompProgram{};
+  if (choice.type == "RuntimeDefault") return runtime_default_program(capabilities, places.cache_dir);
   // Localhost: a profile file of the root, the path resolved beneath its seccomp/ directory.
+  const std::string& seccomp_dir = places.profiles_dir;
   std::string shown = seccomp_dir + "/" + choice.localhost_profile;
   auto dir = open_directory(seccomp_dir);
   if (!dir) return fail(make_error("seccomp profile " + shown + " not found (" + dir.error().message + ")"));
@@ -124,7 +173,7 @@ Result<SeccompProgram> seccomp_program(const plan::SeccompChoice& choice, uint64
 
 Result<SeccompProgram> container_seccomp(const manifest::Pod& pod, const manifest::Container& c, bool privileged,
                                          uint64_t capabilities, const std::string& root_default,
-                                         const std::string& seccomp_dir) {
+                                         const SeccompPlaces& places) {
   auto choice_of = [](const std::optional<manifest::SeccompProfileRef>& ref) -> std::optional<plan::SeccompChoice> {
     if (!ref) return std::nullopt;
     return plan::SeccompChoice{ref->type, ref->localhost_profile};
@@ -133,7 +182,7 @@ Result<SeccompProgram> container_seccomp(const manifest::Pod& pod, const manifes
   if (c.security_context) own = c.security_context->seccomp_profile;
   auto choice = plan::choose_seccomp(choice_of(own), choice_of(pod.spec.security_context.seccomp_profile), privileged,
                                      root_default);
-  return seccomp_program(choice, capabilities, seccomp_dir);
+  return seccomp_program(choice, capabilities, places);
 }
 
 }  // namespace podctl

@@ -18,14 +18,21 @@ using SeccompProgram = std::vector<sock_filter>;  // empty: no filter (Unconfine
 
 Result<SeccompProgram> compile_seccomp(const plan::SeccompProfile& profile);
 
+// Where a root keeps seccomp things: the admin's Localhost profiles, and compiled RuntimeDefault
+// programs (compiling one takes about 10 ms, and every pod's supervisor would do it again).
+struct SeccompPlaces {
+  std::string profiles_dir;
+  std::string cache_dir;
+};
+
 // The program for a choice: RuntimeDefault for this machine and these capabilities, a Localhost
-// profile read from `seccomp_dir` (the path resolved beneath it), or none.
+// profile read from the profiles directory (the path resolved beneath it), or none.
 Result<SeccompProgram> seccomp_program(const plan::SeccompChoice& choice, uint64_t capabilities,
-                                       const std::string& seccomp_dir);
+                                       const SeccompPlaces& places);
 
 // The program of one container of a pod (its securityContext, the pod's, the root's default).
 Result<SeccompProgram> container_seccomp(const manifest::Pod& pod, const manifest::Container& c, bool privileged,
                                          uint64_t capabilities, const std::string& root_default,
-                                         const std::string& seccomp_dir);
+                                         const SeccompPlaces& places);
 
 }  // namespace podctl

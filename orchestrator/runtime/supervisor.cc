@@ -304,7 +304,7 @@ void Supervisor::start_slot(Slot& s) {
   auto cfg = make_container_config(pod_, c, image, pod_hostname(pod_), facts_);
   if (!cfg) return hold_for_config(s, "CreateContainerConfigError", "Failed", "Error: " + cfg.error().message, cfg.error().message);
   auto seccomp = container_seccomp(pod_, c, cfg->privileged, cfg->capabilities, net_.seccomp_default,
-                                   opt_.root.seccomp_dir());
+                                   {opt_.root.seccomp_dir(), opt_.root.seccomp_cache_dir()});
   if (!seccomp)
     return hold_for_config(s, "CreateContainerError", "Failed", "Error: " + seccomp.error().message, seccomp.error().message);
   cfg->seccomp = std::move(*seccomp);
@@ -322,7 +322,8 @@ void Supervisor::start_slot(Slot& s) {
   // `podctl exec` runs its command under exactly this filter: it reads it back from here.
   if (auto st = filter_kept ? Status{} : write_file_atomic(dir + "/seccomp.bpf",
                                   std::string(reinterpret_cast<const char*>(s.seccomp.data()),
-                                              s.seccomp.size() * sizeof(sock_filter)), 0600);
+                                              s.seccomp.size() * sizeof(sock_filter)),
+                                                           0600, /*durable=*/false);
       !st)
     return record_start_failure(s, "StartError", st.error().message);
   (void)make_dirs(paths_.log_dir(c.name), 0755);
@@ -344,8 +345,14 @@ void Supervisor::start_slot(Slot& s) {
   auto cg = open_cgroup(s.cgroup);
   if (!cg) return record_start_failure(s, "StartError", cg.error().message);
   // Before the container's first process is born in the cgroup: devices are denied from the start.
-  if (auto st = restrict_devices(cgroup_layout_, cg->get(), cfg->privileged, *cgroups); !st)
-    return record_start_failure(s, "StartError", st.error().wrap("restrict devices").message);
+  // The rules stay with the container's cgroups, which outlive its restarts.
+  if (s.device_rules != (cfg->privileged ? Slot::DeviceRules::kPrivileged : Slot::DeviceRules::kDefault)) {
+    auto v1 = restrict_devices(cgroup_layout_, s.cgroup, cg->get(), cfg->privileged);
+    if (!v1) return record_start_failure(s, "StartError", v1.error().wrap("restrict devices").message);
+    s.devices_v1 = *v1;
+    s.device_rules = cfg->privileged ? Slot::DeviceRules::kPrivileged : Slot::DeviceRules::kDefault;
+  }
+  if (!s.devices_v1.empty()) cgroups->v1.push_back(s.devices_v1);
 
   ContainerLaunch launch;
   launch.name = c.name;

@@ -76,6 +76,9 @@ struct Slot {
   std::optional<ExecTarget> exec_target;  // read from /proc when an exec probe or hook first needs it
   std::string working_dir;                // of this run, for exec probes and hooks
   std::vector<sock_filter> seccomp;       // of this run, for exec probes and hooks
+  enum class DeviceRules { kNone, kDefault, kPrivileged };
+  DeviceRules device_rules = DeviceRules::kNone;  // what the container's cgroups enforce now
+  std::string devices_v1;                 // its v1 devices cgroup, joined at every start
   std::vector<plan::ProbeWorker> probes;
   std::array<std::optional<HandlerRun>, kRunCount> runs;
   bool post_start_done = false;

@@ -21,6 +21,7 @@ struct RootPaths {
   std::string ipam_dir() const { return root + "/ipam"; }
   std::string images_dir() const { return root + "/images"; }
   std::string seccomp_dir() const { return root + "/seccomp"; }  // Localhost seccomp profiles
+  std::string seccomp_cache_dir() const { return root + "/cache/seccomp"; }  // compiled RuntimeDefault
   std::string pods_dir() const { return root + "/pods"; }
   std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + store_label(ns); }
   std::string pod_dir(const std::string& ns, const std::string& name) const {
