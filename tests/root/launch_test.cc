@@ -31,14 +31,14 @@ ino_t ns_inode(pid_t pid, const char* kind) {
   return st.st_ino;
 }
 
+// The pause's root directory, made by the fixture (in the test's own process, before the death
+// test forks) and removed by it afterwards.
+std::string pause_root;
+
 SandboxLaunch launch_for(const std::string& binary) {
   SandboxLaunch l;
   l.pause_binary = binary;
-  static std::string root = [] {
-    char tmpl[] = "/tmp/podctl-pause-root-XXXXXX";
-    return std::string(::mkdtemp(tmpl));
-  }();
-  l.root_dir = root;
+  l.root_dir = pause_root;
   l.hostname = "sandbox-test";
   l.bridge = "tsbr0";
   l.host_veth = "tsveth0";
@@ -90,7 +90,14 @@ void a_missing_bridge_is_reported() {
 
 class Sandbox : public ::testing::Test {
  protected:
-  void SetUp() override { PODCTL_REQUIRE_ROOT(); }
+  void SetUp() override {
+    PODCTL_REQUIRE_ROOT();
+    char tmpl[] = "/tmp/podctl-pause-root-XXXXXX";
+    pause_root = ::mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (!pause_root.empty()) ::rmdir(pause_root.c_str());
+  }
 };
 
 TEST_F(Sandbox, OwnsItsNamespacesHostnameAndAddress) {
