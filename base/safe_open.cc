@@ -76,8 +76,8 @@ Result<UniqueFd> make_dirs_with(Opener open, int root_fd, std::string_view path,
 
 }  // namespace
 
-Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mode) {
-  return make_dirs_with(open_in_root, root_fd, path, mode);
+Result<UniqueFd> make_dirs_beneath(int dir_fd, std::string_view path, mode_t mode) {
+  return make_dirs_with(open_beneath, dir_fd, path, mode);
 }
 
 Result<UniqueFd> make_dirs_within(int dir_fd, std::string_view path, mode_t mode) {

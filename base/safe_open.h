@@ -27,10 +27,11 @@ Result<UniqueFd> open_within(int dir_fd, std::string_view path, int flags, mode_
 // A directory podctl names itself (never a path from outside), opened without following a final
 // symlink.
 Result<UniqueFd> open_directory(const std::string& path);
-// Every missing directory of `path` made inside the root, one component at a time, each
-// resolved with RESOLVE_IN_ROOT; returns the last one, opened O_PATH|O_DIRECTORY.
-Result<UniqueFd> make_dirs_in_root(int root_fd, std::string_view path, mode_t mode = 0755);
-// The same, each step resolved as open_within does (nothing made outside `dir_fd`).
+// Every missing directory of `path` made beneath `dir_fd`, one component at a time, each step
+// resolved as open_beneath does (no symlink at all); returns the last one, opened
+// O_PATH|O_DIRECTORY.
+Result<UniqueFd> make_dirs_beneath(int dir_fd, std::string_view path, mode_t mode = 0755);
+// The same, each step resolved as open_within does (symlinks only while they stay beneath).
 Result<UniqueFd> make_dirs_within(int dir_fd, std::string_view path, mode_t mode = 0755);
 
 // A relative path from outside (a subPath, an archive entry): no absolute path, no "..", no

@@ -110,7 +110,7 @@ Status write_version(int dir, const std::string& version, const std::map<std::st
     if (slash == std::string::npos) {
       PODCTL_ASSIGN_OR_RETURN(parent, open_beneath(staging.get(), ".", O_RDONLY | O_DIRECTORY));
     } else {
-      PODCTL_ASSIGN_OR_RETURN(parent, make_dirs_in_root(staging.get(), path.substr(0, slash)));
+      PODCTL_ASSIGN_OR_RETURN(parent, make_dirs_beneath(staging.get(), path.substr(0, slash)));
     }
     PODCTL_TRY(write_file(parent.get(), path.substr(slash == std::string::npos ? 0 : slash + 1), f, group));
   }

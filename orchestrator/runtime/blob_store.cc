@@ -76,12 +76,6 @@ std::string BlobStore::staging(const std::string& name) const {
   return dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + name;
 }
 
-Result<std::string> BlobStore::put_file(const std::string& source, const std::string& expected) {
-  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) return fail(sys_error("open " + source));
-  return put_fd(in.get(), source, expected);
-}
-
 Result<std::string> BlobStore::put_fd(int source_fd, const std::string& shown, const std::string& expected) {
   if (!expected.empty()) PODCTL_TRY(check_digest(expected, shown));
   std::string digest;

@@ -24,7 +24,7 @@ class Sha256 {
   Ctx* ctx_;
 };
 
-// "sha256:<hex>" of a file's bytes.
+// "sha256:<hex>" of a file's bytes (of an open file's: `shown` names it in errors).
 Result<std::string> file_digest(const std::string& path);
 Result<std::string> file_digest(int fd, const std::string& shown);
 std::string text_digest(const std::string& text);
@@ -35,10 +35,8 @@ class BlobStore {
   // The file of a blob; an invalid digest is refused before it becomes a path.
   Result<std::string> path(const std::string& digest) const;
   bool has(const std::string& digest) const;
-  // Copies the file in when its digest is `expected` ("" takes any); returns the digest. A
-  // mismatch is an error and nothing is stored.
-  Result<std::string> put_file(const std::string& source, const std::string& expected);
-  // The same from an open file (a regular file, checked by the caller).
+  // Copies an open file (a regular file, checked by the caller) in when its digest is `expected`
+  // ("" takes any); returns the digest. A mismatch is an error and nothing is stored.
   Result<std::string> put_fd(int source_fd, const std::string& shown, const std::string& expected);
   Result<std::string> put_text(const std::string& text);
   // Moves a staged file whose digest the caller has checked into place.

@@ -61,8 +61,8 @@ Status extract_tar(const std::string& tar, const std::string& dir) {
 
 class Importer {
  public:
-  Importer(ImageStore& store, const std::string& images_dir, const std::string& dir, UniqueFd dir_fd)
-      : store_(store), blobs_(images_dir), dir_(dir), dir_fd_(std::move(dir_fd)) {}
+  Importer(ImageStore& store, const std::string& images_dir, UniqueFd dir_fd)
+      : store_(store), blobs_(images_dir), dir_fd_(std::move(dir_fd)) {}
 
   // One image from a layout blob: the manifest (an index is resolved to the host's platform).
   Result<StoredImage> from_oci(const std::string& digest, const std::string& media_type) {
@@ -177,7 +177,6 @@ class Importer {
 
   ImageStore& store_;
   BlobStore blobs_;
-  std::string dir_;
   UniqueFd dir_fd_;
 };
 
@@ -192,7 +191,7 @@ Result<std::vector<Image>> import_layout(ImageStore& store, const std::string& i
                                          const std::string& name) {
   UniqueFd dir_fd;
   PODCTL_ASSIGN_OR_RETURN(dir_fd, open_directory(dir));
-  Importer importer(store, images_dir, dir, std::move(dir_fd));
+  Importer importer(store, images_dir, std::move(dir_fd));
   std::vector<Image> out;
   if (path_exists(dir + "/oci-layout")) {
     json index;

@@ -30,25 +30,11 @@ std::string clean(std::string p) {
 // symlink (the layer may have made `evil -> /srv/outside` an entry earlier), made if missing.
 Result<UniqueFd> whiteout_parent(int layer_fd, const std::string& parent, const std::string& rel) {
   if (parent.empty()) return open_beneath(layer_fd, ".", O_RDONLY | O_DIRECTORY);
-  auto fd = open_beneath(layer_fd, parent, O_RDONLY | O_DIRECTORY);
-  if (!fd && fd.error().code == ENOENT) {
-    UniqueFd dir;
-    PODCTL_ASSIGN_OR_RETURN(dir, open_beneath(layer_fd, ".", O_RDONLY | O_DIRECTORY));
-    size_t start = 0;
-    while (start < parent.size()) {
-      size_t end = parent.find('/', start);
-      if (end == std::string::npos) end = parent.size();
-      std::string part = parent.substr(start, end - start);
-      start = end + 1;
-      if (part.empty()) continue;
-      if (::mkdirat(dir.get(), part.c_str(), 0755) != 0 && errno != EEXIST) return fail(sys_error("whiteout " + rel));
-      PODCTL_ASSIGN_OR_RETURN(dir, open_beneath(dir.get(), part, O_RDONLY | O_DIRECTORY));
-    }
-    return dir;
-  }
-  if (!fd) return fail(Error{fd.error().code, "layer entry " + rel + ": its directory is a symlink or leaves the layer (" +
-                                                  fd.error().message + ")"});
-  return fd;
+  if (auto made = make_dirs_beneath(layer_fd, parent); !made)
+    return fail(Error{made.error().code, "layer entry " + rel + ": its directory is a symlink or leaves the layer (" +
+                                             made.error().message + ")"});
+  // A real fd, not O_PATH: fsetxattr needs one.
+  return open_beneath(layer_fd, parent, O_RDONLY | O_DIRECTORY);
 }
 
 // A whiteout entry: handled here (never unpacked as a file). Returns whether it was one. Every
