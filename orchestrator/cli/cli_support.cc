@@ -9,7 +9,7 @@
 #include "manifests/names.h"
 #include "netsetup/bridge.h"
 #include "orchestrator/pods/host_network.h"
-#include "orchestrator/runtime/cgroup.h"
+#include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/store/json_file.h"
 
 namespace podctl {

@@ -12,7 +12,7 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/plan/backoff.h"
-#include "orchestrator/runtime/image_store.h"
+#include "orchestrator/image/image_store.h"
 #include "orchestrator/store/object_store.h"
 
 namespace podctl {

@@ -20,9 +20,9 @@
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/runtime/container_exec.h"
-#include "orchestrator/runtime/child_process.h"
-#include "orchestrator/runtime/seccomp_filter.h"
+#include "orchestrator/container/container_exec.h"
+#include "orchestrator/container/child_process.h"
+#include "orchestrator/container/seccomp_filter.h"
 #include "orchestrator/store/network_config.h"
 
 namespace podctl {

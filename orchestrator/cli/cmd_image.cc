@@ -8,10 +8,10 @@
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/runtime/image_archive.h"
-#include "orchestrator/runtime/image_pull.h"
-#include "orchestrator/runtime/image_reference.h"
-#include "orchestrator/runtime/image_store.h"
+#include "orchestrator/image/image_archive.h"
+#include "orchestrator/image/image_pull.h"
+#include "orchestrator/image/image_reference.h"
+#include "orchestrator/image/image_store.h"
 
 namespace podctl {
 namespace {

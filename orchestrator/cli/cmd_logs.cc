@@ -18,7 +18,7 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/pod_printer.h"
-#include "orchestrator/runtime/log_files.h"
+#include "orchestrator/logs/log_files.h"
 
 namespace podctl {
 namespace {

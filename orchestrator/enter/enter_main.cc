@@ -21,8 +21,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "orchestrator/runtime/capability_syscalls.h"
-#include "orchestrator/runtime/seccomp_load.h"
+#include "orchestrator/container/capability_syscalls.h"
+#include "orchestrator/container/seccomp_load.h"
 
 namespace {
 

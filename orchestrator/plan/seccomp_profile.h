@@ -2,7 +2,7 @@
 // syscalls with names, action, errnoRet and argument conditions), which Localhost profiles are
 // written in, and RuntimeDefault, containerd's default profile (contrib/seccomp/seccomp_default.go:
 // the same allow-list and capability-dependent rules as Docker's). Pure: compiling a profile into
-// a BPF filter is runtime/seccomp_filter.
+// a BPF filter is container/seccomp_filter.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -14,11 +14,11 @@
 #include "manifests/serialize.h"
 #include "netsetup/ipam.h"
 #include "netsetup/veth.h"
-#include "orchestrator/runtime/cgroup.h"
-#include "orchestrator/runtime/cgroup_limits.h"
-#include "orchestrator/runtime/child_process.h"
-#include "orchestrator/runtime/host_ports.h"
-#include "orchestrator/runtime/pod_files.h"
+#include "orchestrator/cgroup/cgroup.h"
+#include "orchestrator/cgroup/cgroup_limits.h"
+#include "orchestrator/container/child_process.h"
+#include "orchestrator/sandbox/host_ports.h"
+#include "orchestrator/sandbox/pod_files.h"
 
 namespace podctl {
 namespace {

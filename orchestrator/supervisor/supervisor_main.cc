@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-#include "orchestrator/runtime/supervisor.h"
+#include "orchestrator/supervisor/supervisor.h"
 #include "orchestrator/store/root_paths.h"
 
 int main(int argc, char** argv) {

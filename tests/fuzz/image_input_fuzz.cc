@@ -12,8 +12,8 @@
 #include "base/digest.h"
 #include "base/safe_open.h"
 #include "manifests/load.h"
-#include "orchestrator/runtime/image_document.h"
-#include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/image/image_document.h"
+#include "orchestrator/image/image_reference.h"
 
 namespace {
 

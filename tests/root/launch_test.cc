@@ -13,7 +13,7 @@
 
 #include "netsetup/bridge.h"
 #include "netsetup/netlink.h"
-#include "orchestrator/runtime/sandbox.h"
+#include "orchestrator/sandbox/sandbox.h"
 #include "tests/support/child_check.h"
 #include "tests/support/podctl_env.h"
 

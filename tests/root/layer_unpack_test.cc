@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "orchestrator/runtime/layer_unpack.h"
+#include "orchestrator/image/layer_unpack.h"
 #include "tests/support/podctl_env.h"
 
 namespace podctl {

@@ -11,8 +11,8 @@
 #include <fstream>
 
 #include "orchestrator/plan/device_rules.h"
-#include "orchestrator/runtime/cgroup.h"
-#include "orchestrator/runtime/device_program.h"
+#include "orchestrator/cgroup/cgroup.h"
+#include "orchestrator/cgroup/device_program.h"
 #include "tests/support/podctl_env.h"
 
 namespace podctl::test {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "orchestrator/runtime/image_document.h"
+#include "orchestrator/image/image_document.h"
 #include "tests/support/podctl_env.h"
 #include "tests/unit/manifest_test_util.h"
 

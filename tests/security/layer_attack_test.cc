@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "orchestrator/runtime/layer_unpack.h"
+#include "orchestrator/image/layer_unpack.h"
 #include "tests/security/victim.h"
 #include "tests/support/podctl_env.h"
 

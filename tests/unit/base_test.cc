@@ -14,8 +14,8 @@
 #include "base/files.h"
 #include "base/process_identity.h"
 #include "base/unique_fd.h"
-#include "orchestrator/runtime/child_process.h"
-#include "orchestrator/runtime/sync_channel.h"
+#include "orchestrator/container/child_process.h"
+#include "orchestrator/container/sync_channel.h"
 
 namespace podctl {
 namespace {

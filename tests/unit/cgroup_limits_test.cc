@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "base/files.h"
-#include "orchestrator/runtime/cgroup_limits.h"
+#include "orchestrator/cgroup/cgroup_limits.h"
 
 namespace podctl {
 namespace {

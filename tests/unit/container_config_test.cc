@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "orchestrator/runtime/capabilities.h"
-#include "orchestrator/runtime/container_config.h"
+#include "orchestrator/container/capabilities.h"
+#include "orchestrator/container/container_config.h"
 #include "tests/unit/manifest_test_util.h"
 
 namespace podctl {

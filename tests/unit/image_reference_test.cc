@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "orchestrator/runtime/image_reference.h"
+#include "orchestrator/image/image_reference.h"
 
 namespace podctl {
 namespace {

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "base/files.h"
-#include "orchestrator/runtime/log_files.h"
-#include "orchestrator/runtime/log_writer.h"
+#include "orchestrator/logs/log_files.h"
+#include "orchestrator/logs/log_writer.h"
 
 namespace podctl {
 namespace {

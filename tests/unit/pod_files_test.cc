@@ -1,7 +1,7 @@
 // /etc/hosts as the kubelet writes it, plus podctl's lines for the namespace's other pods.
 #include <gtest/gtest.h>
 
-#include "orchestrator/runtime/pod_files.h"
+#include "orchestrator/sandbox/pod_files.h"
 
 namespace podctl {
 namespace {

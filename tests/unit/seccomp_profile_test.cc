@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "orchestrator/plan/seccomp_profile.h"
-#include "orchestrator/runtime/seccomp_filter.h"
+#include "orchestrator/container/seccomp_filter.h"
 
 namespace podctl::plan {
 namespace {

@@ -1,0 +1,76 @@
+#include "orchestrator/container/child_process.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace podctl {
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+  if (this != &other) {
+    kill_and_reap();
+    pid_ = other.pid_;
+    pidfd_ = std::move(other.pidfd_);
+    other.pid_ = 0;
+  }
+  return *this;
+}
+
+ChildProcess::~ChildProcess() { kill_and_reap(); }
+
+void ChildProcess::kill_and_reap() {
+  if (pid_ <= 0) return;
+  if (pidfd_) pidfd_send_signal_to(pidfd_.get(), SIGKILL);
+  else ::kill(pid_, SIGKILL);
+  while (::waitpid(pid_, nullptr, __WALL) < 0 && errno == EINTR) {
+  }
+  pid_ = 0;
+  pidfd_.reset();
+}
+
+Result<pid_t> clone3_process(const CloneRequest& request, ChildProcess& out) {
+  int pidfd = -1;
+  clone_args args;
+  std::memset(&args, 0, sizeof args);
+  args.flags = request.flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  if (request.cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(request.cgroup_fd);
+  }
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) return fail(sys_error("clone3"));
+  if (pid == 0) return 0;
+  out = ChildProcess(static_cast<pid_t>(pid), UniqueFd(pidfd));
+  return static_cast<pid_t>(pid);
+}
+
+int pidfd_send_signal_to(int pidfd, int sig) {
+  return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+}
+
+Result<UniqueFd> pidfd_open_pid(pid_t pid) {
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return fail(sys_error("pidfd_open " + std::to_string(pid)));
+  return UniqueFd(fd);
+}
+
+void cloexec_from_in_child(int first) {
+  if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  // Kernels before 5.11: one fcntl per possible fd.
+  rlimit limit{};
+  int top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 1u << 20 ? static_cast<int>(limit.rlim_cur) : 1 << 20;
+  for (int fd = first; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+}  // namespace podctl

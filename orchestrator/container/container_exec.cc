@@ -1,0 +1,154 @@
+#include "orchestrator/container/container_exec.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "base/files.h"
+#include "orchestrator/container/sealed_binary.h"
+
+namespace podctl {
+namespace {
+
+uint64_t hex_field(const std::string& status, const char* key) {
+  auto at = status.find(key);
+  return at == std::string::npos ? 0 : std::stoull(status.substr(at + std::strlen(key)), nullptr, 16);
+}
+
+void write_error(const char* what, int err) {
+  std::string line = std::string("podctl exec: ") + what + ": " + std::strerror(err) + "\n";
+  (void)!::write(2, line.data(), line.size());
+}
+
+void wire_stdio(const ExecStdio& stdio) {
+  if (stdio.tty >= 0) {
+    ::setsid();
+    ::ioctl(stdio.tty, TIOCSCTTY, 0);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(stdio.tty, fd);
+    return;
+  }
+  int in = stdio.in >= 0 ? stdio.in : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ::dup2(in, 0);
+  if (stdio.out >= 0) ::dup2(stdio.out, 1);
+  if (stdio.err >= 0) ::dup2(stdio.err, 2);
+}
+
+}  // namespace
+
+Result<ExecTarget> describe_container_process(pid_t pid) {
+  ExecTarget t;
+  t.pid = pid;
+  std::string proc = "/proc/" + std::to_string(pid);
+  auto status = read_file(proc + "/status");
+  auto environ = read_file(proc + "/environ");
+  if (!status || !environ) return fail(make_error("the container's process " + std::to_string(pid) + " is gone"));
+  std::istringstream lines(*status);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream in(line.substr(line.find(':') + 1));
+    if (line.rfind("Uid:", 0) == 0) in >> t.uid;
+    if (line.rfind("Gid:", 0) == 0) in >> t.gid;
+    if (line.rfind("Groups:", 0) == 0)
+      for (gid_t g; in >> g;) t.groups.push_back(g);
+  }
+  t.bounding = hex_field(*status, "CapBnd:");
+  t.no_new_privs = hex_field(*status, "NoNewPrivs:") != 0;
+  for (size_t start = 0; start < environ->size();) {
+    size_t end = environ->find('\0', start);
+    if (end == std::string::npos) end = environ->size();
+    if (end > start) t.env.push_back(environ->substr(start, end - start));
+    start = end + 1;
+  }
+  return t;
+}
+
+int exit_status_of(const siginfo_t& info) {
+  return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+}
+
+namespace {
+
+std::string join_groups(const std::vector<gid_t>& groups) {
+  std::string out;
+  for (gid_t g : groups) {
+    if (!out.empty()) out.push_back(',');
+    out.append(std::to_string(g));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_pidfd,
+                                        const std::vector<std::string>& argv, const ExecStdio& stdio) {
+  // The last step runs as podctl-enter from a sealed memfd: see enter_main.cc.
+  UniqueFd sealed;
+  PODCTL_ASSIGN_OR_RETURN(sealed, sealed_copy(enter_binary_path()));
+  // Above fds 3 and 4, which the child makes the container's pidfd and its seccomp filter.
+  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 5));
+  if (!enter) return fail(sys_error("dup the sealed podctl-enter"));
+  UniqueFd filter;
+  if (!target.seccomp.empty()) {
+    UniqueFd mem(::memfd_create("seccomp", MFD_CLOEXEC));
+    size_t bytes = target.seccomp.size() * sizeof(sock_filter);
+    if (!mem || ::write(mem.get(), target.seccomp.data(), bytes) != static_cast<ssize_t>(bytes))
+      return fail(sys_error("pass the seccomp filter to podctl-enter"));
+    filter.reset(::fcntl(mem.get(), F_DUPFD_CLOEXEC, 5));
+    if (!filter) return fail(sys_error("dup the seccomp filter"));
+  }
+  char caps[32];
+  std::snprintf(caps, sizeof caps, "%llx", static_cast<unsigned long long>(target.bounding));
+  std::string flags = "-";
+  if (target.no_new_privs) flags.push_back('n');
+  if (stdio.die_with_parent) flags.push_back('d');
+  if (filter) flags.push_back('s');  // the filter is fd 4
+  // Everything the children need is built before the fork.
+  // The container's pidfd reaches podctl-enter as fd 3.
+  std::vector<std::string> args = {"podctl-enter", "3", std::to_string(target.uid), std::to_string(target.gid),
+                                   join_groups(target.groups), caps, flags, target.working_dir};
+  args.insert(args.end(), argv.begin(), argv.end());
+  std::vector<std::string> env = target.env;
+  std::vector<char*> c_argv, c_envp;
+  for (auto& a : args) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  for (auto& e : env) c_envp.push_back(e.data());
+  c_envp.push_back(nullptr);
+  UniqueFd cgroup;
+  if (!target.cgroup.empty()) cgroup.reset(::open(target.cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+
+  ChildProcess child;
+  pid_t pid;
+  // Born in the container's cgroup: its limits and device rules apply, and cgroup.kill reaches
+  // the command too.
+  PODCTL_ASSIGN_OR_RETURN(pid, clone3_process({0, cgroup.get()}, child));
+  if (pid > 0) return child;
+
+  // podctl-enter replaces this copy of podctl before anything joins the container: see
+  // enter_main.cc. Until then the process is in the container's cgroup only, and not dumpable.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  wire_stdio(stdio);
+  if (container_pidfd == 3 ? ::fcntl(3, F_SETFD, 0) < 0 : ::dup2(container_pidfd, 3) < 0) {
+    write_error("pass the container's pidfd", errno);
+    ::_exit(126);
+  }
+  if (filter && ::dup2(filter.get(), 4) < 0) {
+    write_error("pass the seccomp filter", errno);
+    ::_exit(126);
+  }
+  cloexec_from_in_child(5);
+  ::fexecve(enter.get(), c_argv.data(), c_envp.data());
+  write_error("exec podctl-enter", errno);
+  ::_exit(126);
+}
+
+}  // namespace podctl

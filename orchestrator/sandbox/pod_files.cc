@@ -1,0 +1,83 @@
+#include "orchestrator/sandbox/pod_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "base/files.h"
+#include "base/unique_fd.h"
+
+namespace podctl {
+
+namespace {
+
+std::string hostname_of(const std::string& name, const std::string& hostname) {
+  std::string h = hostname.empty() ? name : hostname;
+  if (h.size() > 63) h.resize(63);  // the kubelet truncates to 63 characters
+  while (!h.empty() && (h.back() == '-' || h.back() == '.')) h.pop_back();
+  return h;
+}
+
+}  // namespace
+
+std::string pod_hostname(const manifest::Pod& pod) { return hostname_of(pod.metadata.name, pod.spec.hostname); }
+
+HostsEntries hosts_entries(const manifest::Pod& pod) {
+  return {pod.metadata.namespace_, pod_hostname(pod), pod.spec.subdomain, pod.spec.host_aliases};
+}
+
+HostsEntries hosts_entries(const nlohmann::json& pod) {
+  const auto& spec = pod.at("spec");
+  HostsEntries e{pod["metadata"].value("namespace", ""),
+                 hostname_of(pod["metadata"].value("name", ""), spec.value("hostname", "")),
+                 spec.value("subdomain", ""), {}};
+  for (const auto& a : spec.value("hostAliases", nlohmann::json::array()))
+    e.host_aliases.push_back({a.value("ip", ""), a.value("hostnames", std::vector<std::string>{})});
+  return e;
+}
+
+std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers) {
+  std::string out =
+      "# Kubernetes-managed hosts file.\n"
+      "127.0.0.1\tlocalhost\n"
+      "::1\tlocalhost ip6-localhost ip6-loopback\n"
+      "fe00::0\tip6-localnet\n"
+      "fe00::0\tip6-mcastprefix\n"
+      "fe00::1\tip6-allnodes\n"
+      "fe00::2\tip6-allrouters\n";
+  // With a subdomain the kubelet writes the pod's FQDN first (cluster domain cluster.local).
+  if (!pod.subdomain.empty())
+    out += pod_ip + "\t" + pod.hostname + "." + pod.subdomain + "." + pod.ns + ".svc.cluster.local\t" + pod.hostname + "\n";
+  else
+    out += pod_ip + "\t" + pod.hostname + "\n";
+  if (!peers.empty()) {
+    out += "\n# Pods of namespace " + pod.ns + " (podctl).\n";
+    for (const auto& p : peers) out += p.ip + "\t" + p.name + "\t" + p.name + "." + p.ns + "\n";
+  }
+  if (!pod.host_aliases.empty()) {
+    out += "\n# Entries added by HostAliases.\n";
+    for (const auto& a : pod.host_aliases) {
+      out += a.ip;
+      for (const auto& h : a.hostnames) out += "\t" + h;
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+Status rewrite_in_place(const std::string& path, const std::string& content) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return fail(sys_error("open " + path));
+  if (::write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size()))
+    return fail(sys_error("write " + path));
+  return {};
+}
+
+Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
+                       const std::vector<PeerPod>& peers) {
+  PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers)));
+  PODCTL_TRY(write_file_atomic(dir + "/hostname", pod_hostname(pod) + "\n"));
+  auto resolv = read_file("/etc/resolv.conf");
+  return write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "");
+}
+
+}  // namespace podctl
