@@ -11,15 +11,13 @@
 #include "base/unique_fd.h"
 #include "manifests/pod_spec.h"
 #include "orchestrator/plan/pod_plan.h"
+#include "orchestrator/plan/probe_worker.h"
 #include "orchestrator/container/child_process.h"
 #include "orchestrator/container/container_exec.h"
 
 namespace podctl {
 
-struct HandlerOutcome {
-  plan::ProbeResult result = plan::ProbeResult::Unknown;
-  std::string message;  // kubelet wording: "HTTP probe failed with statuscode: 500", the command's output…
-};
+using HandlerOutcome = plan::HandlerOutcome;
 
 // Where an action runs: the pod's IP for sockets, the container's process for exec.
 struct HandlerTarget {

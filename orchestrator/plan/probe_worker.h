@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "manifests/pod_spec.h"
 #include "orchestrator/plan/backoff.h"
@@ -13,7 +14,13 @@ namespace podctl::plan {
 
 enum class ProbeKind { Startup, Liveness, Readiness };
 
-const char* probe_kind_name(ProbeKind kind);  // "Startup", "Liveness", "Readiness"
+const char* probe_kind_name(ProbeKind kind);
+
+// How one run of a probe or hook ended.
+struct HandlerOutcome {
+  ProbeResult result = ProbeResult::Unknown;
+  std::string message;  // kubelet wording: "HTTP probe failed with statuscode: 500", the command's output…
+};  // "Startup", "Liveness", "Readiness"
 
 class ProbeWorker {
  public:

@@ -1,0 +1,33 @@
+#include "orchestrator/supervisor/event_watcher.h"
+
+namespace podctl::supervisor {
+
+Status EventWatcher::open() {
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_) return fail(sys_error("epoll_create1"));
+  return {};
+}
+
+Status EventWatcher::watch(int fd, uint64_t data, uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = data;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return fail(sys_error("epoll_ctl add"));
+  return {};
+}
+
+Status EventWatcher::modify(int fd, uint64_t data, uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = data;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev) != 0) return fail(sys_error("epoll_ctl mod"));
+  return {};
+}
+
+void EventWatcher::unwatch(int fd) {
+  // ENOENT/EBADF only: the fd was never added (a failed start) or is gone; either way it is not
+  // in the set, which is all this asks.
+  (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
+
+}  // namespace podctl::supervisor
