@@ -15,8 +15,15 @@ struct Error {
   Error wrap(std::string_view context) const;
 };
 
+// [[nodiscard]]: a dropped Result is a dropped error. Where ignoring one is right, the call says
+// so with (void) and a comment giving the reason.
 template <class T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}
+  Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}
+};
 using Status = Result<void>;
 
 // Reads errno immediately, so call it right after the failing syscall.

@@ -51,19 +51,20 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return fail(sys_error("create " + tmp));
+  // On each failure below the temporary file goes (best effort); the failure itself is reported.
   if (auto st = write_all(fd.get(), content, tmp); !st) {
-    ::unlink(tmp.c_str());
+    (void)::unlink(tmp.c_str());
     return st;
   }
   if (durable && ::fsync(fd.get()) != 0) {
     auto e = sys_error("fsync " + tmp);
-    ::unlink(tmp.c_str());
+    (void)::unlink(tmp.c_str());
     return fail(e);
   }
   fd.reset();
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     auto e = sys_error("rename " + tmp + " to " + path);
-    ::unlink(tmp.c_str());
+    (void)::unlink(tmp.c_str());
     return fail(e);
   }
   if (!durable) return {};

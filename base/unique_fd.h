@@ -7,6 +7,11 @@
 
 namespace podctl {
 
+// close(2) whose result is not acted on, on purpose: on Linux the descriptor is released whatever
+// close returns (EINTR included), and every fd closed this way was only read or is an O_PATH, so
+// no write-back error can hide in it. Safe in a child between clone and exec (no allocation).
+inline void close_fd(int fd) { (void)::close(fd); }
+
 class UniqueFd {
  public:
   UniqueFd() = default;
@@ -24,9 +29,8 @@ class UniqueFd {
   bool valid() const { return fd_ >= 0; }
   explicit operator bool() const { return valid(); }
   int release() { return std::exchange(fd_, -1); }
-  // close() errors are ignored on purpose: on Linux the fd is gone whatever close returns.
   void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) close_fd(fd_);
     fd_ = fd;
   }
 

@@ -2,11 +2,13 @@
 
 namespace podctl::manifest {
 
-RestartPolicy restart_policy_of(const PodSpec& spec) {
-  if (spec.restart_policy == "OnFailure") return RestartPolicy::OnFailure;
-  if (spec.restart_policy == "Never") return RestartPolicy::Never;
+RestartPolicy restart_policy_named(std::string_view name) {
+  if (name == "OnFailure") return RestartPolicy::OnFailure;
+  if (name == "Never") return RestartPolicy::Never;
   return RestartPolicy::Always;  // the default
 }
+
+RestartPolicy restart_policy_of(const PodSpec& spec) { return restart_policy_named(spec.restart_policy); }
 
 PullPolicy pull_policy_of(const Container& container) {
   if (container.image_pull_policy == "Always") return PullPolicy::Always;

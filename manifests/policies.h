@@ -2,6 +2,8 @@
 // (validation names a bad value and where it is); everything that decides by them uses these.
 #pragma once
 
+#include <string_view>
+
 #include "manifests/pod_spec.h"
 
 namespace podctl::manifest {
@@ -9,6 +11,9 @@ namespace podctl::manifest {
 enum class RestartPolicy { Always, OnFailure, Never };
 enum class PullPolicy { Always, IfNotPresent, Never };
 enum class DnsPolicy { ClusterFirst, ClusterFirstWithHostNet, Default, None };
+
+// The policy a validated spelling names (Always for anything else, the default).
+RestartPolicy restart_policy_named(std::string_view name);
 
 // Of a validated and defaulted spec: validation admits only the spellings these map.
 RestartPolicy restart_policy_of(const PodSpec& spec);

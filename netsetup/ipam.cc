@@ -33,7 +33,7 @@ Result<bool> try_reserve(const std::string& path, const std::string& uid) {
   std::string content = uid + "\n";
   if (::write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
     auto e = sys_error("write " + path);
-    ::unlink(path.c_str());
+    (void)::unlink(path.c_str());  // the reservation we could not complete; the write's error is reported
     return fail(e);
   }
   return true;
@@ -64,7 +64,8 @@ Result<uint32_t> allocate_ip(const IpamRange& range, const std::string& uid,
         // Second pass: reclaim addresses whose owner pod no longer exists.
         auto owner = read_file(path);
         if (!owner || owner_alive(trim(*owner))) continue;
-        ::unlink(path.c_str());
+        // If this fails the file stays, and try_reserve below finds the address taken: no harm.
+        (void)::unlink(path.c_str());
       }
       bool reserved = false;
       PODCTL_ASSIGN_OR_RETURN(reserved, try_reserve(path, uid));

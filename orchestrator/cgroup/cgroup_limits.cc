@@ -127,18 +127,20 @@ uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cg
   return counter(it->second + relative_to(layout.v2_mount, v2_cgroup) + "/memory.oom_control", "oom_kill");
 }
 
-void remove_v1_cgroups(const std::string& v2_pod_cgroup) {
+Status remove_v1_cgroups(const std::string& v2_pod_cgroup) {
   auto v2_mount = cgroup2_mount();
-  if (!v2_mount) return;
+  if (!v2_mount) return {};  // no v2 mount: the pod's cgroups were never made under one
   std::string rel = relative_to(*v2_mount, v2_pod_cgroup);
   std::map<std::string, bool> seen;
   for (const auto& [controller, mount] : v1_mounts()) {
     if (seen[mount]) continue;
     seen[mount] = true;
     if (!is_directory(mount + rel)) continue;
-    (void)remove_cgroup(mount + rel);
-    ::rmdir((mount + rel.substr(0, rel.rfind('/'))).c_str());  // the shared parent, once empty
+    PODCTL_TRY(remove_cgroup(mount + rel));
+    // The shared parent, once empty: ENOTEMPTY while another pod's cgroup is in it is expected.
+    (void)::rmdir((mount + rel.substr(0, rel.rfind('/'))).c_str());
   }
+  return {};
 }
 
 }  // namespace podctl

@@ -46,6 +46,6 @@ Result<std::string> restrict_devices(const ControllerLayout& layout, const std::
 uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cgroup);
 
 // The v1 cgroups of a pod (its v2 cgroup's relative path in every v1 hierarchy), deepest first.
-void remove_v1_cgroups(const std::string& v2_pod_cgroup);
+Status remove_v1_cgroups(const std::string& v2_pod_cgroup);
 
 }  // namespace podctl

@@ -8,7 +8,9 @@
 #include "manifests/serialize.h"
 #include "orchestrator/cli/apply_watch.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/plan/backoff.h"
@@ -20,17 +22,6 @@ namespace {
 
 using manifest::ConfigMap;
 using manifest::Pod;
-
-// Create; leave alone; Update (only containers changed: the supervisor restarts just those, as the
-// kubelet does on a container's hash change); Replace (a pod-level change); Heal (supervisor gone).
-enum class PodAction { Create, Unchanged, Update, Replace, Heal };
-
-PodAction plan_apply(const std::optional<PodRecord>& existing, const Pod& pod) {
-  if (!existing) return PodAction::Create;
-  if (!existing->supervisor_alive) return PodAction::Heal;
-  if (existing->spec_hash == manifest::pod_hash(pod)) return PodAction::Unchanged;
-  return existing->pod_level_hash == manifest::pod_level_hash(pod) ? PodAction::Update : PodAction::Replace;
-}
 
 // After an update, wait until the supervisor has taken the new spec (its containers restarted).
 Status wait_for_update(const PodContext& ctx, const PodRecord& record, const Pod& pod) {
@@ -77,37 +68,14 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
   return kExitOk;
 }
 
-// apply --wait: a pod that runs until stopped (restartPolicy Always) is done when Ready; a pod
-// that runs to completion (OnFailure, Never) when Succeeded. What cannot get better by itself fails
-// at once: phase Failed, a lost supervisor, a configuration error, a command that cannot start. A
-// crash loop keeps being waited for (a flaky dependency may come up), and is what a timeout reports.
+// apply --wait's verdict on one pod (see apply_wait_verdict).
 WatchResult ready_or_failed(const PodContext& ctx, const std::string& ns, const std::string& name) {
   auto r = read_pod_record(ctx.root, ns, name);
   if (!r) return {WatchVerdict::kFailed, "the pod is gone"};
   nlohmann::json pod = pod_object(*r);
-  const auto& status = pod["status"];
-  std::string phase = status.value("phase", "");
-  if (phase == "Succeeded") return {WatchVerdict::kMet, "Succeeded"};
-  if (phase == "Failed" || phase == "Unknown") return {WatchVerdict::kFailed, "phase " + phase};
-  std::string seen = "phase " + phase;
-  for (const auto& cs : status.value("containerStatuses", nlohmann::json::array())) {
-    std::string container = "container " + cs.value("name", "");
-    const auto& state = cs["state"];
-    const auto& waiting = state.value("waiting", nlohmann::json::object());
-    const auto& terminated = state.value("terminated", nlohmann::json::object());
-    const auto& last = cs["lastState"].value("terminated", nlohmann::json::object());
-    if (waiting.value("reason", "") == "CreateContainerConfigError")
-      return {WatchVerdict::kFailed, container + ": CreateContainerConfigError: " + waiting.value("message", "")};
-    for (const auto* t : {&terminated, &last})
-      if (t->value("reason", "") == "StartError")
-        return {WatchVerdict::kFailed, container + ": StartError: " + t->value("message", "")};
-    if (waiting.value("reason", "") == "CrashLoopBackOff")
-      seen = container + " in CrashLoopBackOff (last exit code " + std::to_string(last.value("exitCode", 0)) + ")";
-  }
-  if (pod["spec"].value("restartPolicy", "Always") != "Always") return {WatchVerdict::kNotYet, seen + ", not Succeeded yet"};
-  for (const auto& c : status.value("conditions", nlohmann::json::array()))
-    if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return {WatchVerdict::kMet, "Ready"};
-  return {WatchVerdict::kNotYet, seen + ", not Ready"};
+  auto status = parse_pod_status(pod["status"]);
+  if (!status) return {WatchVerdict::kFailed, "status of pod " + name + ": " + status.error().message};
+  return apply_wait_verdict(*status, manifest::restart_policy_named(pod["spec"].value("restartPolicy", "Always")));
 }
 
 int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedObject>& objects, double seconds) {
@@ -198,7 +166,9 @@ int apply_once(const Invocation& inv) {
       rc = report_error("pod/" + pod.metadata.name + ": " + created.error().message);
       continue;
     }
-    refresh_namespace_hosts(ctx, pod.metadata.namespace_);
+    // The pod runs; other pods not finding it by name yet is worth a warning, not a failure.
+    if (auto st = refresh_namespace_hosts(ctx, pod.metadata.namespace_); !st)
+      std::cerr << "warning: " << st.error().message << "\n";
     std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created") << "\n";
   }
   if (rc != kExitOk || !inv.has("wait")) return rc;

@@ -69,8 +69,9 @@ int cmd_delete(const Invocation& inv) {
     if (!record) {
       PodRecord partial = unrecorded_pod(locked->ctx.root, t.ns, t.name);
       if (path_exists(partial.paths.dir)) {
-        (void)cleanup_pod(locked->ctx, partial);  // a creation that died half-way
-        std::cout << "pod \"" << t.name << "\" deleted\n";
+        // A creation that died half-way: what it left goes, or the delete fails saying what stayed.
+        if (auto st = cleanup_pod(locked->ctx, partial); !st) rc = report_error(st.error().message);
+        else std::cout << "pod \"" << t.name << "\" deleted\n";
       } else if (!ignore) {
         rc = report_error("pods \"" + t.name + "\" not found");
       }

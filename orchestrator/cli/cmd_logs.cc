@@ -210,7 +210,7 @@ int cmd_logs(const Invocation& inv) {
   int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   for (const auto& c : containers) {
     std::string dir = r->paths.log_dir(c);
-    (void)make_dirs(dir);
+    (void)make_dirs(dir);  // for the watch below; if it cannot be made, there is no log to follow either
     ::inotify_add_watch(in, dir.c_str(), IN_MODIFY | IN_CREATE);
   }
   for (;;) {
@@ -226,7 +226,7 @@ int cmd_logs(const Invocation& inv) {
       break;
     }
   }
-  ::close(in);
+  close_fd(in);
   return kExitOk;
 }
 

@@ -44,7 +44,8 @@ int cmd_system(const Invocation& inv) {
     for (const auto& ns : *pods)
       if (auto names = is_store_label(ns) ? list_dir(root.namespace_dir(ns)) : std::vector<std::string>{})
         for (const auto& n : *names)
-          if (is_store_name(n)) (void)cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n));
+          if (is_store_name(n))
+            if (auto st = cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n)); !st) rc = report_error(st.error().message);
   // The bridge and its NAT table go only when this root made them (the bridge's alias says so).
   bool ours = true;
   if (path_exists(root.config())) {

@@ -16,7 +16,9 @@
 #include "manifests/load.h"
 #include "manifests/serialize.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/object_store.h"
@@ -76,55 +78,39 @@ int run_podctl(const Invocation& inv, const std::string& ns, const std::vector<s
   if (input && ::pipe2(fds, O_CLOEXEC) != 0) return 1;
   pid_t pid = start_podctl(inv, ns, args, fds[0], quiet);
   if (input) {
-    ::close(fds[0]);
+    close_fd(fds[0]);
     (void)!::write(fds[1], input->data(), input->size());  // manifests are small: fits the pipe or is read at once
-    ::close(fds[1]);
+    close_fd(fds[1]);
   }
   return pid < 0 ? 1 : wait_exit(pid);
 }
 
-bool is_job(const manifest::Pod& pod) { return pod.spec.restart_policy != "Always"; }
+bool is_job(const manifest::Pod& pod) { return manifest::restart_policy_of(pod.spec) != manifest::RestartPolicy::Always; }
 
 WatchResult finished(const RootPaths& root, const std::string& ns, const std::string& name) {
   if (g_signal) return {WatchVerdict::kFailed, "interrupted"};
   auto record = read_pod_record(root, ns, name);
   if (!record) return {WatchVerdict::kFailed, "pod " + name + " is gone"};
-  json status = pod_object(*record)["status"];
-  std::string phase = status.value("phase", "");
-  // Done once terminal and its sidecars, which the supervisor stops after the job, are gone too.
-  bool still_running = false;
-  for (const char* key : {"initContainerStatuses", "containerStatuses"})
-    for (const auto& cs : status.value(key, json::array())) still_running |= cs["state"].contains("running");
-  if ((phase == "Succeeded" || phase == "Failed") && !still_running) return {WatchVerdict::kMet, phase};
-  if (phase == "Unknown") return {WatchVerdict::kFailed, "the supervisor of pod " + name + " is gone"};
-  return {WatchVerdict::kNotYet, "phase " + phase};
+  auto status = parse_pod_status(pod_object(*record)["status"]);
+  if (!status) return {WatchVerdict::kFailed, "status of pod " + name + ": " + status.error().message};
+  return run_verdict(*status, name);
 }
 
-// One line per container, and the first failure's exit code.
+// One line per container, and the first failure's exit code (see run_report).
 int summarize(const RootPaths& root, const std::string& ns, const std::vector<manifest::Pod>& pods) {
   int rc = 0;
   for (const auto& pod : pods) {
     auto record = read_pod_record(root, ns, pod.metadata.name);
     if (!record) continue;
-    json status = pod_object(*record)["status"];
-    for (const char* key : {"initContainerStatuses", "containerStatuses"})
-      for (const auto& cs : status.value(key, json::array())) {
-        std::string line = "pod/" + pod.metadata.name + "/" + cs.value("name", "") + ": ";
-        const json& state = cs["state"];
-        if (state.contains("terminated")) {
-          int code = state["terminated"].value("exitCode", 0);
-          line += "exit " + std::to_string(code) + " (" + state["terminated"].value("reason", "") + ")";
-          if (code != 0 && rc == 0 && is_job(pod)) rc = code;
-        } else if (state.contains("running")) {
-          line += is_job(pod) ? "running" : "running (service)";
-        } else {
-          line += "waiting (" + state["waiting"].value("reason", "") + ")";
-        }
-        int restarts = cs.value("restartCount", 0);
-        if (restarts > 0) line += ", " + std::to_string(restarts) + " restart" + (restarts == 1 ? "" : "s");
-        std::cout << line << "\n";
-      }
-    if (is_job(pod) && status.value("phase", "") == "Failed" && rc == 0) rc = 1;
+    auto status = parse_pod_status(pod_object(*record)["status"]);
+    if (!status) {
+      std::cerr << "pod/" << pod.metadata.name << ": status: " << status.error().message << "\n";
+      if (rc == 0) rc = 1;
+      continue;
+    }
+    RunReport report = run_report(pod.metadata.name, *status, is_job(pod));
+    for (const auto& line : report.lines) std::cout << line << "\n";
+    if (rc == 0) rc = report.exit_code;
   }
   return rc;
 }

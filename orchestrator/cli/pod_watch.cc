@@ -14,7 +14,7 @@ std::pair<std::string, WatchResult> watch_pods(const RootPaths& root, const std:
                                                const std::function<WatchResult(const std::string&)>& check,
                                                std::chrono::steady_clock::time_point deadline) {
   UniqueFd in(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-  (void)make_dirs(root.namespace_dir(ns));
+  (void)make_dirs(root.namespace_dir(ns));  // to watch it; a failure shows as a watch that finds nothing
   WatchResult last{WatchVerdict::kMet, ""};
   for (const auto& name : names) {
     for (;;) {

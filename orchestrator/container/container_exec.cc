@@ -31,16 +31,21 @@ void write_error(const char* what, int err) {
 }
 
 void wire_stdio(const ExecStdio& stdio) {
+  auto must = [](bool ok, const char* what) {
+    if (ok) return;
+    write_error(what, errno);
+    ::_exit(126);
+  };
   if (stdio.tty >= 0) {
-    ::setsid();
-    ::ioctl(stdio.tty, TIOCSCTTY, 0);
-    for (int fd = 0; fd < 3; ++fd) ::dup2(stdio.tty, fd);
+    must(::setsid() >= 0, "setsid");
+    must(::ioctl(stdio.tty, TIOCSCTTY, 0) == 0, "make the terminal the controlling one");
+    for (int fd = 0; fd < 3; ++fd) must(::dup2(stdio.tty, fd) >= 0, "connect the terminal");
     return;
   }
   int in = stdio.in >= 0 ? stdio.in : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  ::dup2(in, 0);
-  if (stdio.out >= 0) ::dup2(stdio.out, 1);
-  if (stdio.err >= 0) ::dup2(stdio.err, 2);
+  must(in >= 0 && ::dup2(in, 0) >= 0, "connect stdin");
+  if (stdio.out >= 0) must(::dup2(stdio.out, 1) >= 0, "connect stdout");
+  if (stdio.err >= 0) must(::dup2(stdio.err, 2) >= 0, "connect stderr");
 }
 
 }  // namespace
@@ -135,7 +140,10 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
 
   // podctl-enter replaces this copy of podctl before anything joins the container: see
   // enter_main.cc. Until then the process is in the container's cgroup only, and not dumpable.
-  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    write_error("make the process non-dumpable", errno);
+    ::_exit(126);
+  }
   wire_stdio(stdio);
   if (container_pidfd == 3 ? ::fcntl(3, F_SETFD, 0) < 0 : ::dup2(container_pidfd, 3) < 0) {
     write_error("pass the container's pidfd", errno);

@@ -97,7 +97,7 @@ int target_in_child(SyncChannel& sync, int root, const char* wanted, bool is_dir
       prefix[i] = '\0';
       int fd = open_in_root(root, prefix, O_PATH);
       if (fd >= 0) {
-        ::close(fd);
+        close_fd(fd);
         continue;
       }
       if (errno != ENOENT) sync.fail_in_child("open a mount point", errno);
@@ -127,7 +127,7 @@ int target_in_child(SyncChannel& sync, int root, const char* wanted, bool is_dir
         }
         if (last && !is_dir && made >= 0) ::close(made);
       }
-      ::close(parent);
+      close_fd(parent);
     }
     if (!followed) break;
   }
@@ -147,7 +147,7 @@ void mount_fs_at(SyncChannel& sync, int root, const char* path, const char* type
                  const char* data, const char* step) {
   int target = target_in_child(sync, root, path, true);
   must(sync, ::mount(type, FdPath(target).text, type, flags, data) == 0, step);
-  ::close(target);
+  close_fd(target);
 }
 
 // A bind mount of `source` (a host path of ours, or the fd `source_fd` when `source` is "") onto a
@@ -159,12 +159,12 @@ void bind_at(SyncChannel& sync, int root, int source_fd, const char* source, con
   int target = target_in_child(sync, root, path, is_dir);
   FdPath from(source_fd);
   must(sync, ::mount(source[0] ? source : from.text, FdPath(target).text, nullptr, MS_BIND | MS_REC, nullptr) == 0, step);
-  ::close(target);
+  close_fd(target);
   if (!read_only) return;
   int mounted = open_in_root(root, path, O_PATH);
   if (mounted < 0) sync.fail_in_child(step, errno);
   must(sync, ::mount(nullptr, FdPath(mounted).text, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0, step);
-  ::close(mounted);
+  close_fd(mounted);
 }
 
 // Each volume arrives as a detached mount tree the parent cloned from the fd it resolved (and
@@ -176,7 +176,7 @@ void mount_volumes_in_child(SyncChannel& sync, const ChildPlan& p, int root) {
     int target = target_in_child(sync, root, l.volumes[i].target.c_str(), p.volume_is_dir[i]);
     must(sync, ::move_mount(p.volume_trees[i], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0,
          "mount a volume");
-    ::close(target);
+    close_fd(target);
   }
 }
 
@@ -210,17 +210,18 @@ void setup_dev_in_child(SyncChannel& sync, const ChildPlan& p, int root) {
   int dev = open_in_root(root, "/dev", O_PATH | O_DIRECTORY);
   if (dev < 0) sync.fail_in_child("open /dev", errno);
   must(sync, ::symlinkat("pts/ptmx", dev, "ptmx") == 0, "link /dev/ptmx");
+  // Conveniences, as runc makes them; a container works without them.
   (void)::symlinkat("/proc/self/fd", dev, "fd");
   (void)::symlinkat("/proc/self/fd/0", dev, "stdin");
   (void)::symlinkat("/proc/self/fd/1", dev, "stdout");
   (void)::symlinkat("/proc/self/fd/2", dev, "stderr");
-  ::close(dev);
+  close_fd(dev);
 }
 
 bool exists_in_root(int root, const char* path) {
   int fd = open_in_root(root, path, O_PATH);
   if (fd < 0) return false;
-  ::close(fd);
+  close_fd(fd);
   return true;
 }
 
@@ -233,7 +234,7 @@ void mask_proc_in_child(SyncChannel& sync, int root) {
     int source = open_in_root(root, r, O_PATH);
     if (source < 0) continue;
     bind_at(sync, root, source, "", r, true, true, "make a /proc path read-only");
-    ::close(source);
+    close_fd(source);
   }
 }
 
@@ -262,7 +263,7 @@ void build_root_in_child(SyncChannel& sync, const ChildPlan& p) {
   for (int i = 0; i < 3; ++i)
     bind_at(sync, root, AT_FDCWD, etc_sources[i]->c_str(), kEtcFiles[i], false, false, "bind a pod file into /etc");
   mount_volumes_in_child(sync, p, root);
-  ::close(root);
+  close_fd(root);
   if (l.process.read_only_root)
     must(sync, ::mount(nullptr, l.rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0,
          "make the root filesystem read-only");
@@ -349,8 +350,9 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
   }
   sigset_t none;
   sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
+  // Neither can fail with these arguments: a valid set and a valid signal.
+  (void)::sigprocmask(SIG_SETMASK, &none, nullptr);
+  (void)::signal(SIGPIPE, SIG_DFL);
   cloexec_from_in_child(3);
   exec_in_child(sync, p);
 }
@@ -389,7 +391,13 @@ Result<ChildProcess> start_container(const ContainerLaunch& launch) {
   }
   ChildProcess child;
   auto pid = clone3_process(request, child);
-  if (own_pid_ns && (!pid || *pid != 0)) ::setns(own_pid_ns.get(), CLONE_NEWPID);
+  if (own_pid_ns && (!pid || *pid != 0) && ::setns(own_pid_ns.get(), CLONE_NEWPID) != 0) {
+    // Never seen (returning to one's own namespace is always allowed), but if it happened every
+    // later child would be born in the pod's pid namespace: this start fails, loudly.
+    Error e = sys_error("return to the supervisor's own pid namespace");
+    if (pid) child.kill_and_reap();
+    return fail(e);
+  }
   if (!pid) return fail(pid.error());
   if (*pid == 0) run_container_child(sync, plan);
   sync.close_child_end();

@@ -72,7 +72,7 @@ bool BlobStore::has(const std::string& digest) const {
 }
 
 std::string BlobStore::staging(const std::string& name) const {
-  (void)make_dirs(dir_, 0700);
+  (void)make_dirs(dir_, 0700);  // a failure shows at once, as the failure to create the staging file
   return dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + name;
 }
 
@@ -92,8 +92,9 @@ Result<std::string> BlobStore::put_fd(int source_fd, const std::string& shown, c
     for (;;) {
       ssize_t n = ::copy_file_range(source_fd, &from, out.get(), nullptr, 1 << 30, 0);
       if (n < 0) {
-        ::unlink(tmp.c_str());
-        return fail(sys_error("copy " + shown));
+        Error e = sys_error("copy " + shown);
+        (void)::unlink(tmp.c_str());  // the half copy; the copy's error is the one to report
+        return fail(e);
       }
       if (n == 0) break;
     }

@@ -285,7 +285,7 @@ Result<std::vector<Image>> import_image_archive(ImageStore& store, const std::st
     PODCTL_TRY(extract_tar(source, scratch));
     return import_layout(store, images_dir, scratch, name);
   }();
-  (void)remove_tree(scratch);
+  (void)remove_tree(scratch);  // scratch under the store's tmp: the import's result is what counts
   return images;
 }
 

@@ -77,6 +77,7 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
   std::string tmp = dir_ + "/layers/.import-" + std::to_string(::getpid());
   PODCTL_TRY(remove_tree(tmp));
   PODCTL_TRY(make_dirs(tmp, 0755));
+  // Best effort on a path that already failed; the next import of this process removes it first.
   auto cleanup_tmp = [&] { (void)remove_tree(tmp); };
 
   bool is_dir = false;
@@ -170,11 +171,12 @@ Result<std::string> ImageStore::ensure_layer(const std::string& blob, const std:
   if (diff_id && !expected_diff_id.empty() && *diff_id != expected_diff_id)
     diff_id = fail(make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + *diff_id));
   if (!diff_id) {
-    (void)remove_tree(tmp);
+    (void)remove_tree(tmp);  // as cleanup_tmp: the import's own error is the one reported
     return fail(diff_id.error());
   }
   std::string hex = diff_id->substr(7);
   // Renamed into place whole: a layer directory is complete or absent, never half-written.
+  // The layer is there either way (ours or a concurrent import's); a leftover tmp is removed by the next import.
   if (path_exists(layer_dir(hex)) || ::rename(tmp.c_str(), layer_dir(hex).c_str()) != 0) (void)remove_tree(tmp);
   if (!path_exists(layer_dir(hex))) return fail(sys_error("store layer " + hex));
   return hex;

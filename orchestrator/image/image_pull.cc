@@ -143,7 +143,7 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   // Each download was checked against its digest as it finished: it only has to move in.
   for (const auto& w : wanted) {
     if (downloaded) downloaded = blobs.adopt(w.file, w.digest);
-    ::unlink(w.file.c_str());
+    (void)::unlink(w.file.c_str());  // adopted (linked into the store) or failed: the download is not needed
   }
   if (!downloaded) return fail(downloaded.error());
   // The config, then every layer unpacked once (checked against the config's diff_ids).
@@ -190,7 +190,7 @@ Status registry_login(const std::string& registry, const std::string& user, cons
   RegistryClient client(ref, options);
   auto check = client.check_login();
   if (!check) {
-    (void)write_file_atomic(path, previous.dump(2) + "\n", 0600);
+    (void)write_file_atomic(path, previous.dump(2) + "\n", 0600);  // restoring: the login's failure is reported
     return fail(check.error());
   }
   return {};

@@ -25,12 +25,13 @@ int main(int argc, char** argv) {
   }
   struct sigaction stop {};
   stop.sa_handler = on_stop;
-  sigaction(SIGINT, &stop, nullptr);
-  sigaction(SIGTERM, &stop, nullptr);
+  // sigaction cannot fail for these signals with a valid action.
+  (void)sigaction(SIGINT, &stop, nullptr);
+  (void)sigaction(SIGTERM, &stop, nullptr);
   struct sigaction child {};
   child.sa_handler = on_child;
   child.sa_flags = SA_NOCLDSTOP;
-  sigaction(SIGCHLD, &child, nullptr);
+  (void)sigaction(SIGCHLD, &child, nullptr);
   for (;;) pause();
   return 42;
 }

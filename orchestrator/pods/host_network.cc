@@ -38,7 +38,7 @@ Status release_host_network(const PodContext& ctx) {
   PODCTL_ASSIGN_OR_RETURN(tables, net::list_nat_tables());
   if (tables.empty() && path_exists(kForwardNote)) {
     PODCTL_TRY(net::disable_ip_forward());
-    ::unlink(kForwardNote);
+    if (::unlink(kForwardNote) != 0 && errno != ENOENT) return fail(sys_error(std::string("remove ") + kForwardNote));
   }
   return {};
 }

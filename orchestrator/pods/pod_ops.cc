@@ -112,7 +112,7 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
 
   PODCTL_TRY(make_dirs(r.paths.dir, 0700));
   auto undo = [&](Error e) {
-    (void)cleanup_pod(ctx, r);
+    if (auto st = cleanup_pod(ctx, r); !st) e.message += "; and then: " + st.error().message;
     return fail(std::move(e));
   };
   net::IpamRange range{ctx.root.ipam_dir(), ctx.net.subnet.network(), ctx.net.subnet.prefix};
@@ -168,7 +168,9 @@ Status stop_pod(const PodRecord& record, int64_t grace_seconds) {
   int n;
   while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
   }
-  if (n == 0) pidfd_send_signal_to(pidfd->get(), SIGKILL);
+  if (n < 0) return fail(sys_error("wait for the supervisor of pod " + record.name));
+  if (n == 0 && pidfd_send_signal_to(pidfd->get(), SIGKILL) != 0 && errno != ESRCH)
+    return fail(sys_error("kill the supervisor of pod " + record.name));
   return {};
 }
 
@@ -182,14 +184,14 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
     note(remove_cgroup(record.cgroup));
     // The shared parent goes with the last pod (rmdir fails while other pods, of any root, are
     // there; a creation racing with it recreates the parent: see create_cgroup).
-    ::rmdir(record.cgroup.substr(0, record.cgroup.rfind('/')).c_str());
+    (void)::rmdir(record.cgroup.substr(0, record.cgroup.rfind('/')).c_str());
   }
   if (!record.host_veth.empty()) note(net::delete_host_veth(record.host_veth));
   if (auto ports = read_port_mappings(record.paths.ports()); !ports.empty())
     note(net::remove_port_mappings(ctx.net.bridge, ports));
   if (!record.pod_ip.empty())
     if (auto ip = parse_ip(record.pod_ip)) note(net::release_ip(ctx.root.ipam_dir(), *ip, record.uid));
-  if (!record.cgroup.empty()) remove_v1_cgroups(record.cgroup);
+  if (!record.cgroup.empty()) note(remove_v1_cgroups(record.cgroup));
   note(remove_tree(record.paths.dir));
   if (!problems.empty()) {
     std::string all;
@@ -202,20 +204,21 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
 Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds) {
   PODCTL_TRY(stop_pod(record, grace_seconds));
   PODCTL_TRY(cleanup_pod(ctx, record));
-  refresh_namespace_hosts(ctx, record.ns);
-  return {};
+  return refresh_namespace_hosts(ctx, record.ns);
 }
 
-void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
-  auto pods = list_pod_records(ctx.root, ns);
-  if (!pods) return;
-  for (const auto& p : *pods) {
+Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
+  PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(ctx.root, ns));
+  Status result;
+  for (const auto& p : pods) {
     if (!p.supervisor_alive || !path_exists(p.paths.hosts()) || !p.spec.contains("spec")) continue;
     std::vector<PeerPod> peers;
-    for (const auto& q : *pods)
+    for (const auto& q : pods)
       if (q.name != p.name && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
-    (void)rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers));
+    auto st = rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers));
+    if (!st && result) result = fail(st.error().wrap("update /etc/hosts of pod " + p.name));
   }
+  return result;
 }
 
 }  // namespace podctl

@@ -34,6 +34,6 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record);
 Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds);
 
 // Rewrites /etc/hosts of every pod of the namespace in place, so running containers see new pods.
-void refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
+Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
 
 }  // namespace podctl

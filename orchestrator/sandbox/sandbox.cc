@@ -26,7 +26,7 @@ void enter_empty_root_in_child(const SandboxLaunch& launch, SyncChannel& sync) {
   if (::chdir(root) != 0) sync.fail_in_child("chdir to the pause's root", errno);
   int fd = ::open("pause", O_WRONLY | O_CREAT | O_CLOEXEC, 0555);
   if (fd < 0) sync.fail_in_child("make the pause's mount point", errno);
-  ::close(fd);
+  close_fd(fd);
   if (::mount(launch.pause_binary.c_str(), "pause", nullptr, MS_BIND, nullptr) != 0 ||
       ::mount(nullptr, "pause", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
     sync.fail_in_child("bind the pause binary", errno);
@@ -48,7 +48,8 @@ void enter_empty_root_in_child(const SandboxLaunch& launch, SyncChannel& sync) {
   }
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);  // the supervisor blocks signals for its signalfd
+  // The supervisor blocks signals for its signalfd; with a valid set this cannot fail.
+  (void)sigprocmask(SIG_SETMASK, &none, nullptr);
   // The pause says nothing worth keeping, and with a shared pid namespace it is every container's
   // /proc/1: its stdio must not be the supervisor's log (a host file a container could write).
   int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -78,7 +79,7 @@ Result<ChildProcess> start_sandbox(const SandboxLaunch& launch) {
   PODCTL_TRY_CTX(net::create_pod_veth(launch.host_veth, launch.interface.name, child.pid(), launch.bridge),
                  "create the pod network");
   auto undo_veth = [&](Error e) {
-    (void)net::delete_host_veth(launch.host_veth);
+    (void)net::delete_host_veth(launch.host_veth);  // the pod's cleanup deletes it again if this fails
     return fail(std::move(e));
   };
   if (auto st = sync.send_go(); !st) return undo_veth(st.error());

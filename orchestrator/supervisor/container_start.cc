@@ -70,8 +70,8 @@ std::optional<StartFailure> LinuxPodRuntime::open_log_pipes(ContainerProcess& p,
   int pipes[2][2];
   if (::pipe2(pipes[0], O_CLOEXEC) != 0) return failure(StartFailureKind::Setup, sys_error("create log pipes"));
   if (::pipe2(pipes[1], O_CLOEXEC) != 0) {
-    ::close(pipes[0][0]);
-    ::close(pipes[0][1]);
+    close_fd(pipes[0][0]);
+    close_fd(pipes[0][1]);
     return failure(StartFailureKind::Setup, sys_error("create log pipes"));
   }
   out_w.reset(pipes[0][1]);
@@ -159,7 +159,7 @@ std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t
   // which a machine may not give us: then the container keeps the score it inherited.
   (void)write_setting("/proc/" + std::to_string(p.proc.pid()) + "/oom_score_adj", std::to_string(limits.oom_score_adj));
   if (auto st = watch_process(i); !st) {
-    (void)kill_now(i);
+    (void)kill_now(i);  // it never ran for us: its exit status means nothing
     return std::unexpected(failure(StartFailureKind::Exec, st.error()));
   }
   return p.container_id;

@@ -105,7 +105,7 @@ void Supervisor::report(const std::string& line) {
   if (opt_.report_fd < 0) return;
   // The CLI waiting on the other end may be gone (killed); the pod goes on without it.
   (void)!::write(opt_.report_fd, line.data(), line.size());
-  ::close(opt_.report_fd);
+  close_fd(opt_.report_fd);
   opt_.report_fd = -1;
 }
 
