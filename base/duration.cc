@@ -18,7 +18,12 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
     p = end;
     std::string unit;
     while (*p && (*p < '0' || *p > '9') && *p != '.') unit += *p++;
-    double scale = unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "m" ? 60e3 : unit == "h" ? 3600e3 : unit.empty() ? 1e3 : -1;
+    double scale = unit == "ms"   ? 1
+                   : unit == "s"  ? 1e3
+                   : unit == "m"  ? 60e3
+                   : unit == "h"  ? 3600e3
+                   : unit.empty() ? 1e3
+                                  : -1;
     if (scale < 0 || (unit.empty() && !(bare && *p == '\0'))) return std::nullopt;
     bare = false;
     total += v * scale;

@@ -11,9 +11,7 @@ Error Error::wrap(std::string_view context) const {
   return e;
 }
 
-Error sys_error(std::string_view what, int code) {
-  return Error{code, std::string(what) + ": " + std::strerror(code)};
-}
+Error sys_error(std::string_view what, int code) { return Error{code, std::string(what) + ": " + std::strerror(code)}; }
 
 Error sys_error(std::string_view what) { return sys_error(what, errno); }
 

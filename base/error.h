@@ -8,8 +8,8 @@
 namespace podctl {
 
 struct Error {
-  int code = 0;          // errno for system errors, 0 when there is none
-  std::string message;   // "what failed: object: reason"
+  int code = 0;         // errno for system errors, 0 when there is none
+  std::string message;  // "what failed: object: reason"
 
   // Prepends context on the way up: "start container web: setns: Invalid argument".
   Error wrap(std::string_view context) const;
@@ -39,22 +39,21 @@ inline std::unexpected<Error> fail(Error e) { return std::unexpected(std::move(e
 #define PODCTL_CONCAT_INNER(a, b) a##b
 #define PODCTL_CONCAT(a, b) PODCTL_CONCAT_INNER(a, b)
 
-#define PODCTL_TRY(expr)                                              \
-  do {                                                                \
-    auto podctl_try_result_ = (expr);                                 \
+#define PODCTL_TRY(expr)                                                                    \
+  do {                                                                                      \
+    auto podctl_try_result_ = (expr);                                                       \
     if (!podctl_try_result_) return std::unexpected(std::move(podctl_try_result_.error())); \
   } while (0)
 
-#define PODCTL_TRY_CTX(expr, ctx)                                     \
-  do {                                                                \
-    auto podctl_try_result_ = (expr);                                 \
-    if (!podctl_try_result_)                                          \
-      return std::unexpected(podctl_try_result_.error().wrap(ctx));   \
+#define PODCTL_TRY_CTX(expr, ctx)                                                          \
+  do {                                                                                     \
+    auto podctl_try_result_ = (expr);                                                      \
+    if (!podctl_try_result_) return std::unexpected(podctl_try_result_.error().wrap(ctx)); \
   } while (0)
 
-#define PODCTL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                  \
-  auto tmp = (expr);                                                  \
-  if (!tmp) return std::unexpected(std::move(tmp.error()));           \
+#define PODCTL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)        \
+  auto tmp = (expr);                                        \
+  if (!tmp) return std::unexpected(std::move(tmp.error())); \
   lhs = std::move(*tmp)
 
 #define PODCTL_ASSIGN_OR_RETURN(lhs, expr) \

@@ -110,8 +110,7 @@ static Status remove_tree_at(int parent_fd, const char* name, dev_t dev, const s
     }
     ::closedir(d);
     for (const auto& n : names) PODCTL_TRY(remove_tree_at(dfd.get(), n.c_str(), dev, shown + "/" + n));
-    if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-      return fail(sys_error("rmdir " + shown));
+    if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) return fail(sys_error("rmdir " + shown));
     return {};
   }
   if (::unlinkat(parent_fd, name, 0) != 0 && errno != ENOENT) return fail(sys_error("unlink " + shown));

@@ -38,8 +38,8 @@ bool within(const std::string& path, const std::string& parent) {
   return path == parent || (path.rfind(parent, 0) == 0 && (path[parent.size()] == '.' || path[parent.size()] == '['));
 }
 
-void add_errors(LoadResult& out, const std::string& file, std::vector<FieldError> errors,
-                const PositionMap& positions, const std::vector<FieldError>& already = {}) {
+void add_errors(LoadResult& out, const std::string& file, std::vector<FieldError> errors, const PositionMap& positions,
+                const std::vector<FieldError>& already = {}) {
   for (auto& e : errors) {
     bool repeats = false;
     for (const auto& a : already) repeats |= within(e.path, a.path) || within(a.path, e.path);
@@ -78,9 +78,13 @@ class LoopDetector : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { ++events_, null_at_ = {mark.line, mark.column}; }
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events_; }
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events_; }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events_; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    ++events_;
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events_; }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    ++events_;
+  }
   void OnMapEnd() override {}
   // The position of a document that is a lone null, or (-1, -1).
   std::pair<int, int> lone_null() const { return events_ == 1 ? null_at_ : std::pair{-1, -1}; }
@@ -205,11 +209,11 @@ LoadResult load_manifests(const std::vector<std::string>& paths, const LoadOptio
     std::string key = kind_of(o.object) + " " + m.namespace_ + "/" + m.name;
     auto [it, fresh] = seen.emplace(key, &o);
     if (!fresh)
-      out.errors.push_back(format_error(o.file, {"metadata.name", kind_of(o.object) + " \"" + m.name +
-                                                                      "\" in namespace \"" + m.namespace_ +
-                                                                      "\" is also defined at " + it->second->file +
-                                                                      ":" + std::to_string(it->second->pos.line),
-                                                 o.pos}));
+      out.errors.push_back(format_error(
+          o.file, {"metadata.name",
+                   kind_of(o.object) + " \"" + m.name + "\" in namespace \"" + m.namespace_ + "\" is also defined at " +
+                       it->second->file + ":" + std::to_string(it->second->pos.line),
+                   o.pos}));
   }
   if (!out.ok()) out.objects.clear();
   if (out.ok() && out.objects.empty() && out.errors.empty()) out.errors.push_back("no objects passed to apply");

@@ -11,8 +11,8 @@
 namespace podctl::manifest {
 
 struct LoadedObject {
-  std::string file;     // as shown in errors ("pod.yaml", "STDIN")
-  SourcePos pos;        // where the document starts
+  std::string file;  // as shown in errors ("pod.yaml", "STDIN")
+  SourcePos pos;     // where the document starts
   Object object;
   PositionMap positions;
 };

@@ -30,7 +30,8 @@ bool label_shape(std::string_view v) {
 bool subdomain_shape(std::string_view v) {
   for (size_t start = 0;;) {
     size_t dot = v.find('.', start);
-    if (!label_shape(v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start))) return false;
+    if (!label_shape(v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)))
+      return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
@@ -65,7 +66,8 @@ std::string check_dns1123_subdomain(const std::string& v) {
 std::string check_port_name(const std::string& v) {
   if (v.empty()) return "must not be empty";
   if (v.size() > 15) return "must be no more than 15 characters";
-  if (!every(v, [](char c) { return lower_alnum(c) || c == '-'; })) return "must contain only alphanumeric characters (a-z, 0-9), and hyphens (-)";
+  if (!every(v, [](char c) { return lower_alnum(c) || c == '-'; }))
+    return "must contain only alphanumeric characters (a-z, 0-9), and hyphens (-)";
   if (every(v, [](char c) { return !alpha(c); })) return "must contain at least one letter (a-z)";
   if (v.find("--") != std::string::npos) return "must not contain consecutive hyphens";
   if (v.front() == '-' || v.back() == '-') return "must not begin or end with a hyphen";
@@ -85,7 +87,8 @@ std::string check_config_key(const std::string& v) {
   if (v.empty()) return "must not be empty";
   if (v.size() > 253) return "must be no more than 253 characters";
   if (v == "." || v == "..") return "must not be '.' or '..'";
-  if (!every(v, [](char c) { return alnum(c) || c == '-' || c == '.' || c == '_'; })) return "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
+  if (!every(v, [](char c) { return alnum(c) || c == '-' || c == '.' || c == '_'; }))
+    return "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
   return "";
 }
 

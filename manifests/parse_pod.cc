@@ -20,8 +20,7 @@ void read_object_list(ParseContext& ctx, MapReader& r, const char* key, std::vec
   });
 }
 
-void read_quantity(ParseContext& ctx, const YAML::Node& node, const std::string& path,
-                   std::optional<Quantity>& out) {
+void read_quantity(ParseContext& ctx, const YAML::Node& node, const std::string& path, std::optional<Quantity>& out) {
   ctx.record(path, node);
   auto kind = scalar_kind(node);
   if (!node.IsScalar() || (kind != ScalarKind::String && kind != ScalarKind::Int && kind != ScalarKind::Float)) {
@@ -204,8 +203,8 @@ void read_container(ParseContext& ctx, MapReader& m, Container& c) {
   m.string("restartPolicy", c.restart_policy);
   m.boolean("stdin", c.stdin);
   m.boolean("tty", c.tty);
-  m.unsupported({"terminationMessagePath", "terminationMessagePolicy", "stdinOnce", "volumeDevices",
-                 "resizePolicy", "restartPolicyRules"});
+  m.unsupported({"terminationMessagePath", "terminationMessagePolicy", "stdinOnce", "volumeDevices", "resizePolicy",
+                 "restartPolicyRules"});
 }
 
 void read_key_to_path(ParseContext& ctx, MapReader& r, std::vector<KeyToPath>& items) {
@@ -246,16 +245,38 @@ void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
     auto& d = v.downward_api.emplace();
     read_object_list<DownwardApiFile>(ctx, s, "items", d.items, [](MapReader& f, DownwardApiFile& file) {
       f.string("path", file.path, true);
-      f.object("fieldRef", [&](MapReader& r) { read_field_ref(r, file.field_ref); }, true);
+      f.object(
+          "fieldRef", [&](MapReader& r) { read_field_ref(r, file.field_ref); }, true);
       f.integer("mode", file.mode);
       f.unsupported({"resourceFieldRef"});
     });
     s.integer("defaultMode", d.default_mode);
   });
-  m.unsupported({"persistentVolumeClaim", "nfs", "projected", "csi", "ephemeral", "image", "iscsi",
-                 "hostPathType", "awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder",
-                 "fc", "flexVolume", "flocker", "gcePersistentDisk", "gitRepo", "glusterfs",
-                 "photonPersistentDisk", "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos",
+  m.unsupported({"persistentVolumeClaim",
+                 "nfs",
+                 "projected",
+                 "csi",
+                 "ephemeral",
+                 "image",
+                 "iscsi",
+                 "hostPathType",
+                 "awsElasticBlockStore",
+                 "azureDisk",
+                 "azureFile",
+                 "cephfs",
+                 "cinder",
+                 "fc",
+                 "flexVolume",
+                 "flocker",
+                 "gcePersistentDisk",
+                 "gitRepo",
+                 "glusterfs",
+                 "photonPersistentDisk",
+                 "portworxVolume",
+                 "quobyte",
+                 "rbd",
+                 "scaleIO",
+                 "storageos",
                  "vsphereVolume"});
 }
 
@@ -266,7 +287,8 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
   containers("initContainers", spec.init_containers);
   containers("containers", spec.containers);
   if (!m.has("containers")) m.missing("containers");
-  read_object_list<Volume>(ctx, m, "volumes", spec.volumes, [&](MapReader& v, Volume& vol) { read_volume(ctx, v, vol); });
+  read_object_list<Volume>(ctx, m, "volumes", spec.volumes,
+                           [&](MapReader& v, Volume& vol) { read_volume(ctx, v, vol); });
   m.string("restartPolicy", spec.restart_policy);
   m.integer("terminationGracePeriodSeconds", spec.termination_grace_period_seconds);
   m.string("dnsPolicy", spec.dns_policy);
@@ -288,27 +310,54 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
     });
     s.integer("fsGroup", sc.fs_group);
     read_seccomp_profile(s, sc.seccomp_profile);
-    s.unsupported({"fsGroupChangePolicy", "seLinuxOptions", "sysctls", "windowsOptions",
-                   "appArmorProfile", "supplementalGroupsPolicy", "seLinuxChangePolicy"});
+    s.unsupported({"fsGroupChangePolicy", "seLinuxOptions", "sysctls", "windowsOptions", "appArmorProfile",
+                   "supplementalGroupsPolicy", "seLinuxChangePolicy"});
   });
-  m.unsupported({"activeDeadlineSeconds", "affinity", "automountServiceAccountToken", "dnsConfig",
-                 "enableServiceLinks", "ephemeralContainers", "hostIPC", "hostNetwork", "hostPID", "hostUsers",
-                 "imagePullSecrets", "nodeName", "nodeSelector", "os", "overhead", "preemptionPolicy", "priority",
-                 "priorityClassName", "readinessGates", "resourceClaims", "resources", "runtimeClassName",
-                 "schedulerName", "schedulingGates", "serviceAccount", "serviceAccountName", "setHostnameAsFQDN",
-                 "tolerations", "topologySpreadConstraints", "hostnameOverride"});
+  m.unsupported({"activeDeadlineSeconds",
+                 "affinity",
+                 "automountServiceAccountToken",
+                 "dnsConfig",
+                 "enableServiceLinks",
+                 "ephemeralContainers",
+                 "hostIPC",
+                 "hostNetwork",
+                 "hostPID",
+                 "hostUsers",
+                 "imagePullSecrets",
+                 "nodeName",
+                 "nodeSelector",
+                 "os",
+                 "overhead",
+                 "preemptionPolicy",
+                 "priority",
+                 "priorityClassName",
+                 "readinessGates",
+                 "resourceClaims",
+                 "resources",
+                 "runtimeClassName",
+                 "schedulerName",
+                 "schedulingGates",
+                 "serviceAccount",
+                 "serviceAccountName",
+                 "setHostnameAsFQDN",
+                 "tolerations",
+                 "topologySpreadConstraints",
+                 "hostnameOverride"});
 }
 
 void read_metadata(MapReader& r, ObjectMeta& meta) {
-  r.object("metadata", [&](MapReader& m) {
-    m.string("name", meta.name, true);
-    m.string("namespace", meta.namespace_);
-    m.string_map("labels", meta.labels);
-    m.string_map("annotations", meta.annotations);
-    m.unsupported({"generateName", "finalizers", "ownerReferences"});
-    m.read_only({"uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-                 "deletionGracePeriodSeconds", "managedFields", "selfLink"});
-  }, true);
+  r.object(
+      "metadata",
+      [&](MapReader& m) {
+        m.string("name", meta.name, true);
+        m.string("namespace", meta.namespace_);
+        m.string_map("labels", meta.labels);
+        m.string_map("annotations", meta.annotations);
+        m.unsupported({"generateName", "finalizers", "ownerReferences"});
+        m.read_only({"uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+                     "deletionGracePeriodSeconds", "managedFields", "selfLink"});
+      },
+      true);
 }
 
 }  // namespace
@@ -333,7 +382,8 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   if (kind == "Pod") {
     Pod pod;
     read_metadata(top, pod.metadata);
-    top.object("spec", [&](MapReader& s) { read_pod_spec(ctx, s, pod.spec); }, true);
+    top.object(
+        "spec", [&](MapReader& s) { read_pod_spec(ctx, s, pod.spec); }, true);
     top.read_only({"status"});
     top.finish();
     return pod;

@@ -39,10 +39,10 @@ struct HttpHeader {
 };
 
 struct HttpGetAction {
-  std::string host;            // empty: the pod IP
-  std::string path;            // defaulted to "/"
-  IntOrString port;            // number or a named container port
-  std::string scheme;          // HTTP (default) | HTTPS
+  std::string host;    // empty: the pod IP
+  std::string path;    // defaulted to "/"
+  IntOrString port;    // number or a named container port
+  std::string scheme;  // HTTP (default) | HTTPS
   std::vector<HttpHeader> http_headers;
   bool operator==(const HttpGetAction&) const = default;
 };
@@ -69,8 +69,8 @@ struct Handler {
   std::optional<ExecAction> exec;
   std::optional<HttpGetAction> http_get;
   std::optional<TcpSocketAction> tcp_socket;
-  std::optional<GrpcAction> grpc;     // probes only
-  std::optional<SleepAction> sleep;   // lifecycle hooks only
+  std::optional<GrpcAction> grpc;    // probes only
+  std::optional<SleepAction> sleep;  // lifecycle hooks only
   bool operator==(const Handler&) const = default;
 };
 
@@ -96,7 +96,7 @@ struct ContainerPort {
   int64_t container_port = 0;
   int64_t host_port = 0;  // 0: not published
   std::string host_ip;
-  std::string protocol;   // TCP (default) | UDP | SCTP
+  std::string protocol;  // TCP (default) | UDP | SCTP
   bool operator==(const ContainerPort&) const = default;
 };
 
@@ -281,9 +281,9 @@ struct PodSpec {
   std::vector<Container> init_containers;
   std::vector<Container> containers;
   std::vector<Volume> volumes;
-  std::string restart_policy;                       // Always (default) | OnFailure | Never
+  std::string restart_policy;  // Always (default) | OnFailure | Never
   int64_t termination_grace_period_seconds = 30;
-  std::string dns_policy;                           // ClusterFirst (default) | Default
+  std::string dns_policy;  // ClusterFirst (default) | Default
   std::string hostname;
   std::string subdomain;
   std::vector<HostAlias> host_aliases;

@@ -12,11 +12,13 @@ struct Suffix {
 };
 
 std::optional<Suffix> parse_suffix(const std::string& s) {
-  static const struct { const char* text; Suffix value; } kTable[] = {
-      {"", {0, 0}},   {"n", {-9, 0}}, {"u", {-6, 0}},  {"m", {-3, 0}},  {"k", {3, 0}},
-      {"M", {6, 0}},  {"G", {9, 0}},  {"T", {12, 0}},  {"P", {15, 0}},  {"E", {18, 0}},
-      {"Ki", {0, 10}}, {"Mi", {0, 20}}, {"Gi", {0, 30}}, {"Ti", {0, 40}}, {"Pi", {0, 50}},
-      {"Ei", {0, 60}},
+  static const struct {
+    const char* text;
+    Suffix value;
+  } kTable[] = {
+      {"", {0, 0}},    {"n", {-9, 0}},  {"u", {-6, 0}},  {"m", {-3, 0}},  {"k", {3, 0}},   {"M", {6, 0}},
+      {"G", {9, 0}},   {"T", {12, 0}},  {"P", {15, 0}},  {"E", {18, 0}},  {"Ki", {0, 10}}, {"Mi", {0, 20}},
+      {"Gi", {0, 30}}, {"Ti", {0, 40}}, {"Pi", {0, 50}}, {"Ei", {0, 60}},
   };
   for (const auto& row : kTable)
     if (s == row.text) return row.value;
@@ -54,7 +56,8 @@ std::optional<Quantity> parse_quantity(const std::string& text, std::string* why
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (c == '.') {
-      if (seen_dot) return bad("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+      if (seen_dot)
+        return bad("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
       seen_dot = true;
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
       seen_digit = true;
@@ -68,7 +71,8 @@ std::optional<Quantity> parse_quantity(const std::string& text, std::string* why
       break;
     }
   }
-  if (!seen_digit) return bad("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  if (!seen_digit)
+    return bad("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
   auto suffix = parse_suffix(text.substr(i));
   if (!suffix) return bad("unable to parse quantity's suffix");
 

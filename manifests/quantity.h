@@ -9,8 +9,8 @@
 namespace podctl::manifest {
 
 struct Quantity {
-  std::string text;    // as written, for output
-  int64_t milli = 0;   // value × 1000, rounded up (Quantity.MilliValue)
+  std::string text;   // as written, for output
+  int64_t milli = 0;  // value × 1000, rounded up (Quantity.MilliValue)
   int64_t value() const { return milli / 1000 + (milli % 1000 > 0 ? 1 : 0); }  // rounded up (Value)
   bool operator==(const Quantity&) const = default;
 };

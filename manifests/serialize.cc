@@ -34,7 +34,9 @@ json http_get(const HttpGetAction& h) {
   put(j, "path", h.path);
   j["port"] = int_or_string(h.port);
   put(j, "scheme", h.scheme);
-  put_list(j, "httpHeaders", h.http_headers, [](const HttpHeader& x) { return json{{"name", x.name}, {"value", x.value}}; });
+  put_list(j, "httpHeaders", h.http_headers, [](const HttpHeader& x) {
+    return json{{"name", x.name}, {"value", x.value}};
+  });
   return j;
 }
 
@@ -253,7 +255,8 @@ json to_json(const Pod& pod) {
   put(sc, "runAsUser", s.security_context.run_as_user);
   put(sc, "runAsGroup", s.security_context.run_as_group);
   put(sc, "runAsNonRoot", s.security_context.run_as_non_root);
-  if (!s.security_context.supplemental_groups.empty()) sc["supplementalGroups"] = s.security_context.supplemental_groups;
+  if (!s.security_context.supplemental_groups.empty())
+    sc["supplementalGroups"] = s.security_context.supplemental_groups;
   put(sc, "fsGroup", s.security_context.fs_group);
   put_seccomp(sc, s.security_context.seccomp_profile);
   spec["securityContext"] = sc;

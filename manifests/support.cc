@@ -15,11 +15,15 @@ bool is_ipv4(const std::string& host) {
 // Probes and hooks reach the pod over plain HTTP or TCP at an IP address; podctl resolves no names.
 void handler(std::vector<FieldError>& out, const std::string& path, const Handler& h) {
   if (h.grpc) out.push_back({path + ".grpc", kNotYet, {}});
-  if (h.http_get && h.http_get->scheme == "HTTPS") out.push_back({path + ".httpGet.scheme", std::string(kNotYet) + " (HTTPS)", {}});
+  if (h.http_get && h.http_get->scheme == "HTTPS")
+    out.push_back({path + ".httpGet.scheme", std::string(kNotYet) + " (HTTPS)", {}});
   if (h.http_get && !h.http_get->host.empty() && !is_ipv4(h.http_get->host))
-    out.push_back({path + ".httpGet.host", "must be an IPv4 address: podctl does not resolve host names in probes and hooks", {}});
+    out.push_back({path + ".httpGet.host",
+                   "must be an IPv4 address: podctl does not resolve host names in probes and hooks",
+                   {}});
   if (h.tcp_socket && !h.tcp_socket->host.empty() && !is_ipv4(h.tcp_socket->host))
-    out.push_back({path + ".tcpSocket.host", "must be an IPv4 address: podctl does not resolve host names in probes", {}});
+    out.push_back(
+        {path + ".tcpSocket.host", "must be an IPv4 address: podctl does not resolve host names in probes", {}});
 }
 
 void container(std::vector<FieldError>& out, const std::string& path, const Container& c) {
@@ -28,10 +32,12 @@ void container(std::vector<FieldError>& out, const std::string& path, const Cont
   };
   for (size_t i = 0; i < c.ports.size(); ++i) {
     no(c.ports[i].protocol == "SCTP" && c.ports[i].host_port != 0, "ports[" + std::to_string(i) + "].hostPort (SCTP)");
-    no(c.ports[i].host_port == 0 && !c.ports[i].host_ip.empty(), "ports[" + std::to_string(i) + "].hostIP (without hostPort)");
+    no(c.ports[i].host_port == 0 && !c.ports[i].host_ip.empty(),
+       "ports[" + std::to_string(i) + "].hostIP (without hostPort)");
   }
-  for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe}, {"readinessProbe", &c.readiness_probe},
-                              {"startupProbe", &c.startup_probe}})
+  for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe},
+                             {"readinessProbe", &c.readiness_probe},
+                             {"startupProbe", &c.startup_probe}})
     if (*probe) handler(out, path + "." + name, (*probe)->handler);
   if (c.lifecycle && c.lifecycle->post_start) handler(out, path + ".lifecycle.postStart", *c.lifecycle->post_start);
   if (c.lifecycle && c.lifecycle->pre_stop) handler(out, path + ".lifecycle.preStop", *c.lifecycle->pre_stop);
@@ -54,7 +60,8 @@ std::vector<FieldError> check_implemented(const Pod& pod) {
     const auto& v = spec.volumes[i];
     if (v.empty_dir && v.empty_dir->medium.empty() && v.empty_dir->size_limit)
       out.push_back({"spec.volumes[" + std::to_string(i) + "].emptyDir.sizeLimit",
-                     std::string(kNotYet) + " on disk (the kubelet enforces it by eviction); use medium: Memory", {}});
+                     std::string(kNotYet) + " on disk (the kubelet enforces it by eviction); use medium: Memory",
+                     {}});
   }
   return out;
 }

@@ -60,8 +60,10 @@ class Validator {
   }
 
   void port_ref(const std::string& path, const IntOrString& port) {
-    if (port.is_string) check(path, port.text, check_port_name(port.text));
-    else range(path, port.number, 1, 65535);
+    if (port.is_string)
+      check(path, port.text, check_port_name(port.text));
+    else
+      range(path, port.number, 1, 65535);
   }
 
   void http_get(const std::string& path, const HttpGetAction& h) {
@@ -131,16 +133,17 @@ class Validator {
       if (e.config_map_ref.has_value() == e.secret_ref.has_value())
         add(p, "must specify exactly one of: `configMapRef` or `secretRef`");
       for (const auto* ref : {&e.config_map_ref, &e.secret_ref})
-        if (*ref) check(p + (ref == &e.config_map_ref ? ".configMapRef" : ".secretRef") + ".name", (*ref)->name,
-                        check_dns1123_subdomain((*ref)->name));
+        if (*ref)
+          check(p + (ref == &e.config_map_ref ? ".configMapRef" : ".secretRef") + ".name", (*ref)->name,
+                check_dns1123_subdomain((*ref)->name));
     }
   }
 
   void field_ref(const std::string& path, const FieldRef& f, bool for_env) {
     if (f.api_version != "v1") add(path + ".apiVersion", "unsupported value " + quoted(f.api_version) + ": use \"v1\"");
-    static const std::set<std::string> kEnv = {"metadata.name", "metadata.namespace", "metadata.uid",
-                                               "spec.nodeName", "spec.serviceAccountName", "status.hostIP",
-                                               "status.hostIPs", "status.podIP", "status.podIPs"};
+    static const std::set<std::string> kEnv = {
+        "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+        "status.hostIP", "status.hostIPs",     "status.podIP", "status.podIPs"};
     static const std::set<std::string> kVolume = {"metadata.name", "metadata.namespace", "metadata.uid",
                                                   "metadata.labels", "metadata.annotations"};
     const std::string& fp = f.field_path;
@@ -158,18 +161,17 @@ class Validator {
       std::string p = path + (m == &r.limits ? ".limits" : ".requests");
       for (const auto& [name, q] : *m) {
         if (name != "cpu" && name != "memory")
-          add(p + "." + name,
-              name == "ephemeral-storage" || name.rfind("hugepages-", 0) == 0
-                  ? "resource " + quoted(name) + " is not supported by podctl (supported: cpu, memory)"
-                  : "unknown resource name " + quoted(name) + " (supported: cpu, memory)");
+          add(p + "." + name, name == "ephemeral-storage" || name.rfind("hugepages-", 0) == 0
+                                  ? "resource " + quoted(name) + " is not supported by podctl (supported: cpu, memory)"
+                                  : "unknown resource name " + quoted(name) + " (supported: cpu, memory)");
         if (q.milli < 0) add(p + "." + name, quoted(q.text) + ": must be greater than or equal to 0");
       }
     }
     for (const auto& [name, req] : r.requests) {
       auto lim = r.limits.find(name);
       if (lim != r.limits.end() && req.milli > lim->second.milli)
-        add(path + ".requests." + name, quoted(req.text) + ": must be less than or equal to " + name + " limit of " +
-                                            lim->second.text);
+        add(path + ".requests." + name,
+            quoted(req.text) + ": must be less than or equal to " + name + " limit of " + lim->second.text);
     }
   }
 
@@ -179,20 +181,22 @@ class Validator {
   void seccomp_profile(const std::string& path, const std::optional<SeccompProfileRef>& p) {
     if (!p) return;
     if (p->type != "RuntimeDefault" && p->type != "Unconfined" && p->type != "Localhost")
-      add(path + ".type", "Unsupported value: " + quoted(p->type) + ": supported values: \"Localhost\", "
-                          "\"RuntimeDefault\", \"Unconfined\"");
+      add(path + ".type", "Unsupported value: " + quoted(p->type) +
+                              ": supported values: \"Localhost\", "
+                              "\"RuntimeDefault\", \"Unconfined\"");
     if (p->type == "Localhost" && p->localhost_profile.empty())
       add(path + ".localhostProfile", "Required value: must be set when seccomp type is Localhost");
     if (p->type != "Localhost" && !p->localhost_profile.empty())
-      add(path + ".localhostProfile", "Invalid value: " + quoted(p->localhost_profile) +
-                                          ": can only be set when seccomp type is Localhost");
+      add(path + ".localhostProfile",
+          "Invalid value: " + quoted(p->localhost_profile) + ": can only be set when seccomp type is Localhost");
     if (p->type == "Localhost" && !p->localhost_profile.empty()) {
       const std::string& l = p->localhost_profile;
       bool dotdot = l == ".." || l.rfind("../", 0) == 0 || l.find("/../") != std::string::npos ||
                     (l.size() >= 3 && l.compare(l.size() - 3, 3, "/..") == 0);
       if (l.front() == '/' || dotdot)
-        add(path + ".localhostProfile", "Invalid value: " + quoted(l) + ": must be a relative path without '..' "
-                                        "(under the root's seccomp/ directory)");
+        add(path + ".localhostProfile", "Invalid value: " + quoted(l) +
+                                            ": must be a relative path without '..' "
+                                            "(under the root's seccomp/ directory)");
     }
   }
 
@@ -204,18 +208,54 @@ class Validator {
       add(path, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true");
     if (sc.capabilities) {
       for (const auto* list : {&sc.capabilities->add, &sc.capabilities->drop})
-        for (size_t i = 0; i < list->size(); ++i) capability(idx(path + ".capabilities." + (list == &sc.capabilities->add ? "add" : "drop"), i), (*list)[i]);
+        for (size_t i = 0; i < list->size(); ++i)
+          capability(idx(path + ".capabilities." + (list == &sc.capabilities->add ? "add" : "drop"), i), (*list)[i]);
     }
   }
 
   void capability(const std::string& path, const std::string& name) {
-    static const std::set<std::string> kCaps = {
-        "ALL", "AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "BPF", "CHECKPOINT_RESTORE",
-        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "IPC_LOCK", "IPC_OWNER", "KILL",
-        "LEASE", "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD", "NET_ADMIN", "NET_BIND_SERVICE",
-        "NET_BROADCAST", "NET_RAW", "PERFMON", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_ADMIN",
-        "SYS_BOOT", "SYS_CHROOT", "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO",
-        "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"};
+    static const std::set<std::string> kCaps = {"ALL",
+                                                "AUDIT_CONTROL",
+                                                "AUDIT_READ",
+                                                "AUDIT_WRITE",
+                                                "BLOCK_SUSPEND",
+                                                "BPF",
+                                                "CHECKPOINT_RESTORE",
+                                                "CHOWN",
+                                                "DAC_OVERRIDE",
+                                                "DAC_READ_SEARCH",
+                                                "FOWNER",
+                                                "FSETID",
+                                                "IPC_LOCK",
+                                                "IPC_OWNER",
+                                                "KILL",
+                                                "LEASE",
+                                                "LINUX_IMMUTABLE",
+                                                "MAC_ADMIN",
+                                                "MAC_OVERRIDE",
+                                                "MKNOD",
+                                                "NET_ADMIN",
+                                                "NET_BIND_SERVICE",
+                                                "NET_BROADCAST",
+                                                "NET_RAW",
+                                                "PERFMON",
+                                                "SETFCAP",
+                                                "SETGID",
+                                                "SETPCAP",
+                                                "SETUID",
+                                                "SYS_ADMIN",
+                                                "SYS_BOOT",
+                                                "SYS_CHROOT",
+                                                "SYS_MODULE",
+                                                "SYS_NICE",
+                                                "SYS_PACCT",
+                                                "SYS_PTRACE",
+                                                "SYS_RAWIO",
+                                                "SYS_RESOURCE",
+                                                "SYS_TIME",
+                                                "SYS_TTY_CONFIG",
+                                                "SYSLOG",
+                                                "WAKE_ALARM"};
     std::string n = name.rfind("CAP_", 0) == 0 ? name.substr(4) : name;
     if (!kCaps.count(n)) add(path, "unknown capability " + quoted(name) + " (write it as in NET_ADMIN)");
   }
@@ -224,7 +264,8 @@ class Validator {
                  std::map<std::string, std::string>& host_ports) {
     std::set<std::string> volume_names;
     for (const auto& v : pod.spec.volumes) volume_names.insert(v.name);
-    if (c.image.empty()) add(path + ".image", "required value");
+    if (c.image.empty())
+      add(path + ".image", "required value");
     else if (c.image.front() == ' ' || c.image.back() == ' ')
       add(path + ".image", quoted(c.image) + ": must not have leading or trailing whitespace");
     one_of(path + ".imagePullPolicy", c.image_pull_policy, {"Always", "IfNotPresent", "Never"});
@@ -243,7 +284,8 @@ class Validator {
       if (p.host_port != 0) {
         std::string key = std::to_string(p.host_port) + "/" + p.protocol + "/" + p.host_ip;
         auto [it, fresh] = host_ports.emplace(key, pp);
-        if (!fresh) add(pp + ".hostPort", std::to_string(p.host_port) + "/" + p.protocol + ": already used by " + it->second);
+        if (!fresh)
+          add(pp + ".hostPort", std::to_string(p.host_port) + "/" + p.protocol + ": already used by " + it->second);
       }
     }
     env(path, c);
@@ -259,11 +301,14 @@ class Validator {
     }
     bool sidecar = is_init && c.restart_policy == "Always";
     if (c.restart_policy) {
-      if (!is_init) add(path + ".restartPolicy", "may only be set on init containers (\"Always\" makes a sidecar)");
-      else one_of(path + ".restartPolicy", *c.restart_policy, {"Always"});
+      if (!is_init)
+        add(path + ".restartPolicy", "may only be set on init containers (\"Always\" makes a sidecar)");
+      else
+        one_of(path + ".restartPolicy", *c.restart_policy, {"Always"});
     }
     if (is_init && !sidecar) {
-      for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe}, {"readinessProbe", &c.readiness_probe},
+      for (auto [name, probe] : {std::pair{"livenessProbe", &c.liveness_probe},
+                                 {"readinessProbe", &c.readiness_probe},
                                  {"startupProbe", &c.startup_probe}})
         if (*probe) add(path + "." + name, "may not be set for init containers without restartPolicy=Always");
       if (c.lifecycle) add(path + ".lifecycle", "may not be set for init containers without restartPolicy=Always");
@@ -290,7 +335,8 @@ class Validator {
     }
     if (v.host_path) {
       const auto& h = *v.host_path;
-      if (h.path.empty()) add(path + ".hostPath.path", "required value");
+      if (h.path.empty())
+        add(path + ".hostPath.path", "required value");
       else if (("/" + h.path + "/").find("/../") != std::string::npos)
         add(path + ".hostPath.path", quoted(h.path) + ": must not contain '..'");
       one_of(path + ".hostPath.type", h.type,
@@ -323,7 +369,8 @@ class Validator {
   }
 
   void mode(const std::string& path, int64_t m) {
-    if (m < 0 || m > 0777) add(path, std::to_string(m) + ": must be a number between 0 and 0777 (octal), both inclusive");
+    if (m < 0 || m > 0777)
+      add(path, std::to_string(m) + ": must be a number between 0 and 0777 (octal), both inclusive");
   }
 };
 
@@ -356,7 +403,8 @@ std::vector<FieldError> validate(const Pod& pod) {
   v.one_of("spec.restartPolicy", spec.restart_policy, {"Always", "OnFailure", "Never"});
   v.non_negative("spec.terminationGracePeriodSeconds", spec.termination_grace_period_seconds);
   v.one_of("spec.dnsPolicy", spec.dns_policy, {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
-  if (spec.dns_policy == "None") v.add("spec.dnsPolicy", "\"None\" requires spec.dnsConfig, which podctl does not support");
+  if (spec.dns_policy == "None")
+    v.add("spec.dnsPolicy", "\"None\" requires spec.dnsConfig, which podctl does not support");
   if (!spec.hostname.empty()) v.check("spec.hostname", spec.hostname, check_dns1123_label(spec.hostname));
   if (!spec.subdomain.empty()) v.check("spec.subdomain", spec.subdomain, check_dns1123_label(spec.subdomain));
   for (size_t i = 0; i < spec.host_aliases.size(); ++i) {
@@ -402,8 +450,10 @@ std::vector<FieldError> validate(const Secret& secret) {
   for (const auto& [k, val] : secret.data) {
     v.check("data[" + k + "]", k, check_config_key(k));
     auto bytes = base64_decode(val);
-    if (!bytes) v.add("data[" + k + "]", "must be base64-encoded");
-    else if (!secret.string_data.count(k)) total += bytes->size();
+    if (!bytes)
+      v.add("data[" + k + "]", "must be base64-encoded");
+    else if (!secret.string_data.count(k))
+      total += bytes->size();
   }
   for (const auto& [k, val] : secret.string_data) {
     v.check("stringData[" + k + "]", k, check_config_key(k));

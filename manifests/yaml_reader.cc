@@ -59,8 +59,8 @@ bool float_text(std::string_view s) {
 // scalar is an int when Go's ParseInt(base 0) takes it, a float when it matches yamlStyleFloat.
 ScalarKind resolve_plain(const std::string& s) {
   if (one_of(s, {"~", "null", "Null", "NULL", ""})) return ScalarKind::Null;
-  if (one_of(s, {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-                 "FALSE", "on", "On", "ON", "off", "Off", "OFF"}))
+  if (one_of(s, {"y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+                 "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}))
     return ScalarKind::Bool;
   std::string plain = s;
   plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
@@ -124,7 +124,8 @@ bool ParseContext::read_string(const YAML::Node& node, const std::string& path, 
   record(path, node);
   if (!node.IsScalar() || scalar_kind(node) != ScalarKind::String) {
     if (node.IsScalar() && scalar_kind(node) != ScalarKind::Null)
-      error(node, path, std::string("must be a string, not ") + kind_name(node) + " (quote it: \"" + node.Scalar() + "\")");
+      error(node, path,
+            std::string("must be a string, not ") + kind_name(node) + " (quote it: \"" + node.Scalar() + "\")");
     else
       error(node, path, std::string("must be a string, not ") + kind_name(node));
     return false;
@@ -150,11 +151,16 @@ bool ParseContext::read_int(const YAML::Node& node, const std::string& path, int
       neg = digits[0] == '-';
       digits = digits.substr(1);
     }
-    if (digits.rfind("0x", 0) == 0) base = 16, digits = digits.substr(2);
-    else if (digits.rfind("0X", 0) == 0) base = 16, digits = digits.substr(2);
-    else if (digits.rfind("0b", 0) == 0 || digits.rfind("0B", 0) == 0) base = 2, digits = digits.substr(2);
-    else if (digits.rfind("0o", 0) == 0 || digits.rfind("0O", 0) == 0) base = 8, digits = digits.substr(2);
-    else if (digits.size() > 1 && digits[0] == '0') base = 8;
+    if (digits.rfind("0x", 0) == 0)
+      base = 16, digits = digits.substr(2);
+    else if (digits.rfind("0X", 0) == 0)
+      base = 16, digits = digits.substr(2);
+    else if (digits.rfind("0b", 0) == 0 || digits.rfind("0B", 0) == 0)
+      base = 2, digits = digits.substr(2);
+    else if (digits.rfind("0o", 0) == 0 || digits.rfind("0O", 0) == 0)
+      base = 8, digits = digits.substr(2);
+    else if (digits.size() > 1 && digits[0] == '0')
+      base = 8;
     long long v = std::stoll(digits, &used, base);
     if (used != digits.size()) throw std::invalid_argument(s);
     out = neg ? -v : v;
@@ -191,8 +197,8 @@ MapReader::MapReader(ParseContext& ctx, const YAML::Node& node, std::string path
     }
     std::string name = key.Scalar();
     if (entries_.count(name)) {
-      ctx_.error(key, child(name), "duplicate field (also at line " +
-                                       std::to_string(ParseContext::pos(entries_[name].key).line) + ")");
+      ctx_.error(key, child(name),
+                 "duplicate field (also at line " + std::to_string(ParseContext::pos(entries_[name].key).line) + ")");
       continue;
     }
     entries_[name] = Entry{key, it->second};
@@ -217,9 +223,7 @@ const YAML::Node* MapReader::take(const char* key) {
   return &it->second.value;
 }
 
-void MapReader::missing(const char* key) {
-  ctx_.error(pos(), child(key), "required field is missing");
-}
+void MapReader::missing(const char* key) { ctx_.error(pos(), child(key), "required field is missing"); }
 
 bool MapReader::string(const char* key, std::string& out, bool required) {
   const YAML::Node* v = take(key);
@@ -275,8 +279,10 @@ bool MapReader::string_list(const char* key, std::vector<std::string>& out) {
   bool ok = true;
   for (size_t i = 0; i < v->size(); ++i) {
     std::string s;
-    if (ctx_.read_string((*v)[i], child(key) + "[" + std::to_string(i) + "]", s)) out.push_back(s);
-    else ok = false;
+    if (ctx_.read_string((*v)[i], child(key) + "[" + std::to_string(i) + "]", s))
+      out.push_back(s);
+    else
+      ok = false;
   }
   return ok;
 }

@@ -57,9 +57,12 @@ Status ensure_bridge(const BridgeConfig& config) {
   } else {
     int err = rtnl_link_bridge_add(sock.get(), config.name.c_str());
     // Another podctl may have created it between our lookup and our add: then it is checked.
-    if (err == -NLE_EXIST) PODCTL_TRY(check_owner(sock.get(), config));
-    else if (err < 0) return fail(nl_error("create bridge " + config.name, err));
-    else if (!config.owner.empty()) PODCTL_TRY(set_link_alias(sock.get(), config.name, config.owner));
+    if (err == -NLE_EXIST)
+      PODCTL_TRY(check_owner(sock.get(), config));
+    else if (err < 0)
+      return fail(nl_error("create bridge " + config.name, err));
+    else if (!config.owner.empty())
+      PODCTL_TRY(set_link_alias(sock.get(), config.name, config.owner));
   }
   PODCTL_TRY(add_address(sock.get(), config.name, config.gateway, config.prefix));
   return set_link_up(sock.get(), config.name);

@@ -10,7 +10,7 @@ namespace podctl::net {
 
 struct BridgeConfig {
   std::string name;
-  uint32_t gateway = 0;   // host byte order
+  uint32_t gateway = 0;  // host byte order
   int prefix = 16;
   // A bridge belongs to the root that made it: its alias says so ("podctl:<id> <root>"). Another
   // root asking for the same bridge is refused, with the owner named.

@@ -11,8 +11,8 @@
 namespace podctl::net {
 
 struct IpamRange {
-  std::string dir;        // ROOT/ipam
-  uint32_t network = 0;   // host byte order
+  std::string dir;       // ROOT/ipam
+  uint32_t network = 0;  // host byte order
   int prefix = 16;
 };
 

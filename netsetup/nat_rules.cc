@@ -58,11 +58,12 @@ std::string nat_table_name(const std::string& bridge) {
 Status ensure_nat_table(const NatConfig& c) {
   std::string table = nat_table_name(c.bridge);
   if (run_nft("list table ip " + table)) return {};
-  std::string masquerade_out = c.outbound ? "    ip saddr " + c.subnet + " ip daddr != " + c.subnet +
-                                                " oifname != \"" + c.bridge + "\" masquerade\n"
+  std::string masquerade_out = c.outbound ? "    ip saddr " + c.subnet + " ip daddr != " + c.subnet + " oifname != \"" +
+                                                c.bridge + "\" masquerade\n"
                                           : "";
   std::string script =
-      "table ip " + table + " {\n"
+      "table ip " + table +
+      " {\n"
       "  map any_tcp { type inet_service : ipv4_addr . inet_service; }\n"
       "  map any_udp { type inet_service : ipv4_addr . inet_service; }\n"
       "  map addr_tcp { type ipv4_addr . inet_service : ipv4_addr . inet_service; }\n"
@@ -73,14 +74,17 @@ Status ensure_nat_table(const NatConfig& c) {
       "    dnat ip to ip daddr . udp dport map @addr_udp\n"
       "    dnat ip to udp dport map @any_udp\n"
       "  }\n"
-      "  chain prerouting { type nat hook prerouting priority dstnat; policy accept; fib daddr type local jump hostports; }\n"
+      "  chain prerouting { type nat hook prerouting priority dstnat; policy accept; fib daddr type local jump "
+      "hostports; }\n"
       // dstnat is not a valid name in the output hook of nft 1.0.6; -100 is its value.
       "  chain output { type nat hook output priority -100; policy accept; fib daddr type local jump hostports; }\n"
       "  chain postrouting {\n"
       "    type nat hook postrouting priority srcnat; policy accept;\n"
-      "    ct status dnat ip daddr " + c.subnet + " ip saddr 127.0.0.0/8 masquerade\n"
-      "    ct status dnat ip daddr " + c.subnet + " ip saddr " + c.subnet + " masquerade\n" +
-      masquerade_out +
+      "    ct status dnat ip daddr " +
+      c.subnet +
+      " ip saddr 127.0.0.0/8 masquerade\n"
+      "    ct status dnat ip daddr " +
+      c.subnet + " ip saddr " + c.subnet + " masquerade\n" + masquerade_out +
       "  }\n"
       "}\n";
   return run_nft_script(script);

@@ -31,9 +31,9 @@ Status delete_nat_table(const std::string& bridge);
 Result<std::vector<std::string>> list_nat_tables();
 
 struct PortMapping {
-  std::string host_ip;    // "" or "0.0.0.0": every local address
+  std::string host_ip;  // "" or "0.0.0.0": every local address
   int host_port = 0;
-  std::string protocol;   // TCP | UDP
+  std::string protocol;  // TCP | UDP
   std::string pod_ip;
   int container_port = 0;
   bool operator==(const PortMapping&) const = default;

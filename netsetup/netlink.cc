@@ -11,8 +11,12 @@ namespace podctl::net {
 
 Error nl_error(const std::string& what, int code) {
   int err = code < 0 ? -code : code;
-  int sys = err == NLE_EXIST ? EEXIST : err == NLE_OBJ_NOTFOUND || err == NLE_NODEV ? ENODEV
-          : err == NLE_PERM ? EPERM : err == NLE_BUSY ? EBUSY : err == NLE_INVAL ? EINVAL : EIO;
+  int sys = err == NLE_EXIST                              ? EEXIST
+            : err == NLE_OBJ_NOTFOUND || err == NLE_NODEV ? ENODEV
+            : err == NLE_PERM                             ? EPERM
+            : err == NLE_BUSY                             ? EBUSY
+            : err == NLE_INVAL                            ? EINVAL
+                                                          : EIO;
   return Error{sys, what + ": " + nl_geterror(err)};
 }
 
@@ -81,11 +85,13 @@ Status set_link_alias(nl_sock* sock, const std::string& name, const std::string&
 }
 
 Status set_link_up(nl_sock* sock, const std::string& name) {
-  return change_link(sock, name, [](rtnl_link* l, int) { rtnl_link_set_flags(l, IFF_UP); }, 0, "set up");
+  return change_link(
+      sock, name, [](rtnl_link* l, int) { rtnl_link_set_flags(l, IFF_UP); }, 0, "set up");
 }
 
 Status set_link_master(nl_sock* sock, const std::string& name, int master) {
-  return change_link(sock, name, [](rtnl_link* l, int m) { rtnl_link_set_master(l, m); }, master, "attach to bridge");
+  return change_link(
+      sock, name, [](rtnl_link* l, int m) { rtnl_link_set_master(l, m); }, master, "attach to bridge");
 }
 
 Status delete_link(nl_sock* sock, const std::string& name) {

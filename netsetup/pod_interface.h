@@ -11,7 +11,7 @@ namespace podctl::net {
 
 struct PodInterfaceConfig {
   std::string name = "eth0";
-  uint32_t ip = 0;        // host byte order
+  uint32_t ip = 0;  // host byte order
   int prefix = 16;
   uint32_t gateway = 0;
 };

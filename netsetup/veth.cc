@@ -10,13 +10,15 @@
 
 namespace podctl::net {
 
-Status create_pod_veth(const std::string& host_name, const std::string& pod_name, pid_t pid, const std::string& bridge) {
+Status create_pod_veth(const std::string& host_name, const std::string& pod_name, pid_t pid,
+                       const std::string& bridge) {
   NlSock sock;
   PODCTL_ASSIGN_OR_RETURN(sock, open_route_socket());
   Link br;
   PODCTL_ASSIGN_OR_RETURN(br, get_link(sock.get(), bridge));
   if (int err = rtnl_link_veth_add(sock.get(), host_name.c_str(), pod_name.c_str(), pid); err < 0)
-    return fail(nl_error("create veth pair " + host_name + " <-> " + pod_name + " (pid " + std::to_string(pid) + ")", err));
+    return fail(
+        nl_error("create veth pair " + host_name + " <-> " + pod_name + " (pid " + std::to_string(pid) + ")", err));
   auto undo = [&](Error e) {
     (void)delete_link(sock.get(), host_name);
     return fail(std::move(e));

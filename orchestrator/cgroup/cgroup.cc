@@ -40,8 +40,9 @@ Result<std::string> cgroup2_mount() {
   for (const auto& m : cgroup_mounts())
     if (m.fstype == "cgroup2" && (found.empty() || m.mountpoint == "/sys/fs/cgroup")) found = m.mountpoint;
   if (found.empty())
-    return fail(make_error("no cgroup v2 hierarchy is mounted: podctl keeps every pod's processes in a cgroup v2 "
-                           "group (mount one with: mount -t cgroup2 none /sys/fs/cgroup/unified)"));
+    return fail(
+        make_error("no cgroup v2 hierarchy is mounted: podctl keeps every pod's processes in a cgroup v2 "
+                   "group (mount one with: mount -t cgroup2 none /sys/fs/cgroup/unified)"));
   return found;
 }
 
@@ -99,7 +100,8 @@ Status kill_cgroup(const std::string& path) {
     if (!killed_atomically)
       for (pid_t p : pids) ::kill(p, SIGKILL);
     if (std::chrono::steady_clock::now() > deadline)
-      return fail(make_error("cgroup " + path + " still has " + std::to_string(pids.size()) + " processes after SIGKILL"));
+      return fail(
+          make_error("cgroup " + path + " still has " + std::to_string(pids.size()) + " processes after SIGKILL"));
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }

@@ -12,9 +12,9 @@
 namespace podctl {
 
 struct CgroupMount {
-  std::string fstype;      // cgroup (v1) or cgroup2
+  std::string fstype;  // cgroup (v1) or cgroup2
   std::string mountpoint;
-  std::string options;     // v1: the controllers, "rw,cpu,cpuacct"
+  std::string options;  // v1: the controllers, "rw,cpu,cpuacct"
 };
 
 // The tops of the cgroup hierarchies mounted here (from /proc/self/mountinfo).

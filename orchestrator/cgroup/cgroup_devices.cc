@@ -1,8 +1,8 @@
 #include "base/files.h"
-#include "orchestrator/plan/device_rules.h"
 #include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/cgroup/cgroup_limits.h"
 #include "orchestrator/cgroup/device_program.h"
+#include "orchestrator/plan/device_rules.h"
 
 namespace podctl {
 

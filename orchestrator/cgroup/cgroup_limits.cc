@@ -95,8 +95,10 @@ Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, 
   PODCTL_ASSIGN_OR_RETURN(pids, dir_for("pids"));
   bool v2_memory = layout.in_v2.at("memory"), v2_cpu = layout.in_v2.at("cpu");
   if (l.memory_max_bytes) {
-    if (memory.empty()) return fail(make_error("limits.memory needs the memory cgroup controller, which this host lacks"));
-    PODCTL_TRY(write_setting(memory + (v2_memory ? "/memory.max" : "/memory.limit_in_bytes"), std::to_string(*l.memory_max_bytes)));
+    if (memory.empty())
+      return fail(make_error("limits.memory needs the memory cgroup controller, which this host lacks"));
+    PODCTL_TRY(write_setting(memory + (v2_memory ? "/memory.max" : "/memory.limit_in_bytes"),
+                             std::to_string(*l.memory_max_bytes)));
     // The whole container is killed on OOM, as the kubelet sets it since 1.32.
     if (v2_memory) PODCTL_TRY(write_setting(memory + "/memory.oom.group", "1"));
   }
@@ -104,7 +106,7 @@ Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, 
     if (v2_cpu) {
       PODCTL_TRY(write_setting(cpu + "/cpu.weight", std::to_string(l.cpu_weight)));
       PODCTL_TRY(write_setting(cpu + "/cpu.max", (l.cpu_quota_us ? std::to_string(*l.cpu_quota_us) : "max") + " " +
-                                                   std::to_string(l.cpu_period_us)));
+                                                     std::to_string(l.cpu_period_us)));
     } else {
       PODCTL_TRY(write_setting(cpu + "/cpu.shares", std::to_string(l.cpu_shares)));
       PODCTL_TRY(write_setting(cpu + "/cpu.cfs_period_us", std::to_string(l.cpu_period_us)));

@@ -25,8 +25,8 @@ struct ControllerLayout {
 Result<ControllerLayout> detect_controllers();
 
 struct ContainerCgroups {
-  std::string v2;                        // the container's v2 cgroup (absolute)
-  std::vector<std::string> v1;           // its v1 cgroups, which the container's process joins
+  std::string v2;               // the container's v2 cgroup (absolute)
+  std::vector<std::string> v1;  // its v1 cgroups, which the container's process joins
 };
 
 // Writes the limits (pids_limit 0: none). v2: enables the controllers on the way down, then

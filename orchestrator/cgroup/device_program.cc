@@ -46,9 +46,9 @@ std::vector<bpf_insn> device_program(const std::vector<plan::DeviceRule>& rules)
   // struct bpf_cgroup_dev_ctx { u32 access_type (type | access << 16); u32 major; u32 minor; }
   std::vector<bpf_insn> p = {
       load_word(BPF_REG_2, 0), alu32_imm(BPF_AND, BPF_REG_2, 0xFFFF),  // r2: type
-      load_word(BPF_REG_3, 0), alu32_imm(BPF_RSH, BPF_REG_3, 16),     // r3: access asked for
-      load_word(BPF_REG_4, 4),                                        // r4: major
-      load_word(BPF_REG_5, 8),                                        // r5: minor
+      load_word(BPF_REG_3, 0), alu32_imm(BPF_RSH, BPF_REG_3, 16),      // r3: access asked for
+      load_word(BPF_REG_4, 4),                                         // r4: major
+      load_word(BPF_REG_5, 8),                                         // r5: minor
   };
   for (const auto& rule : rules) {
     // Each rule is a block of checks that jump past its "allow" on a mismatch.
@@ -133,7 +133,8 @@ Status attach_device_program(int cgroup_fd, const std::vector<plan::DeviceRule>&
   attach.attach_bpf_fd = static_cast<uint32_t>(prog);
   attach.attach_type = BPF_CGROUP_DEVICE;
   attach.attach_flags = BPF_F_ALLOW_MULTI;
-  if (sys_bpf(BPF_PROG_ATTACH, attach) != 0) return fail(sys_error("attach the device program to the container's cgroup"));
+  if (sys_bpf(BPF_PROG_ATTACH, attach) != 0)
+    return fail(sys_error("attach the device program to the container's cgroup"));
   for (uint32_t i = 0; i < old_count && i < 64; ++i) {
     bpf_attr by_id{};
     by_id.prog_id = ids[i];

@@ -18,7 +18,7 @@ constexpr int kQuietMs = 300;  // an edit is over when nothing changed for this 
 
 struct Watched {
   UniqueFd inotify;
-  std::map<int, std::string> dirs;                 // watch descriptor → directory
+  std::map<int, std::string> dirs;                     // watch descriptor → directory
   std::map<std::string, std::set<std::string>> files;  // directory → the files of interest ("" = all)
 };
 

@@ -8,8 +8,8 @@
 #include "base/files.h"
 #include "manifests/names.h"
 #include "netsetup/bridge.h"
-#include "orchestrator/pods/host_network.h"
 #include "orchestrator/cgroup/cgroup.h"
+#include "orchestrator/pods/host_network.h"
 #include "orchestrator/store/json_file.h"
 
 namespace podctl {
@@ -40,14 +40,15 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
     if (first_use) {
       std::string overlap;
-      PODCTL_ASSIGN_OR_RETURN(overlap, net::find_overlapping_route(ctx.net.subnet.network(), ctx.net.subnet.prefix,
-                                                                   ctx.net.bridge));
+      PODCTL_ASSIGN_OR_RETURN(
+          overlap, net::find_overlapping_route(ctx.net.subnet.network(), ctx.net.subnet.prefix, ctx.net.bridge));
       if (!overlap.empty())
         return fail(make_error("subnet " + ctx.net.subnet_text() + " overlaps the host's route to " + overlap +
                                ": choose another with --subnet (e.g. --subnet 10.123.0.0/16)"));
     }
     // A root made before bridges were marked may take its own (unmarked) bridge; a new one may not.
-    PODCTL_TRY(net::ensure_bridge({ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix, bridge_owner(ctx.root), !first_use}));
+    PODCTL_TRY(net::ensure_bridge(
+        {ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix, bridge_owner(ctx.root), !first_use}));
     PODCTL_TRY(prepare_host_network(ctx));
     if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound,
                                          inv.global.seccomp_default);
@@ -61,13 +62,14 @@ nlohmann::json pod_object(const PodRecord& r) {
   nlohmann::json pod = r.spec;
   pod["metadata"]["uid"] = r.uid;
   pod["metadata"]["creationTimestamp"] = r.creation_timestamp;
-  nlohmann::json status = r.status.is_object() && r.status.contains("status") ? r.status["status"]
-                                                                              : nlohmann::json{{"phase", "Pending"}};
+  nlohmann::json status =
+      r.status.is_object() && r.status.contains("status") ? r.status["status"] : nlohmann::json{{"phase", "Pending"}};
   if (!r.supervisor_alive) {
     status["phase"] = "Unknown";
     status["reason"] = "Unknown";
-    status["message"] = "the pod's supervisor is not running (killed, or the machine restarted): "
-                        "podctl apply or podctl delete cleans up what it left";
+    status["message"] =
+        "the pod's supervisor is not running (killed, or the machine restarted): "
+        "podctl apply or podctl delete cleans up what it left";
     for (auto& cs : status["containerStatuses"]) cs["ready"] = false;
   }
   // A delete under way: kubectl shows such a pod as Terminating.
@@ -106,7 +108,8 @@ std::string bridge_owner(const RootPaths& root) {
 
 int refuse_invalid_names(const std::string& what, const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    std::string why = what == "container" ? manifest::check_dns1123_label(name) : manifest::check_dns1123_subdomain(name);
+    std::string why =
+        what == "container" ? manifest::check_dns1123_label(name) : manifest::check_dns1123_subdomain(name);
     if (!why.empty()) return report_error("invalid " + what + " name \"" + name + "\": " + why, kExitUsage);
   }
   return 0;

@@ -10,11 +10,11 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
-#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/pods/pod_ops.h"
-#include "orchestrator/plan/backoff.h"
 #include "orchestrator/image/image_store.h"
+#include "orchestrator/plan/backoff.h"
+#include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/store/object_store.h"
 
 namespace podctl {
@@ -28,12 +28,17 @@ Status wait_for_update(const PodContext& ctx, const PodRecord& record, const Pod
   std::string want = manifest::pod_hash(pod);
   int64_t grace = std::max<int64_t>(pod.spec.termination_grace_period_seconds, 2);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace + 15);
-  auto result = watch_pods(ctx.root, record.ns, {record.name}, [&](const std::string& name) -> WatchResult {
-    auto r = read_pod_record(ctx.root, record.ns, name);
-    if (!r || !r->supervisor_alive) return {WatchVerdict::kFailed, "the pod's supervisor stopped"};
-    const auto& runtime = r->status.value("runtime", nlohmann::json::object());
-    return {runtime.value("specHash", "") == want ? WatchVerdict::kMet : WatchVerdict::kNotYet, "update pending"};
-  }, deadline).second;
+  auto result = watch_pods(
+                    ctx.root, record.ns, {record.name},
+                    [&](const std::string& name) -> WatchResult {
+                      auto r = read_pod_record(ctx.root, record.ns, name);
+                      if (!r || !r->supervisor_alive) return {WatchVerdict::kFailed, "the pod's supervisor stopped"};
+                      const auto& runtime = r->status.value("runtime", nlohmann::json::object());
+                      return {runtime.value("specHash", "") == want ? WatchVerdict::kMet : WatchVerdict::kNotYet,
+                              "update pending"};
+                    },
+                    deadline)
+                    .second;
   if (result.verdict == WatchVerdict::kMet) return {};
   return fail(make_error(result.verdict == WatchVerdict::kFailed ? result.detail
                                                                  : "the supervisor did not take the new spec in time"));
@@ -56,8 +61,9 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
     std::string verb = "created";
     if (const auto* pod = std::get_if<Pod>(&o.object)) {
       auto action = plan_apply(find_pod(ctx, *pod), *pod);
-      verb = action == PodAction::Unchanged ? "unchanged"
-             : action == PodAction::Replace || action == PodAction::Update ? "configured" : "created";
+      verb = action == PodAction::Unchanged                                ? "unchanged"
+             : action == PodAction::Replace || action == PodAction::Update ? "configured"
+                                                                           : "created";
       std::cout << "pod/" << meta.name << " " << verb << " (dry run)\n";
     } else {
       std::string kind = resource_of(o.object);
@@ -85,8 +91,9 @@ int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedOb
     if (!pod) continue;
     const std::string& ns = pod->metadata.namespace_;
     const std::string& name = pod->metadata.name;
-    auto result = watch_pods(ctx.root, ns, {name}, [&](const std::string& n) { return ready_or_failed(ctx, ns, n); },
-                             deadline).second;
+    auto result = watch_pods(
+                      ctx.root, ns, {name}, [&](const std::string& n) { return ready_or_failed(ctx, ns, n); }, deadline)
+                      .second;
     if (result.verdict == WatchVerdict::kFailed) return report_error("pod/" + name + " failed: " + result.detail);
     if (result.verdict == WatchVerdict::kNotYet)
       return report_error("timed out waiting for pod/" + name + " (" + result.detail + ")");
@@ -113,7 +120,8 @@ int apply_once(const Invocation& inv) {
   if (inv.vm["dry-run"].as<bool>()) return apply_dry_run(inv, loaded.objects);
   std::string backoff = inv.get<std::string>("restart-backoff");
   if (!plan::parse_backoff_policy(backoff.c_str()))
-    return report_error("--restart-backoff \"" + backoff + "\": expected INITIAL:MAX such as 10s:300s or 1s:60s", kExitUsage);
+    return report_error("--restart-backoff \"" + backoff + "\": expected INITIAL:MAX such as 10s:300s or 1s:60s",
+                        kExitUsage);
 
   auto locked = open_locked_context(inv, true);
   if (!locked) return report_error(locked.error().message);
@@ -122,7 +130,9 @@ int apply_once(const Invocation& inv) {
   std::string why;
   auto max_size = manifest::parse_quantity(inv.get<std::string>("log-max-size"), &why);
   if (!max_size || max_size->value() < 1024)
-    return report_error("--log-max-size \"" + inv.get<std::string>("log-max-size") + "\": a size such as 10Mi (at least 1Ki)", kExitUsage);
+    return report_error(
+        "--log-max-size \"" + inv.get<std::string>("log-max-size") + "\": a size such as 10Mi (at least 1Ki)",
+        kExitUsage);
   ctx.log_max_bytes = max_size->value();
   ctx.log_max_files = inv.get<int>("log-max-files");
   if (ctx.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
@@ -134,8 +144,10 @@ int apply_once(const Invocation& inv) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
       auto verb = put_object(ctx.root, kind, object);
-      if (!verb) rc = report_error(singular(kind) + "/" + name + ": " + verb.error().message);
-      else std::cout << singular(kind) << "/" << name << " " << *verb << "\n";
+      if (!verb)
+        rc = report_error(singular(kind) + "/" + name + ": " + verb.error().message);
+      else
+        std::cout << singular(kind) << "/" << name << " " << *verb << "\n";
       continue;
     }
     const Pod& pod = std::get<Pod>(o.object);
@@ -148,8 +160,10 @@ int apply_once(const Invocation& inv) {
     if (action == PodAction::Update) {
       auto st = update_pod(*existing, pod);
       if (st) st = wait_for_update(ctx, *existing, pod);
-      if (!st) rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
-      else std::cout << "pod/" << pod.metadata.name << " configured\n";
+      if (!st)
+        rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
+      else
+        std::cout << "pod/" << pod.metadata.name << " configured\n";
       continue;
     }
     if (action == PodAction::Heal)
@@ -169,7 +183,8 @@ int apply_once(const Invocation& inv) {
     // The pod runs; other pods not finding it by name yet is worth a warning, not a failure.
     if (auto st = refresh_namespace_hosts(ctx, pod.metadata.namespace_); !st)
       std::cerr << "warning: " << st.error().message << "\n";
-    std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created") << "\n";
+    std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created")
+              << "\n";
   }
   if (rc != kExitOk || !inv.has("wait")) return rc;
   // The lock is not needed to watch; releasing it lets other podctl commands go on meanwhile.
@@ -191,20 +206,22 @@ int cmd_apply(const Invocation& inv) {
 }
 
 void apply_options(po::options_description& d) {
-  d.add_options()
-      ("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")
-      ("dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")
-      ("watch", po::bool_switch()->default_value(false), "keep running and apply again whenever a manifest file changes")
-      ("wait", po::value<std::string>()->implicit_value("5m"), "--wait[=DURATION]: return once every applied pod is Ready or "
-                                                         "Succeeded (default 5m); fail at once if one fails")
-      ("restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
-       "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")
-      ("log-max-size", po::value<std::string>()->default_value(env_or("PODCTL_LOG_MAX_SIZE", "10Mi")),
-       "rotate a container's log file past this size (env PODCTL_LOG_MAX_SIZE), as the kubelet's containerLogMaxSize")
-      ("log-max-files", po::value<int>()->default_value(std::atoi(env_or("PODCTL_LOG_MAX_FILES", "5").c_str())),
-       "log files kept per container (env PODCTL_LOG_MAX_FILES), as the kubelet's containerLogMaxFiles")
-      ("pids-limit", po::value<int64_t>()->default_value(std::atoll(env_or("PODCTL_PIDS_LIMIT", "0").c_str())),
-       "at most this many processes in each container (env PODCTL_PIDS_LIMIT); 0: no limit");
+  d.add_options()("filename,f", po::value<std::vector<std::string>>(),
+                  "manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable")(
+      "dry-run", po::bool_switch()->default_value(false), "validate and print what would happen; change nothing")(
+      "watch", po::bool_switch()->default_value(false),
+      "keep running and apply again whenever a manifest file changes")(
+      "wait", po::value<std::string>()->implicit_value("5m"),
+      "--wait[=DURATION]: return once every applied pod is Ready or "
+      "Succeeded (default 5m); fail at once if one fails")(
+      "restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
+      "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")(
+      "log-max-size", po::value<std::string>()->default_value(env_or("PODCTL_LOG_MAX_SIZE", "10Mi")),
+      "rotate a container's log file past this size (env PODCTL_LOG_MAX_SIZE), as the kubelet's containerLogMaxSize")(
+      "log-max-files", po::value<int>()->default_value(std::atoi(env_or("PODCTL_LOG_MAX_FILES", "5").c_str())),
+      "log files kept per container (env PODCTL_LOG_MAX_FILES), as the kubelet's containerLogMaxFiles")(
+      "pids-limit", po::value<int64_t>()->default_value(std::atoll(env_or("PODCTL_PIDS_LIMIT", "0").c_str())),
+      "at most this many processes in each container (env PODCTL_PIDS_LIMIT); 0: no limit");
 }
 
 }  // namespace podctl

@@ -30,10 +30,14 @@ int cmd_delete(const Invocation& inv) {
       targets.push_back({resource_of(o.object), m.namespace_, m.name});
     }
   } else {
-    if (inv.args.empty()) return report_error("delete needs -f FILE, or a type and names: podctl delete pod NAME", kExitUsage);
+    if (inv.args.empty())
+      return report_error("delete needs -f FILE, or a type and names: podctl delete pod NAME", kExitUsage);
     std::string kind = resource_kind(inv.args[0]);
-    if (kind.empty()) return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
-    if (inv.args.size() < 2 && !all) return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
+    if (kind.empty())
+      return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)",
+                          kExitUsage);
+    if (inv.args.size() < 2 && !all)
+      return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
     if (int bad = refuse_invalid_names(singular(kind), {inv.args.begin() + 1, inv.args.end()})) return bad;
     for (size_t i = 1; i < inv.args.size(); ++i) targets.push_back({kind, inv.global.ns, inv.args[i]});
     if (all) {
@@ -61,8 +65,10 @@ int cmd_delete(const Invocation& inv) {
   for (const auto& t : targets) {
     if (t.kind != "pods") {
       auto st = delete_object(locked->ctx.root, t.kind, t.ns, t.name);
-      if (!st && !(ignore && st.error().code == ENOENT)) rc = report_error(st.error().message);
-      else if (st) std::cout << singular(t.kind) << " \"" << t.name << "\" deleted\n";
+      if (!st && !(ignore && st.error().code == ENOENT))
+        rc = report_error(st.error().message);
+      else if (st)
+        std::cout << singular(t.kind) << " \"" << t.name << "\" deleted\n";
       continue;
     }
     auto record = read_pod_record(locked->ctx.root, t.ns, t.name);
@@ -70,8 +76,10 @@ int cmd_delete(const Invocation& inv) {
       PodRecord partial = unrecorded_pod(locked->ctx.root, t.ns, t.name);
       if (path_exists(partial.paths.dir)) {
         // A creation that died half-way: what it left goes, or the delete fails saying what stayed.
-        if (auto st = cleanup_pod(locked->ctx, partial); !st) rc = report_error(st.error().message);
-        else std::cout << "pod \"" << t.name << "\" deleted\n";
+        if (auto st = cleanup_pod(locked->ctx, partial); !st)
+          rc = report_error(st.error().message);
+        else
+          std::cout << "pod \"" << t.name << "\" deleted\n";
       } else if (!ignore) {
         rc = report_error("pods \"" + t.name + "\" not found");
       }
@@ -79,19 +87,21 @@ int cmd_delete(const Invocation& inv) {
     }
     if (!record->supervisor_alive)
       std::cerr << "warning: pod/" << t.name << ": its supervisor was not running; cleaning up what it left\n";
-    if (auto st = delete_pod(locked->ctx, *record, grace); !st) rc = report_error(st.error().message);
-    else std::cout << "pod \"" << t.name << "\" deleted\n";
+    if (auto st = delete_pod(locked->ctx, *record, grace); !st)
+      rc = report_error(st.error().message);
+    else
+      std::cout << "pod \"" << t.name << "\" deleted\n";
   }
   return rc;
 }
 
 void delete_options(po::options_description& d) {
-  d.add_options()
-      ("filename,f", po::value<std::vector<std::string>>(), "delete the objects of these manifests")
-      ("all", po::bool_switch()->default_value(false), "delete every object of the type in the namespace")
-      ("grace-period", po::value<int64_t>(), "seconds to wait after SIGTERM before SIGKILL (default: the pod's "
-                                             "terminationGracePeriodSeconds; 0 kills at once)")
-      ("ignore-not-found", po::bool_switch()->default_value(false), "a missing object is not an error");
+  d.add_options()("filename,f", po::value<std::vector<std::string>>(), "delete the objects of these manifests")(
+      "all", po::bool_switch()->default_value(false), "delete every object of the type in the namespace")(
+      "grace-period", po::value<int64_t>(),
+      "seconds to wait after SIGTERM before SIGKILL (default: the pod's "
+      "terminationGracePeriodSeconds; 0 kills at once)")("ignore-not-found", po::bool_switch()->default_value(false),
+                                                         "a missing object is not an error");
 }
 
 }  // namespace podctl

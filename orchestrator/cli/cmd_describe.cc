@@ -49,7 +49,8 @@ std::vector<EventLine> aggregate_events(const std::string& path) {
   for (std::string text; std::getline(in, text);) {
     auto e = json::parse(text, nullptr, false);
     if (e.is_discarded()) continue;
-    std::string key = field(e, "type") + "\n" + field(e, "reason") + "\n" + field(e, "object", "") + "\n" + field(e, "message");
+    std::string key =
+        field(e, "type") + "\n" + field(e, "reason") + "\n" + field(e, "object", "") + "\n" + field(e, "message");
     std::time_t at = parse_rfc3339(field(e, "time", ""));
     auto [it, fresh] = index.try_emplace(key, lines.size());
     if (fresh) lines.push_back({e, at, at, 0});
@@ -58,7 +59,8 @@ std::vector<EventLine> aggregate_events(const std::string& path) {
     ++line.count;
   }
   // Ordered by the last occurrence, like kubectl's sort by lastTimestamp.
-  std::stable_sort(lines.begin(), lines.end(), [](const EventLine& a, const EventLine& b) { return a.last_at < b.last_at; });
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const EventLine& a, const EventLine& b) { return a.last_at < b.last_at; });
   return lines;
 }
 
@@ -68,7 +70,8 @@ void print_events(const std::string& path, std::time_t now) {
     std::cout << "Events:                      <none>\n";
     return;
   }
-  std::cout << "Events:\n  Type     Reason     Age    From     Message\n  ----     ------     ----   ----     -------\n";
+  std::cout
+      << "Events:\n  Type     Reason     Age    From     Message\n  ----     ------     ----   ----     -------\n";
   // The last 50, like the kubelet's event retention on a busy pod.
   size_t start = events.size() > 50 ? events.size() - 50 : 0;
   for (size_t i = start; i < events.size(); ++i) {
@@ -101,9 +104,9 @@ int cmd_describe(const Invocation& inv) {
     json pod = pod_object(*r);
     const json& status = pod["status"];
     PodRow row = pod_row(pod, now);
-    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns
-              << "\nNode:             localhost/" << field(status, "hostIP")
-              << "\nStart Time:       " << field(status, "startTime") << "\nLabels:           ";
+    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns << "\nNode:             localhost/"
+              << field(status, "hostIP") << "\nStart Time:       " << field(status, "startTime")
+              << "\nLabels:           ";
     const json& labels = pod["metadata"].value("labels", json::object());
     if (labels.empty()) std::cout << "<none>";
     bool first = true;
@@ -116,42 +119,46 @@ int cmd_describe(const Invocation& inv) {
     if (!pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
     const json& runtime = r->status.is_object() ? r->status.value("runtime", json::object()) : json::object();
     for (const char* kind : {"initContainers", "containers"}) {
-    const json& specs = pod["spec"].value(kind, json::array());
-    if (specs.empty()) continue;
-    const bool init = std::string(kind) == "initContainers";
-    if (init) std::cout << "Init Containers:\n";
-    else if (pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
-    const json& statuses = status.value(init ? "initContainerStatuses" : "containerStatuses", json::array());
-    for (const auto& c : specs) {
-      std::string name = c["name"];
-      json cs = json::object();
-      for (const auto& s : statuses)
-        if (s["name"] == name) cs = s;
-      std::cout << "  " << name << ":\n    Container ID:  " << field(cs, "containerID") << "\n    Image:         "
-                << field(c, "image") << "\n    Image ID:      " << field(cs, "imageID");
-      auto procs = runtime.value("containers", json::object());
-      if (procs.contains(name)) std::cout << "\n    Host PID:      " << procs[name]["pid"];
-      std::string cmd;
-      for (const auto& part : c.value("command", json::array())) cmd += "\n      " + part.get<std::string>();
-      if (!cmd.empty()) std::cout << "\n    Command:" << cmd;
-      std::string args;
-      for (const auto& part : c.value("args", json::array())) args += "\n      " + part.get<std::string>();
-      if (!args.empty()) std::cout << "\n    Args:" << args;
-      std::cout << "\n";
-      print_state("State:", cs.value("state", json::object()));
-      print_state("Last State:", cs.value("lastState", json::object()));
-      std::cout << "    Ready:         " << (cs.value("ready", false) ? "True" : "False")
-                << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n";
-      if (c.contains("env")) {
-        std::cout << "    Environment:\n";
-        for (const auto& e : c["env"]) std::cout << "      " << field(e, "name") << ":  " << field(e, "value", "") << "\n";
+      const json& specs = pod["spec"].value(kind, json::array());
+      if (specs.empty()) continue;
+      const bool init = std::string(kind) == "initContainers";
+      if (init)
+        std::cout << "Init Containers:\n";
+      else if (pod["spec"].contains("initContainers"))
+        std::cout << "Containers:\n";
+      const json& statuses = status.value(init ? "initContainerStatuses" : "containerStatuses", json::array());
+      for (const auto& c : specs) {
+        std::string name = c["name"];
+        json cs = json::object();
+        for (const auto& s : statuses)
+          if (s["name"] == name) cs = s;
+        std::cout << "  " << name << ":\n    Container ID:  " << field(cs, "containerID")
+                  << "\n    Image:         " << field(c, "image") << "\n    Image ID:      " << field(cs, "imageID");
+        auto procs = runtime.value("containers", json::object());
+        if (procs.contains(name)) std::cout << "\n    Host PID:      " << procs[name]["pid"];
+        std::string cmd;
+        for (const auto& part : c.value("command", json::array())) cmd += "\n      " + part.get<std::string>();
+        if (!cmd.empty()) std::cout << "\n    Command:" << cmd;
+        std::string args;
+        for (const auto& part : c.value("args", json::array())) args += "\n      " + part.get<std::string>();
+        if (!args.empty()) std::cout << "\n    Args:" << args;
+        std::cout << "\n";
+        print_state("State:", cs.value("state", json::object()));
+        print_state("Last State:", cs.value("lastState", json::object()));
+        std::cout << "    Ready:         " << (cs.value("ready", false) ? "True" : "False")
+                  << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n";
+        if (c.contains("env")) {
+          std::cout << "    Environment:\n";
+          for (const auto& e : c["env"])
+            std::cout << "      " << field(e, "name") << ":  " << field(e, "value", "") << "\n";
+        }
       }
-    }
     }
     std::cout << "Conditions:\n  Type                        Status\n";
     for (const auto& c : status.value("conditions", json::array())) {
       std::string type = field(c, "type");
-      std::cout << "  " << type << std::string(type.size() < 28 ? 28 - type.size() : 1, ' ') << field(c, "status") << "\n";
+      std::cout << "  " << type << std::string(type.size() < 28 ? 28 - type.size() : 1, ' ') << field(c, "status")
+                << "\n";
     }
     std::cout << "QoS Class:        " << field(status, "qosClass", "BestEffort") << "\n";
     print_events(r->paths.events(), now);

@@ -34,14 +34,17 @@ json live_object(const PodContext& ctx, const manifest::LoadedObject& o) {
 
 // kubectl diff never prints Secret values: "***", or "*** (before)" / "*** (after)" when changed.
 void mask_secret_values(json& live, json& merged) {
-  auto value = [](const json& o, const std::string& k) { return o.contains("data") && o["data"].contains(k) ? o["data"][k] : json(); };
+  auto value = [](const json& o, const std::string& k) {
+    return o.contains("data") && o["data"].contains(k) ? o["data"][k] : json();
+  };
   std::set<std::string> same;
   if (merged.contains("data"))
     for (const auto& [k, v] : merged["data"].items())
       if (value(live, k) == v) same.insert(k);
   for (auto* side : {&live, &merged})
     if (side->is_object() && side->contains("data"))
-      for (auto& [k, v] : (*side)["data"].items()) v = same.count(k) ? "***" : side == &live ? "*** (before)" : "*** (after)";
+      for (auto& [k, v] : (*side)["data"].items())
+        v = same.count(k) ? "***" : side == &live ? "*** (before)" : "*** (after)";
 }
 
 }  // namespace
@@ -63,7 +66,8 @@ int cmd_diff(const Invocation& inv) {
     if (std::holds_alternative<manifest::Secret>(o.object)) mask_secret_values(live, merged);
     const auto& meta = manifest::metadata_of(o.object);
     std::string name = "v1." + manifest::kind_of(o.object) + "." + meta.namespace_ + "." + meta.name;
-    std::string diff = unified_diff("LIVE/" + name, live.is_null() ? "" : to_yaml(live), "MERGED/" + name, to_yaml(merged));
+    std::string diff =
+        unified_diff("LIVE/" + name, live.is_null() ? "" : to_yaml(live), "MERGED/" + name, to_yaml(merged));
     if (diff.empty()) continue;
     differs = true;
     std::cout << "diff -u -N LIVE/" << name << " MERGED/" << name << "\n" << diff;
@@ -72,7 +76,8 @@ int cmd_diff(const Invocation& inv) {
 }
 
 void diff_options(po::options_description& d) {
-  d.add_options()("filename,f", po::value<std::vector<std::string>>(), "manifest file, directory or - for stdin; repeatable");
+  d.add_options()("filename,f", po::value<std::vector<std::string>>(),
+                  "manifest file, directory or - for stdin; repeatable");
 }
 
 }  // namespace podctl

@@ -20,8 +20,8 @@
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/container/container_exec.h"
 #include "orchestrator/container/child_process.h"
+#include "orchestrator/container/container_exec.h"
 #include "orchestrator/container/seccomp_filter.h"
 #include "orchestrator/store/network_config.h"
 
@@ -86,8 +86,10 @@ int proxy_tty(int master, ChildProcess& child, bool forward_stdin) {
     }
     if (fds[1].revents & POLLIN) {
       ssize_t n = ::read(0, buf, sizeof buf);
-      if (n <= 0) forward_stdin = false;
-      else (void)!::write(master, buf, static_cast<size_t>(n));
+      if (n <= 0)
+        forward_stdin = false;
+      else
+        (void)!::write(master, buf, static_cast<size_t>(n));
     }
   }
   if (raw) ::tcsetattr(0, TCSANOW, &saved);
@@ -97,7 +99,8 @@ int proxy_tty(int master, ChildProcess& child, bool forward_stdin) {
 }  // namespace
 
 int cmd_exec(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("usage: podctl exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", kExitUsage);
+  if (inv.args.empty())
+    return report_error("usage: podctl exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", kExitUsage);
   std::vector<std::string> cmd(inv.args.begin() + 1, inv.args.end());
   cmd.insert(cmd.end(), inv.after_dash.begin(), inv.after_dash.end());
   if (cmd.empty()) return report_error("exec needs a command after --", kExitUsage);
@@ -108,8 +111,9 @@ int cmd_exec(const Invocation& inv) {
   if (!record) return report_error("pods \"" + inv.args[0] + "\" not found");
   if (!record->supervisor_alive) return report_error("pod " + inv.args[0] + " is not running (its supervisor is gone)");
   std::string container = inv.has("container") ? inv.get<std::string>("container")
-                                                : record->spec["spec"]["containers"][0]["name"].get<std::string>();
-  const auto& procs = record->status.value("runtime", nlohmann::json::object()).value("containers", nlohmann::json::object());
+                                               : record->spec["spec"]["containers"][0]["name"].get<std::string>();
+  const auto& procs =
+      record->status.value("runtime", nlohmann::json::object()).value("containers", nlohmann::json::object());
   if (!procs.contains(container))
     return report_error("container \"" + container + "\" in pod \"" + inv.args[0] + "\" is not running");
   pid_t pid = procs[container]["pid"].get<pid_t>();
@@ -127,7 +131,8 @@ int cmd_exec(const Invocation& inv) {
   if (!pidfd) return report_error(pidfd.error().message);
   bool tty = inv.vm["tty"].as<bool>(), interactive = inv.vm["stdin"].as<bool>();
   int master = -1, slave = -1;
-  if (tty && ::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return report_error(sys_error("openpty").message);
+  if (tty && ::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0)
+    return report_error(sys_error("openpty").message);
   UniqueFd master_fd(master), slave_fd(slave);
   if (master >= 0) ::fcntl(master, F_SETFD, FD_CLOEXEC);
   ExecStdio stdio;
@@ -141,10 +146,9 @@ int cmd_exec(const Invocation& inv) {
 }
 
 void exec_options(po::options_description& d) {
-  d.add_options()
-      ("container,c", po::value<std::string>(), "container name (default: the first)")
-      ("stdin,i", po::bool_switch()->default_value(false), "pass stdin to the command")
-      ("tty,t", po::bool_switch()->default_value(false), "allocate a terminal");
+  d.add_options()("container,c", po::value<std::string>(), "container name (default: the first)")(
+      "stdin,i", po::bool_switch()->default_value(false), "pass stdin to the command")(
+      "tty,t", po::bool_switch()->default_value(false), "allocate a terminal");
 }
 
 }  // namespace podctl

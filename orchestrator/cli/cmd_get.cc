@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "orchestrator/cli/cli_support.h"
-#include "orchestrator/store/json_file.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
 
 namespace podctl {
@@ -40,8 +40,10 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
                   bool all_namespaces, const std::function<std::vector<std::string>(const json&)>& row,
                   const std::vector<std::string>& header, bool headers) {
   if (output == "json" || output == "yaml") {
-    json out = single ? objects.at(0)
-                      : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", {{"resourceVersion", ""}}}};
+    json out =
+        single
+            ? objects.at(0)
+            : json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", {{"resourceVersion", ""}}}};
     std::cout << (output == "json" ? json_text(out, 4) + "\n" : to_yaml(out));
     return kExitOk;
   }
@@ -79,7 +81,9 @@ int cmd_get(const Invocation& inv) {
   if (inv.args.empty()) return report_error("get needs a resource type: pods, configmaps or secrets", kExitUsage);
   std::string kind = resource_kind(inv.args[0]);
   if (kind.empty())
-    return report_error("the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)", kExitUsage);
+    return report_error(
+        "the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)",
+        kExitUsage);
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
@@ -87,7 +91,8 @@ int cmd_get(const Invocation& inv) {
   if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&
       output.rfind("jsonpath=", 0) != 0)
     return report_error("unable to match a printer suitable for the output format \"" + output +
-                            "\", allowed formats are: json, jsonpath=TEMPLATE, name, wide, yaml", kExitUsage);
+                            "\", allowed formats are: json, jsonpath=TEMPLATE, name, wide, yaml",
+                        kExitUsage);
   bool all = inv.vm["all-namespaces"].as<bool>();
   std::string ns = all ? "" : inv.global.ns;
   RootPaths root{inv.global.root};
@@ -108,14 +113,15 @@ int cmd_get(const Invocation& inv) {
     if (objects.empty() && rc != kExitOk) return rc;
     std::vector<std::string> header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
     if (output == "wide") header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
-    int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, "pod", all,
-                                [&](const json& pod) {
-                                  PodRow r = pod_row(pod, now);
-                                  std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
-                                  if (output == "wide") cells.insert(cells.end(), {r.ip, "localhost", "<none>", "<none>"});
-                                  return cells;
-                                },
-                                header, headers);
+    int printed = print_objects(
+        objects, output, names.size() == 1 && objects.size() == 1, "pod", all,
+        [&](const json& pod) {
+          PodRow r = pod_row(pod, now);
+          std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
+          if (output == "wide") cells.insert(cells.end(), {r.ip, "localhost", "<none>", "<none>"});
+          return cells;
+        },
+        header, headers);
     return rc != kExitOk ? rc : printed;
   }
   auto stored = list_objects(root, kind, ns);
@@ -131,23 +137,23 @@ int cmd_get(const Invocation& inv) {
   const bool secrets = kind == "secrets";
   std::vector<std::string> header = secrets ? std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}
                                             : std::vector<std::string>{"NAME", "DATA", "AGE"};
-  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, singular(kind), all,
-                              [&](const json& o) {
-                                size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
-                                std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n),
-                                                               human_duration(now - parse_rfc3339(o["metadata"]["creationTimestamp"]))};
-                                if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
-                                return cells;
-                              },
-                              header, headers);
+  int printed = print_objects(
+      objects, output, names.size() == 1 && objects.size() == 1, singular(kind), all,
+      [&](const json& o) {
+        size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
+        std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n),
+                                       human_duration(now - parse_rfc3339(o["metadata"]["creationTimestamp"]))};
+        if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
+        return cells;
+      },
+      header, headers);
   return rc != kExitOk ? rc : printed;
 }
 
 void get_options(po::options_description& d) {
-  d.add_options()
-      ("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")
-      ("all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")
-      ("no-headers", po::bool_switch()->default_value(false), "print the table without its header line");
+  d.add_options()("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")(
+      "all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")(
+      "no-headers", po::bool_switch()->default_value(false), "print the table without its header line");
 }
 
 }  // namespace podctl

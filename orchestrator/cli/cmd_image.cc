@@ -4,7 +4,6 @@
 #include <set>
 
 #include "base/file_lock.h"
-#include "orchestrator/store/json_file.h"
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
@@ -12,14 +11,17 @@
 #include "orchestrator/image/image_pull.h"
 #include "orchestrator/image/image_reference.h"
 #include "orchestrator/image/image_store.h"
+#include "orchestrator/store/json_file.h"
 
 namespace podctl {
 namespace {
 
 std::string human_size(int64_t bytes) {
   char buf[32];
-  if (bytes >= 1'000'000) std::snprintf(buf, sizeof buf, "%.1fMB", bytes / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1fkB", bytes / 1e3);
+  if (bytes >= 1'000'000)
+    std::snprintf(buf, sizeof buf, "%.1fMB", bytes / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fkB", bytes / 1e3);
   return buf;
 }
 
@@ -47,7 +49,8 @@ namespace {
 int image_ls(ImageStore& store) {
   auto images = store.list();
   if (!images) return report_error(images.error().message);
-  std::cout << std::left << std::setw(40) << "IMAGE" << std::setw(16) << "ID" << std::setw(24) << "CREATED" << "SIZE\n";
+  std::cout << std::left << std::setw(40) << "IMAGE" << std::setw(16) << "ID" << std::setw(24) << "CREATED"
+            << "SIZE\n";
   for (const auto& i : *images) {
     auto ref = parse_image_reference(i.reference);
     std::cout << std::setw(40) << (ref ? ref->familiar() : i.reference) << std::setw(16) << i.id.substr(7, 12)
@@ -63,8 +66,12 @@ int image_inspect(ImageStore& store, const std::vector<std::string>& refs) {
     if (!image) return report_error(image.error().message);
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : image->layers) layers.push_back("sha256:" + l.substr(l.rfind('/') + 1));
-    out.push_back({{"RepoTags", {image->reference}}, {"Id", image->id}, {"Created", image->created},
-                   {"Size", image->size}, {"Config", image->config}, {"RootFS", {{"Type", "layers"}, {"Layers", layers}}}});
+    out.push_back({{"RepoTags", {image->reference}},
+                   {"Id", image->id},
+                   {"Created", image->created},
+                   {"Size", image->size},
+                   {"Config", image->config},
+                   {"RootFS", {{"Type", "layers"}, {"Layers", layers}}}});
   }
   std::cout << json_text(out, 4) << "\n";
   return kExitOk;
@@ -81,8 +88,11 @@ int image_import(ImageStore& store, const RootPaths& root, const std::vector<std
     return kExitOk;
   }
   if (name.empty())
-    return report_error(source + " is not an image archive (OCI layout or docker save): to import a root "
-                        "file system, name it: podctl image import NAME[:TAG] " + source, kExitUsage);
+    return report_error(source +
+                            " is not an image archive (OCI layout or docker save): to import a root "
+                            "file system, name it: podctl image import NAME[:TAG] " +
+                            source,
+                        kExitUsage);
   auto image = store.import_rootfs(name, source);
   if (!image) return report_error(image.error().message);
   std::cout << image->id << "\n";
@@ -103,8 +113,10 @@ int image_rm(ImageStore& store, const RootPaths& root, const std::vector<std::st
       rc = report_error("image \"" + r + "\" is used by pod " + list + ": delete the pod first");
       continue;
     }
-    if (auto st = store.remove(r); !st) rc = report_error(st.error().message);
-    else std::cout << "Untagged: " << r << "\n";
+    if (auto st = store.remove(r); !st)
+      rc = report_error(st.error().message);
+    else
+      std::cout << "Untagged: " << r << "\n";
   }
   return rc;
 }
@@ -128,11 +140,15 @@ int image_pull(const Invocation& inv, ImageStore& store, const RootPaths& root, 
 }
 
 int image_login(const Invocation& inv, const std::vector<std::string>& args) {
-  if (args.size() != 1 || !inv.has("username")) return report_error("usage: podctl image login HOST[:PORT] -u USER (-p PASSWORD | --password-stdin)", kExitUsage);
+  if (args.size() != 1 || !inv.has("username"))
+    return report_error("usage: podctl image login HOST[:PORT] -u USER (-p PASSWORD | --password-stdin)", kExitUsage);
   std::string password;
-  if (inv.vm["password-stdin"].as<bool>()) std::getline(std::cin, password);
-  else if (inv.has("password")) password = inv.get<std::string>("password");
-  else return report_error("login needs -p PASSWORD or --password-stdin", kExitUsage);
+  if (inv.vm["password-stdin"].as<bool>())
+    std::getline(std::cin, password);
+  else if (inv.has("password"))
+    password = inv.get<std::string>("password");
+  else
+    return report_error("login needs -p PASSWORD or --password-stdin", kExitUsage);
   if (auto st = registry_login(args[0], inv.get<std::string>("username"), password, registry_options(inv)); !st)
     return report_error(st.error().message);
   std::cout << "Login Succeeded\n";
@@ -156,12 +172,14 @@ int cmd_image(const Invocation& inv) {
   if (sub == "login") return image_login(inv, rest);
   static const std::set<std::string> kChanging = {"import", "tag", "rm", "prune"};
   if (!kChanging.count(sub))
-    return report_error("unknown image command \"" + sub + "\" (import, ls, inspect, tag, rm, prune, pull, login)", kExitUsage);
+    return report_error("unknown image command \"" + sub + "\" (import, ls, inspect, tag, rm, prune, pull, login)",
+                        kExitUsage);
   if ((sub == "import" && rest.size() != 1 && rest.size() != 2) || (sub == "tag" && rest.size() != 2) ||
       (sub == "rm" && rest.empty()))
     return report_error(sub == "import" ? "usage: podctl image import [NAME[:TAG]] ARCHIVE | NAME[:TAG] ROOTFS.tar|DIR"
                         : sub == "tag"  ? "usage: podctl image tag SOURCE[:TAG] TARGET[:TAG]"
-                                        : "usage: podctl image rm NAME[:TAG]…", kExitUsage);
+                                        : "usage: podctl image rm NAME[:TAG]…",
+                        kExitUsage);
   if (auto st = make_dirs(root.root, 0700); !st) return report_error(st.error().message);
   auto lock = FileLock::acquire(root.lock());
   if (!lock) return report_error(lock.error().message);
@@ -180,11 +198,11 @@ int cmd_image(const Invocation& inv) {
 }
 
 void image_options(po::options_description& d) {
-  d.add_options()
-      ("insecure-registry", po::value<std::vector<std::string>>(), "HOST:PORT to reach over plain HTTP (also env PODCTL_INSECURE_REGISTRIES); repeatable")
-      ("username,u", po::value<std::string>(), "login: user name")
-      ("password,p", po::value<std::string>(), "login: password")
-      ("password-stdin", po::bool_switch()->default_value(false), "login: read the password from stdin");
+  d.add_options()("insecure-registry", po::value<std::vector<std::string>>(),
+                  "HOST:PORT to reach over plain HTTP (also env PODCTL_INSECURE_REGISTRIES); repeatable")(
+      "username,u", po::value<std::string>(), "login: user name")("password,p", po::value<std::string>(),
+                                                                  "login: password")(
+      "password-stdin", po::bool_switch()->default_value(false), "login: read the password from stdin");
 }
 
 }  // namespace podctl

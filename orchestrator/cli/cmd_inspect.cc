@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "orchestrator/cli/cli_support.h"
-#include "orchestrator/store/json_file.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/json_path.h"
+#include "orchestrator/store/json_file.h"
 
 namespace podctl {
 namespace {
@@ -30,10 +30,18 @@ int cmd_inspect(const Invocation& inv) {
   PodContext ctx = read_only_context(inv);
   auto r = read_pod_record(ctx.root, inv.global.ns, inv.args[0]);
   if (!r) return report_error("pods \"" + inv.args[0] + "\" not found");
-  nlohmann::json runtime = r->status.is_object() ? r->status.value("runtime", nlohmann::json::object()) : nlohmann::json::object();
-  nlohmann::json out{{"name", r->name}, {"namespace", r->ns}, {"uid", r->uid}, {"podIP", r->pod_ip},
-                     {"bridge", ctx.net.bridge}, {"hostVeth", r->host_veth}, {"podInterface", "eth0"},
-                     {"cgroup", r->cgroup}, {"supervisor", nullptr}, {"pause", nullptr},
+  nlohmann::json runtime =
+      r->status.is_object() ? r->status.value("runtime", nlohmann::json::object()) : nlohmann::json::object();
+  nlohmann::json out{{"name", r->name},
+                     {"namespace", r->ns},
+                     {"uid", r->uid},
+                     {"podIP", r->pod_ip},
+                     {"bridge", ctx.net.bridge},
+                     {"hostVeth", r->host_veth},
+                     {"podInterface", "eth0"},
+                     {"cgroup", r->cgroup},
+                     {"supervisor", nullptr},
+                     {"pause", nullptr},
                      {"containers", nlohmann::json::object()}};
   if (r->supervisor && r->supervisor_alive) out["supervisor"] = {{"pid", r->supervisor->pid}};
   if (r->supervisor_alive && runtime.contains("pause")) {
@@ -44,8 +52,10 @@ int cmd_inspect(const Invocation& inv) {
   if (r->supervisor_alive)
     for (const auto& [name, c] : containers.items()) {
       pid_t pid = c["pid"];
-      out["containers"][name] = {{"pid", pid}, {"containerID", "podctl://" + c.value("containerID", "")},
-                                 {"cgroup", c.value("cgroup", "")}, {"logFile", c.value("logFile", "")},
+      out["containers"][name] = {{"pid", pid},
+                                 {"containerID", "podctl://" + c.value("containerID", "")},
+                                 {"cgroup", c.value("cgroup", "")},
+                                 {"logFile", c.value("logFile", "")},
                                  {"namespaces", namespaces_of(pid)}};
     }
   if (inv.has("output")) {

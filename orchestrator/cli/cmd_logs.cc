@@ -17,8 +17,8 @@
 #include "base/unique_fd.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/output/pod_printer.h"
 #include "orchestrator/logs/log_files.h"
+#include "orchestrator/output/pod_printer.h"
 
 namespace podctl {
 namespace {
@@ -30,8 +30,8 @@ struct LogLine {
 
 struct Options {
   bool timestamps = false;
-  std::string prefix;      // "[pod/name/container] " or ""
-  std::time_t since = 0;   // 0: all
+  std::string prefix;     // "[pod/name/container] " or ""
+  std::time_t since = 0;  // 0: all
 };
 
 // Parses CRI records ("TIME STREAM P|F MESSAGE"), joining partial records into whole lines.
@@ -151,9 +151,12 @@ int cmd_logs(const Invocation& inv) {
   for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
   for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array())) names.push_back(c["name"]);
   std::vector<std::string> containers;
-  if (inv.vm["all-containers"].as<bool>()) containers = names;
-  else if (inv.has("container")) containers = {inv.get<std::string>("container")};
-  else if (inv.args.size() > 1) containers = {inv.args[1]};
+  if (inv.vm["all-containers"].as<bool>())
+    containers = names;
+  else if (inv.has("container"))
+    containers = {inv.get<std::string>("container")};
+  else if (inv.args.size() > 1)
+    containers = {inv.args[1]};
   else {
     containers = {names.at(0)};
     if (names.size() > 1) {
@@ -185,7 +188,9 @@ int cmd_logs(const Invocation& inv) {
     f.dir = r->paths.log_dir(c);
     if (prefix) {
       f.options.prefix = "[pod/" + name + "/" + c + "] ";
-      if (colour) f.options.prefix = kColours[followers.size() % 6] + f.options.prefix.substr(0, f.options.prefix.size() - 1) + "\033[0m ";
+      if (colour)
+        f.options.prefix =
+            kColours[followers.size() % 6] + f.options.prefix.substr(0, f.options.prefix.size() - 1) + "\033[0m ";
     }
     f.options.timestamps = base.timestamps;
     f.options.since = base.since;
@@ -193,7 +198,8 @@ int cmd_logs(const Invocation& inv) {
     for (const auto& file : list_logs(f.dir))
       if (runs.empty() || runs.back() != file.run) runs.push_back(file.run);
     if (previous) {
-      if (runs.size() < 2) return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
+      if (runs.size() < 2)
+        return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
       runs.pop_back();
     }
     if (runs.empty()) {
@@ -231,15 +237,15 @@ int cmd_logs(const Invocation& inv) {
 }
 
 void logs_options(po::options_description& d) {
-  d.add_options()
-      ("container,c", po::value<std::string>(), "container name")
-      ("all-containers", po::bool_switch()->default_value(false), "logs of every container, prefixed")
-      ("follow,f", po::bool_switch()->default_value(false), "keep printing new lines, across restarts, until the pod ends")
-      ("previous,p", po::bool_switch()->default_value(false), "the previous run of the container")
-      ("tail", po::value<int64_t>()->default_value(-1), "only the last N lines")
-      ("since", po::value<std::string>(), "only lines newer than a duration such as 30s, 5m, 2h")
-      ("timestamps", po::bool_switch()->default_value(false), "prefix each line with its RFC 3339 time")
-      ("prefix", po::bool_switch()->default_value(false), "prefix each line with [pod/NAME/CONTAINER]");
+  d.add_options()("container,c", po::value<std::string>(), "container name")(
+      "all-containers", po::bool_switch()->default_value(false), "logs of every container, prefixed")(
+      "follow,f", po::bool_switch()->default_value(false),
+      "keep printing new lines, across restarts, until the pod ends")(
+      "previous,p", po::bool_switch()->default_value(false), "the previous run of the container")(
+      "tail", po::value<int64_t>()->default_value(-1), "only the last N lines")(
+      "since", po::value<std::string>(), "only lines newer than a duration such as 30s, 5m, 2h")(
+      "timestamps", po::bool_switch()->default_value(false), "prefix each line with its RFC 3339 time")(
+      "prefix", po::bool_switch()->default_value(false), "prefix each line with [pod/NAME/CONTAINER]");
 }
 
 }  // namespace podctl

@@ -19,9 +19,9 @@ int cmd_version(const Invocation&) {
 }
 void version_options(po::options_description&) {}
 
-
 int cmd_system(const Invocation& inv) {
-  if (inv.args.empty() || inv.args[0] != "reset") return report_error("usage: podctl system reset [--force]", kExitUsage);
+  if (inv.args.empty() || inv.args[0] != "reset")
+    return report_error("usage: podctl system reset [--force]", kExitUsage);
   RootPaths root{inv.global.root};
   if (!is_directory(root.root)) {
     std::cout << "nothing to reset: " << root.root << " does not exist\n";
@@ -45,7 +45,8 @@ int cmd_system(const Invocation& inv) {
       if (auto names = is_store_label(ns) ? list_dir(root.namespace_dir(ns)) : std::vector<std::string>{})
         for (const auto& n : *names)
           if (is_store_name(n))
-            if (auto st = cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n)); !st) rc = report_error(st.error().message);
+            if (auto st = cleanup_pod(locked->ctx, unrecorded_pod(root, ns, n)); !st)
+              rc = report_error(st.error().message);
   // The bridge and its NAT table go only when this root made them (the bridge's alias says so).
   bool ours = true;
   if (path_exists(root.config())) {
@@ -61,7 +62,8 @@ int cmd_system(const Invocation& inv) {
   if (auto st = remove_tree(root.root); !st) rc = report_error(st.error().message);
   if (rc == kExitOk)
     std::cout << "removed everything under " << root.root
-              << (ours ? ", bridge " + locked->ctx.net.bridge + " and nftables table " + net::nat_table_name(locked->ctx.net.bridge)
+              << (ours ? ", bridge " + locked->ctx.net.bridge + " and nftables table " +
+                             net::nat_table_name(locked->ctx.net.bridge)
                        : std::string())
               << "\n";
   return rc;
@@ -69,6 +71,5 @@ int cmd_system(const Invocation& inv) {
 void system_options(po::options_description& d) {
   d.add_options()("force", po::bool_switch()->default_value(false), "do not ask for confirmation");
 }
-
 
 }  // namespace podctl

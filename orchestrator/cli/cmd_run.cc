@@ -18,9 +18,9 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
-#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/store/object_store.h"
 #include "orchestrator/store/pod_record.h"
 
@@ -34,7 +34,7 @@ void on_signal(int sig) { g_signal = sig; }
 
 // Without SA_RESTART, so that a wait is interrupted and notices.
 void catch_stop_signals() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &sa, nullptr);
 }
@@ -44,7 +44,8 @@ std::string fresh_namespace() { return "run-" + new_uid().substr(0, 8); }
 // podctl itself, with this invocation's global options, in the run's namespace.
 pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std::string> args, int stdin_fd = -1,
                    bool quiet = false) {
-  std::vector<std::string> argv = {"podctl", "--root", inv.global.root, "--namespace", ns, "--log-level", inv.global.log_level};
+  std::vector<std::string> argv = {"podctl", "--root",      inv.global.root,     "--namespace",
+                                   ns,       "--log-level", inv.global.log_level};
   if (!inv.global.bridge.empty()) argv.insert(argv.end(), {"--bridge", inv.global.bridge});
   if (!inv.global.subnet.empty()) argv.insert(argv.end(), {"--subnet", inv.global.subnet});
   if (!inv.global.outbound.empty()) argv.insert(argv.end(), {"--outbound", inv.global.outbound});
@@ -85,7 +86,9 @@ int run_podctl(const Invocation& inv, const std::string& ns, const std::vector<s
   return pid < 0 ? 1 : wait_exit(pid);
 }
 
-bool is_job(const manifest::Pod& pod) { return manifest::restart_policy_of(pod.spec) != manifest::RestartPolicy::Always; }
+bool is_job(const manifest::Pod& pod) {
+  return manifest::restart_policy_of(pod.spec) != manifest::RestartPolicy::Always;
+}
 
 WatchResult finished(const RootPaths& root, const std::string& ns, const std::string& name) {
   if (g_signal) return {WatchVerdict::kFailed, "interrupted"};
@@ -165,8 +168,10 @@ int cmd_run(const Invocation& inv) {
     }
   }
   if (jobs.empty())
-    return report_error("nothing to run: no pod has restartPolicy Never or OnFailure (pods with Always are services "
-                        "that a run starts beside its jobs)", kExitUsage);
+    return report_error(
+        "nothing to run: no pod has restartPolicy Never or OnFailure (pods with Always are services "
+        "that a run starts beside its jobs)",
+        kExitUsage);
   catch_stop_signals();
   RootPaths root{inv.global.root};
   std::cout << "namespace " << ns << std::endl;
@@ -178,9 +183,11 @@ int cmd_run(const Invocation& inv) {
   std::vector<std::pair<pid_t, bool>> followers;  // pid, follows a job (ends by itself)
   std::cout << std::flush;
   for (const auto& pod : pods)
-    followers.push_back({start_podctl(inv, ns, {"logs", pod.metadata.name, "--all-containers", "-f", "--prefix"}), is_job(pod)});
+    followers.push_back(
+        {start_podctl(inv, ns, {"logs", pod.metadata.name, "--all-containers", "-f", "--prefix"}), is_job(pod)});
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout > 0 ? *timeout : 1LL << 40);
-  auto [name, result] = watch_pods(root, ns, jobs, [&](const std::string& n) { return finished(root, ns, n); }, deadline);
+  auto [name, result] = watch_pods(
+      root, ns, jobs, [&](const std::string& n) { return finished(root, ns, n); }, deadline);
   stop_followers(followers, result.verdict == WatchVerdict::kMet && !g_signal);
   if (result.verdict == WatchVerdict::kNotYet) {
     std::cerr << "error: timed out after " << inv.get<std::string>("timeout") << " waiting for pod/" << name << " ("
@@ -203,10 +210,10 @@ int cmd_run(const Invocation& inv) {
 }
 
 void run_options(po::options_description& d) {
-  d.add_options()
-      ("filename,f", po::value<std::vector<std::string>>(), "manifest file or directory; repeatable")
-      ("timeout", po::value<std::string>()->default_value("0"), "give up after this long (30s, 10m; 0: no limit); exit 124")
-      ("keep", po::bool_switch()->default_value(false), "leave the pods in place afterwards (for debugging)");
+  d.add_options()("filename,f", po::value<std::vector<std::string>>(), "manifest file or directory; repeatable")(
+      "timeout", po::value<std::string>()->default_value("0"),
+      "give up after this long (30s, 10m; 0: no limit); exit 124")(
+      "keep", po::bool_switch()->default_value(false), "leave the pods in place afterwards (for debugging)");
 }
 
 }  // namespace podctl

@@ -15,8 +15,8 @@ namespace {
 
 struct Condition {
   enum Kind { kCondition, kDelete, kJsonPath } kind = kCondition;
-  std::string name;       // condition type, or the JSONPath expression
-  std::string expected;   // "True" by default for conditions
+  std::string name;      // condition type, or the JSONPath expression
+  std::string expected;  // "True" by default for conditions
   std::string describe() const {
     if (kind == kDelete) return "delete";
     if (kind == kJsonPath) return "jsonpath " + name + "=" + expected;
@@ -68,23 +68,29 @@ WatchResult check(const RootPaths& root, const std::string& ns, const std::strin
   }
   for (const auto& cond : pod["status"].value("conditions", nlohmann::json::array()))
     if (cond.value("type", "") == c.name)
-      return {verdict(cond.value("status", "") == c.expected), "condition " + c.name + " is " + cond.value("status", "")};
-  return {WatchVerdict::kNotYet, "condition " + c.name + " is not reported (phase " + pod["status"].value("phase", "") + ")"};
+      return {verdict(cond.value("status", "") == c.expected),
+              "condition " + c.name + " is " + cond.value("status", "")};
+  return {WatchVerdict::kNotYet,
+          "condition " + c.name + " is not reported (phase " + pod["status"].value("phase", "") + ")"};
 }
 
 }  // namespace
 
 int cmd_wait(const Invocation& inv) {
-  if (!inv.has("for")) return report_error("wait needs --for=condition=NAME | delete | jsonpath='{…}'=VALUE", kExitUsage);
+  if (!inv.has("for"))
+    return report_error("wait needs --for=condition=NAME | delete | jsonpath='{…}'=VALUE", kExitUsage);
   std::string why;
   auto cond = parse_for(inv.get<std::string>("for"), &why);
   if (!cond) return report_error(why, kExitUsage);
   std::vector<std::string> names;
   for (size_t i = 0; i < inv.args.size(); ++i) {
     std::string a = inv.args[i];
-    if (a.rfind("pod/", 0) == 0 || a.rfind("pods/", 0) == 0) names.push_back(a.substr(a.find('/') + 1));
-    else if (resource_kind(a) == "pods" && i + 1 < inv.args.size()) continue;
-    else names.push_back(a);
+    if (a.rfind("pod/", 0) == 0 || a.rfind("pods/", 0) == 0)
+      names.push_back(a.substr(a.find('/') + 1));
+    else if (resource_kind(a) == "pods" && i + 1 < inv.args.size())
+      continue;
+    else
+      names.push_back(a);
   }
   if (names.empty()) return report_error("wait needs pod names: podctl wait pod/NAME --for=…", kExitUsage);
   if (int bad = refuse_invalid_names("pod", names)) return bad;
@@ -95,7 +101,8 @@ int cmd_wait(const Invocation& inv) {
   const std::string& ns = inv.global.ns;
   // Report each pod as soon as it meets the condition, as kubectl does.
   for (const auto& name : names) {
-    auto [at, result] = watch_pods(root, ns, {name}, [&](const std::string& n) { return check(root, ns, n, *cond); }, deadline);
+    auto [at, result] = watch_pods(
+        root, ns, {name}, [&](const std::string& n) { return check(root, ns, n, *cond); }, deadline);
     if (result.verdict != WatchVerdict::kMet)
       return report_error("timed out waiting for the condition on pods/" + name + " (" + cond->describe() +
                           "; last seen: " + result.detail + ")");
@@ -105,9 +112,10 @@ int cmd_wait(const Invocation& inv) {
 }
 
 void wait_options(po::options_description& d) {
-  d.add_options()
-      ("for", po::value<std::string>(), "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")
-      ("timeout", po::value<std::string>()->default_value("30s"), "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once");
+  d.add_options()("for", po::value<std::string>(),
+                  "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")(
+      "timeout", po::value<std::string>()->default_value("30s"),
+      "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once");
 }
 
 }  // namespace podctl

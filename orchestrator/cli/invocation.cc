@@ -12,19 +12,22 @@ namespace podctl {
 namespace {
 
 void add_global_options(po::options_description& d) {
-  d.add_options()
-      ("root", po::value<std::string>(), "state directory (env PODCTL_ROOT; default /var/lib/podctl)")
-      ("bridge", po::value<std::string>(), "bridge for the root's pods, fixed at first use (env PODCTL_BRIDGE; default podctl0)")
-      ("subnet", po::value<std::string>(), "pod subnet, fixed at first use (env PODCTL_SUBNET; default 10.91.0.0/16)")
-      ("outbound", po::value<std::string>(), "true|false: pods reach addresses beyond the host (masquerade), fixed at first use (env PODCTL_OUTBOUND; default true)")
-      ("seccomp-default", po::value<std::string>(), "RuntimeDefault|Unconfined: the seccomp profile of containers that set none, fixed at first use (env PODCTL_SECCOMP_DEFAULT; default RuntimeDefault)")
-      ("namespace,n", po::value<std::string>(), "namespace (default \"default\")")
-      ("log-level", po::value<std::string>(), "trace, debug, info, warn (default), error, off")
-      ("help,h", "show help");
+  d.add_options()("root", po::value<std::string>(), "state directory (env PODCTL_ROOT; default /var/lib/podctl)")(
+      "bridge", po::value<std::string>(),
+      "bridge for the root's pods, fixed at first use (env PODCTL_BRIDGE; default podctl0)")(
+      "subnet", po::value<std::string>(), "pod subnet, fixed at first use (env PODCTL_SUBNET; default 10.91.0.0/16)")(
+      "outbound", po::value<std::string>(),
+      "true|false: pods reach addresses beyond the host (masquerade), fixed at first use (env PODCTL_OUTBOUND; default "
+      "true)")("seccomp-default", po::value<std::string>(),
+               "RuntimeDefault|Unconfined: the seccomp profile of containers that set none, fixed at first use (env "
+               "PODCTL_SECCOMP_DEFAULT; default RuntimeDefault)")("namespace,n", po::value<std::string>(),
+                                                                  "namespace (default \"default\")")(
+      "log-level", po::value<std::string>(), "trace, debug, info, warn (default), error, off")("help,h", "show help");
 }
 
 // Global options that take a value, so that "--root DIR verb" does not read DIR as the verb.
-const std::set<std::string> kValued = {"--root", "--bridge", "--subnet", "--outbound", "--seccomp-default", "--namespace", "-n", "--log-level"};
+const std::set<std::string> kValued = {"--root",      "--bridge", "--subnet",   "--outbound", "--seccomp-default",
+                                       "--namespace", "-n",       "--log-level"};
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -32,14 +35,18 @@ std::string env_or(const char* name, const std::string& fallback) {
 }
 
 void print_general_help(const std::vector<Verb>& verbs) {
-  std::cout << "podctl runs Kubernetes Pods on this machine.\n\nUsage: podctl [global options] VERB [options]\n\nVerbs:\n";
+  std::cout
+      << "podctl runs Kubernetes Pods on this machine.\n\nUsage: podctl [global options] VERB [options]\n\nVerbs:\n";
   for (const auto& v : verbs) {
     std::string name = v.name;
     std::cout << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << v.summary << "\n";
   }
   po::options_description d("Global options (before or after the verb)");
   add_global_options(d);
-  std::cout << "\n" << d << "\nRun 'podctl VERB --help' for a verb's options. Exit codes: 0 ok, 1 failure, 2 invalid input or usage.\n";
+  std::cout
+      << "\n"
+      << d
+      << "\nRun 'podctl VERB --help' for a verb's options. Exit codes: 0 ok, 1 failure, 2 invalid input or usage.\n";
 }
 
 }  // namespace
@@ -54,8 +61,10 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   bool dash = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (!dash && a == "--") dash = true;
-    else (dash ? after : before).push_back(a);
+    if (!dash && a == "--")
+      dash = true;
+    else
+      (dash ? after : before).push_back(a);
   }
   size_t verb_at = before.size();
   for (size_t i = 0; i < before.size(); ++i) {
@@ -115,7 +124,8 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.bridge = opt("bridge", "PODCTL_BRIDGE", "");
   // An empty name once quietly meant the default bridge, which may be another root's.
   if (inv.global.bridge.empty() && (inv.vm.count("bridge") || std::getenv("PODCTL_BRIDGE")))
-    return report_error("--bridge (or PODCTL_BRIDGE) is empty: name a bridge, or leave it out for the root's", kExitUsage);
+    return report_error("--bridge (or PODCTL_BRIDGE) is empty: name a bridge, or leave it out for the root's",
+                        kExitUsage);
   inv.global.subnet = opt("subnet", "PODCTL_SUBNET", "");
   inv.global.outbound = opt("outbound", "PODCTL_OUTBOUND", "");
   inv.global.seccomp_default = opt("seccomp-default", "PODCTL_SECCOMP_DEFAULT", "");
@@ -123,7 +133,8 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
   // A namespace is a directory of the store: checked before any verb builds a path with it.
   if (auto why = manifest::check_dns1123_label(inv.global.ns); !why.empty())
-    return report_error("invalid namespace \"" + inv.global.ns + "\" (--namespace or PODCTL_NAMESPACE): " + why, kExitUsage);
+    return report_error("invalid namespace \"" + inv.global.ns + "\" (--namespace or PODCTL_NAMESPACE): " + why,
+                        kExitUsage);
   if (inv.vm.count("args")) inv.args = inv.vm["args"].as<std::vector<std::string>>();
   inv.after_dash = after;
   auto level = spdlog::level::from_str(inv.global.log_level);

@@ -12,29 +12,31 @@ namespace podctl {
 namespace po = boost::program_options;
 
 struct GlobalOptions {
-  std::string root;       // --root / PODCTL_ROOT / /var/lib/podctl
-  std::string bridge;     // --bridge / PODCTL_BRIDGE ("" = the root's, or podctl0)
-  std::string subnet;     // --subnet / PODCTL_SUBNET ("" = the root's, or 10.91.0.0/16)
-  std::string outbound;   // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
+  std::string root;             // --root / PODCTL_ROOT / /var/lib/podctl
+  std::string bridge;           // --bridge / PODCTL_BRIDGE ("" = the root's, or podctl0)
+  std::string subnet;           // --subnet / PODCTL_SUBNET ("" = the root's, or 10.91.0.0/16)
+  std::string outbound;         // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
   std::string seccomp_default;  // --seccomp-default / PODCTL_SECCOMP_DEFAULT ("" = the root's, or RuntimeDefault)
-  std::string ns;         // -n / --namespace
-  std::string log_level;  // --log-level
+  std::string ns;               // -n / --namespace
+  std::string log_level;        // --log-level
 };
 
 struct Invocation {
   std::string verb;
   GlobalOptions global;
   po::variables_map vm;
-  std::vector<std::string> args;       // positional arguments
-  std::vector<std::string> after_dash; // everything after "--" (exec's command)
+  std::vector<std::string> args;        // positional arguments
+  std::vector<std::string> after_dash;  // everything after "--" (exec's command)
   bool has(const char* name) const { return vm.count(name) && !vm[name].defaulted(); }
   template <class T>
-  T get(const char* name) const { return vm[name].as<T>(); }
+  T get(const char* name) const {
+    return vm[name].as<T>();
+  }
 };
 
 struct Verb {
   const char* name;
-  const char* usage;    // "apply -f FILE|DIR|- [--dry-run]"
+  const char* usage;  // "apply -f FILE|DIR|- [--dry-run]"
   const char* summary;
   std::function<void(po::options_description&)> add_options;
   std::function<int(const Invocation&)> run;

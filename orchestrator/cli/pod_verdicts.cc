@@ -38,7 +38,8 @@ const plan::TerminatedState* start_error(const ContainerStatus& cs) {
 
 WatchResult apply_wait_verdict(const plan::PodStatus& st, manifest::RestartPolicy policy) {
   if (st.phase == PodPhase::Succeeded) return {WatchVerdict::kMet, "Succeeded"};
-  if (st.phase == PodPhase::Failed || st.phase == PodPhase::Unknown) return {WatchVerdict::kFailed, phase_text(st.phase)};
+  if (st.phase == PodPhase::Failed || st.phase == PodPhase::Unknown)
+    return {WatchVerdict::kFailed, phase_text(st.phase)};
   std::string seen = phase_text(st.phase);
   for (const auto& cs : st.containers) {
     std::string container = "container " + cs.name;

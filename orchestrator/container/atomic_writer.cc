@@ -56,7 +56,7 @@ size_t count_files(int dir) {
   while (auto* e = ::readdir(d)) {
     std::string name = e->d_name;
     if (name == "." || name == "..") continue;
-    struct stat st{};
+    struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
       if (auto sub = open_beneath(dir, name, O_RDONLY | O_DIRECTORY)) n += count_files(sub->get());
@@ -75,7 +75,7 @@ bool same_as_current(int dir, const std::map<std::string, FileToWrite>& files, l
   if (!current) return false;
   for (const auto& [path, f] : files) {
     auto fd = open_beneath(current->get(), path, O_RDONLY);
-    struct stat st{};
+    struct stat st {};
     if (!fd || ::fstat(fd->get(), &st) != 0) return false;
     auto text = read_fd(fd->get(), path);
     if (!text || *text != f.content || (st.st_mode & 07777) != f.mode ||
@@ -104,7 +104,8 @@ Status write_version(int dir, const std::string& version, const std::map<std::st
   PODCTL_ASSIGN_OR_RETURN(staging, open_beneath(dir, version, O_RDONLY | O_DIRECTORY));
   if (group >= 0) (void)::fchown(staging.get(), static_cast<uid_t>(-1), static_cast<gid_t>(group));
   for (const auto& [path, f] : files) {
-    if (auto why = check_relative_path(path); !why.empty()) return fail(make_error("file path \"" + path + "\" " + why));
+    if (auto why = check_relative_path(path); !why.empty())
+      return fail(make_error("file path \"" + path + "\" " + why));
     auto slash = path.rfind('/');
     UniqueFd parent;
     if (slash == std::string::npos) {
@@ -135,7 +136,8 @@ Result<bool> write_volume_atomically(const std::string& path, const std::map<std
   // The swap: a fresh symlink renamed over "..data" in one step (whatever "..data" was).
   const char* tmp_link = "..data_tmp";
   (void)::unlinkat(dir.get(), tmp_link, 0);
-  if (::symlinkat(version.c_str(), dir.get(), tmp_link) != 0) return fail(sys_error("symlink " + path + "/" + tmp_link));
+  if (::symlinkat(version.c_str(), dir.get(), tmp_link) != 0)
+    return fail(sys_error("symlink " + path + "/" + tmp_link));
   if (::renameat(dir.get(), tmp_link, dir.get(), kData) != 0) return fail(sys_error("rename " + path + "/..data"));
   // Top-level names point through ..data; names no longer present go (a link is unlinked, not
   // followed).
@@ -148,9 +150,11 @@ Result<bool> write_volume_atomically(const std::string& path, const std::map<std
     // Something else is there: only our own link may stay.
     char buf[512];
     ssize_t n = ::readlinkat(dir.get(), name.c_str(), buf, sizeof buf);
-    if (n == static_cast<ssize_t>(target.size()) && target.compare(0, target.size(), buf, static_cast<size_t>(n)) == 0) continue;
+    if (n == static_cast<ssize_t>(target.size()) && target.compare(0, target.size(), buf, static_cast<size_t>(n)) == 0)
+      continue;
     PODCTL_TRY(remove_tree_at(dir.get(), name));
-    if (::symlinkat(target.c_str(), dir.get(), name.c_str()) != 0) return fail(sys_error("symlink " + path + "/" + name));
+    if (::symlinkat(target.c_str(), dir.get(), name.c_str()) != 0)
+      return fail(sys_error("symlink " + path + "/" + name));
   }
   // Old versions go, by name within this directory only.
   if (auto entries = list_dir(path))

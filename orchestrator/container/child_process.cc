@@ -29,8 +29,10 @@ ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 void ChildProcess::kill_and_reap() {
   if (pid_ <= 0) return;
-  if (pidfd_) pidfd_send_signal_to(pidfd_.get(), SIGKILL);
-  else ::kill(pid_, SIGKILL);
+  if (pidfd_)
+    pidfd_send_signal_to(pidfd_.get(), SIGKILL);
+  else
+    ::kill(pid_, SIGKILL);
   while (::waitpid(pid_, nullptr, __WALL) < 0 && errno == EINTR) {
   }
   pid_ = 0;
@@ -69,7 +71,8 @@ void cloexec_from_in_child(int first) {
   if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   // Kernels before 5.11: one fcntl per possible fd.
   rlimit limit{};
-  int top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 1u << 20 ? static_cast<int>(limit.rlim_cur) : 1 << 20;
+  int top =
+      ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 1u << 20 ? static_cast<int>(limit.rlim_cur) : 1 << 20;
   for (int fd = first; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 

@@ -14,8 +14,8 @@
 namespace podctl {
 
 struct CloneRequest {
-  uint64_t flags = 0;        // CLONE_NEW* flags; CLONE_PIDFD is always added
-  int cgroup_fd = -1;        // cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1
+  uint64_t flags = 0;  // CLONE_NEW* flags; CLONE_PIDFD is always added
+  int cgroup_fd = -1;  // cgroup v2 directory to start in (CLONE_INTO_CGROUP), or -1
 };
 
 class ChildProcess {
@@ -32,7 +32,10 @@ class ChildProcess {
   bool valid() const { return pid_ > 0; }
   // SIGKILL and reap now.
   void kill_and_reap();
-  void release() { pid_ = 0; pidfd_.reset(); }
+  void release() {
+    pid_ = 0;
+    pidfd_.reset();
+  }
 
  private:
   pid_t pid_ = 0;

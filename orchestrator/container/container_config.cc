@@ -38,7 +38,7 @@ std::optional<std::string> image_file(const Image& image, const std::string& pat
     auto layer = open_directory(*it);
     if (!layer) continue;
     auto fd = open_in_root(layer->get(), path, O_RDONLY | O_NONBLOCK);
-    struct stat st{};
+    struct stat st {};
     if (!fd || ::fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (auto text = read_fd(fd->get(), path)) return *text;
   }
@@ -101,8 +101,8 @@ int stop_signal(const Image& image) {
   if (numeric(s)) return std::stoi(s);
   if (s.rfind("SIG", 0) == 0) s = s.substr(3);
   static const std::pair<const char*, int> kSignals[] = {
-      {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL}, {"USR1", SIGUSR1},
-      {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"WINCH", SIGWINCH}, {"PWR", SIGPWR}, {"STOP", SIGSTOP}};
+      {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+      {"USR2", SIGUSR2}, {"TERM", SIGTERM}, {"WINCH", SIGWINCH}, {"PWR", SIGPWR},   {"STOP", SIGSTOP}};
   for (const auto& [name, sig] : kSignals)
     if (s == name) return sig;
   return SIGTERM;
@@ -196,15 +196,16 @@ Result<ContainerConfig> make_container_config(const manifest::Pod& pod, const ma
   PODCTL_ASSIGN_OR_RETURN(from_image, image_user(image));
   auto run_as_user = sc.run_as_user ? sc.run_as_user : psc.run_as_user;
   cfg.uid = run_as_user ? static_cast<uint32_t>(*run_as_user) : from_image.uid;
-  cfg.gid = static_cast<uint32_t>(sc.run_as_group.value_or(psc.run_as_group.value_or(run_as_user ? 0 : from_image.gid)));
+  cfg.gid =
+      static_cast<uint32_t>(sc.run_as_group.value_or(psc.run_as_group.value_or(run_as_user ? 0 : from_image.gid)));
   bool non_root = sc.run_as_non_root.value_or(psc.run_as_non_root.value_or(false));
   if (non_root && !run_as_user && !from_image.numeric)
     return fail(make_error("container has runAsNonRoot and image has non-numeric user (" +
                            json_string(image.config, "User") + "), cannot verify user is non-root (pod: \"" +
                            pod.metadata.name + "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
   if (non_root && cfg.uid == 0)
-    return fail(make_error("container has runAsNonRoot and image will run as root (pod: \"" + pod.metadata.name +
-                           "_" + pod.metadata.namespace_ + "\", container: " + c.name + ")"));
+    return fail(make_error("container has runAsNonRoot and image will run as root (pod: \"" + pod.metadata.name + "_" +
+                           pod.metadata.namespace_ + "\", container: " + c.name + ")"));
   for (int64_t g : psc.supplemental_groups) cfg.groups.push_back(static_cast<gid_t>(g));
   if (psc.fs_group) cfg.groups.push_back(static_cast<gid_t>(*psc.fs_group));
 

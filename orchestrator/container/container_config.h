@@ -12,8 +12,8 @@
 
 #include "base/error.h"
 #include "manifests/pod_spec.h"
-#include "orchestrator/image/image_store.h"
 #include "orchestrator/container/pod_facts.h"
+#include "orchestrator/image/image_store.h"
 
 namespace podctl {
 

@@ -77,9 +77,7 @@ Result<ExecTarget> describe_container_process(pid_t pid) {
   return t;
 }
 
-int exit_status_of(const siginfo_t& info) {
-  return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
-}
+int exit_status_of(const siginfo_t& info) { return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status; }
 
 namespace {
 
@@ -119,8 +117,9 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   if (filter) flags.push_back('s');  // the filter is fd 4
   // Everything the children need is built before the fork.
   // The container's pidfd reaches podctl-enter as fd 3.
-  std::vector<std::string> args = {"podctl-enter", "3", std::to_string(target.uid), std::to_string(target.gid),
-                                   join_groups(target.groups), caps, flags, target.working_dir};
+  std::vector<std::string> args = {
+      "podctl-enter", "3",   std::to_string(target.uid), std::to_string(target.gid), join_groups(target.groups),
+      caps,           flags, target.working_dir};
   args.insert(args.end(), argv.begin(), argv.end());
   std::vector<std::string> env = target.env;
   std::vector<char*> c_argv, c_envp;

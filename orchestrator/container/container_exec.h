@@ -19,12 +19,12 @@ namespace podctl {
 // What the container's main process runs as, read from the kernel rather than recomputed.
 struct ExecTarget {
   pid_t pid = 0;
-  std::string cgroup;            // absolute cgroup v2 directory of the container
+  std::string cgroup;  // absolute cgroup v2 directory of the container
   std::string working_dir = "/";
   std::vector<std::string> env;  // "NAME=value"
   uint32_t uid = 0, gid = 0;
   std::vector<gid_t> groups;
-  uint64_t bounding = 0;         // capability bounding set
+  uint64_t bounding = 0;  // capability bounding set
   bool no_new_privs = false;
   std::vector<sock_filter> seccomp;  // the container's filter (empty: none), which the command runs under
 };

@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,19 +28,19 @@ struct ChildPlan {
   std::string overlay_options;
   std::vector<char*> argv;
   std::vector<char*> envp;
-  std::string path_env;                 // the container's PATH for the executable lookup
-  std::vector<char> volume_is_dir;      // per launch->volumes entry: make a directory (or a file) to mount on
-  std::vector<int> v1_procs;            // cgroup.procs of each v1 cgroup, opened by the parent
-  std::vector<int> volume_trees;        // per volume: a detached copy of its mount, made by the parent
+  std::string path_env;             // the container's PATH for the executable lookup
+  std::vector<char> volume_is_dir;  // per launch->volumes entry: make a directory (or a file) to mount on
+  std::vector<int> v1_procs;        // cgroup.procs of each v1 cgroup, opened by the parent
+  std::vector<int> volume_trees;    // per volume: a detached copy of its mount, made by the parent
 };
 
 const char* const kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 // Paths container runtimes hide from unprivileged containers (runc/containerd defaults).
-const char* const kMaskedFiles[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
-                                     "/proc/latency_stats", "/proc/timer_stats"};
+const char* const kMaskedFiles[] = {"/proc/kcore",       "/proc/keys",          "/proc/timer_list",
+                                    "/proc/sched_debug", "/proc/latency_stats", "/proc/timer_stats"};
 const char* const kMaskedDirs[] = {"/proc/acpi", "/proc/scsi", "/sys/firmware"};
-const char* const kReadOnly[] = {"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-                                  "/proc/sysrq-trigger"};
+const char* const kReadOnly[] = {"/proc/asound", "/proc/bus", "/proc/fs",
+                                 "/proc/irq",    "/proc/sys", "/proc/sysrq-trigger"};
 const char* const kEtcFiles[] = {"/etc/hosts", "/etc/hostname", "/etc/resolv.conf"};
 
 ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage) {
@@ -58,7 +58,7 @@ ChildPlan make_plan(const ContainerLaunch& l, std::vector<std::string>& storage)
   }
   p.envp.push_back(nullptr);
   for (const auto& v : l.volumes) {
-    struct stat st{};
+    struct stat st {};
     p.volume_is_dir.push_back(::fstat(v.source.get(), &st) != 0 || S_ISDIR(st.st_mode));
   }
   return p;
@@ -143,8 +143,8 @@ struct FdPath {
 };
 
 // A new file system (proc, sysfs, tmpfs, devpts) on a path resolved in the root.
-void mount_fs_at(SyncChannel& sync, int root, const char* path, const char* type, unsigned long flags,
-                 const char* data, const char* step) {
+void mount_fs_at(SyncChannel& sync, int root, const char* path, const char* type, unsigned long flags, const char* data,
+                 const char* step) {
   int target = target_in_child(sync, root, path, true);
   must(sync, ::mount(type, FdPath(target).text, type, flags, data) == 0, step);
   close_fd(target);
@@ -158,7 +158,8 @@ void bind_at(SyncChannel& sync, int root, int source_fd, const char* source, con
              bool read_only, const char* step) {
   int target = target_in_child(sync, root, path, is_dir);
   FdPath from(source_fd);
-  must(sync, ::mount(source[0] ? source : from.text, FdPath(target).text, nullptr, MS_BIND | MS_REC, nullptr) == 0, step);
+  must(sync, ::mount(source[0] ? source : from.text, FdPath(target).text, nullptr, MS_BIND | MS_REC, nullptr) == 0,
+       step);
   close_fd(target);
   if (!read_only) return;
   int mounted = open_in_root(root, path, O_PATH);
@@ -229,7 +230,8 @@ void mask_proc_in_child(SyncChannel& sync, int root) {
   for (const char* f : kMaskedFiles)
     if (exists_in_root(root, f)) bind_at(sync, root, AT_FDCWD, "/dev/null", f, false, true, "mask a /proc file");
   for (const char* d : kMaskedDirs)
-    if (exists_in_root(root, d)) mount_fs_at(sync, root, d, "tmpfs", MS_RDONLY, "size=0", "mask a /proc or /sys directory");
+    if (exists_in_root(root, d))
+      mount_fs_at(sync, root, d, "tmpfs", MS_RDONLY, "size=0", "mask a /proc or /sys directory");
   for (const char* r : kReadOnly) {
     int source = open_in_root(root, r, O_PATH);
     if (source < 0) continue;
@@ -284,14 +286,16 @@ void load_seccomp(SyncChannel& sync, const ContainerLaunch& l) {
 
 void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
   if (!l.process.no_new_privs) load_seccomp(sync, l);
-  if (int err = drop_bounding_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("drop capabilities", err);
+  if (int err = drop_bounding_capabilities_in_child(l.process.capabilities))
+    sync.fail_in_child("drop capabilities", err);
   if (l.process.no_new_privs) must(sync, ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "set no_new_privs");
   must(sync, ::setgroups(l.process.groups.size(), l.process.groups.data()) == 0, "setgroups");
   must(sync, ::setresgid(l.process.gid, l.process.gid, l.process.gid) == 0, "setgid");
   must(sync, ::setresuid(l.process.uid, l.process.uid, l.process.uid) == 0, "setuid");
   // A non-root user keeps no capabilities after setuid (as with containerd); root keeps the set.
   if (l.process.uid == 0)
-    if (int err = set_process_capabilities_in_child(l.process.capabilities)) sync.fail_in_child("set capabilities", err);
+    if (int err = set_process_capabilities_in_child(l.process.capabilities))
+      sync.fail_in_child("set capabilities", err);
   if (l.process.no_new_privs) load_seccomp(sync, l);
 }
 
@@ -307,8 +311,8 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
     std::snprintf(detail, sizeof detail, "exec \"%s\": %s", file, std::strerror(err));
     sync.fail_in_child("exec", err, detail);
   }
-  const char* search = p.path_env.empty() ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-                                          : p.path_env.c_str();
+  const char* search =
+      p.path_env.empty() ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : p.path_env.c_str();
   int saved = ENOENT;
   char candidate[4096];
   for (const char* dir = search; *dir;) {
@@ -319,13 +323,17 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
       candidate[len] = '/';
       std::strcpy(candidate + len + 1, file);
       ::execve(candidate, argv, envp);
-      if (errno == EACCES) saved = EACCES;
-      else if (errno != ENOENT && errno != ENOTDIR) saved = errno;
+      if (errno == EACCES)
+        saved = EACCES;
+      else if (errno != ENOENT && errno != ENOTDIR)
+        saved = errno;
     }
     dir = end ? end + 1 : dir + len;
   }
-  if (saved == ENOENT) std::snprintf(detail, sizeof detail, "exec: \"%s\": executable file not found in $PATH", file);
-  else std::snprintf(detail, sizeof detail, "exec: \"%s\": %s", file, std::strerror(saved));
+  if (saved == ENOENT)
+    std::snprintf(detail, sizeof detail, "exec: \"%s\": executable file not found in $PATH", file);
+  else
+    std::snprintf(detail, sizeof detail, "exec: \"%s\": %s", file, std::strerror(saved));
   sync.fail_in_child("exec", saved, detail);
 }
 

@@ -21,14 +21,14 @@ struct ContainerLaunch {
   // The pause's namespaces, opened before clone: a child born in a new pid namespace cannot see
   // the pause process any more, so setns by pidfd would fail there (ESRCH).
   int net_ns_fd = -1, ipc_ns_fd = -1, uts_ns_fd = -1;
-  int pid_namespace_fd = -1;         // the pause's pid ns (shareProcessNamespace), or -1 for a new one
+  int pid_namespace_fd = -1;  // the pause's pid ns (shareProcessNamespace), or -1 for a new one
   int cgroup_fd = -1;
   std::vector<std::string> v1_cgroups;  // cgroup v1 directories to join before anything runs (hybrid hosts)
   std::vector<std::string> lower_dirs;  // image layers, lowest first
   std::string upper_dir, work_dir, rootfs;
   std::string hosts_file, hostname_file, resolv_conf, shm_dir;
-  ContainerConfig process;           // what runs, as whom, with which capabilities
-  std::vector<VolumeBind> volumes;   // volumeMounts, resolved on the host
+  ContainerConfig process;          // what runs, as whom, with which capabilities
+  std::vector<VolumeBind> volumes;  // volumeMounts, resolved on the host
   int stdout_fd = -1, stderr_fd = -1;
 };
 

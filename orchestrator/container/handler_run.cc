@@ -81,7 +81,8 @@ Result<HandlerRun> HandlerRun::start(const manifest::Handler& handler, const Han
     run.output_.reset(::memfd_create("probe-output", MFD_CLOEXEC));
     if (!run.output_) return fail(sys_error("memfd_create"));
     ExecStdio stdio{-1, run.output_.get(), run.output_.get(), -1, true};
-    PODCTL_ASSIGN_OR_RETURN(run.process_, spawn_in_container(*target.exec, target.container_pidfd, handler.exec->command, stdio));
+    PODCTL_ASSIGN_OR_RETURN(run.process_,
+                            spawn_in_container(*target.exec, target.container_pidfd, handler.exec->command, stdio));
     run.events_ = EPOLLIN;
     return run;
   }
@@ -91,7 +92,8 @@ Result<HandlerRun> HandlerRun::start(const manifest::Handler& handler, const Han
   const std::string& host_field = http ? handler.http_get->host : handler.tcp_socket->host;
   std::string host = host_field.empty() ? target.pod_ip : host_field;
   int port;
-  PODCTL_ASSIGN_OR_RETURN(port, resolve_port(http ? handler.http_get->port : handler.tcp_socket->port, target.container));
+  PODCTL_ASSIGN_OR_RETURN(port,
+                          resolve_port(http ? handler.http_get->port : handler.tcp_socket->port, target.container));
   sockaddr_in addr;
   PODCTL_ASSIGN_OR_RETURN(addr, socket_address(host, port));
   run.address_ = host + ":" + std::to_string(port);
@@ -111,9 +113,7 @@ Result<HandlerRun> HandlerRun::start(const manifest::Handler& handler, const Han
 
 std::string HandlerRun::dial_target() const { return "dial tcp " + address_; }
 
-std::optional<HandlerOutcome> HandlerRun::advance() {
-  return kind_ == Kind::Exec ? advance_exec() : advance_socket();
-}
+std::optional<HandlerOutcome> HandlerRun::advance() { return kind_ == Kind::Exec ? advance_exec() : advance_socket(); }
 
 std::optional<HandlerOutcome> HandlerRun::advance_exec() {
   siginfo_t info{};
@@ -166,9 +166,7 @@ std::optional<HandlerOutcome> HandlerRun::advance_socket() {
 HandlerOutcome HandlerRun::expire() {
   switch (kind_) {
     case Kind::Sleep: return {ProbeResult::Success, ""};
-    case Kind::Exec:
-      process_.kill_and_reap();
-      return {ProbeResult::Failure, "command \"" + command_ + "\" timed out"};
+    case Kind::Exec: process_.kill_and_reap(); return {ProbeResult::Failure, "command \"" + command_ + "\" timed out"};
     case Kind::Tcp: return {ProbeResult::Failure, dial_target() + ": i/o timeout"};
     case Kind::Http:
       return {ProbeResult::Failure,

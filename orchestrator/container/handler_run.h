@@ -10,10 +10,10 @@
 #include "base/error.h"
 #include "base/unique_fd.h"
 #include "manifests/pod_spec.h"
-#include "orchestrator/plan/pod_plan.h"
-#include "orchestrator/plan/probe_worker.h"
 #include "orchestrator/container/child_process.h"
 #include "orchestrator/container/container_exec.h"
+#include "orchestrator/plan/pod_plan.h"
+#include "orchestrator/plan/probe_worker.h"
 
 namespace podctl {
 
@@ -34,7 +34,7 @@ class HandlerRun {
                                   std::optional<int64_t> deadline);
 
   int fd() const { return kind_ == Kind::Exec ? process_.pidfd() : fd_.get(); }  // -1: nothing (sleep)
-  uint32_t events() const { return events_; }  // EPOLLIN or EPOLLOUT
+  uint32_t events() const { return events_; }                                    // EPOLLIN or EPOLLOUT
   std::optional<int64_t> deadline() const { return deadline_; }
   pid_t pid() const { return kind_ == Kind::Exec ? process_.pid() : 0; }  // the exec process, if any
   // The fd is ready: a value once the action has finished.
@@ -49,13 +49,13 @@ class HandlerRun {
   std::string dial_target() const;
 
   Kind kind_ = Kind::Sleep;
-  UniqueFd fd_;                     // the socket
+  UniqueFd fd_;  // the socket
   uint32_t events_ = 0;
   std::optional<int64_t> deadline_;
-  ChildProcess process_;            // exec: killed on destruction, with the command (pdeathsig)
-  UniqueFd output_;                 // exec: a memfd holding what the command printed
-  std::string command_;             // exec: for messages
-  std::string address_, url_;       // sockets: "10.0.0.5:8080", "http://10.0.0.5:8080/healthz"
+  ChildProcess process_;       // exec: killed on destruction, with the command (pdeathsig)
+  UniqueFd output_;            // exec: a memfd holding what the command printed
+  std::string command_;        // exec: for messages
+  std::string address_, url_;  // sockets: "10.0.0.5:8080", "http://10.0.0.5:8080/healthz"
   std::string request_, response_;
   bool connected_ = false;
   int connect_error_ = 0;

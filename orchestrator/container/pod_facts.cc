@@ -25,8 +25,10 @@ std::string format_map(const std::map<std::string, std::string>& m) {
     std::string q;
     for (char ch : v) {
       if (ch == '"' || ch == '\\') q += '\\';
-      if (ch == '\n') q += "\\n";
-      else q += ch;
+      if (ch == '\n')
+        q += "\\n";
+      else
+        q += ch;
     }
     out += k + "=\"" + q + "\"\n";
   }
@@ -61,10 +63,14 @@ Result<std::string> resource_field_value(const manifest::Container& c, const man
   const auto& m = which == "limits" ? c.resources.limits : c.resources.requests;
   bool cpu = name == "cpu";
   int64_t milli;
-  if (auto it = m.find(name); it != m.end()) milli = it->second.milli;
-  else if (which == "requests" && c.resources.limits.count(name)) milli = c.resources.limits.at(name).milli;
-  else if (which == "requests") milli = 0;
-  else milli = cpu ? ::sysconf(_SC_NPROCESSORS_ONLN) * 1000 : machine_memory_bytes() * 1000;
+  if (auto it = m.find(name); it != m.end())
+    milli = it->second.milli;
+  else if (which == "requests" && c.resources.limits.count(name))
+    milli = c.resources.limits.at(name).milli;
+  else if (which == "requests")
+    milli = 0;
+  else
+    milli = cpu ? ::sysconf(_SC_NPROCESSORS_ONLN) * 1000 : machine_memory_bytes() * 1000;
   int64_t divisor = ref.divisor ? ref.divisor->milli : 1000;
   if (divisor <= 0) return fail(make_error("invalid divisor for " + ref.resource));
   // ceil(value / divisor), as the kubelet's ExtractContainerResourceValue.
@@ -76,15 +82,15 @@ Result<std::map<std::string, std::string>> lookup_payload(const PodFacts& facts,
                                                           const std::string& name) {
   auto object = facts.lookup(kind, name);
   if (!object) {
-    if (object.error().code == ENOENT) return fail(Error{ENOENT, kind.substr(0, kind.size() - 1) + " \"" + name + "\" not found"});
+    if (object.error().code == ENOENT)
+      return fail(Error{ENOENT, kind.substr(0, kind.size() - 1) + " \"" + name + "\" not found"});
     return fail(object.error());
   }
   return object_payload(*object);
 }
 
-Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod,
-                                                                             const manifest::Container& c,
-                                                                             const PodFacts& facts) {
+Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, const manifest::Container& c,
+                                                  const PodFacts& facts) {
   std::vector<EnvEntry> out;
   for (const auto& from : c.env_from) {
     const auto& ref = from.config_map_ref ? *from.config_map_ref : *from.secret_ref;

@@ -36,9 +36,8 @@ struct EnvEntry {
 };
 
 // envFrom, then env with valueFrom resolved, in the kubelet's order.
-Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod,
-                                                                             const manifest::Container& c,
-                                                                             const PodFacts& facts);
+Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, const manifest::Container& c,
+                                                  const PodFacts& facts);
 
 // A ConfigMap's or Secret's key → bytes (ENOENT when missing).
 Result<std::map<std::string, std::string>> lookup_payload(const PodFacts& facts, const std::string& kind,

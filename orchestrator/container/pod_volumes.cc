@@ -22,7 +22,7 @@ namespace {
 using manifest::Volume;
 
 bool is_tmpfs(const std::string& dir) {
-  struct statfs fs{};
+  struct statfs fs {};
   return ::statfs(dir.c_str(), &fs) == 0 && fs.f_type == TMPFS_MAGIC;
 }
 
@@ -61,7 +61,7 @@ Status check_host_path(const manifest::HostPathSource& h) {
     UniqueFd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
     if (!fd) return fail(sys_error("create " + p));
   }
-  struct stat st{};
+  struct stat st {};
   bool exists = ::stat(p.c_str(), &st) == 0;
   auto expect = [&](bool ok, const char* what) -> Status {
     if (exists && ok) return {};
@@ -76,8 +76,8 @@ Status check_host_path(const manifest::HostPathSource& h) {
 }
 
 // The files of a configMap or secret volume: every key, or the listed items.
-Result<std::map<std::string, FileToWrite>> key_files(const manifest::ConfigMapVolumeSource& src, const std::string& kind,
-                                                     const PodFacts& facts) {
+Result<std::map<std::string, FileToWrite>> key_files(const manifest::ConfigMapVolumeSource& src,
+                                                     const std::string& kind, const PodFacts& facts) {
   std::map<std::string, FileToWrite> files;
   auto payload = lookup_payload(facts, kind, src.name);
   if (!payload) {
@@ -101,7 +101,8 @@ Result<std::map<std::string, FileToWrite>> key_files(const manifest::ConfigMapVo
   return files;
 }
 
-Result<std::map<std::string, FileToWrite>> downward_files(const manifest::Pod& pod, const manifest::DownwardApiSource& src,
+Result<std::map<std::string, FileToWrite>> downward_files(const manifest::Pod& pod,
+                                                          const manifest::DownwardApiSource& src,
                                                           const PodFacts& facts) {
   std::map<std::string, FileToWrite> files;
   for (const auto& item : src.items) {
@@ -185,8 +186,9 @@ Result<std::vector<VolumeBind>> prepare_volumes(const manifest::Pod& pod, const 
     if (!m.sub_path.empty()) {
       bind.shown = root + "/" + m.sub_path;
       auto sub = sub_path_source(bind.source.get(), m.sub_path);
-      if (!sub) return fail(make_error("failed to prepare subPath for volumeMount \"" + m.name + "\" of container \"" +
-                                       c.name + "\": " + sub.error().message));
+      if (!sub)
+        return fail(make_error("failed to prepare subPath for volumeMount \"" + m.name + "\" of container \"" + c.name +
+                               "\": " + sub.error().message));
       bind.source = std::move(*sub);
     }
     binds.push_back(std::move(bind));

@@ -13,7 +13,7 @@ namespace podctl {
 Result<UniqueFd> sealed_copy(const std::string& binary) {
   UniqueFd in(::open(binary.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return fail(sys_error("open " + binary));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(in.get(), &st) != 0) return fail(sys_error("stat " + binary));
   UniqueFd mem(::memfd_create("podctl-enter", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!mem) return fail(sys_error("memfd_create"));

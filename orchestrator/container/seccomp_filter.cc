@@ -59,8 +59,7 @@ Status add_rule(void* ctx, const plan::SeccompRule& rule, uint32_t default_actio
   PODCTL_ASSIGN_OR_RETURN(action, action_of(rule.action, rule.errno_ret));
   if (action == default_action) return {};  // libseccomp refuses a rule that changes nothing
   std::vector<scmp_arg_cmp> conditions;
-  for (const auto& a : rule.args)
-    conditions.push_back(scmp_arg_cmp{a.index, compare_of(a.op), a.value, a.value_two});
+  for (const auto& a : rule.args) conditions.push_back(scmp_arg_cmp{a.index, compare_of(a.op), a.value, a.value_two});
   for (const auto& name : rule.names) {
     int nr = seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // a syscall this libseccomp or architecture does not have
@@ -87,8 +86,9 @@ Result<SeccompProgram> compile_seccomp(const plan::SeccompProfile& profile) {
   // The BPF text, through a memfd (libseccomp 2.5 exports to an fd only).
   UniqueFd out(::memfd_create("seccomp-bpf", MFD_CLOEXEC));
   if (!out) return fail(sys_error("memfd_create"));
-  if (int rc = seccomp_export_bpf(ctx.get(), out.get()); rc < 0) return fail(sys_error("export the seccomp filter", -rc));
-  struct stat st{};
+  if (int rc = seccomp_export_bpf(ctx.get(), out.get()); rc < 0)
+    return fail(sys_error("export the seccomp filter", -rc));
+  struct stat st {};
   if (::fstat(out.get(), &st) != 0) return fail(sys_error("stat the seccomp filter"));
   SeccompProgram program(static_cast<size_t>(st.st_size) / sizeof(sock_filter));
   if (::pread(out.get(), program.data(), program.size() * sizeof(sock_filter), 0) !=
@@ -143,8 +143,9 @@ Result<SeccompProgram> runtime_default_program(uint64_t capabilities, const std:
     PODCTL_ASSIGN_OR_RETURN(program, compile_seccomp(profile));
     // Best effort: the next supervisor reads it instead of compiling.
     if (make_dirs(cache_dir, 0700))
-      (void)write_file_atomic(file, std::string(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(sock_filter)),
-                              0600, /*durable=*/false);
+      (void)write_file_atomic(
+          file, std::string(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(sock_filter)), 0600,
+          /*durable=*/false);
   }
   return compiled.emplace(capabilities, std::move(program)).first->second;
 }

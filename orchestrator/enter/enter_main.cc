@@ -15,10 +15,10 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "orchestrator/container/capability_syscalls.h"
@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   // Non-dumpable for as long as this process is ours: /proc/PID/{mem,environ,fd} stay root-only.
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) die("make the process non-dumpable", errno, 126);
   int pidfd = static_cast<int>(number(argv[1], 10));
-  if (setns(pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0) die("setns", errno, 126);
+  if (setns(pidfd, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0)
+    die("setns", errno, 126);
   (void)close(pidfd);  // only read by setns; Linux releases it whatever close returns
   // Joining a pid namespace applies to children only: fork once more.
   pid_t inner = fork();
@@ -91,7 +92,8 @@ void become_command(char** argv) {
   size_t filter_size = 0;
   if (strchr(argv[5], 's')) {
     ssize_t n = pread(4, filter, sizeof filter, 0);
-    if (n <= 0 || n % static_cast<ssize_t>(sizeof(sock_filter)) != 0) die("read the seccomp filter", errno ? errno : EINVAL, 126);
+    if (n <= 0 || n % static_cast<ssize_t>(sizeof(sock_filter)) != 0)
+      die("read the seccomp filter", errno ? errno : EINVAL, 126);
     filter_size = static_cast<size_t>(n) / sizeof(sock_filter);
     (void)close(4);  // read whole above; Linux releases it whatever close returns
   }
@@ -106,7 +108,8 @@ void become_command(char** argv) {
     die("set user", errno, 126);
   if (uid == 0)
     if (int err = podctl::set_process_capabilities_in_child(caps)) die("set capabilities", err, 126);
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) die("make the process non-dumpable", errno, 126);  // a change of user resets it
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    die("make the process non-dumpable", errno, 126);  // a change of user resets it
   if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("set no_new_privs", errno, 126);
   if (no_new_privs)
     if (int err = podctl::load_seccomp_in_child(filter, filter_size)) die("load the seccomp filter", err, 126);

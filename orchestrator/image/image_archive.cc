@@ -73,7 +73,8 @@ class Importer {
       for (size_t i = 0; manifests.is_array() && i < manifests.size(); ++i) {
         const json& m = manifests[i];
         const json p = m.is_object() ? m.value("platform", json::object()) : json();
-        if (!p.is_object() || p.value("os", json()) != "linux" || p.value("architecture", json()) != host_architecture())
+        if (!p.is_object() || p.value("os", json()) != "linux" ||
+            p.value("architecture", json()) != host_architecture())
           continue;
         std::string next;
         PODCTL_ASSIGN_OR_RETURN(next, descriptor_digest(m, "the image index's manifests[" + std::to_string(i) + "]"));
@@ -130,7 +131,8 @@ class Importer {
       return fail(make_error("the image config lists " + std::to_string(diff_ids.size()) + " layers, manifest.json " +
                              std::to_string(layers.size())));
     for (size_t i = 0; i < layers.size(); ++i) {
-      if (!layers[i].is_string()) return fail(make_error("manifest.json: Layers[" + std::to_string(i) + "] is not a path"));
+      if (!layers[i].is_string())
+        return fail(make_error("manifest.json: Layers[" + std::to_string(i) + "] is not a path"));
       UniqueFd layer_fd;
       PODCTL_ASSIGN_OR_RETURN(layer_fd, open_member(layers[i].get<std::string>()));
       std::string blob, file, hex;
@@ -139,7 +141,7 @@ class Importer {
       PODCTL_ASSIGN_OR_RETURN(hex, store_.ensure_layer(file, diff_ids[i]));
       image.layers.push_back(hex);
       image.blobs.push_back(blob);
-      struct stat st{};
+      struct stat st {};
       if (::fstat(layer_fd.get(), &st) == 0) image.size += st.st_size;
     }
     return image;
@@ -153,7 +155,7 @@ class Importer {
       return fail(Error{EINVAL, "the archive names \"" + rel + "\", which " + why + " inside the archive"});
     auto fd = open_in_root(dir_fd_.get(), rel, O_RDONLY | O_NONBLOCK);
     if (!fd) return fail(fd.error().wrap("the archive's " + rel));
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode))
       return fail(Error{EINVAL, "the archive's " + rel + " is not a regular file"});
     return fd;
@@ -183,7 +185,8 @@ class Importer {
 // "busybox:1.36" from an OCI ref.name annotation, which skopeo and others write as a bare tag.
 std::string annotated_name(const json& manifest) {
   const json annotations = manifest.value("annotations", json::object());
-  const json name = annotations.is_object() ? annotations.value("org.opencontainers.image.ref.name", json("")) : json("");
+  const json name =
+      annotations.is_object() ? annotations.value("org.opencontainers.image.ref.name", json("")) : json("");
   return name.is_string() ? name.get<std::string>() : "";
 }
 

@@ -61,10 +61,12 @@ Result<json> config_settings(const json& config) {
   for (const char* key : {"Env", "Entrypoint", "Cmd"}) {
     if (!it->contains(key) || (*it)[key].is_null()) continue;
     const json& list = (*it)[key];
-    if (!list.is_array()) return fail(Error{EINVAL, std::string("the image config's config.") + key + " is not a list"});
+    if (!list.is_array())
+      return fail(Error{EINVAL, std::string("the image config's config.") + key + " is not a list"});
     for (const auto& v : list)
       if (!v.is_string())
-        return fail(Error{EINVAL, std::string("the image config's config.") + key + " holds something that is not a string"});
+        return fail(
+            Error{EINVAL, std::string("the image config's config.") + key + " holds something that is not a string"});
   }
   return *it;
 }

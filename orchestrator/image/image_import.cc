@@ -37,7 +37,6 @@ void digest_entry(Sha256& sha, archive_entry* e, const std::string& path) {
   sha.update(head, static_cast<size_t>(n));
 }
 
-
 // Normalizes "./a/b", "/a/b", "a/b" (and a directory source's prefix) to "a/b"; "" is the root.
 std::string relative_entry_path(std::string p, const std::string& strip) {
   if (!strip.empty() && p.rfind(strip, 0) == 0) p = p.substr(strip.size());
@@ -153,8 +152,11 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
   json index;
   PODCTL_ASSIGN_OR_RETURN(index, read_index());
   Image image{ref.full(), "sha256:" + id, {layer_dir(id)}, rfc3339_now(), total, json::object(), {}};
-  index["images"][image.reference] = {{"id", image.id}, {"layers", json::array({id})}, {"created", image.created},
-                                      {"size", total}, {"config", image.config}};
+  index["images"][image.reference] = {{"id", image.id},
+                                      {"layers", json::array({id})},
+                                      {"created", image.created},
+                                      {"size", total},
+                                      {"config", image.config}};
   PODCTL_TRY(write_index(index));
   return image;
 }
@@ -162,14 +164,16 @@ Result<Image> ImageStore::import_rootfs(const std::string& reference, const std:
 Result<std::string> ImageStore::ensure_layer(const std::string& blob, const std::string& expected_diff_id) {
   if (!expected_diff_id.empty()) PODCTL_TRY(check_digest(expected_diff_id, "the image config's rootfs.diff_ids"));
   // A layer already stored was checked when it was: with the config's diff_id known, nothing to do.
-  if (!expected_diff_id.empty() && path_exists(layer_dir(digest_hex(expected_diff_id)))) return digest_hex(expected_diff_id);
+  if (!expected_diff_id.empty() && path_exists(layer_dir(digest_hex(expected_diff_id))))
+    return digest_hex(expected_diff_id);
   PODCTL_TRY(make_dirs(dir_ + "/layers", 0700));
   std::string tmp = dir_ + "/layers/.unpack-" + std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr));
   PODCTL_TRY(remove_tree(tmp));
   PODCTL_TRY(make_dirs(tmp, 0755));
   auto diff_id = unpack_layer(blob, tmp);
   if (diff_id && !expected_diff_id.empty() && *diff_id != expected_diff_id)
-    diff_id = fail(make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + *diff_id));
+    diff_id = fail(
+        make_error("layer diff_id mismatch: the image config says " + expected_diff_id + ", the layer is " + *diff_id));
   if (!diff_id) {
     (void)remove_tree(tmp);  // as cleanup_tmp: the import's own error is the one reported
     return fail(diff_id.error());

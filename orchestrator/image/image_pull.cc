@@ -129,9 +129,7 @@ Result<Image> pull_image(ImageStore& store, const std::string& images_dir, const
   std::vector<BlobDownload> wanted;
   std::vector<std::string> all;  // config, then layers: every digest checked before it names a file or URL
   PODCTL_ASSIGN_OR_RETURN(all, manifest_blobs(manifest));
-  auto size_of = [&](size_t i) {
-    return descriptor_size(i == 0 ? manifest["config"] : manifest["layers"][i - 1]);
-  };
+  auto size_of = [&](size_t i) { return descriptor_size(i == 0 ? manifest["config"] : manifest["layers"][i - 1]); };
   for (size_t i = 0; i < all.size(); ++i) {
     if (blobs.has(all[i])) continue;
     wanted.push_back({all[i], blobs.staging(short_id(all[i])), size_of(i)});

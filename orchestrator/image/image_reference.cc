@@ -62,7 +62,8 @@ bool domain_text(std::string_view d) {
     if (close == std::string_view::npos) return false;
     std::string_view inside = d.substr(1, close - 1), rest = d.substr(close + 1);
     if (inside.empty() || inside.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) return false;
-    return rest.empty() || (rest[0] == ':' && rest.size() > 1 && rest.find_first_not_of("0123456789", 1) == std::string_view::npos);
+    return rest.empty() ||
+           (rest[0] == ':' && rest.size() > 1 && rest.find_first_not_of("0123456789", 1) == std::string_view::npos);
   }
   size_t colon = d.find(':');
   std::string_view host = d.substr(0, colon);
@@ -106,7 +107,8 @@ Result<ImageReference> parse_image_reference(const std::string& text) {
   }
   auto first = rest.find('/');
   std::string head = first == std::string::npos ? "" : rest.substr(0, first);
-  if (!head.empty() && (head.find('.') != std::string::npos || head.find(':') != std::string::npos || head == "localhost")) {
+  if (!head.empty() &&
+      (head.find('.') != std::string::npos || head.find(':') != std::string::npos || head == "localhost")) {
     ref.domain = head;
     ref.path = rest.substr(first + 1);
     if (!domain_text(ref.domain)) return bad("\"" + ref.domain + "\" is not a registry host name");
@@ -118,8 +120,7 @@ Result<ImageReference> parse_image_reference(const std::string& text) {
   while (start <= ref.path.size()) {
     auto end = ref.path.find('/', start);
     std::string comp = ref.path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!path_component(comp))
-      return bad("\"" + comp + "\" must be lowercase letters, digits and separators (. _ -)");
+    if (!path_component(comp)) return bad("\"" + comp + "\" must be lowercase letters, digits and separators (. _ -)");
     if (end == std::string::npos) break;
     start = end + 1;
   }

@@ -9,10 +9,10 @@
 namespace podctl {
 
 struct ImageReference {
-  std::string domain;   // docker.io, localhost:5000, …
-  std::string path;     // library/busybox
-  std::string tag;      // latest when neither tag nor digest is given
-  std::string digest;   // sha256:…
+  std::string domain;  // docker.io, localhost:5000, …
+  std::string path;    // library/busybox
+  std::string tag;     // latest when neither tag nor digest is given
+  std::string digest;  // sha256:…
 
   std::string full() const;      // docker.io/library/busybox:latest
   std::string familiar() const;  // busybox:latest

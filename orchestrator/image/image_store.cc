@@ -26,13 +26,13 @@ Status ImageStore::write_index(const nlohmann::json& index) const {
   return write_file_atomic(dir_ + "/index.json", json_text(index, 2) + "\n");
 }
 
-
 Result<Image> ImageStore::find(const std::string& reference) const {
   Image image;
   PODCTL_ASSIGN_OR_RETURN(image, lookup(reference));
   if (image.corrupt)
-    return fail(Error{EINVAL, "the store's entry for image \"" + reference +
-                                  "\" names a layer that is not a layer id: remove it (podctl image rm) and pull it again"});
+    return fail(
+        Error{EINVAL, "the store's entry for image \"" + reference +
+                          "\" names a layer that is not a layer id: remove it (podctl image rm) and pull it again"});
   return image;
 }
 
@@ -44,19 +44,27 @@ Result<Image> ImageStore::lookup(const std::string& reference) const {
   auto& images = index["images"];
   auto it = images.find(ref.full());
   if (it == images.end())
-    return fail(Error{ENOENT, "image \"" + ref.familiar() + "\" is not in the local store (import it with: podctl image import " +
+    return fail(Error{ENOENT, "image \"" + ref.familiar() +
+                                  "\" is not in the local store (import it with: podctl image import " +
                                   ref.familiar() + " ROOTFS.tar|DIR)"});
   return from_index(ref.full(), *it);
 }
 
 Image ImageStore::from_index(const std::string& reference, const json& entry) const {
-  Image image{reference, entry["id"], {}, entry.value("created", ""), entry.value("size", int64_t{0}),
-              entry.value("config", json::object()), entry.value("blobs", std::vector<std::string>{})};
+  Image image{reference,
+              entry["id"],
+              {},
+              entry.value("created", ""),
+              entry.value("size", int64_t{0}),
+              entry.value("config", json::object()),
+              entry.value("blobs", std::vector<std::string>{})};
   // An index entry that does not name layers by their 64 hex digits (a hand edit, or an older
   // podctl) names no directory: the image then has no usable layers rather than someone else's.
   for (const auto& l : entry.value("layers", json::array()))
-    if (l.is_string() && is_sha256_hex(l.get<std::string>())) image.layers.push_back(layer_dir(l.get<std::string>()));
-    else image.corrupt = true;
+    if (l.is_string() && is_sha256_hex(l.get<std::string>()))
+      image.layers.push_back(layer_dir(l.get<std::string>()));
+    else
+      image.corrupt = true;
   return image;
 }
 
@@ -76,8 +84,8 @@ Result<Image> ImageStore::add(const std::string& reference, const StoredImage& s
   PODCTL_ASSIGN_OR_RETURN(ref, parse_image_reference(reference));
   json index;
   PODCTL_ASSIGN_OR_RETURN(index, read_index());
-  json entry{{"id", stored.id}, {"layers", stored.layers}, {"blobs", stored.blobs}, {"created", rfc3339_now()},
-             {"size", stored.size}, {"config", stored.config}};
+  json entry{{"id", stored.id},          {"layers", stored.layers}, {"blobs", stored.blobs},
+             {"created", rfc3339_now()}, {"size", stored.size},     {"config", stored.config}};
   index["images"][ref.full()] = entry;
   PODCTL_TRY(write_index(index));
   return from_index(ref.full(), entry);
@@ -94,7 +102,6 @@ Status ImageStore::tag(const std::string& source, const std::string& target) {
   index["images"][ref.full()] = index["images"][image.reference];
   return write_index(index);
 }
-
 
 Result<int64_t> ImageStore::prune_unreferenced() {
   json index;
@@ -115,7 +122,7 @@ Result<int64_t> ImageStore::prune_unreferenced() {
       // import; anything else in the directory is not ours and stays.
       bool staging = e.rfind(".tmp-", 0) == 0 || e.rfind(".unpack-", 0) == 0 || e.rfind(".import-", 0) == 0;
       if (keep.count(e) || (!is_sha256_hex(e) && !staging)) continue;
-      struct stat st{};
+      struct stat st {};
       if (::stat((dir + "/" + e).c_str(), &st) == 0 && S_ISREG(st.st_mode)) freed += st.st_size;
       PODCTL_TRY(remove_tree(dir + "/" + e));
     }

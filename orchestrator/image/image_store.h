@@ -17,10 +17,10 @@ struct Image {
   std::string id;                   // sha256:<hex>
   std::vector<std::string> layers;  // unpacked layer directories, lowest first
   std::string created;
-  int64_t size = 0;                 // bytes of file content
-  nlohmann::json config;            // Entrypoint, Cmd, Env, WorkingDir, User (OCI image config)
-  std::vector<std::string> blobs;   // digests of the blobs it needs (manifest, config, layers)
-  bool corrupt = false;             // the index named a layer that is not a layer id
+  int64_t size = 0;                // bytes of file content
+  nlohmann::json config;           // Entrypoint, Cmd, Env, WorkingDir, User (OCI image config)
+  std::vector<std::string> blobs;  // digests of the blobs it needs (manifest, config, layers)
+  bool corrupt = false;            // the index named a layer that is not a layer id
 };
 
 // What an importer or a pull has stored, to be named in the index.

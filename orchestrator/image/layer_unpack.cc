@@ -48,7 +48,8 @@ Result<bool> apply_whiteout(int layer_fd, const std::string& rel) {
   UniqueFd dir;
   PODCTL_ASSIGN_OR_RETURN(dir, whiteout_parent(layer_fd, parent, rel));
   if (base == kOpaque) {
-    if (::fsetxattr(dir.get(), "trusted.overlay.opaque", "y", 1, 0) != 0) return fail(sys_error("mark " + parent + " opaque"));
+    if (::fsetxattr(dir.get(), "trusted.overlay.opaque", "y", 1, 0) != 0)
+      return fail(sys_error("mark " + parent + " opaque"));
     return true;
   }
   std::string name = base.substr(4);
@@ -66,7 +67,8 @@ Result<ArchiveReader> open_decompressed(const std::string& blob) {
   if (archive_read_open_filename(in.get(), blob.c_str(), 1 << 16) != ARCHIVE_OK)
     return fail(archive_error("open layer " + blob, in.get()));
   archive_entry* entry = nullptr;
-  if (archive_read_next_header(in.get(), &entry) != ARCHIVE_OK) return fail(archive_error("read layer " + blob, in.get()));
+  if (archive_read_next_header(in.get(), &entry) != ARCHIVE_OK)
+    return fail(archive_error("read layer " + blob, in.get()));
   return in;
 }
 
@@ -134,7 +136,8 @@ Result<std::string> unpack_layer(const std::string& blob, const std::string& dir
     if (whiteout) continue;
     archive_entry_set_pathname(entry, (dir + "/" + rel).c_str());
     if (const char* hard = archive_entry_hardlink(entry)) {
-      if (!check_relative_path(clean(hard)).empty()) return fail(make_error("layer hard link escapes its root: " + rel));
+      if (!check_relative_path(clean(hard)).empty())
+        return fail(make_error("layer hard link escapes its root: " + rel));
       archive_entry_set_hardlink(entry, (dir + "/" + clean(hard)).c_str());
     }
     if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) return fail(archive_error("unpack " + rel, out.get()));

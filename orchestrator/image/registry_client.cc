@@ -206,18 +206,21 @@ Status RegistryClient::authenticate(const std::string& challenge) {
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string basic = user_.empty() ? "" : "Basic " + base64_encode(user_ + ":" + password_);
   if (scheme == "basic") {
-    if (basic.empty()) return fail(make_error("authentication required by " + host_ + " (podctl image login " + host_ + ")"));
+    if (basic.empty())
+      return fail(make_error("authentication required by " + host_ + " (podctl image login " + host_ + ")"));
     authorization_ = basic;
     return {};
   }
   auto p = challenge_params(challenge);
-  if (scheme != "bearer" || !p.count("realm")) return fail(make_error("unsupported authentication challenge: " + challenge));
+  if (scheme != "bearer" || !p.count("realm"))
+    return fail(make_error("unsupported authentication challenge: " + challenge));
   std::string url = p["realm"] + "?service=" + url_escape(p["service"]) +
                     "&scope=" + url_escape(p.count("scope") ? p["scope"] : "repository:" + repo_ + ":pull");
   Curl curl(curl_easy_init());
   std::string body;
   char errbuf[CURL_ERROR_SIZE] = {};
-  Slist list = header_list(basic.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Authorization: " + basic});
+  Slist list =
+      header_list(basic.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Authorization: " + basic});
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list.get());
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append_body);
@@ -229,10 +232,12 @@ Status RegistryClient::authenticate(const std::string& challenge) {
   if (code != CURLE_OK) return fail(make_error("token from " + p["realm"] + ": " + curl_failure(code, errbuf)));
   long status = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status == 401 || status == 403) return fail(make_error("authentication refused by " + host_ + " (wrong credentials?)"));
+  if (status == 401 || status == 403)
+    return fail(make_error("authentication refused by " + host_ + " (wrong credentials?)"));
   json token = json::parse(body, nullptr, false);
   std::string t = token.is_object() ? token.value("token", token.value("access_token", "")) : "";
-  if (status != 200 || t.empty()) return fail(make_error("no token from " + p["realm"] + " (HTTP " + std::to_string(status) + ")"));
+  if (status != 200 || t.empty())
+    return fail(make_error("no token from " + p["realm"] + " (HTTP " + std::to_string(status) + ")"));
   authorization_ = "Bearer " + t;
   return {};
 }
@@ -241,7 +246,8 @@ Status RegistryClient::check_login() {
   std::string root = base_.substr(0, base_.find("/v2/") + 4);
   HttpResponse r;
   PODCTL_ASSIGN_OR_RETURN(r, get(root, {}));
-  if (r.status == 401 || r.status == 403) return fail(make_error("login to " + host_ + " refused: wrong user name or password"));
+  if (r.status == 401 || r.status == 403)
+    return fail(make_error("login to " + host_ + " refused: wrong user name or password"));
   if (r.status != 200) return fail(make_error("login to " + host_ + ": HTTP " + std::to_string(r.status)));
   return {};
 }
@@ -250,8 +256,10 @@ Result<HttpResponse> RegistryClient::get_manifest(const std::string& reference) 
   HttpResponse r;
   PODCTL_ASSIGN_OR_RETURN(r, get(base_ + "/manifests/" + reference, {kAcceptManifests}));
   if (r.status == 401) return fail(make_error("authentication refused by " + host_ + " for " + repo_));
-  if (r.status == 404) return fail(Error{ENOENT, "manifest unknown: " + host_ + "/" + repo_ + ":" + reference + " does not exist"});
-  if (r.status != 200) return fail(make_error("manifest of " + repo_ + ":" + reference + ": HTTP " + std::to_string(r.status)));
+  if (r.status == 404)
+    return fail(Error{ENOENT, "manifest unknown: " + host_ + "/" + repo_ + ":" + reference + " does not exist"});
+  if (r.status != 200)
+    return fail(make_error("manifest of " + repo_ + ":" + reference + ": HTTP " + std::to_string(r.status)));
   return r;
 }
 
@@ -286,7 +294,7 @@ Status RegistryClient::download_blobs(const std::vector<BlobDownload>& blobs,
     curl_easy_setopt(t->curl.get(), CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(t->curl.get(), CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(t->curl.get(), CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(t->curl.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);   // a stalled transfer fails after a minute
+    curl_easy_setopt(t->curl.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer fails after a minute
     curl_easy_setopt(t->curl.get(), CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(t->curl.get(), CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(t->curl.get(), CURLOPT_PRIVATE, t.get());

@@ -51,8 +51,8 @@ class RegistryClient {
   Result<HttpResponse> get_manifest(const std::string& reference);
   // Several blobs at once (libcurl multi); a broken download is retried, resuming where the
   // registry allows (Range). progress(i, bytes_so_far) is called as data arrives.
-  Status download_blobs(const std::vector<BlobDownload>& blobs,
-                        const std::function<void(size_t, int64_t)>& progress, int parallel = 3);
+  Status download_blobs(const std::vector<BlobDownload>& blobs, const std::function<void(size_t, int64_t)>& progress,
+                        int parallel = 3);
 
   std::string registry() const { return host_; }
   // GET /v2/ with the credentials: whether the registry accepts them.
@@ -65,8 +65,8 @@ class RegistryClient {
   std::vector<std::string> auth_headers() const;
 
   RegistryOptions options_;
-  std::string host_;     // registry host[:port] as written (docker.io → registry-1.docker.io)
-  std::string base_;     // https://registry-1.docker.io/v2/library/busybox
+  std::string host_;  // registry host[:port] as written (docker.io → registry-1.docker.io)
+  std::string base_;  // https://registry-1.docker.io/v2/library/busybox
   std::string repo_;
   std::string user_, password_;  // from docker config, if any
   std::string authorization_;    // "Bearer …" or "Basic …" once known

@@ -25,9 +25,8 @@ std::vector<LogFile> list_logs(const std::string& dir) {
     }
     out.push_back(f);
   }
-  std::sort(out.begin(), out.end(), [](const LogFile& a, const LogFile& b) {
-    return a.run != b.run ? a.run < b.run : a.part < b.part;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const LogFile& a, const LogFile& b) { return a.run != b.run ? a.run < b.run : a.part < b.part; });
   return out;
 }
 

@@ -36,7 +36,7 @@ class LogWriter {
   void record(bool is_stderr, char tag, std::string_view line);
   void flush();
   void rotate();
-  std::string now_;     // timestamp of the chunk being written
+  std::string now_;  // timestamp of the chunk being written
   std::string batch_;
   std::string path_;
   LogLimits limits_;

@@ -47,7 +47,8 @@ std::optional<std::vector<Step>> parse(const std::string& expression, std::strin
 
 bool valid_json_path(const std::string& expression, std::string* why) { return parse(expression, why).has_value(); }
 
-std::optional<std::string> json_path_value(const nlohmann::json& object, const std::string& expression, std::string* why) {
+std::optional<std::string> json_path_value(const nlohmann::json& object, const std::string& expression,
+                                           std::string* why) {
   auto steps = parse(expression, why);
   if (!steps) return std::nullopt;
   const nlohmann::json* at = &object;

@@ -16,16 +16,22 @@ std::string human_duration(int64_t s) {
   if (s < 0) return "0s";
   if (s < 120) return f("%llds", (long long)s);
   int64_t minutes = s / 60;
-  if (minutes < 10) return s % 60 == 0 ? f("%lldm", (long long)minutes) : f("%lldm%llds", (long long)minutes, (long long)(s % 60));
+  if (minutes < 10)
+    return s % 60 == 0 ? f("%lldm", (long long)minutes) : f("%lldm%llds", (long long)minutes, (long long)(s % 60));
   if (minutes < 180) return f("%lldm", (long long)minutes);
   int64_t hours = s / 3600;
-  if (hours < 8) return minutes % 60 == 0 ? f("%lldh", (long long)hours) : f("%lldh%lldm", (long long)hours, (long long)(minutes % 60));
+  if (hours < 8)
+    return minutes % 60 == 0 ? f("%lldh", (long long)hours)
+                             : f("%lldh%lldm", (long long)hours, (long long)(minutes % 60));
   if (hours < 48) return f("%lldh", (long long)hours);
-  if (hours < 24 * 8) return hours % 24 == 0 ? f("%lldd", (long long)(hours / 24)) : f("%lldd%lldh", (long long)(hours / 24), (long long)(hours % 24));
+  if (hours < 24 * 8)
+    return hours % 24 == 0 ? f("%lldd", (long long)(hours / 24))
+                           : f("%lldd%lldh", (long long)(hours / 24), (long long)(hours % 24));
   if (hours < 24 * 365 * 2) return f("%lldd", (long long)(hours / 24));
   if (hours < 24 * 365 * 8) {
     int64_t dy = (hours / 24) % 365;
-    return dy == 0 ? f("%lldy", (long long)(hours / 24 / 365)) : f("%lldy%lldd", (long long)(hours / 24 / 365), (long long)dy);
+    return dy == 0 ? f("%lldy", (long long)(hours / 24 / 365))
+                   : f("%lldy%lldd", (long long)(hours / 24 / 365), (long long)dy);
   }
   return f("%lldy", (long long)(hours / 24 / 365));
 }
@@ -119,10 +125,12 @@ PodRow pod_row(const json& pod, std::time_t now) {
       if (sub(cs, "ready").is_boolean() && sub(cs, "ready").get<bool>()) ++ready;
       continue;
     }
-    if (!term.is_null()) reason = terminated_reason(term, "Init:");
+    if (!term.is_null())
+      reason = terminated_reason(term, "Init:");
     else if (!wait.is_null() && !str(wait, "reason").empty() && str(wait, "reason") != "PodInitializing")
       reason = "Init:" + str(wait, "reason");
-    else reason = "Init:" + std::to_string(i) + "/" + std::to_string(n_init);
+    else
+      reason = "Init:" + std::to_string(i) + "/" + std::to_string(n_init);
     initializing = true;
     break;
   }
@@ -139,8 +147,10 @@ PodRow pod_row(const json& pod, std::time_t now) {
       const json& term = sub(state, "terminated");
       const json& wait = sub(state, "waiting");
       bool is_ready = sub(cs, "ready").is_boolean() && sub(cs, "ready").get<bool>();
-      if (!wait.is_null() && !str(wait, "reason").empty()) reason = str(wait, "reason");
-      else if (!term.is_null()) reason = terminated_reason(term, "");
+      if (!wait.is_null() && !str(wait, "reason").empty())
+        reason = str(wait, "reason");
+      else if (!term.is_null())
+        reason = terminated_reason(term, "");
       else if (is_ready && !sub(state, "running").is_null()) {
         has_running = true;
         ++ready;
@@ -149,8 +159,10 @@ PodRow pod_row(const json& pod, std::time_t now) {
     if (reason == "Completed" && has_running) reason = condition_true(status, "Ready") ? "Running" : "NotReady";
   }
   std::string phase = str(status, "phase");
-  if (str(status, "reason") == "Unknown") reason = "Unknown";  // the supervisor is gone: nothing is known
-  else if (!str(meta, "deletionTimestamp").empty() && phase != "Succeeded" && phase != "Failed") reason = "Terminating";
+  if (str(status, "reason") == "Unknown")
+    reason = "Unknown";  // the supervisor is gone: nothing is known
+  else if (!str(meta, "deletionTimestamp").empty() && phase != "Succeeded" && phase != "Failed")
+    reason = "Terminating";
 
   row.ready = std::to_string(ready) + "/" + std::to_string(total);
   row.status = reason;

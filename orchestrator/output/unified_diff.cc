@@ -15,7 +15,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 struct Edit {
-  char op;  // ' ', '-', '+'
+  char op;      // ' ', '-', '+'
   size_t a, b;  // line indexes in from / to (of the line itself, or where it would be)
 };
 
@@ -28,9 +28,12 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a, const std::vect
   std::vector<Edit> edits;
   size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
-    if (i < a.size() && j < b.size() && a[i] == b[j]) edits.push_back({' ', i++, j++});
-    else if (j < b.size() && (i == a.size() || lcs[i][j + 1] > lcs[i + 1][j])) edits.push_back({'+', i, j++});
-    else edits.push_back({'-', i++, j});
+    if (i < a.size() && j < b.size() && a[i] == b[j])
+      edits.push_back({' ', i++, j++});
+    else if (j < b.size() && (i == a.size() || lcs[i][j + 1] > lcs[i + 1][j]))
+      edits.push_back({'+', i, j++});
+    else
+      edits.push_back({'-', i++, j});
   }
   return edits;
 }

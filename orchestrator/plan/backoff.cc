@@ -36,8 +36,10 @@ Millis backoff_ends(const BackoffEntry& entry, Millis finished_at) { return fini
 BackoffEntry next_backoff(const std::optional<BackoffEntry>& entry, const BackoffPolicy& policy, Millis finished_at,
                           Millis now) {
   BackoffEntry next;
-  if (!entry || expired(*entry, policy, finished_at)) next.delay = policy.initial;
-  else next.delay = std::min(entry->delay * 2, policy.max);
+  if (!entry || expired(*entry, policy, finished_at))
+    next.delay = policy.initial;
+  else
+    next.delay = std::min(entry->delay * 2, policy.max);
   next.last_update = now;
   return next;
 }

@@ -62,7 +62,9 @@ std::string_view name_of(TerminatedReason reason) { return lookup_name(kTerminat
 std::string_view name_of(PodPhase phase) { return lookup_name(kPhases, phase); }
 std::string_view name_of(ConditionType type) { return lookup_name(kConditions, type); }
 std::optional<WaitingReason> waiting_reason_named(std::string_view name) { return lookup_value(kWaiting, name); }
-std::optional<TerminatedReason> terminated_reason_named(std::string_view name) { return lookup_value(kTerminated, name); }
+std::optional<TerminatedReason> terminated_reason_named(std::string_view name) {
+  return lookup_value(kTerminated, name);
+}
 std::optional<PodPhase> pod_phase_named(std::string_view name) { return lookup_value(kPhases, name); }
 std::optional<ConditionType> condition_type_named(std::string_view name) { return lookup_value(kConditions, name); }
 

@@ -10,10 +10,10 @@
 namespace podctl::plan {
 
 struct DeviceRule {
-  char type = 'a';         // 'c' character, 'b' block, 'a' all
-  int64_t major = -1;      // -1: any ('*')
+  char type = 'a';     // 'c' character, 'b' block, 'a' all
+  int64_t major = -1;  // -1: any ('*')
   int64_t minor = -1;
-  std::string access;      // some of "rwm" (read, write, mknod)
+  std::string access;  // some of "rwm" (read, write, mknod)
 };
 
 // Deny everything, then allow: mknod of any device (using one still needs a rule below), and

@@ -34,8 +34,10 @@ PodPhase pod_phase(const manifest::PodSpec& spec, const ObservedPod& observed) {
   int waiting = 0, running_count = 0, stopped = 0, succeeded_count = 0;
   for (size_t i = init_count; i < observed.containers.size(); ++i) {
     const auto& c = observed.containers[i];
-    if (c.state == RunState::NotStarted || c.create_error) ++waiting;
-    else if (c.state == RunState::Running) ++running_count;
+    if (c.state == RunState::NotStarted || c.create_error)
+      ++waiting;
+    else if (c.state == RunState::Running)
+      ++running_count;
     else {
       ++stopped;  // also while waiting in CrashLoopBackOff: it has a last termination state
       if (c.exit_code == 0) ++succeeded_count;

@@ -67,20 +67,21 @@ void plan_kills(PodPlan& plan, const manifest::PodSpec& spec, const ObservedPod&
       continue;
     }
     if (o.outdated) {
-      plan.kill[i] = make_kill(c, KillReason::SpecChanged, "Container " + c.name + " definition changed, will be restarted",
-                               pod_grace);
+      plan.kill[i] = make_kill(c, KillReason::SpecChanged,
+                               "Container " + c.name + " definition changed, will be restarted", pod_grace);
       continue;
     }
     const std::optional<manifest::Probe>* failed = nullptr;
     KillReason reason = KillReason::None;
-    if (c.startup_probe && o.startup == ProbeResult::Failure) failed = &c.startup_probe, reason = KillReason::StartupProbe;
+    if (c.startup_probe && o.startup == ProbeResult::Failure)
+      failed = &c.startup_probe, reason = KillReason::StartupProbe;
     else if (o.started && c.liveness_probe && o.liveness == ProbeResult::Failure)
       failed = &c.liveness_probe, reason = KillReason::LivenessProbe;
     if (!failed) continue;
     bool restart = manifest::restart_policy_of(spec) != RestartPolicy::Never || is_sidecar(spec, i);
     Millis grace = (*failed)->termination_grace_period_seconds.value_or(spec.termination_grace_period_seconds) * 1000;
-    plan.kill[i] = make_kill(c, reason, probe_kill_message(c, reason == KillReason::StartupProbe ? "startup" : "liveness", restart),
-                             grace);
+    plan.kill[i] = make_kill(
+        c, reason, probe_kill_message(c, reason == KillReason::StartupProbe ? "startup" : "liveness", restart), grace);
   }
 }
 
@@ -93,13 +94,17 @@ bool plan_init_containers(PodPlan& plan, const manifest::PodSpec& spec, const Ob
     const auto& c = observed.containers[i];
     if (is_sidecar(spec, i)) {
       if (running_and_started(c)) continue;
-      if (c.state == RunState::NotStarted) plan.start.push_back(i);
-      else if (c.state == RunState::Exited) restart_or_hold(plan, i, c, policy, now);
+      if (c.state == RunState::NotStarted)
+        plan.start.push_back(i);
+      else if (c.state == RunState::Exited)
+        restart_or_hold(plan, i, c, policy, now);
       return false;  // the next one waits until this sidecar has started
     }
     if (succeeded(c)) continue;
-    if (c.state == RunState::NotStarted) plan.start.push_back(i);
-    else if (c.state == RunState::Exited && (!never || c.create_error)) restart_or_hold(plan, i, c, policy, now);
+    if (c.state == RunState::NotStarted)
+      plan.start.push_back(i);
+    else if (c.state == RunState::Exited && (!never || c.create_error))
+      restart_or_hold(plan, i, c, policy, now);
     return false;  // nothing after an init container that has not succeeded runs
   }
   return true;
@@ -115,15 +120,18 @@ size_t regular_containers_to_keep(const manifest::PodSpec& spec, const ObservedP
   return keep;
 }
 
-void plan_sidecars(PodPlan& plan, const manifest::PodSpec& spec, const ObservedPod& observed, const BackoffPolicy& policy,
-                   Millis now) {
+void plan_sidecars(PodPlan& plan, const manifest::PodSpec& spec, const ObservedPod& observed,
+                   const BackoffPolicy& policy, Millis now) {
   const bool finished = !spec.containers.empty() && regular_containers_to_keep(spec, observed) == 0;
   for (size_t i = 0; i < spec.init_containers.size() && i < observed.containers.size(); ++i) {
     if (!is_sidecar(spec, i)) continue;
     const auto& c = observed.containers[i];
-    if (finished) plan.stop_sidecars |= c.state == RunState::Running;
-    else if (observed.initialized_once && c.state == RunState::NotStarted) plan.start.push_back(i);
-    else if (observed.initialized_once && c.state == RunState::Exited) restart_or_hold(plan, i, c, policy, now);
+    if (finished)
+      plan.stop_sidecars |= c.state == RunState::Running;
+    else if (observed.initialized_once && c.state == RunState::NotStarted)
+      plan.start.push_back(i);
+    else if (observed.initialized_once && c.state == RunState::Exited)
+      restart_or_hold(plan, i, c, policy, now);
   }
 }
 
@@ -205,7 +213,8 @@ std::string PodPlan::to_string() const {
   append_map(s, "kill", kill, [](const ContainerKill& k) { return ":" + std::to_string(static_cast<int>(k.reason)); });
   append_map(s, "signal", signal, [](Millis grace) { return ":" + std::to_string(grace); });
   if (!force_kill.empty()) s.append(" force_kill=").append(std::to_string(force_kill.size()));
-  if (sandbox != SandboxAction::Keep) s.append(sandbox == SandboxAction::Recreate ? " recreate_sandbox" : " abandon_sandbox");
+  if (sandbox != SandboxAction::Keep)
+    s.append(sandbox == SandboxAction::Recreate ? " recreate_sandbox" : " abandon_sandbox");
   if (stop_sidecars) s.append(" stop_sidecars");
   if (shutdown_complete) s.append(" shutdown_complete");
   if (wake_at) s.append(" wake_at=").append(std::to_string(*wake_at));

@@ -37,30 +37,30 @@ constexpr Millis kNoDeadline = std::numeric_limits<Millis>::max();
 struct ObservedContainer {
   RunState state = RunState::NotStarted;
   int exit_code = 0;
-  Millis finished_at = 0;                 // monotonic, when Exited
-  std::optional<BackoffEntry> backoff;    // the container's backoff entry, if any
-  int starts = 0;                         // runs begun, failed starts included
+  Millis finished_at = 0;               // monotonic, when Exited
+  std::optional<BackoffEntry> backoff;  // the container's backoff entry, if any
+  int starts = 0;                       // runs begun, failed starts included
   // Running, its postStart hook done and its startup probe passed (status.started).
   bool started = false;
   // Exited without ever running: its configuration or a volume could not be made
   // (CreateContainerConfigError, FailedMount). Retried with backoff whatever the policy.
   bool create_error = false;
-  bool post_start_failed = false;         // its postStart hook failed: it is killed
-  bool outdated = false;                  // runs a container spec the pod no longer has
+  bool post_start_failed = false;  // its postStart hook failed: it is killed
+  bool outdated = false;           // runs a container spec the pod no longer has
   ProbeResult startup = ProbeResult::Unknown;
   ProbeResult liveness = ProbeResult::Unknown;
   KillReason stopped_for = KillReason::None;  // why it was last killed (kept after it exits)
   StopPhase stop = StopPhase::None;
-  Millis grace_end = 0;                   // PreStop, PreStopDone: the end of its grace period
-  Millis kill_at = kNoDeadline;           // Signalled: when SIGKILL follows
+  Millis grace_end = 0;          // PreStop, PreStopDone: the end of its grace period
+  Millis kill_at = kNoDeadline;  // Signalled: when SIGKILL follows
   bool operator==(const ObservedContainer&) const = default;
 };
 
 // The pod is going away (a delete), or its sidecars are, once every regular container is done.
 struct Shutdown {
   bool pod_deleted = false;
-  Millis grace_ms = 0;   // 0: killed at once
-  Millis deadline = 0;   // when whatever still runs is given the minimum grace period
+  Millis grace_ms = 0;  // 0: killed at once
+  Millis deadline = 0;  // when whatever still runs is given the minimum grace period
   bool operator==(const Shutdown&) const = default;
 };
 
@@ -78,8 +78,8 @@ struct ObservedPod {
 
 struct ContainerKill {
   KillReason reason = KillReason::None;
-  std::string message;   // "Container web failed liveness probe, will be restarted"
-  Millis grace_ms = 0;   // 0: SIGKILL at once
+  std::string message;  // "Container web failed liveness probe, will be restarted"
+  Millis grace_ms = 0;  // 0: SIGKILL at once
   bool run_pre_stop = false;
   bool operator==(const ContainerKill&) const = default;
 };
@@ -100,9 +100,9 @@ struct PodPlan {
   std::map<size_t, Millis> kill_at;                // bring a signalled container's SIGKILL forward
   // Every regular container has finished for good: the sidecars go, last one first.
   bool stop_sidecars = false;
-  bool shutdown_complete = false;                  // nothing runs any more
-  bool spec_applied = false;                       // every container runs the current spec
-  std::optional<Millis> wake_at;                   // the earliest backoff end or deadline
+  bool shutdown_complete = false;  // nothing runs any more
+  bool spec_applied = false;       // every container runs the current spec
+  std::optional<Millis> wake_at;   // the earliest backoff end or deadline
   bool operator==(const PodPlan&) const = default;
   std::string to_string() const;
 };

@@ -26,7 +26,10 @@ ProbeResult initial_result(ProbeKind kind) {
 }  // namespace
 
 ProbeWorker::ProbeWorker(ProbeKind kind, const manifest::Probe& probe, Millis started_at)
-    : kind_(kind), probe_(probe), next_run_(started_at + probe.initial_delay_seconds * 1000), result_(initial_result(kind)) {}
+    : kind_(kind),
+      probe_(probe),
+      next_run_(started_at + probe.initial_delay_seconds * 1000),
+      result_(initial_result(kind)) {}
 
 std::optional<Millis> ProbeWorker::next_due(bool container_started) const {
   if (finished_ || (kind_ == ProbeKind::Startup) == container_started) return std::nullopt;

@@ -20,7 +20,7 @@ const char* probe_kind_name(ProbeKind kind);
 struct HandlerOutcome {
   ProbeResult result = ProbeResult::Unknown;
   std::string message;  // kubelet wording: "HTTP probe failed with statuscode: 500", the command's output…
-};  // "Startup", "Liveness", "Readiness"
+};                      // "Startup", "Liveness", "Readiness"
 
 class ProbeWorker {
  public:

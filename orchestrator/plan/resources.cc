@@ -52,7 +52,8 @@ ContainerLimits container_limits(const manifest::Pod& pod, const manifest::Conta
   const auto& r = c.resources;
   l.cpu_shares = milli_cpu_to_shares(quantity(r.requests, "cpu", true).value_or(0));
   l.cpu_weight = shares_to_weight(l.cpu_shares);
-  if (auto limit = quantity(r.limits, "cpu", true); limit && *limit > 0) l.cpu_quota_us = milli_cpu_to_quota(*limit, kCfsPeriodUs);
+  if (auto limit = quantity(r.limits, "cpu", true); limit && *limit > 0)
+    l.cpu_quota_us = milli_cpu_to_quota(*limit, kCfsPeriodUs);
   l.memory_max_bytes = quantity(r.limits, "memory", false);
   std::string qos = qos_class(pod);
   if (qos == "Guaranteed") {

@@ -17,9 +17,9 @@ inline constexpr int64_t kMinShares = 2;
 inline constexpr int64_t kMaxShares = 262'144;
 
 struct ContainerLimits {
-  int64_t cpu_shares = kMinShares;          // cgroup v1 cpu.shares
-  int64_t cpu_weight = 1;                   // cgroup v2 cpu.weight
-  std::optional<int64_t> cpu_quota_us;      // none: no CPU limit
+  int64_t cpu_shares = kMinShares;      // cgroup v1 cpu.shares
+  int64_t cpu_weight = 1;               // cgroup v2 cpu.weight
+  std::optional<int64_t> cpu_quota_us;  // none: no CPU limit
   int64_t cpu_period_us = kCfsPeriodUs;
   std::optional<int64_t> memory_max_bytes;  // none: no memory limit
   int oom_score_adj = 1000;

@@ -7,6 +7,8 @@ namespace {
 
 // containerd's allow-list, in its order (it also lists syscalls of other ABIs: libseccomp
 // resolves each name for every architecture of the filter and skips the ones an ABI lacks).
+// A table, kept dense.
+// clang-format off
 const char* const kAllowed[] = {
     "accept", "accept4", "access", "adjtimex", "alarm", "bind", "brk", "cachestat", "capget", "capset",
     "chdir", "chmod", "chown", "chown32", "clock_adjtime", "clock_adjtime64", "clock_getres",
@@ -59,15 +61,16 @@ const char* const kAllowed[] = {
     "utimensat", "utimensat_time64", "utimes", "vfork", "vmsplice", "wait4", "waitid", "waitpid", "write",
     "writev"
 };
+// clang-format on
 
 // Capability bit numbers (linux/capability.h), for the rules that depend on them.
-constexpr int kDacReadSearch = 2, kSysModule = 16, kSysRawio = 17, kSysChroot = 18, kSysPtrace = 19,
-              kSysPacct = 20, kSysAdmin = 21, kSysBoot = 22, kSysNice = 23, kSysTime = 25, kSysTtyConfig = 26,
-              kSyslog = 34, kPerfmon = 38, kBpf = 39;
+constexpr int kDacReadSearch = 2, kSysModule = 16, kSysRawio = 17, kSysChroot = 18, kSysPtrace = 19, kSysPacct = 20,
+              kSysAdmin = 21, kSysBoot = 22, kSysNice = 23, kSysTime = 25, kSysTtyConfig = 26, kSyslog = 34,
+              kPerfmon = 38, kBpf = 39;
 
 // CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
-constexpr uint64_t kNamespaceFlags = 0x00020000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 |
-                                     0x02000000;
+constexpr uint64_t kNamespaceFlags =
+    0x00020000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x02000000;
 constexpr uint64_t kAfAlg = 38, kAfVsock = 40;
 constexpr unsigned kEnosys = 38, kEperm = 1;
 
@@ -96,25 +99,28 @@ SeccompProfile runtime_default_profile(const std::string& machine, uint64_t caps
     p.syscalls.push_back(allow({"arch_prctl", "modify_ldt"}));
   } else if (machine == "aarch64") {
     p.architectures = {"SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64"};
-    p.syscalls.push_back(allow({"arm_fadvise64_64", "arm_sync_file_range", "sync_file_range2", "breakpoint",
-                                "cacheflush", "set_tls"}));
+    p.syscalls.push_back(
+        allow({"arm_fadvise64_64", "arm_sync_file_range", "sync_file_range2", "breakpoint", "cacheflush", "set_tls"}));
   }
   if (has(kDacReadSearch)) p.syscalls.push_back(allow({"open_by_handle_at"}));
   if (has(kSysAdmin))
-    p.syscalls.push_back(allow({"bpf", "clone", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick",
-                                "lookup_dcookie", "mount", "mount_setattr", "move_mount", "open_tree",
-                                "perf_event_open", "quotactl", "quotactl_fd", "setdomainname", "sethostname", "setns",
-                                "syslog", "umount", "umount2", "unshare"}));
+    p.syscalls.push_back(
+        allow({"bpf",       "clone",           "clone3",         "fanotify_init", "fsconfig",      "fsmount",
+               "fsopen",    "fspick",          "lookup_dcookie", "mount",         "mount_setattr", "move_mount",
+               "open_tree", "perf_event_open", "quotactl",       "quotactl_fd",   "setdomainname", "sethostname",
+               "setns",     "syslog",          "umount",         "umount2",       "unshare"}));
   if (has(kSysBoot)) p.syscalls.push_back(allow({"reboot"}));
   if (has(kSysChroot)) p.syscalls.push_back(allow({"chroot"}));
   if (has(kSysModule)) p.syscalls.push_back(allow({"delete_module", "init_module", "finit_module"}));
   if (has(kSysPacct)) p.syscalls.push_back(allow({"acct"}));
   if (has(kSysPtrace))
-    p.syscalls.push_back(allow({"kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace"}));
+    p.syscalls.push_back(
+        allow({"kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace"}));
   if (has(kSysRawio)) p.syscalls.push_back(allow({"iopl", "ioperm"}));
   if (has(kSysTime)) p.syscalls.push_back(allow({"settimeofday", "stime", "clock_settime", "clock_settime64"}));
   if (has(kSysTtyConfig)) p.syscalls.push_back(allow({"vhangup"}));
-  if (has(kSysNice)) p.syscalls.push_back(allow({"get_mempolicy", "mbind", "set_mempolicy", "set_mempolicy_home_node"}));
+  if (has(kSysNice))
+    p.syscalls.push_back(allow({"get_mempolicy", "mbind", "set_mempolicy", "set_mempolicy_home_node"}));
   if (has(kSyslog)) p.syscalls.push_back(allow({"syslog"}));
   if (has(kBpf)) p.syscalls.push_back(allow({"bpf"}));
   if (has(kPerfmon)) p.syscalls.push_back(allow({"perf_event_open"}));
@@ -130,10 +136,10 @@ SeccompProfile runtime_default_profile(const std::string& machine, uint64_t caps
 Result<SeccompProfile> parse_oci_seccomp(const nlohmann::json& doc, const std::string& where) {
   using nlohmann::json;
   auto bad = [&](const std::string& what) { return fail(Error{EINVAL, where + ": " + what}); };
-  static const std::set<std::string> kActions = {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-                                                 "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",
+  static const std::set<std::string> kActions = {"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+                                                 "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
                                                  "SCMP_ACT_ALLOW", "SCMP_ACT_LOG"};
-  static const std::set<std::string> kOps = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+  static const std::set<std::string> kOps = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",       "SCMP_CMP_EQ",
                                              "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
   if (!doc.is_object()) return bad("not a JSON object");
   SeccompProfile p;
@@ -163,7 +169,8 @@ Result<SeccompProfile> parse_oci_seccomp(const nlohmann::json& doc, const std::s
       rule.names.push_back(n.get<std::string>());
     }
     const json action = r.value("action", json());
-    if (!action.is_string() || !kActions.count(action.get<std::string>())) return bad(at + ".action is not a seccomp action");
+    if (!action.is_string() || !kActions.count(action.get<std::string>()))
+      return bad(at + ".action is not a seccomp action");
     rule.action = action.get<std::string>();
     if (r.contains("errnoRet")) {
       if (!r["errnoRet"].is_number_unsigned()) return bad(at + ".errnoRet must be a number");
@@ -177,7 +184,9 @@ Result<SeccompProfile> parse_oci_seccomp(const nlohmann::json& doc, const std::s
         return bad(aat + ".index must be 0 to 5");
       const json op = a.value("op", json());
       if (!op.is_string() || !kOps.count(op.get<std::string>())) return bad(aat + ".op is not a comparison");
-      auto number = [&](const char* key) { return a.value(key, json(0)).is_number_unsigned() ? a[key].get<uint64_t>() : 0; };
+      auto number = [&](const char* key) {
+        return a.value(key, json(0)).is_number_unsigned() ? a[key].get<uint64_t>() : 0;
+      };
       rule.args.push_back({a["index"].get<unsigned>(), number("value"), number("valueTwo"), op.get<std::string>()});
     }
     p.syscalls.push_back(std::move(rule));

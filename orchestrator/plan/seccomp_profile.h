@@ -24,7 +24,7 @@ struct SeccompArg {
 
 struct SeccompRule {
   std::vector<std::string> names;
-  std::string action;                // SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, …
+  std::string action;  // SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, …
   std::optional<unsigned> errno_ret;
   std::vector<SeccompArg> args;
 };

@@ -19,8 +19,10 @@ void plan_stops(PodPlan& plan, const ObservedPod& observed, Millis now) {
     // What is left of the grace period, never under 2 s: a hook that overran gets exactly 2 s more.
     if (c.stop == StopPhase::PreStopDone) plan.signal[i] = std::max(c.grace_end - now, kMinimumGraceMs);
     if (c.stop != StopPhase::Signalled || c.kill_at == kNoDeadline) continue;
-    if (now >= c.kill_at) plan.force_kill.push_back(i);
-    else wake_by(plan, c.kill_at);
+    if (now >= c.kill_at)
+      plan.force_kill.push_back(i);
+    else
+      wake_by(plan, c.kill_at);
   }
 }
 
@@ -42,7 +44,8 @@ void plan_shutdown(PodPlan& plan, const manifest::PodSpec& spec, const ObservedP
   const auto& cs = observed.containers;
   auto kill = [&](size_t i, Millis grace) {
     if (!plan.kill.count(i))
-      plan.kill[i] = make_kill(container_at(spec, i), KillReason::PodTermination, stopping(container_at(spec, i)), grace);
+      plan.kill[i] =
+          make_kill(container_at(spec, i), KillReason::PodTermination, stopping(container_at(spec, i)), grace);
   };
   if (sd.pod_deleted)
     for (size_t i = 0; i < cs.size(); ++i)
@@ -60,12 +63,15 @@ void plan_shutdown(PodPlan& plan, const manifest::PodSpec& spec, const ObservedP
       }
   if (now >= sd.deadline)
     for (size_t i = 0; i < cs.size(); ++i) {
-      if (killable(cs[i])) kill(i, kMinimumGraceMs);
+      if (killable(cs[i]))
+        kill(i, kMinimumGraceMs);
       else if (running(cs[i]) && cs[i].stop == StopPhase::Signalled && cs[i].kill_at > now + kMinimumGraceMs)
         plan.kill_at[i] = now + kMinimumGraceMs;
     }
-  if (!any_running(observed)) plan.shutdown_complete = true;
-  else if (now < sd.deadline) wake_by(plan, sd.deadline);
+  if (!any_running(observed))
+    plan.shutdown_complete = true;
+  else if (now < sd.deadline)
+    wake_by(plan, sd.deadline);
 }
 
 }  // namespace podctl::plan::detail

@@ -31,7 +31,6 @@ bool pod_uid_exists(const PodContext& ctx, const std::string& uid) {
   return false;
 }
 
-
 // Double fork: the supervisor is re-parented to init (or the nearest sub-reaper) at once, so no
 // CLI ever has to reap it. Returns the read end of its report pipe.
 Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
@@ -41,12 +40,26 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
   std::string podctl = self_exe();
   std::string exe = std::filesystem::path(podctl).parent_path().string() + "/podctl-supervisor";
   std::string log = r.paths.dir + "/supervisor.log";
-  std::vector<std::string> args = {"podctl-supervisor", "--root", ctx.root.root, "--namespace", r.ns, "--podctl", podctl,
-                                   "--report-fd", "3", "--restart-backoff", ctx.restart_backoff,
-                                   "--log-max-size", std::to_string(ctx.log_max_bytes),
-                                   "--log-max-files", std::to_string(ctx.log_max_files),
-                                   "--pids-limit", std::to_string(ctx.pids_limit),
-                                   "--log-level", ctx.log_level, r.name};
+  std::vector<std::string> args = {"podctl-supervisor",
+                                   "--root",
+                                   ctx.root.root,
+                                   "--namespace",
+                                   r.ns,
+                                   "--podctl",
+                                   podctl,
+                                   "--report-fd",
+                                   "3",
+                                   "--restart-backoff",
+                                   ctx.restart_backoff,
+                                   "--log-max-size",
+                                   std::to_string(ctx.log_max_bytes),
+                                   "--log-max-files",
+                                   std::to_string(ctx.log_max_files),
+                                   "--pids-limit",
+                                   std::to_string(ctx.pids_limit),
+                                   "--log-level",
+                                   ctx.log_level,
+                                   r.name};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -95,7 +108,6 @@ std::string self_exe() {
   buf[n] = '\0';
   return buf;
 }
-
 
 Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   PodRecord r;
@@ -151,7 +163,8 @@ Status update_pod(const PodRecord& record, const manifest::Pod& pod) {
 Status stop_pod(const PodRecord& record, int64_t grace_seconds) {
   if (!record.supervisor || !record.supervisor_alive) return {};
   // Written even without an explicit grace period: `get` shows the pod as Terminating meanwhile.
-  int64_t spec_grace = record.spec.contains("spec") ? record.spec["spec"].value("terminationGracePeriodSeconds", 30) : 30;
+  int64_t spec_grace =
+      record.spec.contains("spec") ? record.spec["spec"].value("terminationGracePeriodSeconds", 30) : 30;
   nlohmann::json req{{"gracePeriodSeconds", grace_seconds >= 0 ? grace_seconds : spec_grace},
                      {"requestedAt", rfc3339_now()}};
   PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));

@@ -24,7 +24,8 @@ Result<UniqueFd> reserve(const net::PortMapping& m) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(m.host_port));
-  if (m.host_ip.empty() || ::inet_pton(AF_INET, m.host_ip.c_str(), &addr.sin_addr) != 1) addr.sin_addr.s_addr = INADDR_ANY;
+  if (m.host_ip.empty() || ::inet_pton(AF_INET, m.host_ip.c_str(), &addr.sin_addr) != 1)
+    addr.sin_addr.s_addr = INADDR_ANY;
   std::string what = "hostPort " + std::to_string(m.host_port) + "/" + m.protocol;
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || (tcp && ::listen(fd.get(), 1) != 0)) {
     int err = errno;
@@ -32,7 +33,8 @@ Result<UniqueFd> reserve(const net::PortMapping& m) {
       std::string holder = port_holder(m.host_port, m.protocol);
       return fail(Error{err, what + " is already in use" + (holder.empty() ? "" : " by " + holder)});
     }
-    if (err == EADDRNOTAVAIL) return fail(Error{err, what + ": hostIP " + m.host_ip + " is not an address of this machine"});
+    if (err == EADDRNOTAVAIL)
+      return fail(Error{err, what + ": hostIP " + m.host_ip + " is not an address of this machine"});
     return fail(Error{err, what + ": " + std::strerror(err)});
   }
   return fd;
@@ -89,7 +91,8 @@ std::vector<net::PortMapping> port_mappings(const manifest::Pod& pod, const std:
     for (const auto& c : *list)
       for (const auto& p : c.ports)
         if (p.host_port != 0)
-          out.push_back({p.host_ip, static_cast<int>(p.host_port), p.protocol, pod_ip, static_cast<int>(p.container_port)});
+          out.push_back(
+              {p.host_ip, static_cast<int>(p.host_port), p.protocol, pod_ip, static_cast<int>(p.container_port)});
   return out;
 }
 
@@ -127,8 +130,11 @@ std::string port_holder(int port, const std::string& protocol) {
 Status write_port_mappings(const std::string& path, const std::vector<net::PortMapping>& mappings) {
   json list = json::array();
   for (const auto& m : mappings)
-    list.push_back({{"hostIP", m.host_ip}, {"hostPort", m.host_port}, {"protocol", m.protocol},
-                    {"podIP", m.pod_ip}, {"containerPort", m.container_port}});
+    list.push_back({{"hostIP", m.host_ip},
+                    {"hostPort", m.host_port},
+                    {"protocol", m.protocol},
+                    {"podIP", m.pod_ip},
+                    {"containerPort", m.container_port}});
   return write_file_atomic(path, list.dump(2) + "\n");
 }
 

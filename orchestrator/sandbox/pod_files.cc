@@ -29,7 +29,8 @@ HostsEntries hosts_entries(const nlohmann::json& pod) {
   const auto& spec = pod.at("spec");
   HostsEntries e{pod["metadata"].value("namespace", ""),
                  hostname_of(pod["metadata"].value("name", ""), spec.value("hostname", "")),
-                 spec.value("subdomain", ""), {}};
+                 spec.value("subdomain", ""),
+                 {}};
   for (const auto& a : spec.value("hostAliases", nlohmann::json::array()))
     e.host_aliases.push_back({a.value("ip", ""), a.value("hostnames", std::vector<std::string>{})});
   return e;
@@ -46,7 +47,8 @@ std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, con
       "fe00::2\tip6-allrouters\n";
   // With a subdomain the kubelet writes the pod's FQDN first (cluster domain cluster.local).
   if (!pod.subdomain.empty())
-    out += pod_ip + "\t" + pod.hostname + "." + pod.subdomain + "." + pod.ns + ".svc.cluster.local\t" + pod.hostname + "\n";
+    out += pod_ip + "\t" + pod.hostname + "." + pod.subdomain + "." + pod.ns + ".svc.cluster.local\t" + pod.hostname +
+           "\n";
   else
     out += pod_ip + "\t" + pod.hostname + "\n";
   if (!peers.empty()) {

@@ -2,9 +2,9 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,7 +69,8 @@ Result<ChildProcess> start_sandbox(const SandboxLaunch& launch) {
   std::string arg0 = "podctl-pause";
   char* argv[] = {arg0.data(), nullptr};
   CloneRequest request;
-  request.flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (launch.share_pid_namespace ? CLONE_NEWPID : 0);
+  request.flags =
+      CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (launch.share_pid_namespace ? CLONE_NEWPID : 0);
   request.cgroup_fd = launch.cgroup_fd;
   ChildProcess child;
   pid_t pid;

@@ -12,7 +12,7 @@ namespace podctl {
 
 struct SandboxLaunch {
   std::string pause_binary;
-  std::string root_dir;       // an empty directory: the pause's root is a read-only tmpfs mounted there
+  std::string root_dir;  // an empty directory: the pause's root is a read-only tmpfs mounted there
   std::string hostname;
   bool share_pid_namespace = false;
   std::string bridge;
@@ -25,7 +25,8 @@ struct SandboxLaunch {
 // it → "go" → child sets hostname and configures eth0, moves into an empty read-only root of its
 // own (as the kubelet's pause image has: with a shared pid namespace the pause is every
 // container's /proc/1, and /proc/1/root must not be the host's /), then execs the pause binary
-// (bound read-only into that root); EOF on the sync socket = exec done. On failure nothing is left: the child is killed and the veth deleted.
+// (bound read-only into that root); EOF on the sync socket = exec done. On failure nothing is left: the child is killed
+// and the veth deleted.
 Result<ChildProcess> start_sandbox(const SandboxLaunch& launch);
 
 }  // namespace podctl

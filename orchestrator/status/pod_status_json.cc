@@ -8,7 +8,9 @@ using namespace plan;
 namespace {
 
 json terminated_json(const TerminatedState& t) {
-  json j{{"exitCode", t.exit_code}, {"reason", name_of(t.reason)}, {"startedAt", t.started_at},
+  json j{{"exitCode", t.exit_code},
+         {"reason", name_of(t.reason)},
+         {"startedAt", t.started_at},
          {"finishedAt", t.finished_at}};
   if (!t.message.empty()) j["message"] = t.message;
   if (!t.container_id.empty()) j["containerID"] = t.container_id;
@@ -47,8 +49,9 @@ bool flag(const json& j, const char* key) {
 Result<TerminatedState> parse_terminated(const json& j) {
   auto reason = terminated_reason_named(text(j, "reason"));
   if (!reason) return fail(make_error("unknown terminated reason \"" + text(j, "reason") + "\""));
-  return TerminatedState{number<int>(j, "exitCode"), *reason, text(j, "message"), text(j, "startedAt"),
-                         text(j, "finishedAt"), text(j, "containerID")};
+  return TerminatedState{number<int>(j, "exitCode"), *reason,
+                         text(j, "message"),         text(j, "startedAt"),
+                         text(j, "finishedAt"),      text(j, "containerID")};
 }
 
 Result<ContainerState> parse_state(const json& j) {
@@ -108,18 +111,15 @@ json to_json(const ContainerState& state) {
 json to_json(const PodStatus& status) {
   json conditions = json::array(), containers = json::array(), init_containers = json::array();
   for (const auto& c : status.conditions)
-    conditions.push_back({{"type", name_of(c.type)}, {"status", c.status ? "True" : "False"},
+    conditions.push_back({{"type", name_of(c.type)},
+                          {"status", c.status ? "True" : "False"},
                           {"lastTransitionTime", c.last_transition_time}});
   for (const auto& cs : status.containers) containers.push_back(container_json(cs));
   for (const auto& cs : status.init_containers) init_containers.push_back(container_json(cs));
-  json j{{"phase", name_of(status.phase)},
-         {"hostIP", status.host_ip},
-         {"podIP", status.pod_ip},
-         {"podIPs", json::array({json{{"ip", status.pod_ip}}})},
-         {"startTime", status.start_time},
-         {"qosClass", status.qos_class},
-         {"conditions", conditions},
-         {"containerStatuses", containers}};
+  json j{{"phase", name_of(status.phase)}, {"hostIP", status.host_ip},
+         {"podIP", status.pod_ip},         {"podIPs", json::array({json{{"ip", status.pod_ip}}})},
+         {"startTime", status.start_time}, {"qosClass", status.qos_class},
+         {"conditions", conditions},       {"containerStatuses", containers}};
   if (!init_containers.empty()) j["initContainerStatuses"] = init_containers;
   return j;
 }

@@ -49,7 +49,8 @@ Result<Ipv4Net> parse_cidr(const std::string& text) {
 }
 
 Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create, const std::string& outbound, const std::string& seccomp_default) {
+                                          bool create, const std::string& outbound,
+                                          const std::string& seccomp_default) {
   if (!outbound.empty() && outbound != "true" && outbound != "false")
     return fail(make_error("--outbound must be true or false, not \"" + outbound + "\""));
   if (!seccomp_default.empty() && seccomp_default != "RuntimeDefault" && seccomp_default != "Unconfined")
@@ -82,17 +83,22 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
     return cfg;
   }
   cfg.bridge = bridge.empty() ? kDefaultBridge : bridge;
-  if (cfg.bridge.size() > 15) return fail(make_error("bridge name \"" + cfg.bridge + "\" is longer than 15 characters"));
+  if (cfg.bridge.size() > 15)
+    return fail(make_error("bridge name \"" + cfg.bridge + "\" is longer than 15 characters"));
   // A Linux interface name: no '/', no white space, not "." or "..".
   if (cfg.bridge == "." || cfg.bridge == ".." ||
-      cfg.bridge.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos)
-    return fail(make_error("bridge name \"" + cfg.bridge + "\" is not an interface name (letters, digits, '_', '.', '-')"));
+      cfg.bridge.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+          std::string::npos)
+    return fail(
+        make_error("bridge name \"" + cfg.bridge + "\" is not an interface name (letters, digits, '_', '.', '-')"));
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
   cfg.outbound = outbound != "false";
   if (!seccomp_default.empty()) cfg.seccomp_default = seccomp_default;
   if (!create) return cfg;
   PODCTL_TRY(make_dirs(root.root, 0700));
-  nlohmann::json j{{"bridge", cfg.bridge}, {"subnet", cfg.subnet_text()}, {"outbound", cfg.outbound},
+  nlohmann::json j{{"bridge", cfg.bridge},
+                   {"subnet", cfg.subnet_text()},
+                   {"outbound", cfg.outbound},
                    {"seccompDefault", cfg.seccomp_default}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;

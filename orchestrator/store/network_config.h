@@ -26,8 +26,8 @@ Result<uint32_t> parse_ip(const std::string& text);
 
 struct NetworkConfig {
   std::string bridge = "podctl0";
-  Ipv4Net subnet;       // the pod subnet; the gateway (bridge address) is its first address
-  bool outbound = true; // pods reach beyond the host (masquerade), as with docker
+  Ipv4Net subnet;        // the pod subnet; the gateway (bridge address) is its first address
+  bool outbound = true;  // pods reach beyond the host (masquerade), as with docker
   // The seccomp profile of containers whose pod and container set none (the kubelet's
   // --seccomp-default): RuntimeDefault, or Unconfined.
   std::string seccomp_default = "RuntimeDefault";

@@ -18,7 +18,8 @@ using StoredKind = std::string;
 // Returns "created", "configured" or "unchanged".
 Result<std::string> put_object(const RootPaths& root, const StoredKind& kind, const nlohmann::json& object);
 // A missing object is ENOENT with kubectl's message: configmaps "x" not found.
-Result<nlohmann::json> get_object(const RootPaths& root, const StoredKind& kind, const std::string& ns, const std::string& name);
+Result<nlohmann::json> get_object(const RootPaths& root, const StoredKind& kind, const std::string& ns,
+                                  const std::string& name);
 // Every namespace when ns is empty.
 Result<std::vector<nlohmann::json>> list_objects(const RootPaths& root, const StoredKind& kind, const std::string& ns);
 Status delete_object(const RootPaths& root, const StoredKind& kind, const std::string& ns, const std::string& name);

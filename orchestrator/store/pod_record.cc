@@ -16,9 +16,14 @@ namespace podctl {
 using nlohmann::json;
 
 Status write_pod_record(const PodRecord& r) {
-  json j{{"namespace", r.ns},       {"name", r.name},         {"uid", r.uid},
-         {"creationTimestamp", r.creation_timestamp},         {"podIP", r.pod_ip},
-         {"hostVeth", r.host_veth}, {"cgroup", r.cgroup},     {"specHash", r.spec_hash},
+  json j{{"namespace", r.ns},
+         {"name", r.name},
+         {"uid", r.uid},
+         {"creationTimestamp", r.creation_timestamp},
+         {"podIP", r.pod_ip},
+         {"hostVeth", r.host_veth},
+         {"cgroup", r.cgroup},
+         {"specHash", r.spec_hash},
          {"podLevelHash", r.pod_level_hash}};
   PODCTL_TRY(write_file_atomic(r.paths.spec(), r.spec.dump(2) + "\n"));
   return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
@@ -106,7 +111,8 @@ std::string new_uid() {
   unsigned char b[16];
   if (getrandom(b, sizeof b, 0) != static_cast<ssize_t>(sizeof b)) {
     auto t = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (size_t i = 0; i < sizeof b; ++i) b[i] = static_cast<unsigned char>(t >> (i % 8 * 8)) ^ static_cast<unsigned char>(i * 37);
+    for (size_t i = 0; i < sizeof b; ++i)
+      b[i] = static_cast<unsigned char>(t >> (i % 8 * 8)) ^ static_cast<unsigned char>(i * 37);
   }
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;

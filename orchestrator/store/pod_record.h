@@ -22,13 +22,13 @@ struct PodRecord {
   std::string creation_timestamp;  // RFC 3339
   std::string pod_ip;
   std::string host_veth;
-  std::string cgroup;              // the pod's cgroup v2 directory
+  std::string cgroup;  // the pod's cgroup v2 directory
   std::string spec_hash;
-  std::string pod_level_hash;      // what an in-place update may not change
+  std::string pod_level_hash;  // what an in-place update may not change
   PodPaths paths;
 
-  nlohmann::json spec;     // Kubernetes Pod object (apiVersion, kind, metadata, spec)
-  nlohmann::json status;   // {"status": Kubernetes PodStatus, "runtime": podctl details}, may be null
+  nlohmann::json spec;    // Kubernetes Pod object (apiVersion, kind, metadata, spec)
+  nlohmann::json status;  // {"status": Kubernetes PodStatus, "runtime": podctl details}, may be null
   std::optional<ProcessIdentity> supervisor;
   bool supervisor_alive = false;
 };

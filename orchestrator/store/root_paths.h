@@ -8,8 +8,8 @@ namespace podctl {
 // Every name that becomes a path component of the store passes through here. Names are checked
 // where they enter (manifests, the command line, the environment), so an invalid one reaching
 // this point is a bug that would let "../x" leave the root: the process stops instead.
-const std::string& store_name(const std::string& name);        // a DNS-1123 subdomain
-const std::string& store_label(const std::string& label);      // a DNS-1123 label
+const std::string& store_name(const std::string& name);    // a DNS-1123 subdomain
+const std::string& store_label(const std::string& label);  // a DNS-1123 label
 bool is_store_name(const std::string& name);
 bool is_store_label(const std::string& label);
 
@@ -20,7 +20,7 @@ struct RootPaths {
   std::string config() const { return root + "/config.json"; }
   std::string ipam_dir() const { return root + "/ipam"; }
   std::string images_dir() const { return root + "/images"; }
-  std::string seccomp_dir() const { return root + "/seccomp"; }  // Localhost seccomp profiles
+  std::string seccomp_dir() const { return root + "/seccomp"; }              // Localhost seccomp profiles
   std::string seccomp_cache_dir() const { return root + "/cache/seccomp"; }  // compiled RuntimeDefault
   std::string pods_dir() const { return root + "/pods"; }
   std::string namespace_dir(const std::string& ns) const { return pods_dir() + "/" + store_label(ns); }
@@ -33,12 +33,12 @@ struct RootPaths {
 struct PodPaths {
   std::string dir;
 
-  std::string record() const { return dir + "/pod.json"; }          // uid, creation time, IP, veth (CLI)
-  std::string spec() const { return dir + "/spec.json"; }            // desired spec (CLI)
-  std::string status() const { return dir + "/status.json"; }        // observed status (supervisor)
-  std::string events() const { return dir + "/events.jsonl"; }       // append-only events (supervisor)
+  std::string record() const { return dir + "/pod.json"; }      // uid, creation time, IP, veth (CLI)
+  std::string spec() const { return dir + "/spec.json"; }       // desired spec (CLI)
+  std::string status() const { return dir + "/status.json"; }   // observed status (supervisor)
+  std::string events() const { return dir + "/events.jsonl"; }  // append-only events (supervisor)
   std::string supervisor_pid() const { return dir + "/supervisor.pid"; }
-  std::string stop_request() const { return dir + "/stop.json"; }    // grace period for a delete (CLI)
+  std::string stop_request() const { return dir + "/stop.json"; }  // grace period for a delete (CLI)
   std::string hosts() const { return dir + "/hosts"; }
   std::string hostname() const { return dir + "/hostname"; }
   std::string resolv_conf() const { return dir + "/resolv.conf"; }
@@ -46,7 +46,7 @@ struct PodPaths {
   std::string container_dir(const std::string& name) const { return dir + "/containers/" + store_label(name); }
   std::string log_dir(const std::string& name) const { return dir + "/logs/" + store_label(name); }
   std::string volume_dir(const std::string& name) const { return dir + "/volumes/" + store_label(name); }
-  std::string ports() const { return dir + "/ports.json"; }        // published ports (supervisor; cleanup)
+  std::string ports() const { return dir + "/ports.json"; }  // published ports (supervisor; cleanup)
 };
 
 }  // namespace podctl

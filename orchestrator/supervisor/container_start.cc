@@ -53,7 +53,8 @@ std::optional<StartFailure> LinuxPodRuntime::prepare_start(ContainerProcess& p, 
   std::string dir = paths_.container_dir(c.name);
   // A restart is a new container, with a fresh writable layer, as with any CRI runtime.
   for (const char* sub : {"/upper", "/work"})
-    if (auto st = remove_tree(dir + sub); !st && st.error().code != ENOENT) return failure(StartFailureKind::Setup, st.error());
+    if (auto st = remove_tree(dir + sub); !st && st.error().code != ENOENT)
+      return failure(StartFailureKind::Setup, st.error());
   for (const char* sub : {"/upper", "/work", "/rootfs"})
     if (auto st = make_dirs(dir + sub, 0755); !st) return failure(StartFailureKind::Setup, st.error());
   if (filter_kept) return std::nullopt;
@@ -80,7 +81,8 @@ std::optional<StartFailure> LinuxPodRuntime::open_log_pipes(ContainerProcess& p,
   p.err.reset(pipes[1][0]);
   // Only our read ends are non-blocking; the container's write ends stay ordinary pipes.
   for (int fd : {p.out.get(), p.err.get()})
-    if (::fcntl(fd, F_SETFL, O_NONBLOCK) != 0) return failure(StartFailureKind::Setup, sys_error("make a log pipe non-blocking"));
+    if (::fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+      return failure(StartFailureKind::Setup, sys_error("make a log pipe non-blocking"));
   p.log = LogWriter(paths_.log_dir(c.name) + "/" + std::to_string(p.run) + ".log", opt_.log_limits);
   prune_logs(paths_.log_dir(c.name), opt_.log_limits.max_files);
   return std::nullopt;
@@ -118,7 +120,8 @@ std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t
   auto cg = open_cgroup(p.cgroup);
   if (!cg) return std::unexpected(failure(StartFailureKind::Setup, cg.error()));
   auto devices_v1 = restrict_container_devices(p, cg->get(), cfg->privileged);
-  if (!devices_v1) return std::unexpected(failure(StartFailureKind::Setup, devices_v1.error().wrap("restrict devices")));
+  if (!devices_v1)
+    return std::unexpected(failure(StartFailureKind::Setup, devices_v1.error().wrap("restrict devices")));
 
   ContainerLaunch launch;
   launch.name = c.name;

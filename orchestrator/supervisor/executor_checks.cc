@@ -53,7 +53,9 @@ void PodExecutor::begin_checks(ContainerRecord& c) {
 void PodExecutor::run_handler(ContainerRecord& c, HandlerKind kind, const manifest::Handler& handler,
                               std::optional<Millis> deadline) {
   auto st = runtime_.run_handler(c.index, *c.spec, kind, handler, deadline);
-  if (!st) return on_handler_done(c.index, kind, {is_probe(kind) ? ProbeResult::Unknown : ProbeResult::Failure, st.error().message});
+  if (!st)
+    return on_handler_done(c.index, kind,
+                           {is_probe(kind) ? ProbeResult::Unknown : ProbeResult::Failure, st.error().message});
   c.handler_running[slot(kind)] = true;
   c.handler_deadline[slot(kind)] = deadline;
 }

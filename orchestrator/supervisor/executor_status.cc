@@ -7,7 +7,8 @@ namespace podctl::supervisor {
 
 using plan::ConditionType;
 
-plan::PodStatus PodExecutor::status(const std::string& host_ip, const std::string& pod_ip, const std::string& start_time) {
+plan::PodStatus PodExecutor::status(const std::string& host_ip, const std::string& pod_ip,
+                                    const std::string& start_time) {
   plan::PodStatus st;
   // ContainersReady counts the regular containers and the sidecars (restartable init containers).
   bool all_ready = !pod_.spec.containers.empty();

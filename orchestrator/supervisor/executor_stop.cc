@@ -32,7 +32,8 @@ void PodExecutor::on_pre_stop_done(ContainerRecord& c, const HandlerOutcome& out
   bool overran = runtime_.now() >= c.observed.grace_end;
   if (outcome.result != plan::ProbeResult::Success && !overran)
     event(EventType::Warning, "FailedPreStopHook",
-          "PreStopHook failed for Container \"" + c.spec->name + "\" in Pod \"" + pod_ref() + "\": " + outcome.message, &c);
+          "PreStopHook failed for Container \"" + c.spec->name + "\" in Pod \"" + pod_ref() + "\": " + outcome.message,
+          &c);
   c.observed.stop = plan::StopPhase::PreStopDone;  // the planner sends the stop signal
 }
 

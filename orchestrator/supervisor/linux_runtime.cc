@@ -112,7 +112,8 @@ Status LinuxPodRuntime::create_sandbox() {
   PODCTL_ASSIGN_OR_RETURN(pause_, start_sandbox(launch));
   pause_start_time_ = process_start_time(pause_.pid()).value_or(0);
   std::string ns_dir = "/proc/" + std::to_string(pause_.pid()) + "/ns/";
-  for (auto [fd, kind] : {std::pair{&pause_net_, "net"}, {&pause_ipc_, "ipc"}, {&pause_uts_, "uts"}, {&pause_pid_ns_, "pid"}}) {
+  for (auto [fd, kind] :
+       {std::pair{&pause_net_, "net"}, {&pause_ipc_, "ipc"}, {&pause_uts_, "uts"}, {&pause_pid_ns_, "pid"}}) {
     fd->reset(::open((ns_dir + kind).c_str(), O_RDONLY | O_CLOEXEC));
     if (!*fd) return fail(sys_error(std::string("open the pause's ") + kind + " namespace"));
   }
@@ -161,7 +162,8 @@ Status LinuxPodRuntime::start_pull(size_t i, const std::string& reference) {
   if (pid == 0) {
     int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     // In the child, before exec: a failure here shows as the pull's failure (its exit code).
-    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(devnull, 1) < 0 || ::dup2(p.pull_output.get(), 2) < 0) ::_exit(127);
+    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(devnull, 1) < 0 || ::dup2(p.pull_output.get(), 2) < 0)
+      ::_exit(127);
     sigset_t none;
     sigemptyset(&none);
     (void)::sigprocmask(SIG_SETMASK, &none, nullptr);  // cannot fail with a valid set
@@ -211,13 +213,17 @@ void LinuxPodRuntime::record_event(EventType type, const std::string& reason, co
 }
 
 nlohmann::json LinuxPodRuntime::describe(const std::string& applied_spec_hash) const {
-  nlohmann::json runtime{{"hostVeth", record_.host_veth}, {"cgroup", record_.cgroup}, {"supervisorPid", ::getpid()},
+  nlohmann::json runtime{{"hostVeth", record_.host_veth},
+                         {"cgroup", record_.cgroup},
+                         {"supervisorPid", ::getpid()},
                          {"specHash", applied_spec_hash}};
   if (pause_.valid()) runtime["pause"] = {{"pid", pause_.pid()}, {"startTime", pause_start_time_}};
   nlohmann::json procs = nlohmann::json::object();
   for (const auto& p : containers_)
     if (p.proc.valid())
-      procs[p.name] = {{"pid", p.proc.pid()}, {"startTime", p.proc_start_time}, {"cgroup", p.cgroup},
+      procs[p.name] = {{"pid", p.proc.pid()},
+                       {"startTime", p.proc_start_time},
+                       {"cgroup", p.cgroup},
                        {"containerID", p.container_id},
                        {"logFile", paths_.log_dir(p.name) + "/" + std::to_string(p.run) + ".log"}};
   runtime["containers"] = procs;

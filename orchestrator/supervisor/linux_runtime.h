@@ -39,8 +39,8 @@ struct ContainerProcess {
   ChildProcess proc;
   uint64_t proc_start_time = 0;
   std::string container_id;
-  int run = 0;                      // names its log file
-  int stop_signal = 0;              // the image's StopSignal
+  int run = 0;          // names its log file
+  int stop_signal = 0;  // the image's StopSignal
   UniqueFd out, err;
   LogWriter log;
   uint64_t oom_kills_at_start = 0;  // the memory cgroup's oom_kill count: a rise means OOMKilled
@@ -89,12 +89,12 @@ class LinuxPodRuntime final : public PodRuntime {
   Status teardown_sandbox() override;
   std::optional<Image> find_image(const std::string& reference) override;
   Status start_pull(size_t container, const std::string& reference) override;
-  std::expected<std::string, StartFailure> start_container(size_t container, const manifest::Pod& pod, const Image& image,
-                                                           int run) override;
+  std::expected<std::string, StartFailure> start_container(size_t container, const manifest::Pod& pod,
+                                                           const Image& image, int run) override;
   Status signal(size_t container, StopSignal signal) override;
   ContainerExit kill_now(size_t container) override;
-  Status run_handler(size_t container, const manifest::Container& spec, HandlerKind kind, const manifest::Handler& handler,
-                     std::optional<Millis> deadline) override;
+  Status run_handler(size_t container, const manifest::Container& spec, HandlerKind kind,
+                     const manifest::Handler& handler, std::optional<Millis> deadline) override;
   HandlerOutcome expire_handler(size_t container, HandlerKind kind) override;
   void cancel_handlers(size_t container) override;
   void record_event(EventType type, const std::string& reason, const std::string& message,

@@ -96,7 +96,8 @@ Status LinuxPodRuntime::run_handler(size_t i, const manifest::Container& spec, H
   auto& slot = p.runs[static_cast<size_t>(kind)];
   PODCTL_ASSIGN_OR_RETURN(slot, HandlerRun::start(handler, target, deadline));
   if (slot->fd() < 0) return {};  // a sleep: only its deadline
-  auto st = watcher_.watch(slot->fd(), tag(Tag::Handler, i * kHandlerKinds + static_cast<size_t>(kind)), slot->events());
+  auto st =
+      watcher_.watch(slot->fd(), tag(Tag::Handler, i * kHandlerKinds + static_cast<size_t>(kind)), slot->events());
   if (!st) slot.reset();
   return st;
 }

@@ -194,11 +194,9 @@ void PodExecutor::on_start_failed(ContainerRecord& c, const StartFailure& failur
       return hold_for_config(c, WaitingReason::CreateContainerConfigError, "Failed", "Error: " + m, m);
     case StartFailureKind::Create:
       return hold_for_config(c, WaitingReason::CreateContainerError, "Failed", "Error: " + m, m);
-    case StartFailureKind::Mount:
-      return hold_for_config(c, WaitingReason::ContainerCreating, "FailedMount", m, "");
+    case StartFailureKind::Mount: return hold_for_config(c, WaitingReason::ContainerCreating, "FailedMount", m, "");
     case StartFailureKind::Setup:
-    case StartFailureKind::Exec:
-      return record_start_failure(c, m);
+    case StartFailureKind::Exec: return record_start_failure(c, m);
   }
 }
 
@@ -237,7 +235,8 @@ void PodExecutor::hold_in_backoff(ContainerRecord& c) {
   std::string msg = "back-off " + std::to_string(c.observed.backoff->delay / 1000) +
                     "s restarting failed container=" + c.spec->name + " pod=" + pod_ref();
   c.state = plan::WaitingState{WaitingReason::CrashLoopBackOff, msg};
-  event(EventType::Warning, "BackOff", "Back-off restarting failed container " + c.spec->name + " in pod " + pod_ref(), &c);
+  event(EventType::Warning, "BackOff", "Back-off restarting failed container " + c.spec->name + " in pod " + pod_ref(),
+        &c);
 }
 
 void PodExecutor::on_container_exit(size_t i, const ContainerExit& exit) {
@@ -250,9 +249,11 @@ void PodExecutor::on_container_exit(size_t i, const ContainerExit& exit) {
   c.observed.state = RunState::Exited;
   c.observed.exit_code = exit.exit_code;
   c.observed.finished_at = runtime_.now();
-  auto reason = exit.oom_killed ? TerminatedReason::OOMKilled
-                : exit.exit_code == 0 ? TerminatedReason::Completed : TerminatedReason::Error;
-  c.state = plan::TerminatedState{exit.exit_code, reason, "", c.started_at, runtime_.wall_clock(), "podctl://" + c.container_id};
+  auto reason = exit.oom_killed       ? TerminatedReason::OOMKilled
+                : exit.exit_code == 0 ? TerminatedReason::Completed
+                                      : TerminatedReason::Error;
+  c.state = plan::TerminatedState{
+      exit.exit_code, reason, "", c.started_at, runtime_.wall_clock(), "podctl://" + c.container_id};
 }
 
 void PodExecutor::on_sandbox_lost() {
@@ -280,7 +281,8 @@ void PodExecutor::on_spec_changed(manifest::Pod next) {
   bind_specs();
   const size_t init_count = pod_.spec.init_containers.size();
   for (size_t k = 0; k < pod_.spec.containers.size(); ++k)
-    if (manifest::container_hash(pod_.spec.containers[k]) != old_hashes[k]) containers_[init_count + k].observed.outdated = true;
+    if (manifest::container_hash(pod_.spec.containers[k]) != old_hashes[k])
+      containers_[init_count + k].observed.outdated = true;
 }
 
 void PodExecutor::on_terminate(std::optional<int64_t> grace_seconds) {
@@ -292,7 +294,8 @@ void PodExecutor::on_terminate(std::optional<int64_t> grace_seconds) {
   shutdown_ = plan::Shutdown{true, grace_ms, runtime_.now() + grace_ms};
 }
 
-void PodExecutor::event(EventType type, const std::string& reason, const std::string& message, const ContainerRecord* c) {
+void PodExecutor::event(EventType type, const std::string& reason, const std::string& message,
+                        const ContainerRecord* c) {
   runtime_.record_event(type, reason, message, c ? container_ref(*c) : "");
 }
 

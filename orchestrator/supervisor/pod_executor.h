@@ -29,7 +29,7 @@ struct ContainerRecord {
   std::string container_id, started_at;
   plan::ContainerState state;
   std::optional<plan::TerminatedState> last_state;
-  bool waiting_for_config = false;      // held by a config or mount error: retried when ConfigMaps or Secrets change
+  bool waiting_for_config = false;  // held by a config or mount error: retried when ConfigMaps or Secrets change
   bool pulling = false;
   bool pull_failed = false;             // waits in ImagePullBackOff rather than CrashLoopBackOff
   bool image_pulled_for_start = false;  // pulled for the start under way (imagePullPolicy: Always)
@@ -104,7 +104,8 @@ class PodExecutor {
   // executor_checks.cc: probes and lifecycle hooks.
   void begin_checks(ContainerRecord& c);
   void run_due_probes(Millis now);
-  void run_handler(ContainerRecord& c, HandlerKind kind, const manifest::Handler& handler, std::optional<Millis> deadline);
+  void run_handler(ContainerRecord& c, HandlerKind kind, const manifest::Handler& handler,
+                   std::optional<Millis> deadline);
   void cancel_handlers(ContainerRecord& c);
   void on_probe_outcome(ContainerRecord& c, plan::ProbeKind kind, const HandlerOutcome& outcome);
   void on_post_start_done(ContainerRecord& c, const HandlerOutcome& outcome);

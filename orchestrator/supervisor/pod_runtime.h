@@ -55,8 +55,8 @@ class PodRuntime {
  public:
   virtual ~PodRuntime() = default;
 
-  virtual Millis now() const = 0;                 // the monotonic clock
-  virtual std::string wall_clock() const = 0;     // RFC 3339, for status and events
+  virtual Millis now() const = 0;              // the monotonic clock
+  virtual std::string wall_clock() const = 0;  // RFC 3339, for status and events
 
   virtual Status create_sandbox() = 0;
   // The sandbox goes: the pause process is killed if it still lives, the host veth deleted.

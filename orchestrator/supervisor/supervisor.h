@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "orchestrator/plan/backoff.h"
 #include "orchestrator/logs/log_writer.h"
+#include "orchestrator/plan/backoff.h"
 #include "orchestrator/store/network_config.h"
 #include "orchestrator/store/root_paths.h"
 
@@ -16,12 +16,12 @@ struct SupervisorOptions {
   RootPaths root;
   std::string ns;
   std::string name;
-  int report_fd = -1;          // "ok\n" once every container started or has a known start error
+  int report_fd = -1;  // "ok\n" once every container started or has a known start error
   plan::BackoffPolicy backoff;
   LogLimits log_limits;
   int64_t pids_limit = 0;
   std::string pause_binary;
-  std::string podctl_binary;   // for the pulls it starts (podctl image pull)
+  std::string podctl_binary;  // for the pulls it starts (podctl image pull)
 };
 
 // Returns the process exit code.

@@ -169,9 +169,12 @@ void Supervisor::reload_spec() {
 void Supervisor::on_signals() {
   signalfd_siginfo si;
   while (::read(signal_fd_.get(), &si, sizeof si) == sizeof si) {
-    if (si.ssi_signo == SIGCHLD) runtime_.reap_strangers();
-    else if (si.ssi_signo == SIGHUP) reload_spec();
-    else executor_->on_terminate(runtime_.requested_grace_period());
+    if (si.ssi_signo == SIGCHLD)
+      runtime_.reap_strangers();
+    else if (si.ssi_signo == SIGHUP)
+      reload_spec();
+    else
+      executor_->on_terminate(runtime_.requested_grace_period());
   }
 }
 
@@ -191,7 +194,8 @@ void Supervisor::dispatch(Tag kind, size_t index) {
     case Tag::Stdout: return runtime_.drain(index, false);
     case Tag::Stderr: return runtime_.drain(index, true);
     case Tag::Handler:
-      if (auto done = runtime_.advance_handler(index)) executor_->on_handler_done(index / kHandlerKinds, done->first, done->second);
+      if (auto done = runtime_.advance_handler(index))
+        executor_->on_handler_done(index / kHandlerKinds, done->first, done->second);
       return;
     case Tag::Config: return on_config_sources_changed();
     case Tag::Pull:
@@ -205,8 +209,10 @@ void Supervisor::write_status() {
   nlohmann::json doc{{"status", to_json(status)}, {"runtime", runtime_.describe(executor_->applied_spec_hash())}};
   std::string text = json_text(doc, 2) + "\n";
   if (text == last_status_) return;
-  if (auto st = write_file_atomic(runtime_.paths().status(), text); !st) spdlog::error("write status: {}", st.error().message);
-  else last_status_ = text;
+  if (auto st = write_file_atomic(runtime_.paths().status(), text); !st)
+    spdlog::error("write status: {}", st.error().message);
+  else
+    last_status_ = text;
 }
 
 // No exception may leave the loop: the pod's containers would run on unsupervised. Whatever a

@@ -10,8 +10,8 @@
 #include <map>
 #include <string>
 
-#include "orchestrator/supervisor/supervisor.h"
 #include "orchestrator/store/root_paths.h"
+#include "orchestrator/supervisor/supervisor.h"
 
 int main(int argc, char** argv) {
   using namespace podctl;
@@ -19,8 +19,10 @@ int main(int argc, char** argv) {
   std::string name;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--", 0) == 0 && i + 1 < argc) flags[a.substr(2)] = argv[++i];
-    else name = a;
+    if (a.rfind("--", 0) == 0 && i + 1 < argc)
+      flags[a.substr(2)] = argv[++i];
+    else
+      name = a;
   }
   for (const char* required : {"root", "namespace", "restart-backoff", "podctl"})
     if (!flags.count(required) || name.empty()) {
@@ -43,8 +45,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.backoff = *backoff;
-  o.log_limits.max_bytes = flags.count("log-max-size") ? std::atoll(flags["log-max-size"].c_str()) : o.log_limits.max_bytes;
-  o.log_limits.max_files = flags.count("log-max-files") ? std::atoi(flags["log-max-files"].c_str()) : o.log_limits.max_files;
+  o.log_limits.max_bytes =
+      flags.count("log-max-size") ? std::atoll(flags["log-max-size"].c_str()) : o.log_limits.max_bytes;
+  o.log_limits.max_files =
+      flags.count("log-max-files") ? std::atoi(flags["log-max-files"].c_str()) : o.log_limits.max_files;
   o.pids_limit = flags.count("pids-limit") ? std::atoll(flags["pids-limit"].c_str()) : 0;
   o.podctl_binary = flags["podctl"];
   std::string dir = o.podctl_binary.substr(0, o.podctl_binary.rfind('/'));

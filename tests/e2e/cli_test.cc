@@ -14,9 +14,13 @@ RunResult podctl_at(const std::string& root, std::vector<std::string> args, cons
   return run_program(argv, in);
 }
 
-std::string fresh_root() { return "/tmp/podctl-cli-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name(); }
+std::string fresh_root() {
+  return "/tmp/podctl-cli-" + std::to_string(::getpid()) + "-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
 
-const std::string kPod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: a\n    image: busybox:1.35\n";
+const std::string kPod =
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: a\n    image: busybox:1.35\n";
 
 TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_program({PODCTL_BINARY}).rc, 2);
@@ -35,7 +39,8 @@ TEST(Cli, UsageErrorsExitTwo) {
 TEST(Cli, HelpOnEveryVerbExitsZero) {
   RunResult help = run_program({PODCTL_BINARY, "--help"});
   EXPECT_EQ(help.rc, 0);
-  for (const char* verb : {"apply", "get", "describe", "delete", "logs", "exec", "inspect", "wait", "image", "system", "version"}) {
+  for (const char* verb :
+       {"apply", "get", "describe", "delete", "logs", "exec", "inspect", "wait", "image", "system", "version"}) {
     RunResult r = run_program({PODCTL_BINARY, verb, "--help"});
     EXPECT_EQ(r.rc, 0) << verb;
     EXPECT_NE(r.out.find(std::string("Usage: podctl ") + verb), std::string::npos) << verb << r.out;
@@ -46,8 +51,9 @@ TEST(Cli, HelpOnEveryVerbExitsZero) {
 
 TEST(Cli, InvalidManifestExitsTwoWithPositionsAndWritesNothing) {
   std::string root = fresh_root();
-  std::string bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: a\n    image: busybox:1.35\n"
-                    "    ports:\n    - containerPort: 99999\n  - name: a\n    image: busybox:1.35\n";
+  std::string bad =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: a\n    image: busybox:1.35\n"
+      "    ports:\n    - containerPort: 99999\n  - name: a\n    image: busybox:1.35\n";
   RunResult r = podctl_at(root, {"apply", "-f", "-"}, bad);
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(r.err,
@@ -60,7 +66,8 @@ TEST(Cli, InvalidManifestExitsTwoWithPositionsAndWritesNothing) {
 TEST(Cli, GlobalOptionsGoBeforeOrAfterTheVerbAndComeFromTheEnvironment) {
   std::string root = fresh_root();
   EXPECT_EQ(run_program({PODCTL_BINARY, "get", "pods", "--root", root}).rc, 0);
-  EXPECT_EQ(run_program({PODCTL_BINARY, "--root", root, "-n", "dev", "get", "pods"}).err, "No resources found in the namespace.\n");
+  EXPECT_EQ(run_program({PODCTL_BINARY, "--root", root, "-n", "dev", "get", "pods"}).err,
+            "No resources found in the namespace.\n");
   RunResult env = run_program({"env", "PODCTL_ROOT=" + root, PODCTL_BINARY, "apply", "--dry-run", "-f", "-"}, kPod);
   EXPECT_EQ(env.rc, 0) << env.err;
   EXPECT_FALSE(std::filesystem::exists(root));
@@ -68,20 +75,23 @@ TEST(Cli, GlobalOptionsGoBeforeOrAfterTheVerbAndComeFromTheEnvironment) {
 
 TEST(Cli, DryRunValidatesAndChangesNothing) {
   std::string root = fresh_root();
-  RunResult r = podctl_at(root, {"apply", "--dry-run", "-f", "-"}, kPod + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n");
+  RunResult r = podctl_at(root, {"apply", "--dry-run", "-f", "-"},
+                          kPod + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n");
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, "pod/web created (dry run)\nconfigmap/cfg created (dry run)\n");
   EXPECT_FALSE(std::filesystem::exists(root));
 }
 
 TEST(Cli, EveryExampleValidates) {
-  RunResult r = run_program({PODCTL_BINARY, "--root", fresh_root(), "apply", "--dry-run", "-f", std::string(PODCTL_SOURCE_DIR) + "/examples"});
+  RunResult r = run_program({PODCTL_BINARY, "--root", fresh_root(), "apply", "--dry-run", "-f",
+                             std::string(PODCTL_SOURCE_DIR) + "/examples"});
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("(dry run)"), std::string::npos);
 }
 
 TEST(Cli, UnsupportedKindAndUnknownFieldAreRejected) {
-  RunResult r = podctl_at(fresh_root(), {"apply", "-f", "-"}, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
+  RunResult r =
+      podctl_at(fresh_root(), {"apply", "-f", "-"}, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("STDIN:2:7: kind: kind \"Deployment\" is not supported by podctl"), std::string::npos) << r.err;
 }

@@ -28,8 +28,10 @@ class DevLoop : public PodctlTest {
     std::filesystem::rename(dir_ + "/." + name + ".tmp", dir_ + "/" + name);
   }
   std::string app(const std::string& version) {
-    return pod_yaml("app", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo " + version +
-                               "; sleep 600\"]\n", "  terminationGracePeriodSeconds: 0\n");
+    return pod_yaml(
+        "app",
+        "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo " + version + "; sleep 600\"]\n",
+        "  terminationGracePeriodSeconds: 0\n");
   }
   std::string dir_;
   pid_t watcher_ = 0;
@@ -48,14 +50,15 @@ TEST_F(DevLoop, DiffShowsWhatApplyWouldChangeAndExitsOneWhenSomethingWould) {
   write("app.yaml", app("v2"));
   RunResult changed = env_->podctl({"diff", "-f", dir_});
   EXPECT_EQ(changed.rc, 1);
-  EXPECT_NE(changed.out.find("-        - echo v1; sleep 600\n+        - echo v2; sleep 600\n"), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("-        - echo v1; sleep 600\n+        - echo v2; sleep 600\n"), std::string::npos)
+      << changed.out;
   EXPECT_EQ(env_->podctl({"logs", "app"}).out, "v1\n");  // diff changed nothing
 }
 
 TEST_F(DevLoop, ApplyWatchPicksUpAnEditAndDeleteByDirectoryRemovesEverything) {
   write("app.yaml", app("v1"));
-  std::string cmd = std::string(PODCTL_BINARY) + " --root " + env_->root() + " --bridge " + env_->bridge() + " --subnet " +
-                    env_->subnet() + " apply -f " + dir_ + " --watch > " + dir_ + ".log 2>&1 & echo $!";
+  std::string cmd = std::string(PODCTL_BINARY) + " --root " + env_->root() + " --bridge " + env_->bridge() +
+                    " --subnet " + env_->subnet() + " apply -f " + dir_ + " --watch > " + dir_ + ".log 2>&1 & echo $!";
   watcher_ = std::stoi(sh(cmd).out);
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "app"}).out == "v1\n"; }));
   write("app.yaml", app("v2"));

@@ -29,8 +29,11 @@ TEST_F(Failure, AMissingBinaryIsTheContainersStartErrorThenCrashLoopBackOff) {
   const json& last = cs["state"].contains("terminated") ? cs["state"]["terminated"] : cs["lastState"]["terminated"];
   EXPECT_EQ(last["reason"], "StartError");
   EXPECT_EQ(last["message"], "exec \"/bin/nope\": No such file or directory");
-  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pods"}).out.find("CrashLoopBackOff") != std::string::npos; }));
-  RunResult in_path = env_->apply(pod_yaml("nopath", "  - name: a\n    image: busybox:1.35\n    command: [\"nope\"]\n"));
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"get", "pods"}).out.find("CrashLoopBackOff") != std::string::npos;
+  }));
+  RunResult in_path =
+      env_->apply(pod_yaml("nopath", "  - name: a\n    image: busybox:1.35\n    command: [\"nope\"]\n"));
   ASSERT_EQ(in_path.rc, 0);
   json p2 = env_->pod("nopath")["status"]["containerStatuses"][0];
   std::string msg = (p2["state"].contains("terminated") ? p2["state"] : p2["lastState"])["terminated"]["message"];
@@ -38,7 +41,12 @@ TEST_F(Failure, AMissingBinaryIsTheContainersStartErrorThenCrashLoopBackOff) {
 }
 
 TEST_F(Failure, ABadWorkingDirIsReportedByTheChild) {
-  ASSERT_EQ(env_->apply(pod_yaml("badwd", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n    workingDir: /no/such/dir\n")).rc, 0);
+  ASSERT_EQ(
+      env_
+          ->apply(pod_yaml(
+              "badwd", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n    workingDir: /no/such/dir\n"))
+          .rc,
+      0);
   json cs = env_->pod("badwd")["status"]["containerStatuses"][0];
   std::string msg = (cs["state"].contains("terminated") ? cs["state"] : cs["lastState"])["terminated"]["message"];
   EXPECT_EQ(msg, "chdir to working directory \"/no/such/dir\": No such file or directory");
@@ -46,11 +54,14 @@ TEST_F(Failure, ABadWorkingDirIsReportedByTheChild) {
 
 TEST_F(Failure, AnImageThatCannotBePulledIsErrImagePullThenImagePullBackOff) {
   // Nothing listens on 127.0.0.1:9: the pull fails at once, and nothing leaves the machine.
-  RunResult r = env_->podctl({"apply", "--restart-backoff", "1s:4s", "-f", "-"},
-                             pod_yaml("noimg", "  - name: a\n    image: 127.0.0.1:9/nothing:1\n    command: [\"true\"]\n",
-                                      "  terminationGracePeriodSeconds: 0\n"));
+  RunResult r =
+      env_->podctl({"apply", "--restart-backoff", "1s:4s", "-f", "-"},
+                   pod_yaml("noimg", "  - name: a\n    image: 127.0.0.1:9/nothing:1\n    command: [\"true\"]\n",
+                            "  terminationGracePeriodSeconds: 0\n"));
   EXPECT_EQ(r.rc, 0) << r.err;
-  auto reason = [&] { return env_->pod("noimg")["status"]["containerStatuses"][0]["state"]["waiting"].value("reason", ""); };
+  auto reason = [&] {
+    return env_->pod("noimg")["status"]["containerStatuses"][0]["state"]["waiting"].value("reason", "");
+  };
   EXPECT_TRUE(env_->eventually([&] { return reason() == "ErrImagePull" || reason() == "ImagePullBackOff"; }));
   EXPECT_TRUE(env_->eventually([&] { return reason() == "ImagePullBackOff"; }));
   std::string events = env_->podctl({"describe", "pod", "noimg"}).out;
@@ -60,8 +71,13 @@ TEST_F(Failure, AnImageThatCannotBePulledIsErrImagePullThenImagePullBackOff) {
 }
 
 TEST_F(Failure, PullPolicyNeverWithoutTheImageIsErrImageNeverPull) {
-  ASSERT_EQ(env_->apply(pod_yaml("never", "  - name: a\n    image: busybox:9.99\n    imagePullPolicy: Never\n    command: [\"true\"]\n",
-                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(
+      env_
+          ->apply(pod_yaml(
+              "never", "  - name: a\n    image: busybox:9.99\n    imagePullPolicy: Never\n    command: [\"true\"]\n",
+              "  terminationGracePeriodSeconds: 0\n"))
+          .rc,
+      0);
   json waiting = env_->pod("never")["status"]["containerStatuses"][0]["state"]["waiting"];
   EXPECT_EQ(waiting["reason"], "ErrImageNeverPull");
   EXPECT_EQ(waiting["message"], "Container image \"busybox:9.99\" is not present with pull policy of Never");
@@ -70,12 +86,14 @@ TEST_F(Failure, PullPolicyNeverWithoutTheImageIsErrImageNeverPull) {
 TEST_F(Failure, AFullSubnetIsAClearErrorAndLeavesNothing) {
   // Tests get a /24; fill it with a tiny one instead: a separate root with a /29 has 5 addresses.
   PodctlEnv small;
-  RunResult imp = small.podctl({"image", "import", "busybox:1.35", std::string("/tmp/podctl-test-busybox-") + std::to_string(::getpid())});
+  RunResult imp = small.podctl(
+      {"image", "import", "busybox:1.35", std::string("/tmp/podctl-test-busybox-") + std::to_string(::getpid())});
   ASSERT_EQ(imp.rc, 0) << imp.err;
   std::string subnet = small.subnet();
   subnet.replace(subnet.rfind('/'), 3, "/29");
   auto podctl29 = [&](std::vector<std::string> args, const std::string& in = "") {
-    std::vector<std::string> argv = {PODCTL_BINARY, "--root", small.root(), "--bridge", small.bridge(), "--subnet", subnet};
+    std::vector<std::string> argv = {PODCTL_BINARY,  "--root",   small.root(), "--bridge",
+                                     small.bridge(), "--subnet", subnet};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_program(argv, in);
   };
@@ -96,14 +114,16 @@ TEST_F(Failure, AFullSubnetIsAClearErrorAndLeavesNothing) {
 TEST_F(Failure, ABridgeNameTakenByAnotherLinkIsRefused) {
   PodctlEnv other;
   ASSERT_EQ(sh("ip link add " + other.bridge() + " type veth peer name " + other.bridge() + "p").rc, 0);
-  RunResult r = other.podctl({"apply", "-f", "-"}, pod_yaml("x", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n"));
+  RunResult r = other.podctl({"apply", "-f", "-"},
+                             pod_yaml("x", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n"));
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("is not a bridge"), std::string::npos) << r.err;
   sh("ip link del " + other.bridge());
 }
 
 TEST_F(Failure, AConflictingSubnetForAnExistingRootIsRefused) {
-  ASSERT_EQ(env_->apply(pod_yaml("first", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(pod_yaml("first", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc, 0);
   RunResult r = run_program({PODCTL_BINARY, "--root", env_->root(), "--subnet", "10.250.0.0/24", "get", "pods"});
   EXPECT_EQ(r.rc, 0);  // reading is fine
   RunResult a = run_program({PODCTL_BINARY, "--root", env_->root(), "--subnet", "10.250.0.0/24", "apply", "-f", "-"},

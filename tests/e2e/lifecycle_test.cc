@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/podctl_env.h"
 
@@ -24,8 +24,13 @@ class Lifecycle : public PodctlTest {
 };
 
 TEST_F(Lifecycle, AFailingContainerRestartsWithGrowingBackoff) {
-  ASSERT_EQ(apply_fast(pod_yaml("crash", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo run; exit 3\"]\n")).rc, 0);
-  ASSERT_TRUE(env_->eventually([&] { return status("crash")["restartCount"].get<int>() >= 3; }, std::chrono::seconds(30)));
+  ASSERT_EQ(apply_fast(
+                pod_yaml("crash",
+                         "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo run; exit 3\"]\n"))
+                .rc,
+            0);
+  ASSERT_TRUE(
+      env_->eventually([&] { return status("crash")["restartCount"].get<int>() >= 3; }, std::chrono::seconds(30)));
   json cs = status("crash");
   EXPECT_EQ(cs["lastState"]["terminated"]["exitCode"], 3);
   EXPECT_EQ(cs["lastState"]["terminated"]["reason"], "Error");
@@ -38,7 +43,10 @@ TEST_F(Lifecycle, AFailingContainerRestartsWithGrowingBackoff) {
 }
 
 TEST_F(Lifecycle, OnFailureAndExitZeroSucceeds) {
-  ASSERT_EQ(apply_fast(pod_yaml("ok", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n", "  restartPolicy: OnFailure\n")).rc, 0);
+  ASSERT_EQ(apply_fast(pod_yaml("ok", "  - name: a\n    image: busybox:1.35\n    command: [\"true\"]\n",
+                                "  restartPolicy: OnFailure\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("ok")["status"]["phase"] == "Succeeded"; }));
   EXPECT_EQ(status("ok")["state"]["terminated"]["reason"], "Completed");
   EXPECT_EQ(status("ok")["restartCount"], 0);
@@ -46,7 +54,11 @@ TEST_F(Lifecycle, OnFailureAndExitZeroSucceeds) {
 }
 
 TEST_F(Lifecycle, NeverAndExitFourFails) {
-  ASSERT_EQ(apply_fast(pod_yaml("bad", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 4\"]\n", "  restartPolicy: Never\n")).rc, 0);
+  ASSERT_EQ(
+      apply_fast(pod_yaml("bad", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 4\"]\n",
+                          "  restartPolicy: Never\n"))
+          .rc,
+      0);
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("bad")["status"]["phase"] == "Failed"; }));
   EXPECT_EQ(status("bad")["state"]["terminated"]["exitCode"], 4);
   EXPECT_EQ(status("bad")["restartCount"], 0);
@@ -54,8 +66,12 @@ TEST_F(Lifecycle, NeverAndExitFourFails) {
 
 TEST_F(Lifecycle, AGracePeriodIsWaitedThenTheContainerIsKilled) {
   // A shell as PID 1 that traps SIGTERM and keeps running: only SIGKILL at the deadline ends it.
-  ASSERT_EQ(env_->apply(pod_yaml("stubborn", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'echo got TERM' TERM; while true; do sleep 0.1; done\"]\n",
-                                 "  terminationGracePeriodSeconds: 2\n")).rc, 0);
+  ASSERT_EQ(env_->apply(pod_yaml("stubborn",
+                                 "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'echo got "
+                                 "TERM' TERM; while true; do sleep 0.1; done\"]\n",
+                                 "  terminationGracePeriodSeconds: 2\n"))
+                .rc,
+            0);
   auto start = std::chrono::steady_clock::now();
   std::string seen;
   std::thread watcher([&] {
@@ -72,7 +88,11 @@ TEST_F(Lifecycle, AGracePeriodIsWaitedThenTheContainerIsKilled) {
 }
 
 TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
-  ASSERT_EQ(env_->apply(pod_yaml("polite", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 0.1; done\"]\n")).rc, 0);
+  ASSERT_EQ(env_->apply(pod_yaml("polite",
+                                 "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap 'exit 0' "
+                                 "TERM; while true; do sleep 0.1; done\"]\n"))
+                .rc,
+            0);
   auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(env_->podctl({"delete", "pod", "polite"}).rc, 0);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
@@ -81,8 +101,11 @@ TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
 TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
   // sleep as PID 1 ignores SIGTERM; a grace period of 0 keeps the restarts quick.
   auto manifest = [](const std::string& spec, const std::string& arg) {
-    return pod_yaml("web", "  - name: keep\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n"
-                           "  - name: change\n    image: busybox:1.35\n    command: [\"sleep\", \"" + arg + "\"]\n", spec);
+    return pod_yaml("web",
+                    "  - name: keep\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n"
+                    "  - name: change\n    image: busybox:1.35\n    command: [\"sleep\", \"" +
+                        arg + "\"]\n",
+                    spec);
   };
   const std::string grace0 = "  terminationGracePeriodSeconds: 0\n";
   ASSERT_EQ(env_->apply(manifest(grace0, "601")).out, "pod/web created\n");
@@ -112,7 +135,11 @@ TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
 }
 
 TEST_F(Lifecycle, LogsOfThisAndThePreviousRun) {
-  ASSERT_EQ(apply_fast(pod_yaml("talk", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo out-$(date +%s%N); echo err >&2; sleep 1; exit 1\"]\n")).rc, 0);
+  ASSERT_EQ(apply_fast(pod_yaml("talk",
+                                "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo out-$(date "
+                                "+%s%N); echo err >&2; sleep 1; exit 1\"]\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return status("talk")["restartCount"].get<int>() >= 1; }));
   RunResult now = env_->podctl({"logs", "talk"});
   RunResult prev = env_->podctl({"logs", "talk", "--previous"});
@@ -126,7 +153,8 @@ TEST_F(Lifecycle, LogsOfThisAndThePreviousRun) {
 }
 
 TEST_F(Lifecycle, GetPodJsonIsAKubernetesObject) {
-  ASSERT_EQ(env_->apply(pod_yaml("obj", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(pod_yaml("obj", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n")).rc, 0);
   json p = env_->pod("obj");
   EXPECT_EQ(p["apiVersion"], "v1");
   EXPECT_EQ(p["kind"], "Pod");
@@ -162,10 +190,16 @@ namespace podctl::test {
 namespace {
 
 TEST_F(Lifecycle, InitContainersRunInOrderBeforeTheAppContainers) {
-  std::string spec = "  restartPolicy: Never\n  initContainers:\n"
-                     "  - name: first\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1; echo first >> /dev/shm/order\"]\n"
-                     "  - name: second\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo second >> /dev/shm/order\"]\n";
-  ASSERT_EQ(env_->apply(pod_yaml("init", "  - name: app\n    image: busybox:1.35\n    command: [\"cat\", \"/dev/shm/order\"]\n", spec)).rc, 0);
+  std::string spec =
+      "  restartPolicy: Never\n  initContainers:\n"
+      "  - name: first\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1; echo first >> "
+      "/dev/shm/order\"]\n"
+      "  - name: second\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo second >> /dev/shm/order\"]\n";
+  ASSERT_EQ(env_->apply(pod_yaml("init",
+                                 "  - name: app\n    image: busybox:1.35\n    command: [\"cat\", \"/dev/shm/order\"]\n",
+                                 spec))
+                .rc,
+            0);
   RunResult get = env_->podctl({"get", "pods"});
   EXPECT_NE(get.out.find("Init:0/2"), std::string::npos) << get.out;
   EXPECT_EQ(env_->pod("init")["status"]["containerStatuses"][0]["state"]["waiting"]["reason"], "PodInitializing");
@@ -179,10 +213,12 @@ TEST_F(Lifecycle, InitContainersRunInOrderBeforeTheAppContainers) {
 }
 
 TEST_F(Lifecycle, AFailedInitContainerFailsThePodUnderNever) {
-  std::string spec = "  restartPolicy: Never\n  initContainers:\n"
-                     "  - name: broken\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 2\"]\n";
-  RunResult r = env_->podctl({"apply", "--wait=20", "-f", "-"},
-                             pod_yaml("initfail", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec));
+  std::string spec =
+      "  restartPolicy: Never\n  initContainers:\n"
+      "  - name: broken\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 2\"]\n";
+  RunResult r =
+      env_->podctl({"apply", "--wait=20", "-f", "-"},
+                   pod_yaml("initfail", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec));
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err, "error: pod/initfail failed: phase Failed\n");
   RunResult get = env_->podctl({"get", "pods"});
@@ -193,10 +229,15 @@ TEST_F(Lifecycle, AFailedInitContainerFailsThePodUnderNever) {
 }
 
 TEST_F(Lifecycle, AFailingInitContainerCrashLoopsUnderOnFailure) {
-  std::string spec = "  restartPolicy: OnFailure\n  initContainers:\n"
-                     "  - name: flaky\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 1\"]\n";
-  ASSERT_EQ(apply_fast(pod_yaml("initloop", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec)).rc, 0);
-  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"get", "pods"}).out.find("Init:CrashLoopBackOff") != std::string::npos; }));
+  std::string spec =
+      "  restartPolicy: OnFailure\n  initContainers:\n"
+      "  - name: flaky\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 1\"]\n";
+  ASSERT_EQ(
+      apply_fast(pod_yaml("initloop", "  - name: app\n    image: busybox:1.35\n    command: [\"true\"]\n", spec)).rc,
+      0);
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"get", "pods"}).out.find("Init:CrashLoopBackOff") != std::string::npos;
+  }));
   EXPECT_EQ(env_->pod("initloop")["status"]["phase"], "Pending");
 }
 
@@ -207,10 +248,15 @@ namespace podctl::test {
 namespace {
 
 TEST_F(Lifecycle, LogsFollowAcrossARestartUntilThePodEnds) {
-  std::string cmd = "n=$(cat /dev/shm/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /dev/shm/n; "
-                    "sleep 0.5; echo run $n; [ $n -ge 2 ]";
-  ASSERT_EQ(apply_fast(pod_yaml("follow", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"" + cmd + "\"]\n",
-                                "  restartPolicy: OnFailure\n")).rc, 0);
+  std::string cmd =
+      "n=$(cat /dev/shm/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /dev/shm/n; "
+      "sleep 0.5; echo run $n; [ $n -ge 2 ]";
+  ASSERT_EQ(
+      apply_fast(pod_yaml("follow",
+                          "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"" + cmd + "\"]\n",
+                          "  restartPolicy: OnFailure\n"))
+          .rc,
+      0);
   // Starts before the first line is written; returns by itself once the pod has Succeeded.
   RunResult logs = env_->podctl({"logs", "follow", "-f"});
   EXPECT_EQ(logs.rc, 0) << logs.err;
@@ -220,8 +266,12 @@ TEST_F(Lifecycle, LogsFollowAcrossARestartUntilThePodEnds) {
 
 TEST_F(Lifecycle, LogsRotateBySizeAndKeepTheNewestLines) {
   ASSERT_EQ(env_->podctl({"apply", "--log-max-size", "2Ki", "--log-max-files", "3", "-f", "-"},
-                         pod_yaml("chatty", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", "
-                                            "\"seq 1 2000; sleep 600\"]\n", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+                         pod_yaml("chatty",
+                                  "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", "
+                                  "\"seq 1 2000; sleep 600\"]\n",
+                                  "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   std::string dir = env_->root() + "/pods/default/chatty/logs/a";
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "chatty", "--tail", "1"}).out == "2000\n"; }));
   int files = 0;

@@ -12,12 +12,15 @@ namespace podctl::test {
 namespace {
 
 std::string web_pod(const std::string& name, int host_port, const std::string& text) {
-  return pod_yaml(name, R"(  - name: web
+  return pod_yaml(name,
+                  R"(  - name: web
     image: busybox:1.35
-    command: ["sh", "-c", "mkdir -p /www && echo )" + text + R"( > /www/index.html && exec httpd -f -p 80 -h /www"]
+    command: ["sh", "-c", "mkdir -p /www && echo )" +
+                      text + R"( > /www/index.html && exec httpd -f -p 80 -h /www"]
     ports:
     - containerPort: 80
-      hostPort: )" + std::to_string(host_port) + "\n",
+      hostPort: )" + std::to_string(host_port) +
+                      "\n",
                   "  terminationGracePeriodSeconds: 0\n");
 }
 
@@ -45,13 +48,21 @@ TEST_F(Network, AHostPortReachesThePodFromLocalhostAndTheHostsAddresses) {
 
 TEST_F(Network, AUdpHostPortReachesThePod) {
   int port = env_->host_port(2);
-  ASSERT_EQ(env_->apply(pod_yaml("dns", "  - name: echo\n    image: busybox:1.35\n    command: [\"/bin/probe\", \"udp-echo\", \"5353\"]\n"
-                                        "    ports:\n    - {containerPort: 5353, protocol: UDP, hostPort: " + std::to_string(port) + "}\n",
-                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(pod_yaml(
+                      "dns",
+                      "  - name: echo\n    image: busybox:1.35\n    command: [\"/bin/probe\", \"udp-echo\", \"5353\"]\n"
+                      "    ports:\n    - {containerPort: 5353, protocol: UDP, hostPort: " +
+                          std::to_string(port) + "}\n",
+                      "  terminationGracePeriodSeconds: 0\n"))
+          .rc,
+      0);
   // bash's /dev/udp: one datagram out, the answer read back on the same socket.
-  RunResult r = sh("bash -c 'exec 3<>/dev/udp/127.0.0.1/" + std::to_string(port) + "; echo ping >&3; timeout 5 head -c 11 <&3'");
+  RunResult r =
+      sh("bash -c 'exec 3<>/dev/udp/127.0.0.1/" + std::to_string(port) + "; echo ping >&3; timeout 5 head -c 11 <&3'");
   EXPECT_EQ(r.out, "echo: ping\n") << r.err;
-  EXPECT_EQ(sh("nft list map ip " + table_of(*env_) + " any_udp | grep -c '" + std::to_string(port) + " :'").out, "1\n");
+  EXPECT_EQ(sh("nft list map ip " + table_of(*env_) + " any_udp | grep -c '" + std::to_string(port) + " :'").out,
+            "1\n");
 }
 
 TEST_F(Network, ATakenHostPortIsRefusedNamingItsHolderAndLeavesNothing) {
@@ -61,7 +72,8 @@ TEST_F(Network, ATakenHostPortIsRefusedNamingItsHolderAndLeavesNothing) {
   RunResult second = env_->apply(web_pod("second", port, "two"));
   EXPECT_EQ(second.rc, 1);
   EXPECT_NE(second.err.find("hostPort " + std::to_string(port) + "/TCP is already in use by pod default/first"),
-            std::string::npos) << second.err;
+            std::string::npos)
+      << second.err;
   EXPECT_EQ(env_->podctl({"get", "pod", "second"}).rc, 1);
   EXPECT_FALSE(std::filesystem::exists(env_->root() + "/pods/default/second"));
   HostSnapshot after = HostSnapshot::take(env_->bridge());
@@ -102,7 +114,8 @@ class Outside {
   // Starts a one-shot listener that writes what it receives; returns once it listens.
   void listen(int port, const std::string& out_file) const {
     sh("ip netns exec " + ns_ + " sh -c 'busybox nc -l -p " + std::to_string(port) + " > " + out_file + " 2>&1 &'");
-    for (int i = 0; i < 100 && sh("ip netns exec " + ns_ + " ss -Hltn sport = :" + std::to_string(port)).out.empty(); ++i)
+    for (int i = 0; i < 100 && sh("ip netns exec " + ns_ + " ss -Hltn sport = :" + std::to_string(port)).out.empty();
+         ++i)
       sh("sleep 0.05");
   }
   std::string ns_, veth_, host_ip_, ip_;
@@ -112,26 +125,39 @@ TEST_F(Network, PodsReachAnAddressBeyondTheHostThroughMasquerade) {
   Outside outside(env_->id(), 30);
   std::string received = env_->root() + "/received";
   outside.listen(9000, received);
-  ASSERT_EQ(env_->apply(pod_yaml("out", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"until echo hello | nc " +
-                                             outside.ip_ + " 9000; do sleep 0.2; done; sleep 600\"]\n",
-                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(
+              pod_yaml("out",
+                       "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"until echo hello | nc " +
+                           outside.ip_ + " 9000; do sleep 0.2; done; sleep 600\"]\n",
+                       "  terminationGracePeriodSeconds: 0\n"))
+          .rc,
+      0);
   EXPECT_TRUE(env_->eventually([&] {
     std::ifstream in(received);
     std::string line;
     return std::getline(in, line) && line == "hello";
   }));
   EXPECT_EQ(sh("nft list chain ip " + table_of(*env_) + " postrouting | grep -c 'oifname != \"" + env_->bridge() +
-               "\" masquerade'").out, "1\n");
+               "\" masquerade'")
+                .out,
+            "1\n");
 }
 
 TEST_F(Network, OutboundCanBeTurnedOffForARoot) {
   Outside outside(env_->id(), 31);
   std::string received = env_->root() + "/received";
   outside.listen(9001, received);
-  ASSERT_EQ(env_->podctl({"--outbound=false", "apply", "-f", "-"},
-                         pod_yaml("out", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo hello | timeout 3 nc " +
-                                             outside.ip_ + " 9001; echo rc=$?; sleep 600\"]\n",
-                                  "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(
+      env_->podctl(
+              {"--outbound=false", "apply", "-f", "-"},
+              pod_yaml(
+                  "out",
+                  "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo hello | timeout 3 nc " +
+                      outside.ip_ + " 9001; echo rc=$?; sleep 600\"]\n",
+                  "  terminationGracePeriodSeconds: 0\n"))
+          .rc,
+      0);
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "out"}).out.find("rc=") != std::string::npos; }));
   EXPECT_NE(env_->podctl({"logs", "out"}).out, "rc=0\n");
   std::ifstream in(received);
@@ -142,9 +168,14 @@ TEST_F(Network, OutboundCanBeTurnedOffForARoot) {
 TEST_F(Network, SystemResetLeavesTheMachineAsItWas) {
   HostSnapshot before = HostSnapshot::take(env_->bridge());
   ASSERT_EQ(env_->apply(web_pod("pub", env_->host_port(3), "x")).rc, 0);
-  ASSERT_EQ(env_->apply(pod_yaml("mem", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n"
-                                        "    volumeMounts: [{name: m, mountPath: /m}]\n",
-                                 "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: m, emptyDir: {medium: Memory}}\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(
+              pod_yaml("mem",
+                       "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n"
+                       "    volumeMounts: [{name: m, mountPath: /m}]\n",
+                       "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: m, emptyDir: {medium: Memory}}\n"))
+          .rc,
+      0);
   std::string cgroup = env_->pod("mem")["status"].dump();
   ASSERT_TRUE(table_exists(table_of(*env_)));
   RunResult reset = env_->podctl({"system", "reset", "--force"});

@@ -70,7 +70,8 @@ TEST_F(Pod, SysVSharedMemoryAndDevShmAreSharedInThePod) {
 
 TEST_F(Pod, OneContainerServesTcpOnLocalhostAndTheOtherConnects) {
   std::string containers =
-      "  - name: server\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir -p /www && echo hi-from-server > "
+      "  - name: server\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir -p /www && echo hi-from-server "
+      "> "
       "/www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www\"]\n" +
       std::string("  - name: client\n") + kSleeper;
   ASSERT_EQ(env_->apply(pod_yaml("tcp", containers)).rc, 0);
@@ -81,14 +82,16 @@ TEST_F(Pod, OneContainerServesTcpOnLocalhostAndTheOtherConnects) {
 }
 
 TEST_F(Pod, TheHostReachesEveryPodAndPodsReachEachOtherByNameAndIp) {
-  std::string server = "  - name: server\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir -p /www && "
-                       "hostname > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n";
+  std::string server =
+      "  - name: server\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir -p /www && "
+      "hostname > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n";
   ASSERT_EQ(env_->apply(pod_yaml("alpha", server)).rc, 0);
   ASSERT_EQ(env_->apply(pod_yaml("beta", server)).rc, 0);
   std::string alpha_ip = env_->pod("alpha")["status"]["podIP"];
   std::string beta_ip = env_->pod("beta")["status"]["podIP"];
   EXPECT_EQ(alpha_ip.rfind(env_->subnet_prefix(), 0), 0u) << alpha_ip;
-  ASSERT_TRUE(env_->eventually([&] { return sh("timeout 5 wget -q -O - http://" + alpha_ip + ":8080/").out == "alpha\n"; }));
+  ASSERT_TRUE(
+      env_->eventually([&] { return sh("timeout 5 wget -q -O - http://" + alpha_ip + ":8080/").out == "alpha\n"; }));
   EXPECT_EQ(sh("timeout 5 wget -q -O - http://" + beta_ip + ":8080/").out, "beta\n");
   EXPECT_EQ(exec("beta", "server", "timeout 5 wget -q -O - http://" + alpha_ip + ":8080/"), "alpha\n");
   // Names: beta was created after alpha, and alpha's /etc/hosts was updated in place for beta.
@@ -116,7 +119,8 @@ TEST_F(Pod, DeleteLeavesNothingBehind) {
 
 int open_fds(pid_t pid) {
   int n = 0;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) n += e.exists() || true;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    n += e.exists() || true;
   return n;
 }
 
@@ -133,7 +137,8 @@ TEST_F(Pod, FiftyApplyDeleteCyclesLeakNothing) {
     RunResult d = env_->podctl({"delete", "pod", "cycled", "--grace-period", "0"});
     ASSERT_EQ(d.rc, 0) << "cycle " << i << ": " << d.err;
     ASSERT_FALSE(std::filesystem::exists(in["cgroup"].get<std::string>())) << "cycle " << i;
-    for (const char* c : {"a", "b"}) ASSERT_TRUE(process_gone(in["containers"][c]["pid"].get<pid_t>())) << "cycle " << i;
+    for (const char* c : {"a", "b"})
+      ASSERT_TRUE(process_gone(in["containers"][c]["pid"].get<pid_t>())) << "cycle " << i;
     ASSERT_TRUE(process_gone(in["pause"]["pid"].get<pid_t>())) << "cycle " << i;
   }
   auto after = HostSnapshot::take(env_->bridge());
@@ -179,7 +184,9 @@ TEST_F(Pod, AKilledSupervisorShowsUnknownAndIsHealedByDeleteAndApply) {
 
 TEST_F(Pod, ShareProcessNamespaceMakesThePausePid1) {
   ASSERT_EQ(env_->apply(pod_yaml("pidshare", "  - name: a\n" + kSleeper + "  - name: b\n" + kSleeper,
-                                 "  shareProcessNamespace: true\n")).rc, 0);
+                                 "  shareProcessNamespace: true\n"))
+                .rc,
+            0);
   json in = env_->inspect("pidshare");
   EXPECT_EQ(in["containers"]["a"]["namespaces"]["pid"], in["pause"]["namespaces"]["pid"]);
   EXPECT_EQ(exec("pidshare", "a", "cat /proc/1/cmdline"), std::string("podctl-pause") + '\0');
@@ -189,7 +196,9 @@ TEST_F(Pod, ShareProcessNamespaceMakesThePausePid1) {
 TEST_F(Pod, ExecRunsWithTheContainersEnvAndUserAndReturnsTheExitCode) {
   ASSERT_EQ(env_->apply(pod_yaml("ex", "  - name: a\n" + kSleeper +
                                            "    workingDir: /tmp\n    env:\n    - name: GREETING\n      value: hi\n"
-                                           "    securityContext:\n      runAsUser: 1234\n      runAsGroup: 99\n")).rc, 0);
+                                           "    securityContext:\n      runAsUser: 1234\n      runAsGroup: 99\n"))
+                .rc,
+            0);
   EXPECT_EQ(exec("ex", "a", "echo $GREETING $(id -u):$(id -g) $(pwd)"), "hi 1234:99 /tmp\n");
   EXPECT_EQ(env_->podctl({"exec", "ex", "--", "sh", "-c", "exit 7"}).rc, 7);
   RunResult missing = env_->podctl({"exec", "ex", "--", "nope"});
@@ -199,17 +208,24 @@ TEST_F(Pod, ExecRunsWithTheContainersEnvAndUserAndReturnsTheExitCode) {
 
 TEST_F(Pod, CapabilitiesAreTheRuntimeDefaultUnlessAdded) {
   ASSERT_EQ(env_->apply(pod_yaml("caps", "  - name: plain\n" + kSleeper + "  - name: admin\n" + kSleeper +
-                                             "    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n")).rc, 0);
+                                             "    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n"))
+                .rc,
+            0);
   // The default set is 0xa80425fb (containerd's 14 capabilities); NET_ADMIN is bit 12.
   EXPECT_EQ(exec("caps", "plain", "grep CapEff /proc/1/status"), "CapEff:\t00000000a80425fb\n");
   EXPECT_EQ(exec("caps", "admin", "grep CapEff /proc/1/status"), "CapEff:\t00000000a80435fb\n");
   EXPECT_NE(env_->podctl({"exec", "caps", "-c", "plain", "--", "ip", "link", "set", "lo", "down"}).rc, 0);
-  EXPECT_EQ(env_->podctl({"exec", "caps", "-c", "admin", "--", "ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1"}).rc, 0);
+  EXPECT_EQ(env_->podctl({"exec", "caps", "-c", "admin", "--", "ip", "link", "add", "v0", "type", "veth", "peer",
+                          "name", "v1"})
+                .rc,
+            0);
 }
 
 TEST_F(Pod, TheRootFilesystemIsAFreshOverlayPerContainer) {
   ASSERT_EQ(env_->apply(pod_yaml("fs", "  - name: a\n" + kSleeper + "  - name: b\n" + kSleeper +
-                                           "    securityContext:\n      readOnlyRootFilesystem: true\n")).rc, 0);
+                                           "    securityContext:\n      readOnlyRootFilesystem: true\n"))
+                .rc,
+            0);
   exec("fs", "a", "echo changed > /etc/motd");
   EXPECT_NE(env_->podctl({"exec", "fs", "-c", "b", "--", "cat", "/etc/motd"}).rc, 0);  // not shared
   EXPECT_NE(env_->podctl({"exec", "fs", "-c", "b", "--", "touch", "/x"}).rc, 0);       // read-only

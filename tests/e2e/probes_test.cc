@@ -45,11 +45,16 @@ TEST_F(Probes, AFailingLivenessProbeRestartsTheContainer) {
         command: ["cat", "/tmp/healthy"]
       periodSeconds: 1
       failureThreshold: 2
-)", "  terminationGracePeriodSeconds: 2\n")).rc, 0);
+)",
+                                "  terminationGracePeriodSeconds: 2\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return status("sick")["restartCount"].get<int>() >= 1; }, seconds(30)));
   EXPECT_EQ(status("sick")["lastState"]["terminated"]["reason"], "Error");
   std::string events = describe("sick");
-  EXPECT_NE(events.find("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"), std::string::npos) << events;
+  EXPECT_NE(events.find("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"),
+            std::string::npos)
+      << events;
   EXPECT_NE(events.find("Container a failed liveness probe, will be restarted"), std::string::npos) << events;
 }
 
@@ -65,11 +70,16 @@ TEST_F(Probes, ReadinessOverHttpFlipsReadyBothWays) {
         path: /ready
         port: http
       periodSeconds: 1
-)", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return status("web")["started"] == true; }));
   EXPECT_EQ(ready_column("web"), "0/1");
   EXPECT_EQ(status("web")["ready"], false);
-  ASSERT_TRUE(env_->eventually([&] { return describe("web").find("Readiness probe failed: HTTP probe failed with statuscode: 404") != std::string::npos; }));
+  ASSERT_TRUE(env_->eventually([&] {
+    return describe("web").find("Readiness probe failed: HTTP probe failed with statuscode: 404") != std::string::npos;
+  }));
   ASSERT_EQ(env_->podctl({"exec", "web", "--", "touch", "/www/ready"}).rc, 0);
   ASSERT_TRUE(env_->eventually([&] { return ready_column("web") == "1/1"; }));
   json pod = env_->pod("web");
@@ -94,7 +104,10 @@ TEST_F(Probes, AStartupProbeOverTcpGatesStartedAndReady) {
         port: 5432
       periodSeconds: 1
       failureThreshold: 30
-)", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   EXPECT_EQ(status("slow")["started"], false);
   EXPECT_EQ(ready_column("slow"), "0/1");
   auto start = std::chrono::steady_clock::now();
@@ -113,7 +126,10 @@ TEST_F(Probes, PostStartRunsBeforeTheContainerCountsAsRunning) {
       postStart:
         exec:
           command: ["sh", "-c", "sleep 1; echo hook > /tmp/post"]
-)", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   EXPECT_EQ(status("hooked")["state"]["waiting"]["reason"], "ContainerCreating");
   ASSERT_TRUE(env_->eventually([&] { return status("hooked")["state"].contains("running"); }));
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "hooked"}).out == "saw hook\n"; }));
@@ -127,12 +143,16 @@ TEST_F(Probes, AFailingPostStartHookKillsTheContainer) {
       postStart:
         exec:
           command: ["sh", "-c", "echo no; exit 1"]
-)", "  terminationGracePeriodSeconds: 1\n")).rc, 0);
+)",
+                                "  terminationGracePeriodSeconds: 1\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return status("badhook")["restartCount"].get<int>() >= 1; }, seconds(30)));
   std::string events = describe("badhook");
   EXPECT_NE(events.find("FailedPostStartHook"), std::string::npos) << events;
   EXPECT_NE(events.find("Exec lifecycle hook ([sh -c echo no; exit 1]) for Container \"a\" in Pod \"badhook_default("),
-            std::string::npos) << events;
+            std::string::npos)
+      << events;
 }
 
 TEST_F(Probes, PreStopRunsBeforeSigtermAndCountsAgainstTheGracePeriod) {
@@ -143,7 +163,9 @@ TEST_F(Probes, PreStopRunsBeforeSigtermAndCountsAgainstTheGracePeriod) {
       preStop:
         exec:
           command: ["sh", "-c", "echo prestop > /proc/1/fd/1; sleep 1"]
-)")).rc, 0);
+)"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "bye"}).out == "up\n"; }));
   RunResult follow;
   std::thread logs([&] { follow = env_->podctl({"logs", "bye", "-f"}); });
@@ -163,7 +185,10 @@ TEST_F(Probes, APreStopHookThatOverrunsGetsTwoMoreSecondsThenTheKill) {
       preStop:
         sleep:
           seconds: 10
-)", "  terminationGracePeriodSeconds: 2\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 2\n"))
+                .rc,
+            0);
   double took = seconds_to_delete("slowbye");
   EXPECT_GE(took, 3.9);
   EXPECT_LT(took, 5.0);
@@ -226,7 +251,9 @@ TEST_F(Probes, DeletingAPodStopsTheMainContainersBeforeTheSidecarsInReverseOrder
   ASSERT_EQ(env_->apply(pod).rc, 0);
   ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "job", "-c", "main"}).out == "working\n"; }));
   RunResult follow;
-  std::thread logs([&] { follow = env_->podctl({"logs", "job", "--all-containers", "-f", "--timestamps", "--prefix"}); });
+  std::thread logs([&] {
+    follow = env_->podctl({"logs", "job", "--all-containers", "-f", "--timestamps", "--prefix"});
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   seconds_to_delete("job");
   logs.join();

@@ -45,8 +45,12 @@ TEST_F(Resources, AMemoryLimitEndsInOomKilledAndACpuLimitIsTheKubeletsQuota) {
     resources:
       requests: {cpu: 100m}
       limits: {cpu: 250m, memory: 64Mi}
-)", "  restartPolicy: Never\n  terminationGracePeriodSeconds: 0\n")).rc, 0);
-  ASSERT_TRUE(env_->eventually([&] { return env_->pod("res")["status"]["containerStatuses"][0]["state"].contains("terminated"); }));
+)",
+                                 "  restartPolicy: Never\n  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
+  ASSERT_TRUE(env_->eventually(
+      [&] { return env_->pod("res")["status"]["containerStatuses"][0]["state"].contains("terminated"); }));
   json pod = env_->pod("res");
   json hog = pod["status"]["containerStatuses"][0]["state"]["terminated"];
   EXPECT_EQ(hog["reason"], "OOMKilled");

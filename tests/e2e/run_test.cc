@@ -107,7 +107,8 @@ TEST_F(Run, ATimeoutOrASigtermTearsEverythingDown) {
   EXPECT_EQ(timed_out.rc, 124) << timed_out.out << timed_out.err;
   EXPECT_NE(timed_out.err.find("timed out after 2s waiting for pod/tests"), std::string::npos) << timed_out.err;
   expect_nothing_left();
-  RunResult killed = sh("(" + command("-f " + path) + ") > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; echo $?");
+  RunResult killed =
+      sh("(" + command("-f " + path) + ") > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; echo $?");
   EXPECT_EQ(killed.out, "143\n");
   expect_nothing_left();
 }

@@ -53,7 +53,8 @@ spec:
   volumes:
   - {name: shared, emptyDir: {}}
   - {name: mem, emptyDir: {medium: Memory, sizeLimit: 1Mi}}
-  - {name: host, hostPath: {path: )" + host_dir_ + R"(, type: Directory}}
+  - {name: host, hostPath: {path: )" +
+                        host_dir_ + R"(, type: Directory}}
   - name: cfg
     configMap:
       name: app-config
@@ -78,7 +79,9 @@ spec:
     - {name: creds, mountPath: /secrets}
     - {name: info, mountPath: /info}
     - {name: cfg, mountPath: /mode-file, subPath: conf/mode.txt}
-)").rc, 0);
+)")
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return in("vol", "reader", "cat /data/shared/x") == "from-writer\n"; }));
   EXPECT_EQ(in("vol", "reader", "cat /host/f.txt"), "from-host\n");
   EXPECT_EQ(in("vol", "reader", "cat /etc/app/conf/mode.txt; stat -c %a /etc/app/conf/mode.txt"), "fast600\n");
@@ -107,21 +110,29 @@ TEST_F(Volumes, EnvironmentComesFromConfigMapsSecretsAndThePod) {
       valueFrom: {fieldRef: {fieldPath: status.podIP}}
     - name: POD_NAME
       valueFrom: {fieldRef: {fieldPath: metadata.name}}
-)", "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   std::string ip = env_->pod("envs")["status"]["podIP"];
   EXPECT_EQ(in("envs", "a", "echo $CFG_mode $CFG_greeting $PASSWORD $POD_IP $POD_NAME"),
             "fast hello s3cr3t " + ip + " envs\n");
 }
 
 TEST_F(Volumes, APodWaitsForItsConfigMapAndStartsOnceItIsAppliedThenSeesUpdates) {
-  ASSERT_EQ(env_->apply(pod_yaml("waits", R"(  - name: a
+  ASSERT_EQ(env_
+                ->apply(pod_yaml(
+                    "waits", R"(  - name: a
     image: busybox:1.35
     command: ["sleep", "600"]
     env:
     - name: MODE
       valueFrom: {configMapKeyRef: {name: app-config, key: mode}}
     volumeMounts: [{name: cfg, mountPath: /etc/app}]
-)", "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: cfg, configMap: {name: app-config}}\n")).rc, 0);
+)",
+                    "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: cfg, configMap: {name: app-config}}\n"))
+                .rc,
+            0);
   json cs = env_->pod("waits")["status"]["containerStatuses"][0];
   EXPECT_EQ(cs["state"]["waiting"]["reason"], "CreateContainerConfigError");
   EXPECT_EQ(cs["state"]["waiting"]["message"], "configmap \"app-config\" not found");
@@ -143,11 +154,16 @@ TEST_F(Volumes, AFailingHostPathCheckKeepsTheContainerCreatingWithTheReason) {
     image: busybox:1.35
     command: ["sleep", "600"]
     volumeMounts: [{name: h, mountPath: /h}]
-)", "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: h, hostPath: {path: " + host_dir_ + "/f.txt, type: Directory}}\n")).rc, 0);
+)",
+                                 "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: h, hostPath: {path: " +
+                                     host_dir_ + "/f.txt, type: Directory}}\n"))
+                .rc,
+            0);
   EXPECT_EQ(env_->pod("nodir")["status"]["containerStatuses"][0]["state"]["waiting"]["reason"], "ContainerCreating");
   std::string events = env_->podctl({"describe", "pod", "nodir"}).out;
   EXPECT_NE(events.find("FailedMount"), std::string::npos) << events;
-  EXPECT_NE(events.find("hostPath type check failed: " + host_dir_ + "/f.txt is not a directory"), std::string::npos) << events;
+  EXPECT_NE(events.find("hostPath type check failed: " + host_dir_ + "/f.txt is not a directory"), std::string::npos)
+      << events;
 }
 
 }  // namespace

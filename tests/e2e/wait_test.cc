@@ -21,8 +21,12 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 TEST_F(Wait, ReturnsAsSoonAsTheConditionHolds) {
-  ASSERT_EQ(env_->apply(pod_yaml("w", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1.5; exit 0\"]\n",
-                                 "  restartPolicy: Never\n")).rc, 0);
+  ASSERT_EQ(env_
+                ->apply(pod_yaml(
+                    "w", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1.5; exit 0\"]\n",
+                    "  restartPolicy: Never\n"))
+                .rc,
+            0);
   RunResult ready = env_->podctl({"wait", "pod/w", "--for=condition=Ready", "--timeout", "5"});
   EXPECT_EQ(ready.rc, 0) << ready.err;
   EXPECT_EQ(ready.out, "pod/w condition met\n");
@@ -35,15 +39,19 @@ TEST_F(Wait, ReturnsAsSoonAsTheConditionHolds) {
 
 TEST_F(Wait, TimesOutWithWhatItSawLast) {
   ASSERT_EQ(env_->apply(pod_yaml("t", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n",
-                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   RunResult r = env_->podctl({"wait", "pod/t", "--for=jsonpath={.status.phase}=Succeeded", "--timeout", "1"});
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, "error: timed out waiting for the condition on pods/t (jsonpath {.status.phase}=Succeeded; "
-                   "last seen: {.status.phase} is \"Running\")\n");
+  EXPECT_EQ(r.err,
+            "error: timed out waiting for the condition on pods/t (jsonpath {.status.phase}=Succeeded; "
+            "last seen: {.status.phase} is \"Running\")\n");
 }
 
 TEST_F(Wait, ForDeleteReturnsWhenThePodIsGone) {
-  ASSERT_EQ(env_->apply(pod_yaml("d", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc, 0);
+  ASSERT_EQ(env_->apply(pod_yaml("d", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc,
+            0);
   std::thread deleter([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     env_->podctl({"delete", "pod", "d", "--grace-period", "0"});
@@ -55,25 +63,32 @@ TEST_F(Wait, ForDeleteReturnsWhenThePodIsGone) {
 }
 
 TEST_F(Wait, ApplyWaitReturnsWhenReadyOrSucceeded) {
-  RunResult server = apply_wait(pod_yaml("srv", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n",
-                                         "  terminationGracePeriodSeconds: 0\n"), "20");
+  RunResult server =
+      apply_wait(pod_yaml("srv", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n",
+                          "  terminationGracePeriodSeconds: 0\n"),
+                 "20");
   EXPECT_EQ(server.rc, 0) << server.err;
   EXPECT_EQ(server.out, "pod/srv created\npod/srv ready\n");
   // A run-to-completion pod is waited for until it succeeds, through its restarts.
-  RunResult job = apply_wait(pod_yaml("job", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", "
-                                             "\"[ -e /dev/shm/again ] && exit 0; touch /dev/shm/again; exit 1\"]\n",
-                                      "  restartPolicy: OnFailure\n"), "20");
+  RunResult job = apply_wait(pod_yaml("job",
+                                      "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", "
+                                      "\"[ -e /dev/shm/again ] && exit 0; touch /dev/shm/again; exit 1\"]\n",
+                                      "  restartPolicy: OnFailure\n"),
+                             "20");
   EXPECT_EQ(job.rc, 0) << job.err;
   EXPECT_EQ(job.out, "pod/job created\npod/job succeeded\n");
 }
 
 TEST_F(Wait, ApplyWaitFailsFastWithTheReason) {
   auto start = std::chrono::steady_clock::now();
-  RunResult never = apply_wait(pod_yaml("bad", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 4\"]\n",
-                                        "  restartPolicy: Never\n"), "60");
+  RunResult never =
+      apply_wait(pod_yaml("bad", "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"exit 4\"]\n",
+                          "  restartPolicy: Never\n"),
+                 "60");
   EXPECT_EQ(never.rc, 1);
   EXPECT_EQ(never.err, "error: pod/bad failed: phase Failed\n");
-  RunResult nobin = apply_wait(pod_yaml("nobin", "  - name: a\n    image: busybox:1.35\n    command: [\"/nope\"]\n"), "60");
+  RunResult nobin =
+      apply_wait(pod_yaml("nobin", "  - name: a\n    image: busybox:1.35\n    command: [\"/nope\"]\n"), "60");
   EXPECT_EQ(nobin.rc, 1);
   EXPECT_EQ(nobin.err, "error: pod/nobin failed: container a: StartError: exec \"/nope\": No such file or directory\n");
   EXPECT_LT(seconds_since(start), 10.0);

@@ -19,7 +19,8 @@ const std::vector<std::string> kSeeds = {
     R"("layers":[{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":5}]})",
     R"({"manifests":[{"digest":"sha256:../../victim","platform":{"os":"linux","architecture":"amd64"}}]})",
     R"({"config":{"User":"1000","Env":["PATH=/bin"],"Cmd":["sh"]},"rootfs":{"diff_ids":["sha256:abc"]}})",
-    std::string("{\"config\":{\"User\":\"\xff\xfe\"}}") + '\0' + "docker.io/library/busybox:1.35@sha256:" + std::string(64, 'a'),
+    std::string("{\"config\":{\"User\":\"\xff\xfe\"}}") + '\0' +
+        "docker.io/library/busybox:1.35@sha256:" + std::string(64, 'a'),
     std::string("{}") + '\0' + "a/../../b",
     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.35\n"
     "    volumeMounts: [{name: v, mountPath: /d, subPath: ../x}]\n  volumes: [{name: v, emptyDir: {}}]\n",
@@ -31,9 +32,13 @@ std::string mutate(std::string s, std::mt19937& rng) {
   for (int i = 0; i < edits; ++i) {
     size_t at = s.empty() ? 0 : rng() % s.size();
     switch (rng() % 6) {
-      case 0: if (!s.empty()) s[at] = static_cast<char>(rng()); break;
+      case 0:
+        if (!s.empty()) s[at] = static_cast<char>(rng());
+        break;
       case 1: s.insert(at, 1, kSpecial[rng() % sizeof kSpecial]); break;
-      case 2: if (!s.empty()) s.erase(at, 1 + rng() % 8); break;
+      case 2:
+        if (!s.empty()) s.erase(at, 1 + rng() % 8);
+        break;
       case 3: s.insert(at, kSeeds[rng() % kSeeds.size()].substr(0, rng() % 40)); break;
       case 4: s.insert(at, std::string(1 + rng() % 64, "0a./"[rng() % 4])); break;
       case 5: s = s.substr(0, at); break;

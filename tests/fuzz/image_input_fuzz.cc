@@ -34,9 +34,11 @@ void check_document(const std::string& text) {
 }
 
 void check_text(const std::string& text) {
-  if (podctl::check_digest(text, "input")) require(podctl::is_sha256_digest(text) && text.find('/') == std::string::npos);
+  if (podctl::check_digest(text, "input"))
+    require(podctl::is_sha256_digest(text) && text.find('/') == std::string::npos);
   if (podctl::check_relative_path(text).empty())
-    require(text.front() != '/' && text != ".." && text.rfind("../", 0) != 0 && text.find("/../") == std::string::npos &&
+    require(text.front() != '/' && text != ".." && text.rfind("../", 0) != 0 &&
+            text.find("/../") == std::string::npos &&
             (text.size() < 3 || text.compare(text.size() - 3, 3, "/..") != 0));
   if (auto ref = podctl::parse_image_reference(text)) {
     require(ref->domain.find('/') == std::string::npos && ref->domain.find("..") == std::string::npos);

@@ -20,10 +20,11 @@
 namespace podctl {
 namespace {
 
-
 using test::ipv4;
 
-std::string pause_binary() { return std::string(PODCTL_BINARY).substr(0, std::string(PODCTL_BINARY).rfind('/')) + "/podctl-pause"; }
+std::string pause_binary() {
+  return std::string(PODCTL_BINARY).substr(0, std::string(PODCTL_BINARY).rfind('/')) + "/podctl-pause";
+}
 
 ino_t ns_inode(pid_t pid, const char* kind) {
   struct stat st {};
@@ -103,8 +104,12 @@ class Sandbox : public ::testing::Test {
 TEST_F(Sandbox, OwnsItsNamespacesHostnameAndAddress) {
   EXPECT_EXIT(sandbox_owns_its_namespaces(), ::testing::ExitedWithCode(0), "");
 }
-TEST_F(Sandbox, AFailedExecLeavesNoVeth) { EXPECT_EXIT(failed_exec_leaves_no_veth(), ::testing::ExitedWithCode(0), ""); }
-TEST_F(Sandbox, AMissingBridgeIsReported) { EXPECT_EXIT(a_missing_bridge_is_reported(), ::testing::ExitedWithCode(0), ""); }
+TEST_F(Sandbox, AFailedExecLeavesNoVeth) {
+  EXPECT_EXIT(failed_exec_leaves_no_veth(), ::testing::ExitedWithCode(0), "");
+}
+TEST_F(Sandbox, AMissingBridgeIsReported) {
+  EXPECT_EXIT(a_missing_bridge_is_reported(), ::testing::ExitedWithCode(0), "");
+}
 
 }  // namespace
 }  // namespace podctl

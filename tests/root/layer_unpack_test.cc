@@ -1,8 +1,8 @@
 // A layer with OCI whiteouts unpacks into what overlayfs understands, and stacked under an
 // overlay mount the whited-out file and the opaque directory's old content are gone.
-#include <gtest/gtest.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -52,7 +52,8 @@ TEST(LayerUnpack, WhiteoutsBecomeOverlayWhiteoutsAndHideTheLowerLayer) {
   ASSERT_EQ(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
   char tmpl[] = "/tmp/podctl-layer-XXXXXX";
   std::string dir = ::mkdtemp(tmpl);
-  write_tar(dir + "/lower.tar.gz", {{"etc/", ""}, {"etc/keep", "keep"}, {"etc/gone", "gone"}, {"cache/", ""}, {"cache/old", "old"}});
+  write_tar(dir + "/lower.tar.gz",
+            {{"etc/", ""}, {"etc/keep", "keep"}, {"etc/gone", "gone"}, {"cache/", ""}, {"cache/old", "old"}});
   write_tar(dir + "/upper.tar.gz", {{"etc/.wh.gone", ""}, {"cache/.wh..wh..opq", ""}, {"cache/new", "new"}});
   for (const char* l : {"lower", "upper"}) fs::create_directories(dir + "/" + l);
   ASSERT_TRUE(unpack_layer(dir + "/lower.tar.gz", dir + "/lower").has_value());
@@ -60,7 +61,7 @@ TEST(LayerUnpack, WhiteoutsBecomeOverlayWhiteoutsAndHideTheLowerLayer) {
   ASSERT_TRUE(unpacked.has_value()) << unpacked.error().message;
   // The diff_id is the digest of the uncompressed tar, computed in the same pass.
   EXPECT_EQ(*unpacked, layer_diff_id(dir + "/upper.tar.gz").value_or(""));
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::lstat((dir + "/upper/etc/gone").c_str(), &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode));
   EXPECT_EQ(st.st_rdev, makedev(0, 0));

@@ -24,7 +24,6 @@
 namespace podctl::net {
 namespace {
 
-
 using test::ipv4;
 
 void in_fresh_netns(void (*body)()) {
@@ -151,7 +150,9 @@ class Netsetup : public ::testing::Test {
   void SetUp() override { PODCTL_REQUIRE_ROOT(); }
 };
 
-TEST_F(Netsetup, BridgeIsIdempotent) { EXPECT_EXIT(in_fresh_netns(bridge_is_idempotent), ::testing::ExitedWithCode(0), ""); }
+TEST_F(Netsetup, BridgeIsIdempotent) {
+  EXPECT_EXIT(in_fresh_netns(bridge_is_idempotent), ::testing::ExitedWithCode(0), "");
+}
 TEST_F(Netsetup, ALinkOfAnotherTypeIsRefused) {
   EXPECT_EXIT(in_fresh_netns(a_link_of_another_type_is_refused), ::testing::ExitedWithCode(0), "");
 }

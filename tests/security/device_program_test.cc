@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "orchestrator/plan/device_rules.h"
 #include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/cgroup/device_program.h"
+#include "orchestrator/plan/device_rules.h"
 #include "tests/support/podctl_env.h"
 
 namespace podctl::test {

@@ -33,9 +33,13 @@ class ImageAttack : public PodctlTest {
     std::string dir = env_->root() + "/archive";
     write(dir + "/files/hello", "hello\n");
     EXPECT_EQ(sh("tar -C " + dir + "/files -cf " + dir + "/layer.tar hello").rc, 0);
-    write(dir + "/config.json", json{{"architecture", "amd64"}, {"os", "linux"}, {"config", json::object()},
-                                     {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}}.dump());
-    write(dir + "/manifest.json", json::array({{{"Config", "config.json"}, {"RepoTags", {"evil:1"}}, {"Layers", layers}}}).dump());
+    write(dir + "/config.json", json{{"architecture", "amd64"},
+                                     {"os", "linux"},
+                                     {"config", json::object()},
+                                     {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}}
+                                    .dump());
+    write(dir + "/manifest.json",
+          json::array({{{"Config", "config.json"}, {"RepoTags", {"evil:1"}}, {"Layers", layers}}}).dump());
     return dir;
   }
   std::unique_ptr<Victim> victim_;
@@ -60,8 +64,11 @@ TEST_F(ImageAttack, StoreIndexNamingADirectoryOutsideTheStoreIsNeitherUsedNorRem
   std::string index_path = env_->root() + "/images/index.json";
   json index = json::parse(std::ifstream(index_path), nullptr, false);
   ASSERT_TRUE(index.is_object());
-  index["images"]["docker.io/library/evil:1"] = {{"id", "sha256:" + std::string(64, 'a')}, {"layers", {"../../victim"}},
-                                                 {"blobs", json::array()}, {"config", json::object()}, {"size", 0}};
+  index["images"]["docker.io/library/evil:1"] = {{"id", "sha256:" + std::string(64, 'a')},
+                                                 {"layers", {"../../victim"}},
+                                                 {"blobs", json::array()},
+                                                 {"config", json::object()},
+                                                 {"size", 0}};
   std::ofstream(index_path) << index.dump();
   RunResult inspect = env_->podctl({"image", "inspect", "evil:1"});
   EXPECT_NE(inspect.rc, 0);
@@ -77,8 +84,10 @@ TEST_F(ImageAttack, OciLayoutDigestThatIsAPathIsRefused) {
   std::string dir = env_->root() + "/layout";
   write(dir + "/oci-layout", R"({"imageLayoutVersion": "1.0.0"})");
   write(dir + "/index.json", json{{"schemaVersion", 2},
-                                  {"manifests", {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                                                  {"digest", "sha256:../../../victim/precious"}, {"size", 10}}}}}
+                                  {"manifests",
+                                   {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                     {"digest", "sha256:../../../victim/precious"},
+                                     {"size", 10}}}}}
                                  .dump());
   RunResult r = env_->podctl({"image", "import", "evil:1", dir});
   EXPECT_NE(r.rc, 0);
@@ -96,7 +105,8 @@ TEST_F(ImageAttack, UnsupportedDigestAlgorithmIsNamedAsSuch) {
 TEST_F(ImageAttack, DockerArchiveMembersOutsideTheArchiveAreRefused) {
   const std::string diff_id = "sha256:" + std::string(64, 'b');
   std::string archive = docker_archive({diff_id}, {"../victim/precious"});
-  ASSERT_TRUE(fs::equivalent(archive + "/../victim/precious", victim_->dir() + "/precious")) << "control: the member names the victim";
+  ASSERT_TRUE(fs::equivalent(archive + "/../victim/precious", victim_->dir() + "/precious"))
+      << "control: the member names the victim";
   RunResult up = env_->podctl({"image", "import", "evil:1", archive});
   EXPECT_NE(up.rc, 0);
   EXPECT_NE(up.err.find("must not contain '..'"), std::string::npos) << up.err;
@@ -108,7 +118,8 @@ TEST_F(ImageAttack, DockerArchiveMembersOutsideTheArchiveAreRefused) {
   // A symlink in the archive to a host file is followed only inside the archive.
   std::string dir = docker_archive({diff_id}, {"link.tar"});
   fs::create_symlink("/dev/zero", dir + "/link.tar");
-  RunResult link = run_program({"timeout", "30", PODCTL_BINARY, "--root", env_->root(), "image", "import", "evil:1", dir});
+  RunResult link =
+      run_program({"timeout", "30", PODCTL_BINARY, "--root", env_->root(), "image", "import", "evil:1", dir});
   EXPECT_NE(link.rc, 0);
   EXPECT_NE(link.rc, 124) << "the import hung";
   EXPECT_TRUE(victim_->intact()) << victim_->damage();
@@ -117,7 +128,9 @@ TEST_F(ImageAttack, DockerArchiveMembersOutsideTheArchiveAreRefused) {
 TEST_F(ImageAttack, ArchiveTarWithADeviceNodeIsRefused) {
   std::string dir = docker_archive({"sha256:" + std::string(64, 'c')}, {"layer.tar"});
   ASSERT_EQ(sh("mknod " + dir + "/kmsg c 1 11 && tar -C " + dir + " -cf " + env_->root() +
-               "/evil.tar manifest.json config.json layer.tar kmsg").rc, 0);
+               "/evil.tar manifest.json config.json layer.tar kmsg")
+                .rc,
+            0);
   RunResult r = env_->podctl({"image", "import", "evil:1", env_->root() + "/evil.tar"});
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.err.find("kmsg is not a file, directory or symlink"), std::string::npos) << r.err;

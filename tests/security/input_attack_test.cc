@@ -16,8 +16,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::string pod_with(const std::string& field_line) {
-  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: busybox:1.35\n"
-         "    " + field_line + "\n";
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: "
+         "busybox:1.35\n"
+         "    " +
+         field_line + "\n";
 }
 
 TEST(InputAttack, HugeScalarsAreErrorsNotCrashes) {
@@ -43,24 +45,33 @@ TEST(InputAttack, MistypedImageConfigFieldsAreErrorsNotExceptions) {
   for (const json& bad : {json{{"rootfs", {{"diff_ids", "x"}}}}, json{{"rootfs", {{"diff_ids", {7}}}}}, json::array()})
     EXPECT_FALSE(config_diff_ids(bad).has_value()) << bad.dump();
   EXPECT_FALSE(manifest_blobs(json{{"config", {{"digest", 5}}}}).has_value());
-  EXPECT_FALSE(manifest_blobs(json{{"config", {{"digest", "sha256:" + std::string(64, 'a')}}}, {"layers", "x"}}).has_value());
+  EXPECT_FALSE(
+      manifest_blobs(json{{"config", {{"digest", "sha256:" + std::string(64, 'a')}}}, {"layers", "x"}}).has_value());
 }
 
 class SupervisorAttack : public PodctlTest {};
 
 TEST_F(SupervisorAttack, InvalidUtf8FromAnExecProbeDoesNotStopTheSupervisor) {
-  ASSERT_EQ(env_->podctl({"apply", "--restart-backoff", "1s:2s", "-f", "-"},
-                         pod_yaml("utf", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                                         "    livenessProbe:\n      exec: {command: [sh, -c, \"printf '\\\\377\\\\376 bad'; exit 1\"]}\n"
-                                         "      periodSeconds: 1\n      failureThreshold: 1\n",
-                                  "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+  ASSERT_EQ(
+      env_->podctl(
+              {"apply", "--restart-backoff", "1s:2s", "-f", "-"},
+              pod_yaml("utf",
+                       "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                       "    livenessProbe:\n      exec: {command: [sh, -c, \"printf '\\\\377\\\\376 bad'; exit 1\"]}\n"
+                       "      periodSeconds: 1\n      failureThreshold: 1\n",
+                       "  terminationGracePeriodSeconds: 0\n"))
+          .rc,
+      0);
   // The probe fails, its output (not UTF-8) goes into an Unhealthy event, the container restarts:
   // all of it needs a supervisor that is still there.
-  ASSERT_TRUE(env_->eventually([&] {
-    auto pod = env_->pod("utf");
-    auto statuses = pod["status"].value("containerStatuses", json::array());
-    return !statuses.empty() && statuses[0].value("restartCount", 0) >= 2;
-  }, std::chrono::seconds(30))) << env_->podctl({"describe", "pod", "utf"}).out;
+  ASSERT_TRUE(env_->eventually(
+      [&] {
+        auto pod = env_->pod("utf");
+        auto statuses = pod["status"].value("containerStatuses", json::array());
+        return !statuses.empty() && statuses[0].value("restartCount", 0) >= 2;
+      },
+      std::chrono::seconds(30)))
+      << env_->podctl({"describe", "pod", "utf"}).out;
   EXPECT_NE(env_->pod("utf")["status"].value("phase", ""), "Unknown");
   RunResult described = env_->podctl({"describe", "pod", "utf"});
   EXPECT_NE(described.out.find("\xEF\xBF\xBD"), std::string::npos) << "invalid bytes become U+FFFD\n" << described.out;
@@ -73,9 +84,13 @@ TEST_F(SupervisorAttack, AnImageConfigWithANumberForUserIsRefusedAtImport) {
   std::ofstream(dir + "/files/hello") << "hello\n";
   ASSERT_EQ(sh("tar -C " + dir + "/files -cf " + dir + "/layer.tar hello").rc, 0);
   std::string diff_id = "sha256:" + sh("sha256sum " + dir + "/layer.tar | cut -c1-64").out.substr(0, 64);
-  std::ofstream(dir + "/config.json") << json{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"User", 1000}}},
-                                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}}}.dump();
-  std::ofstream(dir + "/manifest.json") << json::array({{{"Config", "config.json"}, {"RepoTags", {"odd:1"}}, {"Layers", {"layer.tar"}}}}).dump();
+  std::ofstream(dir + "/config.json") << json{{"architecture", "amd64"},
+                                              {"os", "linux"},
+                                              {"config", {{"User", 1000}}},
+                                              {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}}}
+                                             .dump();
+  std::ofstream(dir + "/manifest.json")
+      << json::array({{{"Config", "config.json"}, {"RepoTags", {"odd:1"}}, {"Layers", {"layer.tar"}}}}).dump();
   RunResult r = env_->podctl({"image", "import", "odd:1", dir});
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.err.find("the image config's config.User is not a string"), std::string::npos) << r.err;

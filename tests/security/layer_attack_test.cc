@@ -65,7 +65,8 @@ class LayerAttack : public ::testing::Test {
 TEST_F(LayerAttack, WhiteoutThroughASymlinkTheLayerMadeIsRefused) {
   std::string error = unpack({{"evil", victim_->dir()}, {"evil/.wh.precious", ""}});
   ASSERT_TRUE(fs::is_symlink(dir_ + "/layer/evil"));
-  ASSERT_TRUE(fs::equivalent(dir_ + "/layer/evil/precious", victim_->dir() + "/precious")) << "control: the path reaches the victim";
+  ASSERT_TRUE(fs::equivalent(dir_ + "/layer/evil/precious", victim_->dir() + "/precious"))
+      << "control: the path reaches the victim";
   EXPECT_NE(error.find("is a symlink or leaves the layer"), std::string::npos) << error;
   EXPECT_TRUE(victim_->intact()) << victim_->damage();
 }
@@ -97,7 +98,7 @@ TEST_F(LayerAttack, FileThroughASymlinkStaysInTheLayerAndDotDotEntriesAreRefused
 
 TEST_F(LayerAttack, OrdinaryWhiteoutsStillWork) {
   EXPECT_EQ(unpack({{"etc/.wh.gone", ""}, {"var/cache/.wh..wh..opq", ""}}), "");
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::lstat((dir_ + "/layer/etc/gone").c_str(), &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode));
   char value[8] = {};

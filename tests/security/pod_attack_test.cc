@@ -52,14 +52,15 @@ TEST_F(PodAttack, NoHostFileDescriptorReachesThePauseOrTheContainers) {
 
 TEST_F(PodAttack, ThePausesRootIsEmptyNotTheHost) {
   Victim victim(env_->root() + "/victim");
-  env_->apply(pod_yaml("root", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                               "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
+  env_->apply(pod_yaml("root",
+                       "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                       "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
                        "  shareProcessNamespace: true\n  terminationGracePeriodSeconds: 0\n"));
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("root")["status"].value("phase", "") == "Running"; }));
   // With a shared pid namespace and CAP_SYS_PTRACE, /proc/1/root is the pause's root.
   EXPECT_EQ(exec("root", "ls -A /proc/1/root/"), "pause\n");
   std::string out = exec("root", "cat /proc/1/root/etc/shadow; ls /proc/1/root" + victim.dir() +
-                                 "; touch /proc/1/root/planted; rm -rf /proc/1/root" + victim.dir() + "; echo end");
+                                     "; touch /proc/1/root/planted; rm -rf /proc/1/root" + victim.dir() + "; echo end");
   EXPECT_EQ(out.find("root:"), std::string::npos) << out;
   EXPECT_NE(out.find("Read-only file system"), std::string::npos) << out;
   EXPECT_TRUE(victim.intact()) << victim.damage();
@@ -68,15 +69,20 @@ TEST_F(PodAttack, ThePausesRootIsEmptyNotTheHost) {
 }
 
 TEST_F(PodAttack, OtherUsersOfTheMachineReadNothingOfAPod) {
-  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: s3cr3t}\n---\n" +
-                        pod_yaml("data", "  - name: main\n    image: busybox:1.35\n    command: [sh, -c, 'echo logged; sleep 3600']\n"
-                                         "    env: [{name: PASSWORD, value: hunter2}]\n"
-                                         "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n"
-                                         "  - name: user\n    image: busybox:1.35\n    securityContext: {runAsUser: 1000}\n"
-                                         "    command: [sh, -c, 'echo mine > /scratch/f && cat /scratch/f /s/token && echo; sleep 3600']\n"
-                                         "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n",
-                                 "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: scratch, emptyDir: {}}\n"
-                                 "  - {name: s, secret: {secretName: s}}\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: s3cr3t}\n---\n" +
+                  pod_yaml(
+                      "data",
+                      "  - name: main\n    image: busybox:1.35\n    command: [sh, -c, 'echo logged; sleep 3600']\n"
+                      "    env: [{name: PASSWORD, value: hunter2}]\n"
+                      "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n"
+                      "  - name: user\n    image: busybox:1.35\n    securityContext: {runAsUser: 1000}\n"
+                      "    command: [sh, -c, 'echo mine > /scratch/f && cat /scratch/f /s/token && echo; sleep 3600']\n"
+                      "    volumeMounts: [{name: scratch, mountPath: /scratch}, {name: s, mountPath: /s}]\n",
+                      "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: scratch, emptyDir: {}}\n"
+                      "  - {name: s, secret: {secretName: s}}\n"))
+          .rc,
+      0);
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("data")["status"].value("phase", "") == "Running"; }));
   std::string pod = env_->root() + "/pods/default/data";
   // Control: the files are there, and root reads them.
@@ -89,8 +95,9 @@ TEST_F(PodAttack, OtherUsersOfTheMachineReadNothingOfAPod) {
   RunResult ls = sh("setpriv --reuid=65534 --regid=65534 --clear-groups ls " + pod + "/volumes/scratch");
   EXPECT_NE(ls.rc, 0) << "an emptyDir is reachable by another user";
   // A container's own non-root user still uses its volumes: through the mounts, not host paths.
-  EXPECT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "data", "-c", "user"}).out == "mine\ns3cr3t\n"; }))
-      << env_->podctl({"logs", "data", "-c", "user"}).out;
+  EXPECT_TRUE(env_->eventually([&] {
+    return env_->podctl({"logs", "data", "-c", "user"}).out == "mine\ns3cr3t\n";
+  })) << env_->podctl({"logs", "data", "-c", "user"}).out;
 }
 
 TEST_F(PodAttack, ImageSymlinksOverMountPointsStayInsideTheContainer) {
@@ -99,11 +106,18 @@ TEST_F(PodAttack, ImageSymlinksOverMountPointsStayInsideTheContainer) {
   std::string rootfs = env_->root() + "/evil-rootfs";
   ASSERT_EQ(sh(std::string(PODCTL_SOURCE_DIR) + "/scripts/make-busybox-rootfs.sh " + rootfs + " >/dev/null").rc, 0);
   const std::string v = victim.dir();
-  ASSERT_EQ(sh("cd " + rootfs + " && rm -rf proc sys etc/resolv.conf etc/hosts etc/hostname && "
-               "ln -s " + v + "/planted-resolv etc/resolv.conf && ln -s " + v + "/planted-hosts etc/hosts && "
-               "ln -s " + v + "/planted-hostname etc/hostname && ln -s " + v + "/proc-here proc && ln -s " + v + "/inner sys").rc, 0);
+  ASSERT_EQ(sh("cd " + rootfs +
+               " && rm -rf proc sys etc/resolv.conf etc/hosts etc/hostname && "
+               "ln -s " +
+               v + "/planted-resolv etc/resolv.conf && ln -s " + v +
+               "/planted-hosts etc/hosts && "
+               "ln -s " +
+               v + "/planted-hostname etc/hostname && ln -s " + v + "/proc-here proc && ln -s " + v + "/inner sys")
+                .rc,
+            0);
   ASSERT_EQ(env_->podctl({"image", "import", "evil:1", rootfs}).rc, 0);
-  env_->apply(pod_yaml("links", "  - name: main\n    image: evil:1\n    imagePullPolicy: Never\n    command: [sleep, '3600']\n",
+  env_->apply(pod_yaml("links",
+                       "  - name: main\n    image: evil:1\n    imagePullPolicy: Never\n    command: [sleep, '3600']\n",
                        "  terminationGracePeriodSeconds: 0\n"));
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("links")["status"].value("phase", "") == "Running"; }))
       << env_->podctl({"describe", "pod", "links"}).out;
@@ -118,28 +132,34 @@ TEST_F(PodAttack, DeviceNodesAContainerMakesCannotBeOpened) {
                        "  terminationGracePeriodSeconds: 0\n"));
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("dev")["status"].value("phase", "") == "Running"; }));
   // CAP_MKNOD is in the default set, as with containerd: making a node works, opening it must not.
-  std::string out = exec("dev", "mknod /tmp/kmsg c 1 11 && echo made; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg;"
-                                "mknod /tmp/loop0 b 7 0; dd if=/tmp/loop0 of=/dev/null bs=1 count=0 && echo OPENED-loop;"
-                                "mknod /tmp/mem c 1 1; dd if=/tmp/mem of=/dev/null bs=1 count=0 && echo OPENED-mem;"
-                                "echo x > /dev/null && echo null-ok; head -c1 /dev/urandom >/dev/null && echo urandom-ok");
+  std::string out =
+      exec("dev",
+           "mknod /tmp/kmsg c 1 11 && echo made; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg;"
+           "mknod /tmp/loop0 b 7 0; dd if=/tmp/loop0 of=/dev/null bs=1 count=0 && echo OPENED-loop;"
+           "mknod /tmp/mem c 1 1; dd if=/tmp/mem of=/dev/null bs=1 count=0 && echo OPENED-mem;"
+           "echo x > /dev/null && echo null-ok; head -c1 /dev/urandom >/dev/null && echo urandom-ok");
   EXPECT_NE(out.find("made"), std::string::npos) << out;
   EXPECT_EQ(out.find("OPENED"), std::string::npos) << out;
   EXPECT_NE(out.find("Operation not permitted"), std::string::npos) << out;
   EXPECT_NE(out.find("null-ok"), std::string::npos) << out;
   EXPECT_NE(out.find("urandom-ok"), std::string::npos) << out;
   // Control: a privileged container may open the same node (the rule really is what decides).
-  env_->apply(pod_yaml("priv", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                               "    securityContext: {privileged: true}\n", "  terminationGracePeriodSeconds: 0\n"));
+  env_->apply(pod_yaml("priv",
+                       "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                       "    securityContext: {privileged: true}\n",
+                       "  terminationGracePeriodSeconds: 0\n"));
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("priv")["status"].value("phase", "") == "Running"; }));
-  std::string priv = exec("priv", "mknod /tmp/kmsg c 1 11; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg");
+  std::string priv =
+      exec("priv", "mknod /tmp/kmsg c 1 11; dd if=/tmp/kmsg of=/dev/null bs=1 count=0 && echo OPENED-kmsg");
   EXPECT_NE(priv.find("OPENED-kmsg"), std::string::npos) << priv;
 }
 
 TEST_F(PodAttack, ExecCannotBeHijackedThroughProcExe) {
   // The attacker is root with CAP_SYS_PTRACE, so that it may read /proc/PID/exe of a process that
   // joins its namespaces; it tries to write through that link to whatever binary it names.
-  env_->apply(pod_yaml("hijack", "  - name: main\n    image: busybox:1.35\n    command: [probe, exe-watch, '60']\n"
-                                 "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
+  env_->apply(pod_yaml("hijack",
+                       "  - name: main\n    image: busybox:1.35\n    command: [probe, exe-watch, '60']\n"
+                       "    securityContext: {capabilities: {add: [SYS_PTRACE]}}\n",
                        "  terminationGracePeriodSeconds: 0\n"));
   ASSERT_TRUE(env_->eventually([&] { return env_->pod("hijack")["status"].value("phase", "") == "Running"; }));
   bool seen = false;

@@ -12,10 +12,13 @@ class RootAttack : public PodctlTest {};
 
 TEST_F(RootAttack, ASecondRootCannotJoinOrResetAnotherRootsBridge) {
   ASSERT_EQ(env_->apply(pod_yaml("a", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n",
-                                 "  terminationGracePeriodSeconds: 0\n")).rc, 0);
+                                 "  terminationGracePeriodSeconds: 0\n"))
+                .rc,
+            0);
   char tmpl[] = "/tmp/podctl-test-other-XXXXXX";
   std::string other = ::mkdtemp(tmpl);
-  std::vector<std::string> as_other = {PODCTL_BINARY, "--root", other, "--bridge", env_->bridge(), "--subnet", "10.250.3.0/24"};
+  std::vector<std::string> as_other = {PODCTL_BINARY,  "--root",   other,          "--bridge",
+                                       env_->bridge(), "--subnet", "10.250.3.0/24"};
   auto run_other = [&](std::vector<std::string> args, const std::string& input = "") {
     std::vector<std::string> argv = as_other;
     argv.insert(argv.end(), args.begin(), args.end());
@@ -24,7 +27,8 @@ TEST_F(RootAttack, ASecondRootCannotJoinOrResetAnotherRootsBridge) {
   RunResult joined = run_other({"apply", "-f", "-"}, pod_yaml("b", "  - name: main\n    image: busybox:1.35\n"));
   EXPECT_NE(joined.rc, 0);
   EXPECT_NE(joined.err.find("bridge " + env_->bridge() + " belongs to another podctl root (" + env_->root() + ")"),
-            std::string::npos) << joined.err;
+            std::string::npos)
+      << joined.err;
   // The other root's reset leaves the bridge, its address and its NAT table to their owner.
   RunResult reset = run_other({"system", "reset", "--force"});
   EXPECT_EQ(reset.rc, 0) << reset.err;
@@ -39,8 +43,9 @@ TEST_F(RootAttack, AnEmptyBridgeNameIsRefused) {
   RunResult r = run_program({PODCTL_BINARY, "--root", env_->root(), "--bridge", "", "get", "pods"});
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("--bridge (or PODCTL_BRIDGE) is empty"), std::string::npos) << r.err;
-  RunResult odd = run_program({PODCTL_BINARY, "--root", env_->root() + "/fresh", "--bridge", "../x", "apply", "-f", "-"},
-                              pod_yaml("c", "  - name: main\n    image: busybox:1.35\n"));
+  RunResult odd =
+      run_program({PODCTL_BINARY, "--root", env_->root() + "/fresh", "--bridge", "../x", "apply", "-f", "-"},
+                  pod_yaml("c", "  - name: main\n    image: busybox:1.35\n"));
   EXPECT_NE(odd.rc, 0);
   EXPECT_NE(odd.err.find("is not an interface name"), std::string::npos) << odd.err;
 }

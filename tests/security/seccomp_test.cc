@@ -20,9 +20,12 @@ class Seccomp : public PodctlTest {
     return r.out + r.err;
   }
   void run_pod(const std::string& name, const std::string& security_context, const std::string& pod_extra = "") {
-    ASSERT_EQ(env_->apply(pod_yaml(name, "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n" +
-                                             security_context,
-                                   "  terminationGracePeriodSeconds: 0\n" + pod_extra)).rc, 0);
+    ASSERT_EQ(env_->apply(pod_yaml(name,
+                                   "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n" +
+                                       security_context,
+                                   "  terminationGracePeriodSeconds: 0\n" + pod_extra))
+                  .rc,
+              0);
     ASSERT_TRUE(env_->eventually([&] { return env_->pod(name)["status"].value("phase", "") == "Running"; }))
         << env_->podctl({"describe", "pod", name}).out;
   }
@@ -30,8 +33,9 @@ class Seccomp : public PodctlTest {
 
 TEST_F(Seccomp, RuntimeDefaultIsTheDefaultAndBlocksNamespacesAndKeyrings) {
   run_pod("def", "");
-  std::string out = exec("def", "grep Seccomp: /proc/1/status /proc/self/status; unshare -U true && echo UNSHARED; "
-                                "unshare -n true && echo NETNS; echo fine");
+  std::string out = exec("def",
+                         "grep Seccomp: /proc/1/status /proc/self/status; unshare -U true && echo UNSHARED; "
+                         "unshare -n true && echo NETNS; echo fine");
   EXPECT_NE(out.find("/proc/1/status:Seccomp:\t2"), std::string::npos) << out;
   EXPECT_NE(out.find("/proc/self/status:Seccomp:\t2"), std::string::npos) << "exec runs under the filter\n" << out;
   EXPECT_EQ(out.find("UNSHARED"), std::string::npos) << out;
@@ -57,19 +61,26 @@ TEST_F(Seccomp, LocalhostProfilesComeFromTheRootsSeccompDirectory) {
   std::ofstream(env_->root() + "/seccomp/profiles/no-mkdir.json")
       << R"({"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
             "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]})";
-  run_pod("local", "", "  securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/no-mkdir.json}}\n");
+  run_pod("local", "",
+          "  securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/no-mkdir.json}}\n");
   std::string out = exec("local", "mkdir /tmp/x && echo MADE; touch /tmp/y && echo TOUCHED");
   EXPECT_EQ(out.find("MADE"), std::string::npos) << out;
   EXPECT_NE(out.find("Permission denied"), std::string::npos) << out;
   EXPECT_NE(out.find("TOUCHED"), std::string::npos) << out;
   // A missing profile is the container's error, named; a path out of the directory is refused.
-  ASSERT_EQ(env_->apply(pod_yaml("missing", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                                            "    securityContext: {seccompProfile: {type: Localhost, localhostProfile: nope.json}}\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(pod_yaml("missing",
+                           "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                           "    securityContext: {seccompProfile: {type: Localhost, localhostProfile: nope.json}}\n"))
+          .rc,
+      0);
   EXPECT_TRUE(env_->eventually([&] {
     return env_->podctl({"describe", "pod", "missing"}).out.find("seccomp profile") != std::string::npos;
   })) << env_->podctl({"describe", "pod", "missing"}).out;
-  RunResult escape = env_->apply(pod_yaml("esc", "  - name: main\n    image: busybox:1.35\n"
-                                                 "    securityContext: {seccompProfile: {type: Localhost, localhostProfile: ../../etc/x.json}}\n"));
+  RunResult escape = env_->apply(
+      pod_yaml("esc",
+               "  - name: main\n    image: busybox:1.35\n"
+               "    securityContext: {seccompProfile: {type: Localhost, localhostProfile: ../../etc/x.json}}\n"));
   EXPECT_EQ(escape.rc, 2);
   EXPECT_NE(escape.err.find("must be a relative path without '..'"), std::string::npos) << escape.err;
 }
@@ -77,7 +88,8 @@ TEST_F(Seccomp, LocalhostProfilesComeFromTheRootsSeccompDirectory) {
 TEST_F(Seccomp, TheRootsDefaultCanBeUnconfined) {
   char tmpl[] = "/tmp/podctl-test-seccomp-XXXXXX";
   std::string root = ::mkdtemp(tmpl);
-  std::vector<std::string> base = {PODCTL_BINARY, "--root", root, "--bridge", env_->bridge() + "u", "--subnet", "10.251.9.0/24"};
+  std::vector<std::string> base = {PODCTL_BINARY,        "--root",   root,           "--bridge",
+                                   env_->bridge() + "u", "--subnet", "10.251.9.0/24"};
   auto run = [&](std::vector<std::string> args, const std::string& input = "") {
     std::vector<std::string> argv = base;
     argv.insert(argv.end(), args.begin(), args.end());
@@ -94,8 +106,10 @@ TEST_F(Seccomp, TheRootsDefaultCanBeUnconfined) {
   EXPECT_TRUE(env_->eventually([&] {
     out = run({"exec", "u", "--", "grep", "Seccomp:", "/proc/1/status"});
     return out.out.find("Seccomp:\t0") != std::string::npos;
-  })) << out.out << out.err;
-  RunResult changed = run({"--seccomp-default", "RuntimeDefault", "apply", "-f", "-"}, pod_yaml("v", "  - name: main\n    image: busybox:1.35\n"));
+  })) << out.out
+      << out.err;
+  RunResult changed = run({"--seccomp-default", "RuntimeDefault", "apply", "-f", "-"},
+                          pod_yaml("v", "  - name: main\n    image: busybox:1.35\n"));
   EXPECT_NE(changed.err.find("was set up with --seccomp-default=Unconfined"), std::string::npos) << changed.err;
   EXPECT_EQ(run({"system", "reset", "--force"}).rc, 0);
   fs::remove_all(root);

@@ -24,7 +24,8 @@ std::string xattrs_of(const std::string& path) {
   char names[4096];
   ssize_t n = ::llistxattr(path.c_str(), names, sizeof names);
   std::string out;
-  for (ssize_t at = 0; n > 0 && at < n; at += static_cast<ssize_t>(std::strlen(names + at)) + 1) out += std::string(names + at) + ",";
+  for (ssize_t at = 0; n > 0 && at < n; at += static_cast<ssize_t>(std::strlen(names + at)) + 1)
+    out += std::string(names + at) + ",";
   return out;
 }
 
@@ -41,15 +42,16 @@ Victim::Victim(std::string dir) : dir_(std::move(dir)) {
 std::string Victim::snapshot() const {
   std::vector<std::string> lines;
   std::error_code ec;
-  struct stat top{};
+  struct stat top {};
   if (::lstat(dir_.c_str(), &top) != 0) return "(gone)";
   lines.push_back(". " + std::to_string(top.st_mode) + " " + xattrs_of(dir_));
-  for (auto it = fs::recursive_directory_iterator(dir_, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     std::string p = it->path().string();
-    struct stat st{};
+    struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) continue;
-    std::string line = p.substr(dir_.size()) + " " + std::to_string(st.st_mode) + " " + std::to_string(st.st_size) + " " +
-                       std::to_string(st.st_rdev) + " " + xattrs_of(p);
+    std::string line = p.substr(dir_.size()) + " " + std::to_string(st.st_mode) + " " + std::to_string(st.st_size) +
+                       " " + std::to_string(st.st_rdev) + " " + xattrs_of(p);
     if (S_ISREG(st.st_mode)) {
       std::ifstream in(p);
       std::stringstream content;

@@ -32,12 +32,16 @@ TEST_F(VolumeAttack, SubPathSwappedForASymlinkNeverMountsWhatItPointsAt) {
   // The attacker flips shared/d between a directory and a symlink to the victim (an absolute host
   // path, which is what the host would resolve); the writer mounts subPath d and writes into it,
   // restarting as fast as the backoff allows.
-  const std::string yaml = pod_yaml("race",
+  const std::string yaml = pod_yaml(
+      "race",
       "  - name: attacker\n    image: busybox:1.35\n    command: [sh, -c, 'cd /shared; while true; do mkdir -p real; "
-      "rm -rf d; ln -s " + victim_->dir() + " d; rm -f d; mkdir d; done']\n"
-      "    volumeMounts: [{name: shared, mountPath: /shared}]\n"
-      "  - name: writer\n    image: busybox:1.35\n    command: [sh, -c, 'touch /mnt/pwned-$$ 2>/dev/null; exit 1']\n"
-      "    volumeMounts: [{name: shared, mountPath: /mnt, subPath: d}]\n",
+      "rm -rf d; ln -s " +
+          victim_->dir() +
+          " d; rm -f d; mkdir d; done']\n"
+          "    volumeMounts: [{name: shared, mountPath: /shared}]\n"
+          "  - name: writer\n    image: busybox:1.35\n    command: [sh, -c, 'touch /mnt/pwned-$$ 2>/dev/null; exit "
+          "1']\n"
+          "    volumeMounts: [{name: shared, mountPath: /mnt, subPath: d}]\n",
       "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: shared, emptyDir: {}}\n");
   ASSERT_EQ(env_->podctl({"apply", "--restart-backoff", "10ms:20ms", "-f", "-"}, yaml).rc, 0);
   // Control: the symlink the attacker makes does lead to the victim from the host.
@@ -60,12 +64,16 @@ TEST_F(VolumeAttack, SubPathSwappedForASymlinkNeverMountsWhatItPointsAt) {
 TEST_F(VolumeAttack, SubPathThroughAContainerMadeSymlinkCreatesNothingOutside) {
   // An init container makes x -> victim; the app container then mounts subPath x/new, which is
   // missing and would be made through the link.
-  ASSERT_EQ(env_->apply(pod_yaml("mk",
-      "  - name: user\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-      "    volumeMounts: [{name: shared, mountPath: /data, subPath: x/new}]\n",
-      "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: shared, emptyDir: {}}\n"
-      "  initContainers:\n  - name: planter\n    image: busybox:1.35\n    command: [ln, -s, " + victim_->dir() +
-      ", /shared/x]\n    volumeMounts: [{name: shared, mountPath: /shared}]\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply(pod_yaml("mk",
+                           "  - name: user\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                           "    volumeMounts: [{name: shared, mountPath: /data, subPath: x/new}]\n",
+                           "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: shared, emptyDir: {}}\n"
+                           "  initContainers:\n  - name: planter\n    image: busybox:1.35\n    command: [ln, -s, " +
+                               victim_->dir() +
+                               ", /shared/x]\n    volumeMounts: [{name: shared, mountPath: /shared}]\n"))
+          .rc,
+      0);
   std::string shared = env_->root() + "/pods/default/mk/volumes/shared";
   ASSERT_TRUE(env_->eventually([&] {
     return env_->podctl({"describe", "pod", "mk"}).out.find("FailedMount") != std::string::npos;
@@ -88,14 +96,19 @@ kind: Secret
 metadata: {name: sec}
 stringData: {token: s3cr3t}
 ---
-)" + pod_yaml("ro", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                    "    volumeMounts: [{name: cfg, mountPath: /cfg}, {name: sec, mountPath: /sec}, {name: down, mountPath: /down}]\n",
+)" + pod_yaml("ro",
+              "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+              "    volumeMounts: [{name: cfg, mountPath: /cfg}, {name: sec, mountPath: /sec}, {name: down, mountPath: "
+              "/down}]\n",
               "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: cfg, configMap: {name: cfg}}\n"
               "  - {name: sec, secret: {secretName: sec}}\n"
-              "  - name: down\n    downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}\n")).rc, 0);
+              "  - name: down\n    downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}\n"))
+                .rc,
+            0);
   ASSERT_TRUE(env_->eventually([&] { return running("ro"); }));
   for (const char* dir : {"/cfg", "/sec", "/down"}) {
-    std::string out = exec("ro", "main", std::string("ln -sfn ../../../../victim ") + dir + "/..data; touch " + dir + "/new; echo done");
+    std::string out = exec(
+        "ro", "main", std::string("ln -sfn ../../../../victim ") + dir + "/..data; touch " + dir + "/new; echo done");
     EXPECT_NE(out.find("Read-only file system"), std::string::npos) << dir << ": " << out;
   }
   EXPECT_EQ(exec("ro", "main", "cat /cfg/key"), "one");
@@ -103,10 +116,14 @@ stringData: {token: s3cr3t}
 }
 
 TEST_F(VolumeAttack, TheAtomicWriterNeverFollowsALinkItDidNotMake) {
-  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {key: one}\n---\n" +
-                        pod_yaml("aw", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
-                                       "    volumeMounts: [{name: cfg, mountPath: /cfg}]\n",
-                                 "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: cfg, configMap: {name: cfg}}\n")).rc, 0);
+  ASSERT_EQ(
+      env_->apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {key: one}\n---\n" +
+                  pod_yaml("aw",
+                           "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                           "    volumeMounts: [{name: cfg, mountPath: /cfg}]\n",
+                           "  terminationGracePeriodSeconds: 0\n  volumes:\n  - {name: cfg, configMap: {name: cfg}}\n"))
+          .rc,
+      0);
   ASSERT_TRUE(env_->eventually([&] { return running("aw"); }));
   // What a privileged container (or an older podctl's writable mount) could leave behind: "..data"
   // and a top-level name as links to the victim.

@@ -16,13 +16,13 @@
     }                                                                               \
   } while (0)
 
-#define CHECK_OK(st)                                                                                 \
-  do {                                                                                               \
-    const auto& s_ = (st);                                                                           \
-    if (!s_) {                                                                                       \
+#define CHECK_OK(st)                                                                                \
+  do {                                                                                              \
+    const auto& s_ = (st);                                                                          \
+    if (!s_) {                                                                                      \
       std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #st, s_.error().message.c_str()); \
-      std::_Exit(1);                                                                                 \
-    }                                                                                                \
+      std::_Exit(1);                                                                                \
+    }                                                                                               \
   } while (0)
 
 namespace podctl::test {

@@ -94,7 +94,8 @@ std::string busybox_rootfs() {
 PodctlEnv::PodctlEnv() {
   // The tests pass every setting explicitly; a developer's own PODCTL_* must not leak into them.
   for (const char* var : {"PODCTL_ROOT", "PODCTL_BRIDGE", "PODCTL_SUBNET", "PODCTL_NAMESPACE", "PODCTL_OUTBOUND",
-                          "PODCTL_RESTART_BACKOFF", "PODCTL_PIDS_LIMIT", "PODCTL_SECCOMP_DEFAULT", "PODCTL_INSECURE_REGISTRIES", "PODCTL_CERTS_DIR"})
+                          "PODCTL_RESTART_BACKOFF", "PODCTL_PIDS_LIMIT", "PODCTL_SECCOMP_DEFAULT",
+                          "PODCTL_INSECURE_REGISTRIES", "PODCTL_CERTS_DIR"})
     ::unsetenv(var);
   uint32_t h = hash_name(test_name()) ^ static_cast<uint32_t>(::getpid() * 2654435761u);
   id_ = h;

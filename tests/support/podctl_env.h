@@ -26,12 +26,12 @@ RunResult sh(const std::string& command);
 
 // Root tests and e2e tests need root. Under PODCTL_REQUIRE_ROOT=1 (CI, the README's test command)
 // a missing privilege fails the test instead of skipping it, so "all skipped" never looks green.
-#define PODCTL_REQUIRE_ROOT()                                                              \
-  do {                                                                                     \
-    if (::geteuid() != 0) {                                                                \
-      if (::podctl::test::root_required()) FAIL() << "this test needs root";               \
-      GTEST_SKIP() << "needs root (set PODCTL_REQUIRE_ROOT=1 to make this a failure)";     \
-    }                                                                                      \
+#define PODCTL_REQUIRE_ROOT()                                                          \
+  do {                                                                                 \
+    if (::geteuid() != 0) {                                                            \
+      if (::podctl::test::root_required()) FAIL() << "this test needs root";           \
+      GTEST_SKIP() << "needs root (set PODCTL_REQUIRE_ROOT=1 to make this a failure)"; \
+    }                                                                                  \
   } while (0)
 bool root_required();
 
@@ -48,7 +48,8 @@ class PodctlEnv {
   nlohmann::json pod(const std::string& name) const;  // get pod NAME -o json
   nlohmann::json inspect(const std::string& name) const;
   // Polls (test helper, not product code) until pred holds or the timeout passes.
-  bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+  bool eventually(const std::function<bool()>& pred,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
   // Imports the busybox test image (built once per test binary from Debian's busybox-static).
   void import_busybox(const std::string& ref = "busybox:1.35") const;
 

@@ -10,11 +10,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <time.h>
-#include <unistd.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>

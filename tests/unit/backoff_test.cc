@@ -7,9 +7,7 @@ namespace {
 
 const BackoffPolicy kKubelet{10'000, 300'000};
 
-TEST(Backoff, FirstRestartIsImmediate) {
-  EXPECT_FALSE(in_backoff(std::nullopt, kKubelet, 1'000, 1'000));
-}
+TEST(Backoff, FirstRestartIsImmediate) { EXPECT_FALSE(in_backoff(std::nullopt, kKubelet, 1'000, 1'000)); }
 
 TEST(Backoff, DoublesFromTenSecondsToTheCap) {
   std::optional<BackoffEntry> e;

@@ -62,7 +62,8 @@ TEST_F(FakeCgroupfs, HybridHostsGetV1GroupsAtTheSameRelativePath) {
   files(root_ + "/memory/podctl/uid/ctr-a", {"memory.limit_in_bytes"});
   files(root_ + "/cpu/podctl/uid/ctr-a", {"cpu.shares", "cpu.cfs_period_us", "cpu.cfs_quota_us"});
   files(root_ + "/pids/podctl/uid/ctr-a", {"pids.max"});
-  ControllerLayout layout{v2, {{"memory", false}, {"cpu", false}, {"pids", false}},
+  ControllerLayout layout{v2,
+                          {{"memory", false}, {"cpu", false}, {"pids", false}},
                           {{"memory", root_ + "/memory"}, {"cpu", root_ + "/cpu"}, {"pids", root_ + "/pids"}}};
   auto made = apply_container_limits(layout, ctr, limits(), 0);
   ASSERT_TRUE(made.has_value()) << made.error().message;

@@ -47,7 +47,8 @@ TEST(ContainerConfig, CommandAndArgsFollowKubernetesRules) {
   EXPECT_EQ(run(""), (std::vector<std::string>{"/entry", "default-arg"}));
   EXPECT_EQ(run("    args: [\"x\"]\n"), (std::vector<std::string>{"/entry", "x"}));
   EXPECT_EQ(run("    command: [\"/bin/sh\"]\n"), (std::vector<std::string>{"/bin/sh"}));
-  EXPECT_EQ(run("    command: [\"/bin/sh\"]\n    args: [\"-c\", \"true\"]\n"), (std::vector<std::string>{"/bin/sh", "-c", "true"}));
+  EXPECT_EQ(run("    command: [\"/bin/sh\"]\n    args: [\"-c\", \"true\"]\n"),
+            (std::vector<std::string>{"/bin/sh", "-c", "true"}));
 }
 
 TEST(ContainerConfig, NoCommandAnywhereIsAConfigError) {
@@ -65,7 +66,8 @@ TEST(ContainerConfig, EnvExpansionUsesEarlierVariables) {
     - name: GREETING
       value: hello $(NAME)
 )y");
-  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with({{"Env", {"PATH=/bin", "NAME=image"}}}), "web", facts());
+  auto cfg = make_container_config(pod, pod.spec.containers[0], image_with({{"Env", {"PATH=/bin", "NAME=image"}}}),
+                                   "web", facts());
   ASSERT_TRUE(cfg);
   EXPECT_EQ(cfg->argv[1], "hello world $(MISSING) $(ESCAPED)");
   EXPECT_EQ(cfg->env, (std::vector<std::string>{"PATH=/bin", "NAME=world", "HOSTNAME=web", "GREETING=hello world"}));
@@ -79,8 +81,9 @@ TEST(ContainerConfig, DefaultPathWhenTheImageHasNone) {
 }
 
 TEST(ContainerConfig, UserComesFromContainerThenPod) {
-  auto pod = pod_from("    command: [\"true\"]\n    securityContext:\n      runAsUser: 1000\n",
-                      "  securityContext:\n    runAsUser: 500\n    runAsGroup: 600\n    supplementalGroups: [7]\n    fsGroup: 8\n");
+  auto pod = pod_from(
+      "    command: [\"true\"]\n    securityContext:\n      runAsUser: 1000\n",
+      "  securityContext:\n    runAsUser: 500\n    runAsGroup: 600\n    supplementalGroups: [7]\n    fsGroup: 8\n");
   auto cfg = make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts());
   ASSERT_TRUE(cfg);
   EXPECT_EQ(cfg->uid, 1000u);
@@ -98,7 +101,8 @@ TEST(ContainerConfig, RunAsNonRootRefusesRoot) {
 TEST(ContainerConfig, CapabilitiesStartFromTheRuntimeDefault) {
   auto caps = [&](const std::string& yaml) {
     auto pod = pod_from("    command: [\"true\"]\n" + yaml);
-    return capability_names(make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts())->capabilities);
+    return capability_names(
+        make_container_config(pod, pod.spec.containers[0], image_with(json::object()), "web", facts())->capabilities);
   };
   auto def = caps("");
   EXPECT_EQ(def.size(), 14u);
@@ -111,7 +115,6 @@ TEST(ContainerConfig, CapabilitiesStartFromTheRuntimeDefault) {
   EXPECT_TRUE(caps("    securityContext:\n      capabilities:\n        drop: [ALL]\n").empty());
   EXPECT_GT(caps("    securityContext:\n      privileged: true\n").size(), 30u);
 }
-
 
 std::vector<std::string> env_of(const std::string& yaml) {
   auto pod = pod_from("    command: [\"true\"]\n" + yaml);
@@ -173,7 +176,10 @@ TEST(ContainerEnv, MissingReferencesAreConfigErrorsWithTheKubeletsWords) {
   EXPECT_EQ(config_error("    env:\n    - name: A\n      valueFrom:\n        secretKeyRef: {name: db, key: user}\n"),
             "couldn't find key user in Secret default/db");
   EXPECT_EQ(config_error("    envFrom:\n    - secretRef: {name: gone}\n"), "secret \"gone\" not found");
-  EXPECT_EQ(config_error("    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef: {name: nope, key: k, optional: true}\n"), "");
+  EXPECT_EQ(
+      config_error(
+          "    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef: {name: nope, key: k, optional: true}\n"),
+      "");
 }
 
 }  // namespace

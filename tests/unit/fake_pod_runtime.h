@@ -76,7 +76,8 @@ class FakePodRuntime final : public supervisor::PodRuntime {
     calls.push_back("pull " + names_[i] + " " + reference);
     return {};
   }
-  std::expected<std::string, StartFailure> start_container(size_t i, const manifest::Pod&, const Image&, int run) override {
+  std::expected<std::string, StartFailure> start_container(size_t i, const manifest::Pod&, const Image&,
+                                                           int run) override {
     calls.push_back("start " + names_[i] + " #" + std::to_string(run));
     if (auto f = start_failures.find(i); f != start_failures.end()) {
       StartFailure failure = f->second;
@@ -103,7 +104,8 @@ class FakePodRuntime final : public supervisor::PodRuntime {
     return {plan::ProbeResult::Failure, "timed out"};
   }
   void cancel_handlers(size_t) override {}
-  void record_event(EventType type, const std::string& reason, const std::string& message, const std::string&) override {
+  void record_event(EventType type, const std::string& reason, const std::string& message,
+                    const std::string&) override {
     events.push_back(std::string(type == EventType::Warning ? "Warning " : "Normal ") + reason + ": " + message);
   }
 

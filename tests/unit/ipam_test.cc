@@ -26,7 +26,8 @@ class Ipam : public ::testing::Test {
 TEST_F(Ipam, HandsOutRoundRobinSkippingGatewayAndBroadcast) {
   std::vector<uint32_t> got;
   for (int i = 0; i < 5; ++i) got.push_back(*allocate_ip(range_, "pod" + std::to_string(i), all_alive_));
-  EXPECT_EQ(got, (std::vector<uint32_t>{ip("10.9.0.2"), ip("10.9.0.3"), ip("10.9.0.4"), ip("10.9.0.5"), ip("10.9.0.6")}));
+  EXPECT_EQ(got,
+            (std::vector<uint32_t>{ip("10.9.0.2"), ip("10.9.0.3"), ip("10.9.0.4"), ip("10.9.0.5"), ip("10.9.0.6")}));
   EXPECT_EQ(*read_file(dir_ + "/10.9.0.2"), "pod0\n");
 }
 
@@ -34,8 +35,9 @@ TEST_F(Ipam, AFullRangeIsAClearError) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(allocate_ip(range_, "pod" + std::to_string(i), all_alive_));
   auto r = allocate_ip(range_, "one-too-many", all_alive_);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message,
-            "no free address left in subnet 10.9.0.0/29 (5 addresses, all in use): delete pods or use a larger --subnet");
+  EXPECT_EQ(
+      r.error().message,
+      "no free address left in subnet 10.9.0.0/29 (5 addresses, all in use): delete pods or use a larger --subnet");
 }
 
 TEST_F(Ipam, ReclaimsAddressesOfPodsThatAreGone) {

@@ -6,7 +6,8 @@ namespace podctl {
 namespace {
 
 TEST(JsonPath, ReadsFieldsAndIndexesAsKubectlPrintsThem) {
-  auto pod = nlohmann::json::parse(R"({"status": {"phase": "Running", "containerStatuses": [{"ready": true, "restartCount": 2}]}})");
+  auto pod = nlohmann::json::parse(
+      R"({"status": {"phase": "Running", "containerStatuses": [{"ready": true, "restartCount": 2}]}})");
   EXPECT_EQ(json_path_value(pod, "{.status.phase}"), "Running");
   EXPECT_EQ(json_path_value(pod, "{.status.containerStatuses[0].ready}"), "true");
   EXPECT_EQ(json_path_value(pod, "{.status.containerStatuses[0].restartCount}"), "2");

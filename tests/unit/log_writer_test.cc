@@ -57,7 +57,7 @@ TEST(LogWriter, RotatesBySizeAndKeepsTheNewestFiles) {
     }
   }
   auto files = list_logs(dir);
-  ASSERT_EQ(files.size(), 3u);                 // at most max_files remain
+  ASSERT_EQ(files.size(), 3u);                     // at most max_files remain
   EXPECT_FALSE(std::filesystem::exists(old_run));  // the oldest go first
   EXPECT_EQ(files.back().path, dir + "/1.log");
   for (const auto& f : files) EXPECT_LE(std::filesystem::file_size(f.path), 400u);
@@ -70,9 +70,11 @@ TEST(LogWriter, RotatesBySizeAndKeepsTheNewestFiles) {
 }
 
 TEST(LogFiles, OrderByRunThenRotation) {
-  std::string dir = (std::filesystem::temp_directory_path() / ("podctl-logfiles-" + std::to_string(::getpid()))).string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("podctl-logfiles-" + std::to_string(::getpid()))).string();
   std::filesystem::create_directories(dir);
-  for (const char* n : {"1.log", "0.log.2", "0.log", "0.log.1", "10.log", "notes.txt", "x.log"}) std::ofstream(dir + "/" + n) << "";
+  for (const char* n : {"1.log", "0.log.2", "0.log", "0.log.1", "10.log", "notes.txt", "x.log"})
+    std::ofstream(dir + "/" + n) << "";
   std::vector<std::string> names;
   for (const auto& f : list_logs(dir)) names.push_back(f.path.substr(dir.size() + 1));
   EXPECT_EQ(names, (std::vector<std::string>{"0.log.1", "0.log.2", "0.log", "1.log", "10.log"}));

@@ -54,8 +54,12 @@ TEST(ManifestFuzz, RandomMutationsNeverCrash) {
       size_t at = rng() % (text.size() + 1);
       switch (rng() % 3) {
         case 0: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 1: if (at < text.size()) text.erase(at, 1 + rng() % 4); break;
-        default: if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1:
+          if (at < text.size()) text.erase(at, 1 + rng() % 4);
+          break;
+        default:
+          if (at < text.size()) text[at] = alphabet[rng() % alphabet.size()];
+          break;
       }
     }
     auto r = load_yaml(text);

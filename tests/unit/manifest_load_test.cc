@@ -46,7 +46,8 @@ TEST(ManifestLoad, ProbeAndPortDefaults) {
     livenessProbe:
       httpGet:
         port: 80
-)", false);
+)",
+                     false);
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const auto& c = only_pod(r).spec.containers[0];
   EXPECT_EQ(c.ports[0].protocol, "TCP");
@@ -72,7 +73,8 @@ TEST(ManifestLoad, VolumeWithoutSourceIsAnEmptyDir) {
 }
 
 TEST(ManifestLoad, MultiDocumentFileWithConfigMapAndEmptyDocuments) {
-  auto r = load_yaml(std::string("---\n") + kMinimal + "---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n");
+  auto r = load_yaml(std::string("---\n") + kMinimal +
+                     "---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n");
   ASSERT_TRUE(r.ok()) << errors_of(r);
   ASSERT_EQ(r.objects.size(), 2u);
   EXPECT_EQ(manifest::kind_of(r.objects[1].object), "ConfigMap");
@@ -80,7 +82,9 @@ TEST(ManifestLoad, MultiDocumentFileWithConfigMapAndEmptyDocuments) {
 }
 
 TEST(ManifestLoad, BadSecondDocumentRejectsTheWholeFile) {
-  auto r = load_yaml(std::string(kMinimal) + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: a\n    image: busybox:1\n");
+  auto r = load_yaml(std::string(kMinimal) +
+                     "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: a\n "
+                     "   image: busybox:1\n");
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.errors.size(), 1u);
   EXPECT_NE(r.errors[0].find("pod.yaml:13:9: metadata.name: \"Bad_Name\""), std::string::npos) << errors_of(r);
@@ -117,7 +121,8 @@ TEST(ManifestLoad, SameObjectTwiceIsAnError) {
   std::filesystem::remove(dir);
   ASSERT_EQ(all.errors.size(), 1u) << errors_of(all);
   EXPECT_NE(all.errors[0].find(":10:1: metadata.name: Pod \"web\" in namespace \"default\" is also defined at"),
-            std::string::npos) << all.errors[0];
+            std::string::npos)
+      << all.errors[0];
 }
 
 TEST(ManifestLoad, YamlSyntaxErrorCarriesTheLine) {
@@ -154,8 +159,10 @@ TEST(ManifestLoad, ContainerHashChangesOnlyWithTheContainer) {
   changed.replace(changed.find("1.35"), 4, "1.36");
   auto b = load_yaml(changed);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_NE(manifest::container_hash(only_pod(a).spec.containers[0]), manifest::container_hash(only_pod(b).spec.containers[0]));
-  EXPECT_EQ(manifest::container_hash(only_pod(a).spec.containers[0]), manifest::container_hash(only_pod(load_yaml(kMinimal)).spec.containers[0]));
+  EXPECT_NE(manifest::container_hash(only_pod(a).spec.containers[0]),
+            manifest::container_hash(only_pod(b).spec.containers[0]));
+  EXPECT_EQ(manifest::container_hash(only_pod(a).spec.containers[0]),
+            manifest::container_hash(only_pod(load_yaml(kMinimal)).spec.containers[0]));
 }
 
 TEST(ManifestLoad, PodLevelHashIgnoresContainerContentsButNotTheirNames) {
@@ -166,7 +173,8 @@ TEST(ManifestLoad, PodLevelHashIgnoresContainerContentsButNotTheirNames) {
   std::string renamed = kMinimal;
   renamed.replace(renamed.find("name: app"), 9, "name: api");
   EXPECT_NE(manifest::pod_level_hash(only_pod(load_yaml(renamed))), manifest::pod_level_hash(base));
-  auto host = only_pod(load_yaml(std::string(kMinimal).replace(std::string(kMinimal).find("  containers:"), 0, "  hostname: h\n")));
+  auto host = only_pod(
+      load_yaml(std::string(kMinimal).replace(std::string(kMinimal).find("  containers:"), 0, "  hostname: h\n")));
   EXPECT_NE(manifest::pod_level_hash(host), manifest::pod_level_hash(base));
 }
 

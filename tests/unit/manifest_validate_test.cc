@@ -12,16 +12,18 @@ namespace {
 // The pod below with `line` inserted under the first container (6 spaces deep is its field level).
 std::string pod_with(const std::string& container_extra, const std::string& spec_extra = "",
                      const std::string& name = "web") {
-  return "apiVersion: v1\n"            // 1
-         "kind: Pod\n"                 // 2
-         "metadata:\n"                 // 3
-         "  name: " + name + "\n"      // 4
-         "spec:\n"                     // 5
+  return "apiVersion: v1\n"  // 1
+         "kind: Pod\n"       // 2
+         "metadata:\n"       // 3
+         "  name: " +
+         name +
+         "\n"       // 4
+         "spec:\n"  // 5
          + spec_extra +
-         "  containers:\n"             // 6 (+ spec_extra lines)
-         "  - name: main\n"            // 7
-         "    image: busybox:1.35\n"   // 8
-         + container_extra;            // 9…
+         "  containers:\n"            // 6 (+ spec_extra lines)
+         "  - name: main\n"           // 7
+         "    image: busybox:1.35\n"  // 8
+         + container_extra;           // 9…
 }
 
 struct Case {
@@ -53,12 +55,14 @@ const Case kCases[] = {
      "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"},
     {"pod name with dots is fine", pod_with("", "", "web.v1"), ""},
     {"namespace must be a DNS label",
-     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: My.NS\nspec:\n  containers:\n  - name: a\n    image: b:1\n",
+     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: My.NS\nspec:\n  containers:\n  - name: a\n    "
+     "image: b:1\n",
      "pod.yaml:5:14: metadata.namespace: \"My.NS\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
      "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"},
     {"container name must be a DNS label", pod_with("  - name: Side_car\n    image: busybox:1.35\n"),
      "pod.yaml:9:11: spec.containers[1].name: \"Side_car\": a lowercase RFC 1123 label must consist of lower case "
-     "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"},
+     "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or "
+     "'123-abc')"},
     {"duplicate container names", pod_with("  - name: main\n    image: busybox:1.35\n"),
      "pod.yaml:9:11: spec.containers[1].name: \"main\" is already used by spec.containers[0]"},
     {"duplicate across init and app containers",
@@ -73,7 +77,8 @@ const Case kCases[] = {
     {"image with whitespace", pod_with("  - name: b\n    image: \" busybox\"\n"),
      "pod.yaml:10:12: spec.containers[1].image: \" busybox\": must not have leading or trailing whitespace"},
     {"bad restartPolicy", pod_with("", "  restartPolicy: Sometimes\n"),
-     "pod.yaml:6:18: spec.restartPolicy: unsupported value \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""},
+     "pod.yaml:6:18: spec.restartPolicy: unsupported value \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
+     "\"Never\""},
     {"bad imagePullPolicy", pod_with("    imagePullPolicy: Often\n"),
      "pod.yaml:9:22: spec.containers[0].imagePullPolicy: unsupported value \"Often\": supported values: \"Always\", "
      "\"IfNotPresent\", \"Never\""},
@@ -89,7 +94,8 @@ const Case kCases[] = {
     {"port name too long", pod_with("    ports:\n    - containerPort: 80\n      name: a-very-long-port-name\n"),
      "pod.yaml:11:13: spec.containers[0].ports[0].name: \"a-very-long-port-name\": must be no more than 15 characters"},
     {"duplicate hostPort in a pod",
-     pod_with("    ports:\n    - containerPort: 80\n      hostPort: 8080\n  - name: b\n    image: busybox:1.35\n    ports:\n    - containerPort: 81\n      hostPort: 8080\n"),
+     pod_with("    ports:\n    - containerPort: 80\n      hostPort: 8080\n  - name: b\n    image: busybox:1.35\n    "
+              "ports:\n    - containerPort: 81\n      hostPort: 8080\n"),
      "pod.yaml:16:17: spec.containers[1].ports[0].hostPort: 8080/TCP: already used by spec.containers[0].ports[0]"},
     {"missing containerPort", pod_with("    ports:\n    - name: http\n"),
      "pod.yaml:10:7: spec.containers[0].ports[0].containerPort: required field is missing"},
@@ -107,51 +113,65 @@ const Case kCases[] = {
      "pod.yaml:10:13: spec.containers[0].env[0].name: \"1BAD\": a valid environment variable name must consist of "
      "alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"},
     {"value and valueFrom together",
-     pod_with("    env:\n    - name: A\n      value: x\n      valueFrom:\n        fieldRef:\n          fieldPath: metadata.name\n"),
+     pod_with("    env:\n    - name: A\n      value: x\n      valueFrom:\n        fieldRef:\n          fieldPath: "
+              "metadata.name\n"),
      "pod.yaml:12:7: spec.containers[0].env[0].valueFrom: may not be specified when `value` is not empty"},
     {"bad fieldRef path",
      pod_with("    env:\n    - name: A\n      valueFrom:\n        fieldRef:\n          fieldPath: spec.nope\n"),
-     "pod.yaml:13:22: spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: unsupported value \"spec.nope\": supported "
-     "values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", "
+     "pod.yaml:13:22: spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: unsupported value \"spec.nope\": "
+     "supported "
+     "values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", "
+     "\"spec.serviceAccountName\", "
      "\"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\", metadata.labels['<KEY>'], "
      "metadata.annotations['<KEY>']"},
     {"unknown field", pod_with("    imagePullPolicyy: Always\n"),
-     "pod.yaml:9:5: spec.containers[0].imagePullPolicyy: unknown field \"imagePullPolicyy\" (did you mean \"imagePullPolicy\"?)"},
-    {"unknown top-level field", pod_with("", "", "web") + "extra: 1\n",
-     "pod.yaml:9:1: extra: unknown field \"extra\""},
+     "pod.yaml:9:5: spec.containers[0].imagePullPolicyy: unknown field \"imagePullPolicyy\" (did you mean "
+     "\"imagePullPolicy\"?)"},
+    {"unknown top-level field", pod_with("", "", "web") + "extra: 1\n", "pod.yaml:9:1: extra: unknown field \"extra\""},
     {"unsupported Kubernetes field", pod_with("", "  hostNetwork: true\n"),
      "pod.yaml:6:3: spec.hostNetwork: not supported by podctl"},
-    {"server-set field", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: x\nspec:\n  containers:\n  - name: a\n    image: b:1\n",
+    {"server-set field",
+     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  uid: x\nspec:\n  containers:\n  - name: a\n    image: b:1\n",
      "pod.yaml:5:3: metadata.uid: is set by podctl, not by the manifest: remove it"},
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
     {"unsupported kind", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"Deployment\" is not supported by podctl: it reads Pod, ConfigMap and Secret (apiVersion v1)"},
+     "pod.yaml:2:7: kind: kind \"Deployment\" is not supported by podctl: it reads Pod, ConfigMap and Secret "
+     "(apiVersion v1)"},
     {"wrong apiVersion", "apiVersion: v2\nkind: Pod\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v2\" is not a version of kind Pod: use apiVersion: v1"},
     {"missing kind", "apiVersion: v1\nmetadata:\n  name: a\n", "pod.yaml:1:1: kind: required field is missing"},
     {"document that is not an object", "- a\n- b\n", "pod.yaml:1:1: must be an object, not a list"},
     {"volumeMount names a missing volume", pod_with("    volumeMounts:\n    - name: data\n      mountPath: /data\n"),
-     "pod.yaml:10:13: spec.containers[0].volumeMounts[0].name: volume \"data\" not found: it must be listed in spec.volumes"},
+     "pod.yaml:10:13: spec.containers[0].volumeMounts[0].name: volume \"data\" not found: it must be listed in "
+     "spec.volumes"},
     {"volumeMount names an existing volume",
-     pod_with("    volumeMounts:\n    - name: data\n      mountPath: /data\n") + "  volumes:\n  - name: data\n    emptyDir: {}\n", ""},
+     pod_with("    volumeMounts:\n    - name: data\n      mountPath: /data\n") +
+         "  volumes:\n  - name: data\n    emptyDir: {}\n",
+     ""},
     {"duplicate volume names", pod_with("") + "  volumes:\n  - name: v\n  - name: v\n",
      "pod.yaml:11:11: spec.volumes[1].name: \"v\": duplicate volume name"},
-    {"two volume sources", pod_with("") + "  volumes:\n  - name: v\n    emptyDir: {}\n    hostPath:\n      path: /tmp\n",
+    {"two volume sources",
+     pod_with("") + "  volumes:\n  - name: v\n    emptyDir: {}\n    hostPath:\n      path: /tmp\n",
      "pod.yaml:10:5: spec.volumes[0]: may not specify more than 1 volume type"},
-    {"bad hostPath type", pod_with("") + "  volumes:\n  - name: v\n    hostPath:\n      path: /tmp\n      type: Folder\n",
+    {"bad hostPath type",
+     pod_with("") + "  volumes:\n  - name: v\n    hostPath:\n      path: /tmp\n      type: Folder\n",
      "pod.yaml:13:13: spec.volumes[0].hostPath.type: unsupported value \"Folder\": supported values: \"\", "
      "\"DirectoryOrCreate\", \"Directory\", \"FileOrCreate\", \"File\", \"Socket\", \"CharDevice\", \"BlockDevice\""},
-    {"unsupported volume type", pod_with("") + "  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: x\n",
+    {"unsupported volume type",
+     pod_with("") + "  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: x\n",
      "pod.yaml:11:5: spec.volumes[0].persistentVolumeClaim: not supported by podctl"},
     {"bad quantity", pod_with("    resources:\n      limits:\n        memory: 12XB\n"),
      "pod.yaml:11:17: spec.containers[0].resources.limits.memory: \"12XB\": unable to parse quantity's suffix"},
-    {"request above limit", pod_with("    resources:\n      limits:\n        cpu: 500m\n      requests:\n        cpu: \"1\"\n"),
-     "pod.yaml:13:14: spec.containers[0].resources.requests.cpu: \"1\": must be less than or equal to cpu limit of 500m"},
+    {"request above limit",
+     pod_with("    resources:\n      limits:\n        cpu: 500m\n      requests:\n        cpu: \"1\"\n"),
+     "pod.yaml:13:14: spec.containers[0].resources.requests.cpu: \"1\": must be less than or equal to cpu limit of "
+     "500m"},
     {"unknown resource", pod_with("    resources:\n      limits:\n        gpu: 1\n"),
      "pod.yaml:11:14: spec.containers[0].resources.limits.gpu: unknown resource name \"gpu\" (supported: cpu, memory)"},
     {"probe without handler", pod_with("    livenessProbe:\n      periodSeconds: 5\n"),
-     "pod.yaml:9:5: spec.containers[0].livenessProbe: must specify a handler type: one of exec, httpGet, tcpSocket, grpc"},
+     "pod.yaml:9:5: spec.containers[0].livenessProbe: must specify a handler type: one of exec, httpGet, tcpSocket, "
+     "grpc"},
     {"probe with two handlers",
      pod_with("    readinessProbe:\n      tcpSocket:\n        port: 80\n      exec:\n        command: [\"true\"]\n"),
      "pod.yaml:9:5: spec.containers[0].readinessProbe: may not specify more than 1 handler type: one of exec, httpGet, "
@@ -159,20 +179,28 @@ const Case kCases[] = {
     {"liveness successThreshold must be 1",
      pod_with("    livenessProbe:\n      tcpSocket:\n        port: 80\n      successThreshold: 2\n"),
      "pod.yaml:12:25: spec.containers[0].livenessProbe.successThreshold: must be 1"},
-    {"probe period must be positive", pod_with("    readinessProbe:\n      tcpSocket:\n        port: 80\n      periodSeconds: 0\n"),
+    {"probe period must be positive",
+     pod_with("    readinessProbe:\n      tcpSocket:\n        port: 80\n      periodSeconds: 0\n"),
      "pod.yaml:12:22: spec.containers[0].readinessProbe.periodSeconds: 0: must be between 1 and 2147483647, inclusive"},
     {"probe on a regular init container",
-     pod_with("", "  initContainers:\n  - name: init\n    image: busybox:1.35\n    readinessProbe:\n      exec:\n        command: [\"true\"]\n"),
-     "pod.yaml:9:5: spec.initContainers[0].readinessProbe: may not be set for init containers without restartPolicy=Always"},
+     pod_with("",
+              "  initContainers:\n  - name: init\n    image: busybox:1.35\n    readinessProbe:\n      exec:\n        "
+              "command: [\"true\"]\n"),
+     "pod.yaml:9:5: spec.initContainers[0].readinessProbe: may not be set for init containers without "
+     "restartPolicy=Always"},
     {"restartPolicy on an app container", pod_with("    restartPolicy: Always\n"),
-     "pod.yaml:9:20: spec.containers[0].restartPolicy: may only be set on init containers (\"Always\" makes a sidecar)"},
-    {"lifecycle hook with sleep", pod_with("    lifecycle:\n      preStop:\n        sleep:\n          seconds: 5\n"), ""},
+     "pod.yaml:9:20: spec.containers[0].restartPolicy: may only be set on init containers (\"Always\" makes a "
+     "sidecar)"},
+    {"lifecycle hook with sleep", pod_with("    lifecycle:\n      preStop:\n        sleep:\n          seconds: 5\n"),
+     ""},
     {"unknown capability", pod_with("    securityContext:\n      capabilities:\n        add: [NET_ADMN]\n"),
-     "pod.yaml:11:15: spec.containers[0].securityContext.capabilities.add[0]: unknown capability \"NET_ADMN\" (write it "
+     "pod.yaml:11:15: spec.containers[0].securityContext.capabilities.add[0]: unknown capability \"NET_ADMN\" (write "
+     "it "
      "as in NET_ADMIN)"},
     {"privileged without escalation",
      pod_with("    securityContext:\n      privileged: true\n      allowPrivilegeEscalation: false\n"),
-     "pod.yaml:9:5: spec.containers[0].securityContext: cannot set `allowPrivilegeEscalation` to false and `privileged` to true"},
+     "pod.yaml:9:5: spec.containers[0].securityContext: cannot set `allowPrivilegeEscalation` to false and "
+     "`privileged` to true"},
     {"negative runAsUser", pod_with("    securityContext:\n      runAsUser: -1\n"),
      "pod.yaml:10:18: spec.containers[0].securityContext.runAsUser: -1: must be between 0 and 2147483647, inclusive"},
     {"negative grace period", pod_with("", "  terminationGracePeriodSeconds: -5\n"),
@@ -181,14 +209,17 @@ const Case kCases[] = {
      "pod.yaml:6:13: spec.hostname: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
      "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"},
     {"bad hostAlias IP", pod_with("", "  hostAliases:\n  - ip: 300.1.1.1\n    hostnames: [db]\n"),
-     "pod.yaml:7:9: spec.hostAliases[0].ip: \"300.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"},
+     "pod.yaml:7:9: spec.hostAliases[0].ip: \"300.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or "
+     "2001:db8::ffff)"},
     {"label value too long",
      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: " + std::string(64, 'x') +
          "\nspec:\n  containers:\n  - name: a\n    image: b:1\n",
      "pod.yaml:6:10: metadata.labels.app: \"" + std::string(64, 'x') + "\": must be no more than 63 characters"},
     {"configmap key", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  \"bad key\": x\n",
-     "pod.yaml:6:14: data.bad key: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.'"},
-    {"configmap binaryData must be base64", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nbinaryData:\n  k: \"!!\"\n",
+     "pod.yaml:6:14: data.bad key: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' "
+     "or '.'"},
+    {"configmap binaryData must be base64",
+     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nbinaryData:\n  k: \"!!\"\n",
      "pod.yaml:6:6: binaryData.k: must be base64-encoded"},
 };
 
@@ -196,7 +227,9 @@ INSTANTIATE_TEST_SUITE_P(Rules, Validation, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& p) { return test::param_name(p.param.title); });
 
 TEST(ValidationAll, EveryErrorOfAFileIsReportedAtOnce) {
-  auto r = load_yaml(pod_with("    imagePullPolicy: Often\n    ports:\n    - containerPort: 0\n    - containerPort: \"81\"\n", "  restartPolicy: No\n"));
+  auto r = load_yaml(
+      pod_with("    imagePullPolicy: Often\n    ports:\n    - containerPort: 0\n    - containerPort: \"81\"\n",
+               "  restartPolicy: No\n"));
   // Two type errors (restartPolicy reads as a boolean, as in Kubernetes) and two validation errors.
   EXPECT_EQ(r.errors.size(), 4u) << errors_of(r);
 }
@@ -210,18 +243,25 @@ TEST(ValidationAll, FieldsWithoutBehaviourYetAreRejectedWhenApplying) {
 TEST(ValidationAll, ProbesAndHooksReachThePodOverPlainHttpOrTcpAtAnAddress) {
   EXPECT_TRUE(load_yaml(pod_with("    readinessProbe:\n      httpGet:\n        port: 80\n"), true).ok());
   EXPECT_TRUE(load_yaml(pod_with("    lifecycle:\n      preStop:\n        sleep:\n          seconds: 1\n"), true).ok());
-  auto https = load_yaml(pod_with("    readinessProbe:\n      httpGet:\n        port: 80\n        scheme: HTTPS\n"), true);
+  auto https =
+      load_yaml(pod_with("    readinessProbe:\n      httpGet:\n        port: 80\n        scheme: HTTPS\n"), true);
   ASSERT_EQ(https.errors.size(), 1u) << errors_of(https);
-  EXPECT_EQ(https.errors[0], "pod.yaml:12:17: spec.containers[0].readinessProbe.httpGet.scheme: not supported by podctl yet (HTTPS)");
+  EXPECT_EQ(https.errors[0],
+            "pod.yaml:12:17: spec.containers[0].readinessProbe.httpGet.scheme: not supported by podctl yet (HTTPS)");
   auto named = load_yaml(pod_with("    livenessProbe:\n      tcpSocket:\n        port: 80\n        host: db\n"), true);
   ASSERT_EQ(named.errors.size(), 1u) << errors_of(named);
-  EXPECT_EQ(named.errors[0], "pod.yaml:12:15: spec.containers[0].livenessProbe.tcpSocket.host: must be an IPv4 address: "
-                             "podctl does not resolve host names in probes");
+  EXPECT_EQ(named.errors[0],
+            "pod.yaml:12:15: spec.containers[0].livenessProbe.tcpSocket.host: must be an IPv4 address: "
+            "podctl does not resolve host names in probes");
 }
 
 TEST(ValidationAll, SidecarInitContainersAreSupported) {
   EXPECT_TRUE(load_yaml(pod_with("", "  initContainers:\n  - name: init\n    image: busybox:1.35\n"), true).ok());
-  EXPECT_TRUE(load_yaml(pod_with("", "  initContainers:\n  - name: proxy\n    image: busybox:1.35\n    restartPolicy: Always\n"), true).ok());
+  EXPECT_TRUE(
+      load_yaml(
+          pod_with("", "  initContainers:\n  - name: proxy\n    image: busybox:1.35\n    restartPolicy: Always\n"),
+          true)
+          .ok());
 }
 
 }  // namespace

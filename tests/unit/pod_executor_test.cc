@@ -47,7 +47,9 @@ struct Scenario {
     exec.reconcile();
     return rt.take_calls();
   }
-  Calls exit(size_t i, int code) { return after([&] { exec.on_container_exit(i, {code, false}); }); }
+  Calls exit(size_t i, int code) {
+    return after([&] { exec.on_container_exit(i, {code, false}); });
+  }
   Calls advance(Millis ms) {
     return after([&] {
       rt.clock += ms;
@@ -98,7 +100,9 @@ TEST(Executor, AFailedLivenessProbeStopsTheContainerWithItsGraceThenKillsAndRest
 )"));
   // initialDelaySeconds 0: the first run starts with the container.
   EXPECT_EQ(s.rt.take_calls(), (Calls{"create_sandbox", "start a #0", "run_handler a Liveness"}));
-  EXPECT_EQ(s.after([&] { s.exec.on_handler_done(0, HandlerKind::Liveness, {plan::ProbeResult::Failure, "no file"}); }),
+  EXPECT_EQ(s.after([&] {
+    s.exec.on_handler_done(0, HandlerKind::Liveness, {plan::ProbeResult::Failure, "no file"});
+  }),
             (Calls{"signal a Graceful"}));
   EXPECT_TRUE(s.rt.has_event("Unhealthy"));
   EXPECT_EQ(s.rt.events.back(), "Normal Killing: Container a failed liveness probe, will be restarted");
@@ -155,8 +159,9 @@ TEST(Executor, ALostSandboxUnderNeverIsNotRecreatedOnceContainersRan) {
 }
 
 TEST(Executor, AChangedContainerIsStoppedAndStartedAfreshWithoutBackoff) {
-  const std::string spec = "  containers:\n  - {name: a, image: busybox:1.35, command: [sleep, '%s']}\n"
-                           "  - {name: b, image: busybox:1.35}\n";
+  const std::string spec =
+      "  containers:\n  - {name: a, image: busybox:1.35, command: [sleep, '%s']}\n"
+      "  - {name: b, image: busybox:1.35}\n";
   auto with = [&](const char* arg) {
     std::string text = spec;
     text.replace(text.find("%s"), 2, arg);
@@ -215,7 +220,9 @@ TEST(Executor, ADeleteRunsPreStopStopsRegularContainersThenTheSidecarAndKillsAtT
 )"));
   EXPECT_EQ(s.after([&] { s.exec.on_terminate(std::nullopt); }), (Calls{"run_handler a PreStop", "signal b Graceful"}));
   EXPECT_EQ(s.exit(2, 143), (Calls{}));  // the sidecar waits for a
-  EXPECT_EQ(s.after([&] { s.exec.on_handler_done(1, HandlerKind::PreStop, {plan::ProbeResult::Success, ""}); }),
+  EXPECT_EQ(s.after([&] {
+    s.exec.on_handler_done(1, HandlerKind::PreStop, {plan::ProbeResult::Success, ""});
+  }),
             (Calls{"signal a Graceful"}));
   EXPECT_EQ(s.advance(9'000), (Calls{}));
   // The pod's grace period is over: SIGKILL for a, and the sidecar still running gets the minimum 2 s.
@@ -242,8 +249,11 @@ TEST(Executor, AFailedPostStartHookKillsTheContainer) {
     image: busybox:1.35
     lifecycle: {postStart: {exec: {command: ['false']}}}
 )"));
-  EXPECT_TRUE(plan::is_waiting(s.container("a").state, WaitingReason::ContainerCreating));  // not Running before postStart
-  EXPECT_EQ(s.after([&] { s.exec.on_handler_done(0, HandlerKind::PostStart, {plan::ProbeResult::Failure, "exit 1"}); }),
+  EXPECT_TRUE(
+      plan::is_waiting(s.container("a").state, WaitingReason::ContainerCreating));  // not Running before postStart
+  EXPECT_EQ(s.after([&] {
+    s.exec.on_handler_done(0, HandlerKind::PostStart, {plan::ProbeResult::Failure, "exit 1"});
+  }),
             (Calls{"signal a Graceful"}));
   EXPECT_TRUE(s.rt.has_event("FailedPostStartHook"));
 }

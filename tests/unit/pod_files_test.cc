@@ -13,8 +13,9 @@ const std::string kHeader =
 TEST(Hosts, ThePodThenItsPeersThenHostAliases) {
   HostsEntries pod{"dev", "web", "", {{"10.9.9.9", {"db.local", "cache.local"}}}};
   EXPECT_EQ(render_hosts(pod, "10.0.0.2", {{"api", "dev", "10.0.0.3"}}),
-            kHeader + "10.0.0.2\tweb\n\n# Pods of namespace dev (podctl).\n10.0.0.3\tapi\tapi.dev\n\n"
-                      "# Entries added by HostAliases.\n10.9.9.9\tdb.local\tcache.local\n");
+            kHeader +
+                "10.0.0.2\tweb\n\n# Pods of namespace dev (podctl).\n10.0.0.3\tapi\tapi.dev\n\n"
+                "# Entries added by HostAliases.\n10.9.9.9\tdb.local\tcache.local\n");
 }
 
 TEST(Hosts, ASubdomainGivesTheKubeletsFqdnLine) {

@@ -48,18 +48,36 @@ const BackoffEntry kTen{10'000, kNow - 1'000};
 const PlanCase kPlanCases[] = {
     {"start containers not yet started", "Always", {{}, {}}, false, {.start = {0, 1}, .spec_applied = true}},
     {"nothing to do when all run", "Always", {running(), running()}, false, {.spec_applied = true}},
-    {"restart exited container at once the first time (Always)", "Always", {running(), exited(0)}, false,
+    {"restart exited container at once the first time (Always)",
+     "Always",
+     {running(), exited(0)},
+     false,
      {.start = {1}, .backoff_updates = {{1, BackoffEntry{10'000, kNow}}}, .spec_applied = true}},
-    {"restart failed container (OnFailure)", "OnFailure", {exited(3), running()}, false,
+    {"restart failed container (OnFailure)",
+     "OnFailure",
+     {exited(3), running()},
+     false,
      {.start = {0}, .backoff_updates = {{0, BackoffEntry{10'000, kNow}}}, .spec_applied = true}},
-    {"do not restart succeeded container (OnFailure)", "OnFailure", {exited(0), running()}, false, {.spec_applied = true}},
+    {"do not restart succeeded container (OnFailure)",
+     "OnFailure",
+     {exited(0), running()},
+     false,
+     {.spec_applied = true}},
     {"never restart (Never)", "Never", {exited(4), exited(0)}, false, {.spec_applied = true}},
-    {"hold a crash-looping container until the backoff ends", "Always", {exited(1, kNow - 1'000, kTen), running()},
-     false, {.back_off_until = {{0, kNow + 9'000}}, .spec_applied = true, .wake_at = kNow + 9'000}},
-    {"restart when the backoff ended, doubling it", "Always", {exited(1, kNow - 10'000, kTen), running()}, false,
+    {"hold a crash-looping container until the backoff ends",
+     "Always",
+     {exited(1, kNow - 1'000, kTen), running()},
+     false,
+     {.back_off_until = {{0, kNow + 9'000}}, .spec_applied = true, .wake_at = kNow + 9'000}},
+    {"restart when the backoff ended, doubling it",
+     "Always",
+     {exited(1, kNow - 10'000, kTen), running()},
+     false,
      {.start = {0}, .backoff_updates = {{0, BackoffEntry{20'000, kNow}}}, .spec_applied = true}},
-    {"wake at the earliest backoff end", "Always",
-     {exited(1, kNow - 1'000, kTen), exited(1, kNow - 5'000, kTen)}, false,
+    {"wake at the earliest backoff end",
+     "Always",
+     {exited(1, kNow - 1'000, kTen), exited(1, kNow - 5'000, kTen)},
+     false,
      {.back_off_until = {{0, kNow + 9'000}, {1, kNow + 5'000}}, .spec_applied = true, .wake_at = kNow + 5'000}},
     {"start nothing while terminating", "Always", {exited(1), {}}, true, {.shutdown_complete = true}},
 };
@@ -123,7 +141,8 @@ TEST(InitPlan, StartsAppContainersOnlyAfterEveryInitContainer) {
 }
 
 TEST(InitPlan, RestartsAFailedInitContainerWithBackoffUnlessNever) {
-  EXPECT_EQ(plan_of("OnFailure", 1, 1, {exited(1), {}}), (PodPlan{.start = {0}, .backoff_updates = {{0, BackoffEntry{10'000, kNow}}}, .spec_applied = true}));
+  EXPECT_EQ(plan_of("OnFailure", 1, 1, {exited(1), {}}),
+            (PodPlan{.start = {0}, .backoff_updates = {{0, BackoffEntry{10'000, kNow}}}, .spec_applied = true}));
   EXPECT_EQ(plan_of("Always", 1, 1, {exited(1, kNow - 1'000, kTen), {}}),
             (PodPlan{.back_off_until = {{0, kNow + 9'000}}, .spec_applied = true, .wake_at = kNow + 9'000}));
   EXPECT_EQ(plan_of("Never", 1, 1, {exited(1), {}}), PodPlan{.spec_applied = true});
@@ -165,9 +184,10 @@ ObservedContainer started() {
   return c;
 }
 
-PodPlan sidecar_plan(const std::string& policy, std::vector<bool> sidecar, size_t app, std::vector<ObservedContainer> cs,
-                     bool initialized_once = false) {
-  return plan_pod(sidecar_spec(policy, sidecar, app), ObservedPod{.containers = std::move(cs), .initialized_once = initialized_once}, kPolicy, kNow);
+PodPlan sidecar_plan(const std::string& policy, std::vector<bool> sidecar, size_t app,
+                     std::vector<ObservedContainer> cs, bool initialized_once = false) {
+  return plan_pod(sidecar_spec(policy, sidecar, app),
+                  ObservedPod{.containers = std::move(cs), .initialized_once = initialized_once}, kPolicy, kNow);
 }
 
 TEST(SidecarPlan, TheNextInitContainerWaitsUntilTheSidecarHasStarted) {
@@ -204,9 +224,12 @@ TEST(SidecarPlan, SidecarsStopOnceEveryRegularContainerIsDoneForGood) {
 TEST(SidecarPhase, SidecarsDoNotDecideThePhase) {
   auto spec = sidecar_spec("Never", {true}, 1);
   EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {running(), {}}}), PodPhase::Pending);
-  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {started(), running()}, .initialized_once = true}), PodPhase::Running);
-  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {started(), exited(0)}, .initialized_once = true}), PodPhase::Succeeded);
-  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {exited(1), exited(2)}, .initialized_once = true}), PodPhase::Failed);
+  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {started(), running()}, .initialized_once = true}),
+            PodPhase::Running);
+  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {started(), exited(0)}, .initialized_once = true}),
+            PodPhase::Succeeded);
+  EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {exited(1), exited(2)}, .initialized_once = true}),
+            PodPhase::Failed);
   EXPECT_TRUE(initialized(spec, ObservedPod{.containers = {started(), {}}}));
   EXPECT_FALSE(initialized(spec, ObservedPod{.containers = {running(), {}}}));
 }
@@ -224,8 +247,9 @@ TEST(ProbePlan, AFailedLivenessProbeKillsAStartedContainerWithItsGracePeriod) {
   ObservedContainer c = started();
   c.liveness = ProbeResult::Failure;
   auto p = plan_pod(spec, ObservedPod{.containers = {c}}, kPolicy, kNow);
-  EXPECT_EQ(p.kill, (std::map<size_t, ContainerKill>{
-                        {0, {KillReason::LivenessProbe, "Container c0 failed liveness probe, will be restarted", 30'000}}}));
+  EXPECT_EQ(p.kill,
+            (std::map<size_t, ContainerKill>{
+                {0, {KillReason::LivenessProbe, "Container c0 failed liveness probe, will be restarted", 30'000}}}));
   spec.restart_policy = "Never";
   spec.containers[0].liveness_probe = probe_with_grace(5);
   EXPECT_EQ(plan_pod(spec, ObservedPod{.containers = {c}}, kPolicy, kNow).kill.at(0),
@@ -265,7 +289,8 @@ TEST(CreateErrorPlan, AContainerThatNeverRanIsRetriedWhateverThePolicyAndKeepsTh
   auto spec = spec_with("Never", 1);
   EXPECT_EQ(plan_pod(spec, ObservedPod{.containers = {c}}, kPolicy, kNow).start, std::vector<size_t>{0});
   c.backoff = kTen;
-  EXPECT_EQ(plan_pod(spec, ObservedPod{.containers = {c}}, kPolicy, kNow).back_off_until, (std::map<size_t, Millis>{{0, kNow + 9'000}}));
+  EXPECT_EQ(plan_pod(spec, ObservedPod{.containers = {c}}, kPolicy, kNow).back_off_until,
+            (std::map<size_t, Millis>{{0, kNow + 9'000}}));
   EXPECT_EQ(pod_phase(spec, ObservedPod{.containers = {c}}), PodPhase::Pending);
   auto with_init = spec_with_init("Never", 1, 1);
   EXPECT_EQ(pod_phase(with_init, ObservedPod{.containers = {c, {}}}), PodPhase::Pending);

@@ -17,7 +17,9 @@ json pod(json status, json spec = json{{"containers", json::array({json{{"name",
               {"status", status}};
 }
 
-json running(bool ready = true) { return json{{"ready", ready}, {"restartCount", 0}, {"state", {{"running", json::object()}}}}; }
+json running(bool ready = true) {
+  return json{{"ready", ready}, {"restartCount", 0}, {"state", {{"running", json::object()}}}};
+}
 
 TEST(HumanDuration, MatchesKubectl) {
   EXPECT_EQ(human_duration(5), "5s");
@@ -32,9 +34,11 @@ TEST(HumanDuration, MatchesKubectl) {
 }
 
 TEST(PodRow, RunningAndReady) {
-  auto r = pod_row(pod({{"phase", "Running"}, {"podIP", "10.91.0.2"},
+  auto r = pod_row(pod({{"phase", "Running"},
+                        {"podIP", "10.91.0.2"},
                         {"conditions", json::array({json{{"type", "Ready"}, {"status", "True"}}})},
-                        {"containerStatuses", json::array({running(), running()})}}), kNow);
+                        {"containerStatuses", json::array({running(), running()})}}),
+                   kNow);
   EXPECT_EQ(r.ready, "2/2");
   EXPECT_EQ(r.status, "Running");
   EXPECT_EQ(r.restarts, "0");
@@ -57,9 +61,14 @@ TEST(PodRow, TerminatedReasonsAndExitCodes) {
   json completed{{"state", {{"terminated", {{"exitCode", 0}, {"reason", "Completed"}}}}}};
   json no_reason{{"state", {{"terminated", {{"exitCode", 4}}}}}};
   json signal{{"state", {{"terminated", {{"exitCode", 137}, {"signal", 9}}}}}};
-  EXPECT_EQ(pod_row(pod({{"phase", "Succeeded"}, {"containerStatuses", json::array({completed, completed})}}), kNow).status, "Completed");
-  EXPECT_EQ(pod_row(pod({{"phase", "Failed"}, {"containerStatuses", json::array({no_reason, completed})}}), kNow).status, "ExitCode:4");
-  EXPECT_EQ(pod_row(pod({{"phase", "Failed"}, {"containerStatuses", json::array({signal, completed})}}), kNow).status, "Signal:9");
+  EXPECT_EQ(
+      pod_row(pod({{"phase", "Succeeded"}, {"containerStatuses", json::array({completed, completed})}}), kNow).status,
+      "Completed");
+  EXPECT_EQ(
+      pod_row(pod({{"phase", "Failed"}, {"containerStatuses", json::array({no_reason, completed})}}), kNow).status,
+      "ExitCode:4");
+  EXPECT_EQ(pod_row(pod({{"phase", "Failed"}, {"containerStatuses", json::array({signal, completed})}}), kNow).status,
+            "Signal:9");
 }
 
 TEST(PodRow, CompletedWithARunningContainerIsRunningOrNotReady) {
@@ -76,16 +85,23 @@ TEST(PodRow, InitContainersShowProgressAndErrors) {
   json done{{"name", "i1"}, {"state", {{"terminated", {{"exitCode", 0}}}}}};
   json waiting{{"name", "i2"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}};
   json failed{{"name", "i2"}, {"state", {{"terminated", {{"exitCode", 1}, {"reason", "Error"}}}}}};
-  EXPECT_EQ(pod_row(pod({{"phase", "Pending"}, {"initContainerStatuses", json::array({done, waiting})}}, spec), kNow).status, "Init:1/2");
-  EXPECT_EQ(pod_row(pod({{"phase", "Pending"}, {"initContainerStatuses", json::array({done, failed})}}, spec), kNow).status, "Init:Error");
+  EXPECT_EQ(
+      pod_row(pod({{"phase", "Pending"}, {"initContainerStatuses", json::array({done, waiting})}}, spec), kNow).status,
+      "Init:1/2");
+  EXPECT_EQ(
+      pod_row(pod({{"phase", "Pending"}, {"initContainerStatuses", json::array({done, failed})}}, spec), kNow).status,
+      "Init:Error");
 }
 
 TEST(PodRow, SidecarsCountInReady) {
   json spec{{"initContainers", json::array({json{{"name", "proxy"}, {"restartPolicy", "Always"}}})},
             {"containers", json::array({json{{"name", "a"}}})}};
   json sidecar{{"name", "proxy"}, {"started", true}, {"ready", true}, {"state", {{"running", json::object()}}}};
-  auto r = pod_row(pod({{"phase", "Running"}, {"initContainerStatuses", json::array({sidecar})},
-                        {"containerStatuses", json::array({running()})}}, spec), kNow);
+  auto r = pod_row(pod({{"phase", "Running"},
+                        {"initContainerStatuses", json::array({sidecar})},
+                        {"containerStatuses", json::array({running()})}},
+                       spec),
+                   kNow);
   EXPECT_EQ(r.ready, "2/2");
 }
 
@@ -93,11 +109,17 @@ TEST(PodRow, TerminatingAndUnknown) {
   json p = pod({{"phase", "Running"}, {"containerStatuses", json::array({running(), running()})}});
   p["metadata"]["deletionTimestamp"] = "2026-11-29T09:59:00Z";
   EXPECT_EQ(pod_row(p, kNow).status, "Terminating");
-  EXPECT_EQ(pod_row(pod({{"phase", "Unknown"}, {"reason", "Unknown"}, {"containerStatuses", json::array({running(), running()})}}), kNow).status, "Unknown");
+  EXPECT_EQ(pod_row(pod({{"phase", "Unknown"},
+                         {"reason", "Unknown"},
+                         {"containerStatuses", json::array({running(), running()})}}),
+                    kNow)
+                .status,
+            "Unknown");
 }
 
 TEST(YamlOutput, QuotesStringsThatWouldReadBackAsOtherTypes) {
-  std::string y = to_yaml(json{{"a", "true"}, {"b", "80"}, {"c", "text"}, {"d", 80}, {"e", true}, {"f", json::array({"x"})}});
+  std::string y =
+      to_yaml(json{{"a", "true"}, {"b", "80"}, {"c", "text"}, {"d", 80}, {"e", true}, {"f", json::array({"x"})}});
   EXPECT_EQ(y, "a: \"true\"\nb: \"80\"\nc: text\nd: 80\ne: true\nf:\n  - x\n");
 }
 

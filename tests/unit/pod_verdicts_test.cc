@@ -40,12 +40,14 @@ TEST(ApplyWaitVerdict, AServiceIsDoneWhenReadyAndAJobWhenSucceeded) {
 }
 
 TEST(ApplyWaitVerdict, WhatCannotGetBetterFailsAtOnceAndACrashLoopIsWaitedFor) {
-  auto config = pod_status(PodPhase::Pending, {container("web", WaitingState{WaitingReason::CreateContainerConfigError,
-                                                                              "configmap \"cfg\" not found"})});
+  auto config = pod_status(
+      PodPhase::Pending,
+      {container("web", WaitingState{WaitingReason::CreateContainerConfigError, "configmap \"cfg\" not found"})});
   EXPECT_EQ(apply_wait_verdict(config, RestartPolicy::Always).detail,
             "container web: CreateContainerConfigError: configmap \"cfg\" not found");
-  auto start = pod_status(PodPhase::Running, {container("web", WaitingState{WaitingReason::CrashLoopBackOff, ""},
-                                                        terminated(128, TerminatedReason::StartError, "no such file"))});
+  auto start =
+      pod_status(PodPhase::Running, {container("web", WaitingState{WaitingReason::CrashLoopBackOff, ""},
+                                               terminated(128, TerminatedReason::StartError, "no such file"))});
   EXPECT_EQ(apply_wait_verdict(start, RestartPolicy::Always).verdict, WatchVerdict::kFailed);
   auto loop = pod_status(PodPhase::Running, {container("web", WaitingState{WaitingReason::CrashLoopBackOff, ""},
                                                        terminated(3, TerminatedReason::Error))});
@@ -70,8 +72,9 @@ TEST(RunReport, LinesPerContainerAndTheFirstFailuresExitCode) {
                                           container("c", WaitingState{WaitingReason::ImagePullBackOff, ""})});
   st.containers[1].restart_count = 1;
   auto report = run_report("job", st, true);
-  EXPECT_EQ(report.lines, (std::vector<std::string>{"pod/job/a: exit 0 (Completed)", "pod/job/b: exit 3 (Error), 1 restart",
-                                                    "pod/job/c: waiting (ImagePullBackOff)"}));
+  EXPECT_EQ(report.lines,
+            (std::vector<std::string>{"pod/job/a: exit 0 (Completed)", "pod/job/b: exit 3 (Error), 1 restart",
+                                      "pod/job/c: waiting (ImagePullBackOff)"}));
   EXPECT_EQ(report.exit_code, 3);
   EXPECT_EQ(run_report("svc", st, false).exit_code, 0);
   auto failed_zero = pod_status(PodPhase::Failed, {container("a", terminated(0, TerminatedReason::Completed))});
@@ -98,8 +101,9 @@ TEST(PlanApply, CreatesLeavesUpdatesReplacesOrHeals) {
 }
 
 TEST(PodStatusJson, RoundTripsEveryStateAndRefusesUnknownReasons) {
-  PodStatus st = pod_status(PodPhase::Running, {container("a", RunningState{"t"}, terminated(1, TerminatedReason::OOMKilled)),
-                                                container("b", WaitingState{WaitingReason::CrashLoopBackOff, "back-off"})});
+  PodStatus st =
+      pod_status(PodPhase::Running, {container("a", RunningState{"t"}, terminated(1, TerminatedReason::OOMKilled)),
+                                     container("b", WaitingState{WaitingReason::CrashLoopBackOff, "back-off"})});
   st.init_containers = {container("i", terminated(0, TerminatedReason::Completed))};
   st.containers[0].container_id = "podctl://abc";
   st.containers[0].restart_count = 2;

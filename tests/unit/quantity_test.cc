@@ -28,7 +28,7 @@ TEST(Quantity, ParsesAsKubernetesDoes) {
 }
 
 TEST(Quantity, RoundsMilliValueUp) {
-  EXPECT_EQ(milli("1u"), 1);   // 0.001 milli rounds up to 1
+  EXPECT_EQ(milli("1u"), 1);  // 0.001 milli rounds up to 1
   EXPECT_EQ(milli("1n"), 1);
   EXPECT_EQ(milli("1.0001m"), 2);
 }

@@ -8,8 +8,11 @@ namespace podctl::plan {
 namespace {
 
 manifest::Pod pod_with(const std::string& resources) {
-  auto r = test::load_yaml("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
-                           "    image: busybox:1.35\n" + resources, false);
+  auto r = test::load_yaml(
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
+      "    image: busybox:1.35\n" +
+          resources,
+      false);
   EXPECT_TRUE(r.ok()) << test::errors_of(r);
   return test::only_pod(r);
 }
@@ -43,7 +46,8 @@ TEST(Resources, QosClassAndContainerLimits) {
   EXPECT_FALSE(b.memory_max_bytes.has_value());
   auto best = pod_with("");
   EXPECT_EQ(qos_class(best), "BestEffort");
-  EXPECT_EQ(container_limits(best, best.spec.containers[0], 1 << 30), (ContainerLimits{2, 1, std::nullopt, 100'000, std::nullopt, 1000}));
+  EXPECT_EQ(container_limits(best, best.spec.containers[0], 1 << 30),
+            (ContainerLimits{2, 1, std::nullopt, 100'000, std::nullopt, 1000}));
 }
 
 }  // namespace

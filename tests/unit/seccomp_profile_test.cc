@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "orchestrator/plan/seccomp_profile.h"
 #include "orchestrator/container/seccomp_filter.h"
+#include "orchestrator/plan/seccomp_profile.h"
 
 namespace podctl::plan {
 namespace {
@@ -25,7 +25,7 @@ TEST(SeccompProfile, RuntimeDefaultFollowsTheCapabilities) {
   EXPECT_TRUE(allows(plain, "arch_prctl"));
   EXPECT_FALSE(allows(plain, "mount"));
   EXPECT_FALSE(allows(plain, "unshare"));
-  EXPECT_FALSE(allows(plain, "clone"));            // only without namespace flags:
+  EXPECT_FALSE(allows(plain, "clone"));  // only without namespace flags:
   EXPECT_TRUE(allows(plain, "clone", false));
   EXPECT_FALSE(allows(plain, "keyctl"));
   auto clone3 = std::find_if(plain.syscalls.begin(), plain.syscalls.end(),
@@ -49,13 +49,15 @@ TEST(SeccompProfile, RuntimeDefaultCompiles) {
 TEST(SeccompProfile, OciProfilesAreReadWithTheirErrors) {
   auto ok = parse_oci_seccomp(nlohmann::json::parse(R"({"defaultAction": "SCMP_ACT_ALLOW",
       "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
-                    "args": [{"index": 1, "value": 493, "op": "SCMP_CMP_EQ"}]}]})"), "p.json");
+                    "args": [{"index": 1, "value": 493, "op": "SCMP_CMP_EQ"}]}]})"),
+                              "p.json");
   ASSERT_TRUE(ok.has_value()) << ok.error().message;
   EXPECT_EQ(ok->syscalls.at(0).errno_ret, 13u);
   EXPECT_EQ(ok->syscalls.at(0).args.at(0).value, 493u);
-  for (const char* bad : {R"([])", R"({"defaultAction": "ALLOW"})",
-                          R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "SCMP_ACT_ERRNO"}]})",
-                          R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["x"], "action": "SCMP_ACT_ERRNO",
+  for (const char* bad :
+       {R"([])", R"({"defaultAction": "ALLOW"})",
+        R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "SCMP_ACT_ERRNO"}]})",
+        R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["x"], "action": "SCMP_ACT_ERRNO",
                               "args": [{"index": 9, "value": 1, "op": "SCMP_CMP_EQ"}]}]})"}) {
     auto r = parse_oci_seccomp(nlohmann::json::parse(bad), "p.json");
     EXPECT_FALSE(r.has_value()) << bad;

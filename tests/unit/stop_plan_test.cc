@@ -29,7 +29,9 @@ manifest::PodSpec spec_of(const std::string& policy) {
 }
 
 ObservedContainer running() { return {.state = RunState::Running, .starts = 1, .started = true}; }
-ObservedContainer exited(int code) { return {.state = RunState::Exited, .exit_code = code, .finished_at = kNow - 1'000, .starts = 1}; }
+ObservedContainer exited(int code) {
+  return {.state = RunState::Exited, .exit_code = code, .finished_at = kNow - 1'000, .starts = 1};
+}
 ObservedContainer signalled(Millis kill_at) {
   ObservedContainer c = running();
   c.stop = StopPhase::Signalled;
@@ -67,34 +69,49 @@ TEST_P(StopTable, ComputesTheWholePlan) {
 
 const StopCase kStopCases[] = {
     {"a delete stops the regular containers together, preStop first",
-     {running(), running(), running()}, deleted(30'000, kNow + 30'000),
+     {running(), running(), running()},
+     deleted(30'000, kNow + 30'000),
      {.kill = {{1, stopping("a", 30'000, true)}, {2, stopping("b", 30'000)}}, .wake_at = kNow + 30'000}},
     {"the sidecar waits while a regular container stops",
-     {running(), signalled(kNow + 20'000), exited(143)}, deleted(30'000, kNow + 30'000),
+     {running(), signalled(kNow + 20'000), exited(143)},
+     deleted(30'000, kNow + 30'000),
      {.wake_at = kNow + 20'000}},
     {"the sidecar goes once the regular containers are gone, with what is left of the grace",
-     {running(), exited(143), exited(0)}, deleted(30'000, kNow + 5'000),
+     {running(), exited(143), exited(0)},
+     deleted(30'000, kNow + 5'000),
      {.kill = {{0, stopping("proxy", 5'000)}}, .wake_at = kNow + 5'000}},
     {"what is left is never under 2 s",
-     {running(), exited(143), exited(0)}, deleted(30'000, kNow + 500),
+     {running(), exited(143), exited(0)},
+     deleted(30'000, kNow + 500),
      {.kill = {{0, stopping("proxy", 2'000)}}, .wake_at = kNow + 500}},
     {"past the deadline everything left stops within 2 s",
-     {running(), signalled(kNow + 20'000), exited(0)}, deleted(30'000, kNow),
+     {running(), signalled(kNow + 20'000), exited(0)},
+     deleted(30'000, kNow),
      {.kill = {{0, stopping("proxy", 2'000)}}, .kill_at = {{1, kNow + 2'000}}, .wake_at = kNow + 20'000}},
-    {"a stop signal's grace over: SIGKILL", {running(), signalled(kNow), exited(0)}, deleted(30'000, kNow + 10'000),
+    {"a stop signal's grace over: SIGKILL",
+     {running(), signalled(kNow), exited(0)},
+     deleted(30'000, kNow + 10'000),
      {.force_kill = {1}, .wake_at = kNow + 10'000}},
-    {"no grace: everything at once, no preStop", {running(), running(), running()}, deleted(0, kNow),
+    {"no grace: everything at once, no preStop",
+     {running(), running(), running()},
+     deleted(0, kNow),
      {.kill = {{0, stopping("proxy", 0)}, {1, stopping("a", 0)}, {2, stopping("b", 0)}}}},
     {"preStop done: the stop signal with what is left, at least 2 s",
-     {running(), pre_stop_done(kNow + 500), exited(0)}, deleted(30'000, kNow + 500),
+     {running(), pre_stop_done(kNow + 500), exited(0)},
+     deleted(30'000, kNow + 500),
      {.signal = {{1, 2'000}}, .wake_at = kNow + 500}},
     {"the sidecars' own end: last one first, with the pod's grace",
-     {running(), exited(0), exited(0)}, Shutdown{false, 30'000, kNow + 30'000},
+     {running(), exited(0), exited(0)},
+     Shutdown{false, 30'000, kNow + 30'000},
      {.kill = {{0, stopping("proxy", 30'000)}}, .wake_at = kNow + 30'000}},
-    {"nothing runs any more: complete", {exited(143), exited(0), exited(0)}, deleted(30'000, kNow + 30'000),
+    {"nothing runs any more: complete",
+     {exited(143), exited(0), exited(0)},
+     deleted(30'000, kNow + 30'000),
      {.shutdown_complete = true}},
-    {"a stop under way outside a shutdown still gets its SIGKILL", {running(), signalled(kNow - 1), running()},
-     std::nullopt, {.force_kill = {1}, .spec_applied = true}},
+    {"a stop under way outside a shutdown still gets its SIGKILL",
+     {running(), signalled(kNow - 1), running()},
+     std::nullopt,
+     {.force_kill = {1}, .spec_applied = true}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Rules, StopTable, ::testing::ValuesIn(kStopCases),
@@ -117,8 +134,9 @@ TEST(SpecChangePlan, AnOutdatedContainerIsStoppedThenStartedAfreshWithoutBackoff
   ObservedContainer outdated = running();
   outdated.outdated = true;
   ObservedPod pod{.containers = {running(), running(), outdated}, .initialized_once = true};
-  EXPECT_EQ(plan_pod(spec_of("Never"), pod, kPolicy, kNow),
-            (PodPlan{.kill = {{2, {KillReason::SpecChanged, "Container b definition changed, will be restarted", 30'000}}}}));
+  EXPECT_EQ(
+      plan_pod(spec_of("Never"), pod, kPolicy, kNow),
+      (PodPlan{.kill = {{2, {KillReason::SpecChanged, "Container b definition changed, will be restarted", 30'000}}}}));
   ObservedContainer replaced = exited(143);
   replaced.stopped_for = KillReason::SpecChanged;
   replaced.backoff = BackoffEntry{40'000, kNow};
@@ -132,7 +150,8 @@ TEST(PostStartPlan, AFailedPostStartHookKillsTheContainerWithThePodsGrace) {
   failed.post_start_failed = true;
   ObservedPod pod{.containers = {running(), failed, running()}, .initialized_once = true};
   EXPECT_EQ(plan_pod(spec_of("Always"), pod, kPolicy, kNow),
-            (PodPlan{.kill = {{1, {KillReason::PostStartHookFailed, "FailedPostStartHook", 30'000, true}}}, .spec_applied = true}));
+            (PodPlan{.kill = {{1, {KillReason::PostStartHookFailed, "FailedPostStartHook", 30'000, true}}},
+                     .spec_applied = true}));
 }
 
 }  // namespace
