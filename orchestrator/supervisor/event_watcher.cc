@@ -8,21 +8,18 @@ Status EventWatcher::open() {
   return {};
 }
 
-Status EventWatcher::watch(int fd, uint64_t data, uint32_t events) {
+Status EventWatcher::control(int op, int fd, uint64_t data, uint32_t events) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = data;
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return fail(sys_error("epoll_ctl add"));
+  if (::epoll_ctl(epoll_.get(), op, fd, &ev) != 0)
+    return fail(sys_error(op == EPOLL_CTL_ADD ? "epoll_ctl add" : "epoll_ctl mod"));
   return {};
 }
 
-Status EventWatcher::modify(int fd, uint64_t data, uint32_t events) {
-  epoll_event ev{};
-  ev.events = events;
-  ev.data.u64 = data;
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev) != 0) return fail(sys_error("epoll_ctl mod"));
-  return {};
-}
+Status EventWatcher::watch(int fd, uint64_t data, uint32_t events) { return control(EPOLL_CTL_ADD, fd, data, events); }
+
+Status EventWatcher::modify(int fd, uint64_t data, uint32_t events) { return control(EPOLL_CTL_MOD, fd, data, events); }
 
 void EventWatcher::unwatch(int fd) {
   // ENOENT/EBADF only: the fd was never added (a failed start) or is gone; either way it is not

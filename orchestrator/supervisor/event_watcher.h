@@ -27,6 +27,7 @@ class EventWatcher {
   void unwatch(int fd);
 
  private:
+  Status control(int op, int fd, uint64_t data, uint32_t events);
   UniqueFd epoll_;
 };
 

@@ -120,15 +120,19 @@ Status LinuxPodRuntime::create_sandbox() {
   return watcher_.watch(pause_.pidfd(), tag(Tag::Pause));
 }
 
-bool LinuxPodRuntime::reap_pause() {
+// The exit status of a child of ours that has exited (it is reaped and forgotten), or none while
+// it runs.
+std::optional<int> LinuxPodRuntime::reap_exited(ChildProcess& child) {
   siginfo_t info{};
-  if (!pause_.valid() || ::waitid(static_cast<idtype_t>(P_PIDFD), pause_.pidfd(), &info, WEXITED | WNOHANG) != 0 ||
+  if (!child.valid() || ::waitid(static_cast<idtype_t>(P_PIDFD), child.pidfd(), &info, WEXITED | WNOHANG) != 0 ||
       info.si_pid == 0)
-    return false;
-  watcher_.unwatch(pause_.pidfd());
-  pause_.release();
-  return true;
+    return std::nullopt;
+  watcher_.unwatch(child.pidfd());
+  child.release();
+  return exit_status_of(info);
 }
+
+bool LinuxPodRuntime::reap_pause() { return reap_exited(pause_).has_value(); }
 
 Status LinuxPodRuntime::teardown_sandbox() {
   // The host end first: deleting it is synchronous, while a dying netns frees its veth later.
@@ -197,13 +201,9 @@ std::string pull_error(int memfd) {
 
 std::optional<Status> LinuxPodRuntime::reap_pull(size_t i) {
   ContainerProcess& p = containers_[i];
-  siginfo_t info{};
-  if (!p.pull.valid() || ::waitid(static_cast<idtype_t>(P_PIDFD), p.pull.pidfd(), &info, WEXITED | WNOHANG) != 0 ||
-      info.si_pid == 0)
-    return std::nullopt;
-  watcher_.unwatch(p.pull.pidfd());
-  p.pull.release();
-  if (exit_status_of(info) != 0) return Status(fail(make_error(pull_error(p.pull_output.get()))));
+  auto status = reap_exited(p.pull);
+  if (!status) return std::nullopt;
+  if (*status != 0) return Status(fail(make_error(pull_error(p.pull_output.get()))));
   return Status{};
 }
 

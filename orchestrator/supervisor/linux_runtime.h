@@ -108,6 +108,7 @@ class LinuxPodRuntime final : public PodRuntime {
                                              UniqueFd& err_w);
   Result<std::vector<std::string>> restrict_container_devices(ContainerProcess& p, int cgroup_fd, bool privileged);
   Status watch_process(size_t i);
+  std::optional<int> reap_exited(ChildProcess& child);
   const ExecTarget* exec_target(ContainerProcess& p);
   ContainerExit end_run(size_t i, int exit_code);
 

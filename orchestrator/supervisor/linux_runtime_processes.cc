@@ -24,14 +24,9 @@ ContainerExit LinuxPodRuntime::end_run(size_t i, int exit_code) {
 }
 
 std::optional<ContainerExit> LinuxPodRuntime::reap_container(size_t i) {
-  ContainerProcess& p = containers_[i];
-  siginfo_t info{};
-  if (!p.proc.valid() || ::waitid(static_cast<idtype_t>(P_PIDFD), p.proc.pidfd(), &info, WEXITED | WNOHANG) != 0 ||
-      info.si_pid == 0)
-    return std::nullopt;
-  watcher_.unwatch(p.proc.pidfd());
-  p.proc.release();
-  return end_run(i, exit_status_of(info));
+  auto status = reap_exited(containers_[i].proc);
+  if (!status) return std::nullopt;
+  return end_run(i, *status);
 }
 
 ContainerExit LinuxPodRuntime::kill_now(size_t i) {
