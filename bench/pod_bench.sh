@@ -3,11 +3,12 @@
 # runs, `delete` (grace 0) until everything is gone, supervisor + pause memory per pod, and 100
 # pods started one after another. Uses its own root, bridge and subnet; cleans up after itself.
 # Also: exit-to-restart latency over 200 restarts, and log throughput.
-# Usage: bench/pod_bench.sh [RUNS]   (needs root and a build in build/)
+# Usage: [PODCTL=path/to/podctl] bench/pod_bench.sh [RUNS]   (needs root and a build in build/;
+# PODCTL measures another build, with its podctl-supervisor, -pause and -enter beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
-podctl="$PWD/build/orchestrator/podctl"
+podctl="${PODCTL:-$PWD/build/orchestrator/podctl}"
 [ -x "$podctl" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
 root=$(mktemp -d /tmp/podctl-bench-XXXXXX)
 rootfs=$(mktemp -d /tmp/podctl-bench-rootfs-XXXXXX)

@@ -7,17 +7,11 @@
 #include <cerrno>
 
 #include "base/files.h"
+#include "base/ipv4.h"
 #include "base/unique_fd.h"
 
 namespace podctl::net {
 namespace {
-
-std::string ip_text(uint32_t ip) {
-  in_addr a{htonl(ip)};
-  char buf[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &a, buf, sizeof buf);
-  return buf;
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -59,7 +53,7 @@ Result<uint32_t> allocate_ip(const IpamRange& range, const std::string& uid,
   for (int pass = 0; pass < 2; ++pass) {
     for (uint32_t i = 0; i < count; ++i) {
       uint32_t ip = first + (start - first + i) % count;
-      std::string path = range.dir + "/" + ip_text(ip);
+      std::string path = range.dir + "/" + ip_to_string(ip);
       if (pass == 1) {
         // Second pass: reclaim addresses whose owner pod no longer exists.
         auto owner = read_file(path);
@@ -70,17 +64,17 @@ Result<uint32_t> allocate_ip(const IpamRange& range, const std::string& uid,
       bool reserved = false;
       PODCTL_ASSIGN_OR_RETURN(reserved, try_reserve(path, uid));
       if (!reserved) continue;
-      (void)write_file_atomic(range.dir + "/last_reserved_ip", ip_text(ip) + "\n", 0644);
+      (void)write_file_atomic(range.dir + "/last_reserved_ip", ip_to_string(ip) + "\n", 0644);
       return ip;
     }
   }
-  return fail(Error{ENOSPC, "no free address left in subnet " + ip_text(range.network & mask) + "/" +
+  return fail(Error{ENOSPC, "no free address left in subnet " + ip_to_string(range.network & mask) + "/" +
                                 std::to_string(range.prefix) + " (" + std::to_string(count) +
                                 " addresses, all in use): delete pods or use a larger --subnet"});
 }
 
 Status release_ip(const std::string& dir, uint32_t ip, const std::string& uid) {
-  std::string path = dir + "/" + ip_text(ip);
+  std::string path = dir + "/" + ip_to_string(ip);
   auto owner = read_file(path);
   if (!owner) return {};
   if (trim(*owner) != uid) return {};  // reused by another pod meanwhile: not ours to free

@@ -13,19 +13,6 @@ bool Ipv4Net::overlaps(const Ipv4Net& o) const {
   return (address & m) == (o.address & m);
 }
 
-Result<uint32_t> parse_ip(const std::string& text) {
-  in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return fail(make_error("\"" + text + "\" is not an IPv4 address"));
-  return ntohl(a.s_addr);
-}
-
-std::string ip_to_string(uint32_t ip) {
-  in_addr a{htonl(ip)};
-  char buf[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &a, buf, sizeof buf);
-  return buf;
-}
-
 Result<Ipv4Net> parse_cidr(const std::string& text) {
   auto slash = text.find('/');
   auto bad = [&] { return fail(make_error("\"" + text + "\" is not an IPv4 subnet such as 10.91.0.0/16")); };

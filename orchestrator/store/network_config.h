@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "base/ipv4.h"
 #include "orchestrator/store/root_paths.h"
 
 namespace podctl {
@@ -21,8 +22,6 @@ struct Ipv4Net {
 };
 
 Result<Ipv4Net> parse_cidr(const std::string& text);
-std::string ip_to_string(uint32_t ip);
-Result<uint32_t> parse_ip(const std::string& text);
 
 struct NetworkConfig {
   std::string bridge = "podctl0";

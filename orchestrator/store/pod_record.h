@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/identifiers.h"
 #include "base/process_identity.h"
 #include "manifests/pod_spec.h"
 #include "orchestrator/store/root_paths.h"
@@ -45,11 +46,5 @@ Result<manifest::Pod> read_stored_spec(const PodPaths& paths, const std::string&
 
 Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id);
 std::optional<ProcessIdentity> read_supervisor_identity(const PodPaths& paths);
-
-// A fresh pod uid in the Kubernetes form (random UUID v4).
-std::string new_uid();
-// RFC 3339 UTC with seconds ("2026-11-29T10:00:00Z") and with nanoseconds for logs.
-std::string rfc3339_now();
-std::string rfc3339_nano_now();
 
 }  // namespace podctl
