@@ -111,7 +111,10 @@ int summarize(const RootPaths& root, const std::string& ns, const std::vector<ma
       if (rc == 0) rc = 1;
       continue;
     }
-    RunReport report = run_report(pod.metadata.name, *status, is_job(pod));
+    std::vector<std::string> sidecars;
+    for (const auto& c : pod.spec.init_containers)
+      if (manifest::is_restartable(c)) sidecars.push_back(c.name);
+    RunReport report = run_report(pod.metadata.name, *status, is_job(pod), sidecars);
     for (const auto& line : report.lines) std::cout << line << "\n";
     if (rc == 0) rc = report.exit_code;
   }

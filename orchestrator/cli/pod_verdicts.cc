@@ -1,5 +1,7 @@
 #include "orchestrator/cli/pod_verdicts.h"
 
+#include <algorithm>
+
 #include "manifests/serialize.h"
 
 namespace podctl {
@@ -66,14 +68,17 @@ WatchResult run_verdict(const plan::PodStatus& st, const std::string& pod_name) 
   return {WatchVerdict::kNotYet, phase_text(st.phase)};
 }
 
-RunReport run_report(const std::string& pod_name, const plan::PodStatus& st, bool job) {
+RunReport run_report(const std::string& pod_name, const plan::PodStatus& st, bool job,
+                     const std::vector<std::string>& sidecars) {
   RunReport report;
   for (const auto* list : {&st.init_containers, &st.containers})
     for (const auto& cs : *list) {
+      const bool sidecar =
+          list == &st.init_containers && std::find(sidecars.begin(), sidecars.end(), cs.name) != sidecars.end();
       std::string line = "pod/" + pod_name + "/" + cs.name + ": ";
       if (const auto* t = std::get_if<plan::TerminatedState>(&cs.state)) {
         line += "exit " + std::to_string(t->exit_code) + " (" + std::string(plan::name_of(t->reason)) + ")";
-        if (t->exit_code != 0 && report.exit_code == 0 && job) report.exit_code = t->exit_code;
+        if (t->exit_code != 0 && report.exit_code == 0 && job && !sidecar) report.exit_code = t->exit_code;
       } else if (std::holds_alternative<plan::RunningState>(cs.state)) {
         line += job ? "running" : "running (service)";
       } else {

@@ -31,11 +31,14 @@ WatchResult apply_wait_verdict(const plan::PodStatus& status, manifest::RestartP
 WatchResult run_verdict(const plan::PodStatus& status, const std::string& pod_name);
 
 // run's report for one pod: a line per container, and the exit code it contributes (the first
-// failed container's code for a job, 1 for a failed job whose containers all exited 0).
+// failed container's code for a job, 1 for a failed job whose containers all exited 0). Sidecars
+// (restartable init containers, named in `sidecars`) are stopped at the end of a job: as in
+// Kubernetes, their exit codes do not count.
 struct RunReport {
   std::vector<std::string> lines;
   int exit_code = 0;
 };
-RunReport run_report(const std::string& pod_name, const plan::PodStatus& status, bool job);
+RunReport run_report(const std::string& pod_name, const plan::PodStatus& status, bool job,
+                     const std::vector<std::string>& sidecars = {});
 
 }  // namespace podctl

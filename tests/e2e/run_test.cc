@@ -113,5 +113,34 @@ TEST_F(Run, ATimeoutOrASigtermTearsEverythingDown) {
   expect_nothing_left();
 }
 
+// Kubernetes ignores sidecars' exit codes for the pod's outcome: one that ignores SIGTERM and is
+// killed (137) once the job is done does not fail the run.
+TEST_F(Run, ASidecarKilledAtTheEndDoesNotFailTheJob) {
+  std::string path = env_->root() + "-sidecar.yaml";
+  std::ofstream(path) << R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: job
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  initContainers:
+  - name: service
+    image: busybox:1.35
+    restartPolicy: Always
+    command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+  containers:
+  - name: test
+    image: busybox:1.35
+    command: ["sh", "-c", "echo passed"]
+)";
+  files_.push_back(path);
+  RunResult r = sh(command("-f " + path));
+  EXPECT_EQ(r.rc, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("pod/job/service: exit 137 (Error)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pod/job/test: exit 0 (Completed)\n"), std::string::npos) << r.out;
+  expect_nothing_left();
+}
+
 }  // namespace
 }  // namespace podctl::test

@@ -81,6 +81,13 @@ TEST(RunReport, LinesPerContainerAndTheFirstFailuresExitCode) {
   EXPECT_EQ(run_report("job", failed_zero, true).exit_code, 1);
 }
 
+TEST(RunReport, ASidecarKilledAtTheEndDoesNotFailTheJob) {
+  auto st = pod_status(PodPhase::Succeeded, {container("test", terminated(0, TerminatedReason::Completed))});
+  st.init_containers = {container("httpd", terminated(137, TerminatedReason::Error))};
+  EXPECT_EQ(run_report("job", st, true, {"httpd"}).exit_code, 0);
+  EXPECT_EQ(run_report("job", st, true).exit_code, 137);  // a regular init container's failure counts
+}
+
 TEST(PlanApply, CreatesLeavesUpdatesReplacesOrHeals) {
   manifest::Pod pod;
   pod.metadata.name = "web";
