@@ -37,8 +37,9 @@ void print_table(const std::vector<std::vector<std::string>>& rows, bool headers
 }
 
 int print_objects(const std::vector<json>& objects, const std::string& output, bool single, const std::string& kind,
-                  bool all_namespaces, const std::function<std::vector<std::string>(const json&)>& row,
+                  const std::string& ns, const std::function<std::vector<std::string>(const json&)>& row,
                   const std::vector<std::string>& header, bool headers) {
+  const bool all_namespaces = ns.empty();
   if (output == "json" || output == "yaml") {
     json out =
         single
@@ -60,7 +61,8 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
     return kExitOk;
   }
   if (objects.empty()) {
-    std::cerr << "No resources found" << (all_namespaces ? "" : " in the namespace") << ".\n";
+    // kubectl's words: "No resources found in default namespace."
+    std::cerr << "No resources found" << (all_namespaces ? "" : " in " + ns + " namespace") << ".\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -114,7 +116,7 @@ int cmd_get(const Invocation& inv) {
     std::vector<std::string> header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
     if (output == "wide") header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
     int printed = print_objects(
-        objects, output, names.size() == 1 && objects.size() == 1, "pod", all,
+        objects, output, names.size() == 1 && objects.size() == 1, "pod", ns,
         [&](const json& pod) {
           PodRow r = pod_row(pod, now);
           std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
@@ -138,7 +140,7 @@ int cmd_get(const Invocation& inv) {
   std::vector<std::string> header = secrets ? std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}
                                             : std::vector<std::string>{"NAME", "DATA", "AGE"};
   int printed = print_objects(
-      objects, output, names.size() == 1 && objects.size() == 1, singular(kind), all,
+      objects, output, names.size() == 1 && objects.size() == 1, singular(kind), ns,
       [&](const json& o) {
         size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
         std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n),

@@ -99,6 +99,13 @@ int cmd_wait(const Invocation& inv) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout);
   RootPaths root{inv.global.root};
   const std::string& ns = inv.global.ns;
+  // As kubectl: a pod that does not exist is an error at once, unless its deletion is awaited.
+  if (cond->kind != Condition::kDelete) {
+    int rc = kExitOk;
+    for (const auto& name : names)
+      if (!read_pod_record(root, ns, name)) rc = report_error("pods \"" + name + "\" not found");
+    if (rc != kExitOk) return rc;
+  }
   // Report each pod as soon as it meets the condition, as kubectl does.
   for (const auto& name : names) {
     auto [at, result] = watch_pods(

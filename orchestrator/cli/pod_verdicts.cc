@@ -46,8 +46,11 @@ WatchResult apply_wait_verdict(const plan::PodStatus& st, manifest::RestartPolic
   for (const auto& cs : st.containers) {
     std::string container = "container " + cs.name;
     const auto* waiting = std::get_if<plan::WaitingState>(&cs.state);
-    if (waiting && waiting->reason == WaitingReason::CreateContainerConfigError)
-      return {WatchVerdict::kFailed, container + ": CreateContainerConfigError: " + waiting->message};
+    // Neither gets better by waiting: the configuration must change, or the image be loaded.
+    if (waiting && (waiting->reason == WaitingReason::CreateContainerConfigError ||
+                    waiting->reason == WaitingReason::ErrImageNeverPull))
+      return {WatchVerdict::kFailed,
+              container + ": " + std::string(plan::name_of(waiting->reason)) + ": " + waiting->message};
     if (const auto* t = start_error(cs)) return {WatchVerdict::kFailed, container + ": StartError: " + t->message};
     if (waiting && waiting->reason == WaitingReason::CrashLoopBackOff)
       seen = container + " in CrashLoopBackOff (last exit code " +

@@ -22,7 +22,8 @@ PodAction plan_apply(const std::optional<PodRecord>& existing, const manifest::P
 
 // apply --wait: a pod that runs until stopped (restartPolicy Always) is done when Ready; a pod
 // that runs to completion (OnFailure, Never) when Succeeded. What cannot get better by itself fails
-// at once: phase Failed, a lost supervisor, a configuration error, a command that cannot start. A
+// at once: phase Failed, a lost supervisor, a configuration error, an image that may not be pulled
+// (ErrImageNeverPull), a command that cannot start. A
 // crash loop keeps being waited for (a flaky dependency may come up), and is what a timeout reports.
 WatchResult apply_wait_verdict(const plan::PodStatus& status, manifest::RestartPolicy policy);
 

@@ -67,7 +67,7 @@ TEST(Cli, GlobalOptionsGoBeforeOrAfterTheVerbAndComeFromTheEnvironment) {
   std::string root = fresh_root();
   EXPECT_EQ(run_program({PODCTL_BINARY, "get", "pods", "--root", root}).rc, 0);
   EXPECT_EQ(run_program({PODCTL_BINARY, "--root", root, "-n", "dev", "get", "pods"}).err,
-            "No resources found in the namespace.\n");
+            "No resources found in dev namespace.\n");
   RunResult env = run_program({"env", "PODCTL_ROOT=" + root, PODCTL_BINARY, "apply", "--dry-run", "-f", "-"}, kPod);
   EXPECT_EQ(env.rc, 0) << env.err;
   EXPECT_FALSE(std::filesystem::exists(root));

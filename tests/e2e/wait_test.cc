@@ -49,6 +49,25 @@ TEST_F(Wait, TimesOutWithWhatItSawLast) {
             "last seen: {.status.phase} is \"Running\")\n");
 }
 
+TEST_F(Wait, APodThatDoesNotExistIsNotFoundAtOnce) {
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = env_->podctl({"wait", "pod/nope", "--for=condition=Ready", "--timeout", "20s"});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.err, "error: pods \"nope\" not found\n");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(env_->podctl({"wait", "pod/nope", "--for=delete", "--timeout", "1s"}).rc, 0);  // already gone
+}
+
+TEST_F(Wait, ApplyWaitFailsAtOnceOnAnImageThatMayNotBePulled) {
+  RunResult r =
+      apply_wait(pod_yaml("never", "  - name: a\n    image: local/missing:1\n    imagePullPolicy: Never\n"), "60");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("pod/never failed: container a: ErrImageNeverPull: Container image \"local/missing:1\" is not "
+                       "present with pull policy of Never"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(Wait, ForDeleteReturnsWhenThePodIsGone) {
   ASSERT_EQ(env_->apply(pod_yaml("d", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"60\"]\n")).rc,
             0);

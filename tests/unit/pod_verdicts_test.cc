@@ -45,6 +45,9 @@ TEST(ApplyWaitVerdict, WhatCannotGetBetterFailsAtOnceAndACrashLoopIsWaitedFor) {
       {container("web", WaitingState{WaitingReason::CreateContainerConfigError, "configmap \"cfg\" not found"})});
   EXPECT_EQ(apply_wait_verdict(config, RestartPolicy::Always).detail,
             "container web: CreateContainerConfigError: configmap \"cfg\" not found");
+  auto never =
+      pod_status(PodPhase::Pending, {container("web", WaitingState{WaitingReason::ErrImageNeverPull, "not present"})});
+  EXPECT_EQ(apply_wait_verdict(never, RestartPolicy::Always).detail, "container web: ErrImageNeverPull: not present");
   auto start =
       pod_status(PodPhase::Running, {container("web", WaitingState{WaitingReason::CrashLoopBackOff, ""},
                                                terminated(128, TerminatedReason::StartError, "no such file"))});
