@@ -112,6 +112,12 @@ int cmd_exec(const Invocation& inv) {
   if (!record->supervisor_alive) return report_error("pod " + inv.args[0] + " is not running (its supervisor is gone)");
   std::string container = inv.has("container") ? inv.get<std::string>("container")
                                                : record->spec["spec"]["containers"][0]["name"].get<std::string>();
+  bool known = false;
+  for (const char* list : {"initContainers", "containers"})
+    for (const auto& c : record->spec["spec"].value(list, nlohmann::json::array()))
+      known |= c.value("name", "") == container;
+  // kubectl's words for a name the pod does not have; "not running" is for one it has.
+  if (!known) return report_error("container " + container + " is not valid for pod " + inv.args[0]);
   const auto& procs =
       record->status.value("runtime", nlohmann::json::object()).value("containers", nlohmann::json::object());
   if (!procs.contains(container))

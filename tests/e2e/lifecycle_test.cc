@@ -132,6 +132,9 @@ TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
   EXPECT_EQ(replace.out, "pod/web configured\n") << replace.err;
   EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);
   EXPECT_EQ(env_->podctl({"exec", "web", "-c", "keep", "--", "hostname"}).out, "other\n");
+  // A name the pod does not have is not "not running".
+  EXPECT_EQ(env_->podctl({"exec", "web", "-c", "nope", "--", "true"}).err,
+            "error: container nope is not valid for pod web\n");
 }
 
 TEST_F(Lifecycle, LogsOfThisAndThePreviousRun) {
