@@ -1,5 +1,6 @@
 // podctl describe pod NAME: the pod, its containers, conditions and events, as kubectl shows them.
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -70,19 +71,27 @@ void print_events(const std::string& path, std::time_t now) {
     std::cout << "Events:                      <none>\n";
     return;
   }
-  std::cout
-      << "Events:\n  Type     Reason     Age    From     Message\n  ----     ------     ----   ----     -------\n";
   // The last 50, like the kubelet's event retention on a busy pod.
   size_t start = events.size() > 50 ? events.size() - 50 : 0;
+  std::vector<std::array<std::string, 5>> rows = {{"Type", "Reason", "Age", "From", "Message"},
+                                                  {"----", "------", "----", "----", "-------"}};
   for (size_t i = start; i < events.size(); ++i) {
     const auto& e = events[i].first;
-    std::string type = field(e, "type"), reason = field(e, "reason");
     std::string age = human_duration(now - events[i].last_at);
     if (events[i].count > 1)
       age += " (x" + std::to_string(events[i].count) + " over " + human_duration(now - events[i].first_at) + ")";
-    std::cout << "  " << type << std::string(type.size() < 9 ? 9 - type.size() : 1, ' ') << reason
-              << std::string(reason.size() < 11 ? 11 - reason.size() : 1, ' ') << age
-              << std::string(age.size() < 7 ? 7 - age.size() : 1, ' ') << "podctl   " << field(e, "message") << "\n";
+    rows.push_back({field(e, "type"), field(e, "reason"), age, "podctl", field(e, "message")});
+  }
+  // Columns as wide as their widest cell plus two spaces, as kubectl's tabwriter lays them out
+  // (a long reason such as MissingClusterDNS no longer pushes its row out of line).
+  std::array<size_t, 4> width{};
+  for (const auto& r : rows)
+    for (size_t c = 0; c < width.size(); ++c) width[c] = std::max(width[c], r[c].size() + 2);
+  std::cout << "Events:\n";
+  for (const auto& r : rows) {
+    std::string line = "  ";
+    for (size_t c = 0; c < width.size(); ++c) line.append(r[c]).append(width[c] - r[c].size(), ' ');
+    std::cout << line << r[4] << "\n";
   }
 }
 

@@ -40,6 +40,17 @@ TEST_F(Lifecycle, AFailingContainerRestartsWithGrowingBackoff) {
   EXPECT_NE(get.out.find("CrashLoopBackOff"), std::string::npos) << get.out;
   RunResult describe = env_->podctl({"describe", "pod", "crash"});
   EXPECT_NE(describe.out.find("Back-off restarting failed container a in pod crash_default"), std::string::npos);
+  // The event columns line up, however long a reason is (MissingClusterDNS, BackOff…).
+  std::istringstream lines(describe.out.substr(describe.out.find("Events:\n") + 8));
+  size_t message_column = std::string::npos;
+  for (std::string line; std::getline(lines, line);) {
+    size_t at = message_column == std::string::npos ? line.find("Message") : line.find("podctl") + 8;
+    if (message_column == std::string::npos) {
+      message_column = at;
+    } else if (line.rfind("  ----", 0) != 0) {
+      EXPECT_EQ(at, message_column) << line;
+    }
+  }
 }
 
 TEST_F(Lifecycle, OnFailureAndExitZeroSucceeds) {
