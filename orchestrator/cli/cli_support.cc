@@ -88,6 +88,39 @@ std::string resource_kind(const std::string& w) {
   return "";
 }
 
+Result<ResourceArgs> resource_args(const std::vector<std::string>& args) {
+  ResourceArgs out;
+  if (args.empty()) return out;
+  if (args[0].find('/') == std::string::npos) {
+    out.type_word = args[0];
+    out.kind = resource_kind(args[0]);
+    out.names.assign(args.begin() + 1, args.end());
+    return out;
+  }
+  for (const auto& a : args) {
+    auto slash = a.find('/');
+    if (slash == std::string::npos)
+      return fail(
+          make_error("there is no need to specify a resource type as a separate argument when passing "
+                     "arguments in resource/name form (e.g. 'podctl get pod/" +
+                     a + "')"));
+    std::string word = a.substr(0, slash), kind = resource_kind(word);
+    if (out.type_word.empty())
+      out.type_word = word, out.kind = kind;
+    else if (kind != out.kind)
+      return fail(make_error("TYPE/NAME arguments of different types: " + args[0] + ", " + a));
+    out.names.push_back(a.substr(slash + 1));
+  }
+  return out;
+}
+
+Result<std::string> pod_name_arg(const std::string& arg) {
+  auto slash = arg.find('/');
+  if (slash == std::string::npos) return arg;
+  if (resource_kind(arg.substr(0, slash)) != "pods") return fail(make_error("only pods can be named here, not " + arg));
+  return arg.substr(slash + 1);
+}
+
 std::string singular(const std::string& kind) { return kind.substr(0, kind.size() - 1); }
 
 std::string resource_of(const manifest::Object& object) {

@@ -39,6 +39,18 @@ Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag)
 // "secrets"; else "".
 std::string resource_kind(const std::string& word);
 
+// kubectl's two ways to name objects: `TYPE NAME…` or `TYPE/NAME…` (one type for all). The kind
+// comes back as resource_kind gives it ("" for an unknown type, which the verb reports).
+struct ResourceArgs {
+  std::string kind;
+  std::string type_word;  // as the user wrote it, for messages
+  std::vector<std::string> names;
+};
+Result<ResourceArgs> resource_args(const std::vector<std::string>& args);
+
+// A pod argument that may be written `pod/NAME` (exec, logs): the name, or an error for another type.
+Result<std::string> pod_name_arg(const std::string& arg);
+
 // The mark (bridge alias) of this root's bridge.
 std::string bridge_owner(const RootPaths& root);
 

@@ -98,16 +98,18 @@ void print_events(const std::string& path, std::time_t now) {
 }  // namespace
 
 int cmd_describe(const Invocation& inv) {
-  if (inv.args.size() < 2 || resource_kind(inv.args[0]) != "pods")
-    return report_error("usage: podctl describe pod NAME", kExitUsage);
+  auto wanted = resource_args(inv.args);
+  if (!wanted) return report_error(wanted.error().message, kExitUsage);
+  if (wanted->kind != "pods" || wanted->names.empty())
+    return report_error("usage: podctl describe pod NAME… (or pod/NAME…)", kExitUsage);
   RootPaths root{inv.global.root};
   int rc = kExitOk;
   std::time_t now = std::time(nullptr);
-  if (int bad = refuse_invalid_names("pod", {inv.args.begin() + 1, inv.args.end()})) return bad;
-  for (size_t a = 1; a < inv.args.size(); ++a) {
-    auto r = read_pod_record(root, inv.global.ns, inv.args[a]);
+  if (int bad = refuse_invalid_names("pod", wanted->names)) return bad;
+  for (const auto& pod_name : wanted->names) {
+    auto r = read_pod_record(root, inv.global.ns, pod_name);
     if (!r) {
-      rc = report_error("pods \"" + inv.args[a] + "\" not found");
+      rc = report_error("pods \"" + pod_name + "\" not found");
       continue;
     }
     json pod = pod_object(*r);

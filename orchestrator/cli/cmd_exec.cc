@@ -104,12 +104,15 @@ int cmd_exec(const Invocation& inv) {
   std::vector<std::string> cmd(inv.args.begin() + 1, inv.args.end());
   cmd.insert(cmd.end(), inv.after_dash.begin(), inv.after_dash.end());
   if (cmd.empty()) return report_error("exec needs a command after --", kExitUsage);
-  if (int bad = refuse_invalid_names("pod", {inv.args[0]})) return bad;
+  auto pod_name = pod_name_arg(inv.args[0]);
+  if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
+  const std::string& pod = *pod_name;
+  if (int bad = refuse_invalid_names("pod", {pod})) return bad;
   if (inv.has("container"))
     if (int bad = refuse_invalid_names("container", {inv.get<std::string>("container")})) return bad;
-  auto record = read_pod_record(RootPaths{inv.global.root}, inv.global.ns, inv.args[0]);
-  if (!record) return report_error("pods \"" + inv.args[0] + "\" not found");
-  if (!record->supervisor_alive) return report_error("pod " + inv.args[0] + " is not running (its supervisor is gone)");
+  auto record = read_pod_record(RootPaths{inv.global.root}, inv.global.ns, pod);
+  if (!record) return report_error("pods \"" + pod + "\" not found");
+  if (!record->supervisor_alive) return report_error("pod " + pod + " is not running (its supervisor is gone)");
   std::string container = inv.has("container") ? inv.get<std::string>("container")
                                                : record->spec["spec"]["containers"][0]["name"].get<std::string>();
   bool known = false;
@@ -117,11 +120,11 @@ int cmd_exec(const Invocation& inv) {
     for (const auto& c : record->spec["spec"].value(list, nlohmann::json::array()))
       known |= c.value("name", "") == container;
   // kubectl's words for a name the pod does not have; "not running" is for one it has.
-  if (!known) return report_error("container " + container + " is not valid for pod " + inv.args[0]);
+  if (!known) return report_error("container " + container + " is not valid for pod " + pod);
   const auto& procs =
       record->status.value("runtime", nlohmann::json::object()).value("containers", nlohmann::json::object());
   if (!procs.contains(container))
-    return report_error("container \"" + container + "\" in pod \"" + inv.args[0] + "\" is not running");
+    return report_error("container \"" + container + "\" in pod \"" + pod + "\" is not running");
   pid_t pid = procs[container]["pid"].get<pid_t>();
   ProcessIdentity id{pid, procs[container]["startTime"].get<uint64_t>()};
   auto target = describe_container_process(pid);

@@ -81,12 +81,14 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
 
 int cmd_get(const Invocation& inv) {
   if (inv.args.empty()) return report_error("get needs a resource type: pods, configmaps or secrets", kExitUsage);
-  std::string kind = resource_kind(inv.args[0]);
+  auto args = resource_args(inv.args);
+  if (!args) return report_error(args.error().message, kExitUsage);
+  std::string kind = args->kind;
   if (kind.empty())
     return report_error(
-        "the server doesn't have a resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)",
+        "the server doesn't have a resource type \"" + args->type_word + "\" (podctl has pods, configmaps, secrets)",
         kExitUsage);
-  std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
+  std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
   const bool headers = !inv.vm["no-headers"].as<bool>();

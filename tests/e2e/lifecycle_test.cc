@@ -143,6 +143,10 @@ TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
   EXPECT_EQ(replace.out, "pod/web configured\n") << replace.err;
   EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);
   EXPECT_EQ(env_->podctl({"exec", "web", "-c", "keep", "--", "hostname"}).out, "other\n");
+  // TYPE/NAME, as kubectl takes it.
+  EXPECT_EQ(env_->podctl({"exec", "pod/web", "-c", "keep", "--", "hostname"}).out, "other\n");
+  EXPECT_EQ(env_->podctl({"get", "pod/web", "-o", "name"}).out, "pod/web\n");
+  EXPECT_NE(env_->podctl({"describe", "pod/web"}).out.find("Name:             web\n"), std::string::npos);
   // A name the pod does not have is not "not running".
   EXPECT_EQ(env_->podctl({"exec", "web", "-c", "nope", "--", "true"}).err,
             "error: container nope is not valid for pod web\n");
