@@ -157,7 +157,12 @@ int apply_once(const Invocation& inv) {
       std::cout << "pod/" << pod.metadata.name << " unchanged\n";
       continue;
     }
+    // What takes time is said before it starts (a grace period can be long), on stderr so that
+    // stdout keeps kubectl's lines.
+    const int64_t old_grace = existing ? existing->spec["spec"].value("terminationGracePeriodSeconds", 30) : 0;
     if (action == PodAction::Update) {
+      std::cerr << "pod/" << pod.metadata.name << ": containers changed: restarting them (grace period " << old_grace
+                << "s)\n";
       auto st = update_pod(*existing, pod);
       if (st) st = wait_for_update(ctx, *existing, pod);
       if (!st)
@@ -169,6 +174,9 @@ int apply_once(const Invocation& inv) {
     if (action == PodAction::Heal)
       std::cerr << "warning: pod/" << pod.metadata.name
                 << ": its supervisor was not running; cleaning up what it left before starting it again\n";
+    if (action == PodAction::Replace)
+      std::cerr << "pod/" << pod.metadata.name << ": pod-level fields changed: stopping the old pod (grace period "
+                << old_grace << "s)\n";
     if (action == PodAction::Replace || action == PodAction::Heal) {
       if (auto st = delete_pod(ctx, *existing, -1); !st) {
         rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);

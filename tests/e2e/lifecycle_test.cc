@@ -141,6 +141,9 @@ TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {
   // A pod-level field changed: the pod is replaced.
   RunResult replace = env_->apply(manifest(grace0 + "  hostname: other\n", "602"));
   EXPECT_EQ(replace.out, "pod/web configured\n") << replace.err;
+  EXPECT_NE(replace.err.find("pod/web: pod-level fields changed: stopping the old pod (grace period 0s)"),
+            std::string::npos)
+      << replace.err;
   EXPECT_NE(env_->pod("web")["metadata"]["uid"], uid);
   EXPECT_EQ(env_->podctl({"exec", "web", "-c", "keep", "--", "hostname"}).out, "other\n");
   // TYPE/NAME, as kubectl takes it.
