@@ -42,8 +42,10 @@ void catch_stop_signals() {
 std::string fresh_namespace() { return "run-" + new_uid().substr(0, 8); }
 
 // podctl itself, with this invocation's global options, in the run's namespace.
+// `steadfast`: the child ignores SIGINT and SIGTERM, so that a second Ctrl-C (sent to the whole
+// process group) cannot stop a teardown half-way and leave the run's pods behind.
 pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std::string> args, int stdin_fd = -1,
-                   bool quiet = false) {
+                   bool quiet = false, bool steadfast = false) {
   std::vector<std::string> argv = {"podctl", "--root",      inv.global.root,     "--namespace",
                                    ns,       "--log-level", inv.global.log_level};
   if (!inv.global.bridge.empty()) argv.insert(argv.end(), {"--bridge", inv.global.bridge});
@@ -59,6 +61,8 @@ pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std
   if (pid == 0) {
     if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
     if (quiet) ::dup2(::open("/dev/null", O_WRONLY | O_CLOEXEC), 1);
+    if (steadfast)
+      for (int sig : {SIGINT, SIGTERM}) (void)::signal(sig, SIG_IGN);  // cannot fail for these; kept across exec
     ::execv(exe.c_str(), c_argv.data());
     ::_exit(127);
   }
@@ -73,11 +77,11 @@ int wait_exit(pid_t pid) {
 }
 
 int run_podctl(const Invocation& inv, const std::string& ns, const std::vector<std::string>& args,
-               const std::string* input = nullptr, bool quiet = false) {
+               const std::string* input = nullptr, bool quiet = false, bool steadfast = false) {
   std::cout << std::flush;
   int fds[2] = {-1, -1};
   if (input && ::pipe2(fds, O_CLOEXEC) != 0) return 1;
-  pid_t pid = start_podctl(inv, ns, args, fds[0], quiet);
+  pid_t pid = start_podctl(inv, ns, args, fds[0], quiet, steadfast);
   if (input) {
     close_fd(fds[0]);
     (void)!::write(fds[1], input->data(), input->size());  // manifests are small: fits the pipe or is read at once
@@ -138,10 +142,16 @@ void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool j
 void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
   std::cout << std::flush;
   auto pods = list_pod_records(root, ns);
-  if (pods && !pods->empty()) run_podctl(inv, ns, {"delete", "pods", "--all", "--ignore-not-found"}, nullptr, true);
+  if (pods && !pods->empty()) {
+    int64_t grace = 0;
+    for (const auto& p : *pods)
+      grace = std::max<int64_t>(grace, p.spec["spec"].value("terminationGracePeriodSeconds", 30));
+    std::cerr << "removing the run's pods (each stops within its grace period, at most " << grace << "s)\n";
+    run_podctl(inv, ns, {"delete", "pods", "--all", "--ignore-not-found"}, nullptr, true, true);
+  }
   for (const char* kind : {"configmaps", "secrets"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
-      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true);
+      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
   for (const char* dir : {"pods", "configmaps", "secrets"}) ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
 }
 

@@ -87,7 +87,8 @@ TEST_F(Run, TwoRunsOfTheSameFilesAtOnceBothPassAndLeaveNothing) {
   for (const char* n : {"1", "2"}) {
     std::ifstream in(out + n);
     std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NE(all.find("pod/tests/test: exit 0 (Completed)\n0\n"), std::string::npos) << all;
+    EXPECT_NE(all.find("pod/tests/test: exit 0 (Completed)\n"), std::string::npos) << all;
+    EXPECT_EQ(all.substr(all.size() - 3), "\n0\n") << all;
     std::filesystem::remove(out + n);
   }
   expect_nothing_left();
@@ -110,6 +111,27 @@ TEST_F(Run, ATimeoutOrASigtermTearsEverythingDown) {
   RunResult killed =
       sh("(" + command("-f " + path) + ") > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; echo $?");
   EXPECT_EQ(killed.out, "143\n");
+  expect_nothing_left();
+}
+
+// Ctrl-C reaches the whole process group; a second one while the pods stop must not cut the
+// teardown short and leave them running.
+TEST_F(Run, ASecondCtrlCDoesNotLeaveThePodsBehind) {
+  std::string text = kJob;
+  text.replace(text.find("EXIT"), 4, "0");
+  text.replace(text.find("echo passed"), 11, "sleep 600");
+  // The service ignores SIGTERM: the teardown takes its grace period (2 s).
+  const std::string serve = "exec httpd -f -p 8080 -h /www";
+  text.replace(text.find(serve), serve.size(), "httpd -p 8080 -h /www; trap '' TERM; while true; do sleep 1; done");
+  text.replace(text.find("terminationGracePeriodSeconds: 0"), 32, "terminationGracePeriodSeconds: 2");
+  std::string path = env_->root() + "-ctrlc.yaml";
+  std::ofstream(path) << text;
+  files_.push_back(path);
+  // setsid: a process group of its own, as a shell gives a foreground job; the run leads it.
+  RunResult r =
+      sh("setsid " + command("-f " + path) +
+         " > /dev/null 2>&1 & pid=$!; sleep 3; kill -INT -$pid; sleep 0.5; kill -INT -$pid; wait $pid; echo $?");
+  EXPECT_EQ(r.out, "130\n") << r.err;
   expect_nothing_left();
 }
 
