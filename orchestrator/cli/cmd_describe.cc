@@ -8,6 +8,7 @@
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/describe_container.h"
 #include "orchestrator/output/pod_printer.h"
 
 namespace podctl {
@@ -147,22 +148,12 @@ int cmd_describe(const Invocation& inv) {
                   << "\n    Image:         " << field(c, "image") << "\n    Image ID:      " << field(cs, "imageID");
         auto procs = runtime.value("containers", json::object());
         if (procs.contains(name)) std::cout << "\n    Host PID:      " << procs[name]["pid"];
-        std::string cmd;
-        for (const auto& part : c.value("command", json::array())) cmd += "\n      " + part.get<std::string>();
-        if (!cmd.empty()) std::cout << "\n    Command:" << cmd;
-        std::string args;
-        for (const auto& part : c.value("args", json::array())) args += "\n      " + part.get<std::string>();
-        if (!args.empty()) std::cout << "\n    Args:" << args;
-        std::cout << "\n";
+        std::cout << "\n" << describe_ports(c) << describe_command(c);
         print_state("State:", cs.value("state", json::object()));
         print_state("Last State:", cs.value("lastState", json::object()));
         std::cout << "    Ready:         " << (cs.value("ready", false) ? "True" : "False")
-                  << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n";
-        if (c.contains("env")) {
-          std::cout << "    Environment:\n";
-          for (const auto& e : c["env"])
-            std::cout << "      " << field(e, "name") << ":  " << field(e, "value", "") << "\n";
-        }
+                  << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n"
+                  << describe_probes(c) << describe_environment(c) << describe_mounts(c);
       }
     }
     std::cout << "Conditions:\n  Type                        Status\n";
@@ -171,6 +162,7 @@ int cmd_describe(const Invocation& inv) {
       std::cout << "  " << type << std::string(type.size() < 28 ? 28 - type.size() : 1, ' ') << field(c, "status")
                 << "\n";
     }
+    std::cout << describe_volumes(pod["spec"]);
     std::cout << "QoS Class:        " << field(status, "qosClass", "BestEffort") << "\n";
     print_events(r->paths.events(), now);
   }
