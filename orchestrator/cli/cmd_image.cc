@@ -11,6 +11,7 @@
 #include "orchestrator/image/image_pull.h"
 #include "orchestrator/image/image_reference.h"
 #include "orchestrator/image/image_store.h"
+#include "orchestrator/image/image_suggestion.h"
 #include "orchestrator/store/json_file.h"
 
 namespace podctl {
@@ -128,13 +129,30 @@ RegistryOptions registry_options(const Invocation& inv) {
   return o;
 }
 
+// The stored image whose name is closest to a reference that could not be pulled, if any.
+std::optional<std::string> local_image_like(const ImageStore& store, const std::string& wanted) {
+  auto images = store.list();
+  auto ref = parse_image_reference(wanted);
+  if (!images || !ref) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& image : *images)
+    if (auto stored = parse_image_reference(image.reference)) names.push_back(stored->familiar());
+  return closest_image(names, ref->familiar());
+}
+
 int image_pull(const Invocation& inv, ImageStore& store, const RootPaths& root, const std::vector<std::string>& refs) {
   if (refs.size() != 1) return report_error("usage: podctl image pull NAME[:TAG|@DIGEST]", kExitUsage);
   if (auto st = make_dirs(root.images_dir(), 0700); !st) return report_error(st.error().message);
   // No root lock while downloading: blobs and layers land by rename, and naming the image is one
   // atomic index write, so pulls and other commands may run at once.
   auto image = pull_image(store, root.images_dir(), refs[0], registry_options(inv), ::isatty(1), std::cout);
-  if (!image) return report_error(image.error().message);
+  if (!image) {
+    // On one line: the supervisor shows the last line of a failed pull as the container's reason.
+    std::string message = image.error().message;
+    if (auto suggestion = local_image_like(store, refs[0]))
+      message += " (did you mean the local image \"" + *suggestion + "\"? podctl image ls lists them)";
+    return report_error(message);
+  }
   std::cout << "pulled " << image->reference << " (" << image->id << ")\n";
   return kExitOk;
 }

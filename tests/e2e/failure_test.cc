@@ -1,6 +1,7 @@
 // Failure paths: each is a clear error, and nothing of the failed pod is left behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "tests/support/podctl_env.h"
@@ -68,6 +69,17 @@ TEST_F(Failure, AnImageThatCannotBePulledIsErrImagePullThenImagePullBackOff) {
   EXPECT_NE(events.find("Failed to pull image \"127.0.0.1:9/nothing:1\""), std::string::npos) << events;
   EXPECT_NE(events.find("Back-off pulling image \"127.0.0.1:9/nothing:1\""), std::string::npos) << events;
   EXPECT_EQ(env_->pod("noimg")["status"]["phase"], "Pending");
+}
+
+TEST_F(Failure, APullOfAMistypedNameSuggestsTheLocalImage) {
+  // Nothing listens on 127.0.0.1:9: the pull fails at once, and nothing leaves the machine.
+  ASSERT_EQ(env_->podctl({"image", "tag", "busybox:1.35", "127.0.0.1:9/busybox:1.35"}).rc, 0);
+  RunResult r = env_->podctl({"image", "pull", "127.0.0.1:9/busybx:1.35"});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("(did you mean the local image \"127.0.0.1:9/busybox:1.35\"? podctl image ls lists them)\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;  // one line: it becomes the pod's reason
 }
 
 TEST_F(Failure, PullPolicyNeverWithoutTheImageIsErrImageNeverPull) {

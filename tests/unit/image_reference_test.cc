@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "orchestrator/image/image_reference.h"
+#include "orchestrator/image/image_suggestion.h"
 
 namespace podctl {
 namespace {
@@ -36,6 +37,21 @@ TEST(ImageReference, RejectsInvalidReferences) {
   // Long hostile input is refused without recursing per character.
   EXPECT_FALSE(parse_image_reference(std::string(100000, 'a')));
   EXPECT_FALSE(parse_image_reference(std::string(500, 'a') + ":" + std::string(200, '1')));
+}
+
+}  // namespace
+}  // namespace podctl
+
+namespace podctl {
+namespace {
+
+TEST(ClosestImage, ATypoOrAnotherTagPointsAtTheStoredImage) {
+  std::vector<std::string> stored = {"busybox:1.35", "alpine:3.19", "registry.local:5000/app:1"};
+  EXPECT_EQ(closest_image(stored, "busybx:1.35"), "busybox:1.35");
+  EXPECT_EQ(closest_image(stored, "busybox:1.36"), "busybox:1.35");
+  EXPECT_EQ(closest_image(stored, "busybox:latest"), "busybox:1.35");  // same repository
+  EXPECT_EQ(closest_image(stored, "nginx:1.25"), std::nullopt);
+  EXPECT_EQ(closest_image(stored, "busybox:1.35"), std::nullopt);  // that one is there: no typo
 }
 
 }  // namespace
