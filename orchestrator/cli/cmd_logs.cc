@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <ctime>
@@ -151,9 +152,12 @@ int cmd_logs(const Invocation& inv) {
   for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
   for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array())) names.push_back(c["name"]);
   std::vector<std::string> containers;
-  if (inv.vm["all-containers"].as<bool>())
-    containers = names;
-  else if (inv.has("container"))
+  if (inv.vm["all-containers"].as<bool>()) {
+    // kubectl's order: init containers, then the app containers.
+    for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array()))
+      containers.push_back(c["name"]);
+    for (const auto& c : r->spec["spec"]["containers"]) containers.push_back(c["name"]);
+  } else if (inv.has("container"))
     containers = {inv.get<std::string>("container")};
   else if (inv.args.size() > 1)
     containers = {inv.args[1]};
@@ -183,6 +187,8 @@ int cmd_logs(const Invocation& inv) {
   static const char* const kColours[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m", "\033[31m"};
   bool colour = ::isatty(1) && !std::getenv("NO_COLOR");
   std::vector<Follower> followers;
+  // What is there already, of every container, in the order it was written (CRI timestamps).
+  std::vector<std::pair<LogLine, size_t>> backlog;
   for (const auto& c : containers) {
     Follower f;
     f.dir = r->paths.log_dir(c);
@@ -208,9 +214,13 @@ int cmd_logs(const Invocation& inv) {
     }
     auto lines = f.read_run(runs.back());
     size_t first = tail >= 0 && lines.size() > static_cast<size_t>(tail) ? lines.size() - tail : 0;
-    for (size_t i = first; i < lines.size(); ++i) emit(lines[i], f.options);
+    for (size_t i = first; i < lines.size(); ++i) backlog.emplace_back(std::move(lines[i]), followers.size());
     followers.push_back(std::move(f));
   }
+  // RFC 3339 with nanoseconds, all in UTC and of one length: text order is time order.
+  std::stable_sort(backlog.begin(), backlog.end(),
+                   [](const auto& a, const auto& b) { return a.first.time < b.first.time; });
+  for (const auto& [line, index] : backlog) emit(line, followers[index].options);
   std::cout.flush();
   if (!follow || previous) return kExitOk;
   int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);

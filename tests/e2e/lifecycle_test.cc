@@ -213,9 +213,10 @@ namespace {
 TEST_F(Lifecycle, InitContainersRunInOrderBeforeTheAppContainers) {
   std::string spec =
       "  restartPolicy: Never\n  initContainers:\n"
-      "  - name: first\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1; echo first >> "
+      "  - name: first\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"sleep 1; echo first | tee -a "
       "/dev/shm/order\"]\n"
-      "  - name: second\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo second >> /dev/shm/order\"]\n";
+      "  - name: second\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"echo second | tee -a "
+      "/dev/shm/order\"]\n";
   ASSERT_EQ(env_->apply(pod_yaml("init",
                                  "  - name: app\n    image: busybox:1.35\n    command: [\"cat\", \"/dev/shm/order\"]\n",
                                  spec))
@@ -226,6 +227,9 @@ TEST_F(Lifecycle, InitContainersRunInOrderBeforeTheAppContainers) {
   EXPECT_EQ(env_->pod("init")["status"]["containerStatuses"][0]["state"]["waiting"]["reason"], "PodInitializing");
   ASSERT_EQ(env_->podctl({"wait", "pod/init", "--for=jsonpath={.status.phase}=Succeeded", "--timeout", "20"}).rc, 0);
   EXPECT_EQ(env_->podctl({"logs", "init", "-c", "app"}).out, "first\nsecond\n");
+  // Every container, in the order the lines were written (init containers first, as kubectl).
+  EXPECT_EQ(env_->podctl({"logs", "init", "--all-containers"}).out,
+            "[pod/init/first] first\n[pod/init/second] second\n[pod/init/app] first\n[pod/init/app] second\n");
   json p = env_->pod("init");
   EXPECT_EQ(p["status"]["initContainerStatuses"][1]["state"]["terminated"]["reason"], "Completed");
   bool initialized = false;

@@ -73,6 +73,7 @@ TEST_F(Run, StreamsPrefixedLogsSummarizesAndExitsWithTheJobsCode) {
   EXPECT_EQ(r.rc, 3) << r.out << r.err;
   EXPECT_NE(r.out.find("[pod/tests/wait-for-api] pong\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("[pod/tests/test] passed\n"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("[pod/tests/wait-for-api] pong\n"), r.out.find("[pod/tests/test] passed\n")) << r.out;
   EXPECT_NE(r.out.find("pod/tests/test: exit 3 (Error)\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("pod/api/httpd: running (service)\n"), std::string::npos) << r.out;
   expect_nothing_left();
