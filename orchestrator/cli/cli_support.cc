@@ -117,8 +117,11 @@ Result<ResourceArgs> resource_args(const std::vector<std::string>& args) {
 Result<std::string> pod_name_arg(const std::string& arg) {
   auto slash = arg.find('/');
   if (slash == std::string::npos) return arg;
-  if (resource_kind(arg.substr(0, slash)) != "pods") return fail(make_error("only pods can be named here, not " + arg));
-  return arg.substr(slash + 1);
+  std::string word = arg.substr(0, slash);
+  if (resource_kind(word) == "pods") return arg.substr(slash + 1);
+  // Another resource type is refused here; anything else is a name, which the name check refuses.
+  if (!resource_kind(word).empty()) return fail(make_error("only pods can be named here, not " + arg));
+  return arg;
 }
 
 std::string singular(const std::string& kind) { return kind.substr(0, kind.size() - 1); }

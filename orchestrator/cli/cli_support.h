@@ -48,7 +48,8 @@ struct ResourceArgs {
 };
 Result<ResourceArgs> resource_args(const std::vector<std::string>& args);
 
-// A pod argument that may be written `pod/NAME` (exec, logs): the name, or an error for another type.
+// A pod argument that may be written `pod/NAME` (exec): the name, or an error for another known
+// type (cm/x). Any other text comes back as it is, for the name check to judge.
 Result<std::string> pod_name_arg(const std::string& arg);
 
 // The mark (bridge alias) of this root's bridge.

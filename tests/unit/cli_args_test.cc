@@ -27,6 +27,7 @@ TEST(PodNameArg, TakesANameOrPodSlashName) {
   EXPECT_EQ(pod_name_arg("api").value(), "api");
   EXPECT_EQ(pod_name_arg("pod/api").value(), "api");
   EXPECT_FALSE(pod_name_arg("cm/api"));
+  EXPECT_EQ(pod_name_arg("../../victim").value(), "../../victim");  // not a type: the name check refuses it
 }
 
 }  // namespace
