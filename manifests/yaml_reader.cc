@@ -1,10 +1,12 @@
 #include "manifests/yaml_reader.h"
+#include "base/edit_distance.h"
 
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
 #include <string_view>
 
+#include "base/edit_distance.h"
 #include "manifests/pod_spec.h"
 
 namespace podctl::manifest {
@@ -374,25 +376,6 @@ void MapReader::read_only(std::initializer_list<const char*> keys) {
     ctx_.error(it->second.key, child(key), "is set by podctl, not by the manifest: remove it");
   }
 }
-
-namespace {
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 void MapReader::finish() {
   for (const auto& name : order_) {
