@@ -28,7 +28,11 @@ bool ContainerRecord::ready() const {
 }
 
 PodExecutor::PodExecutor(PodRuntime& runtime, const manifest::Pod& pod, ExecutorOptions options)
-    : runtime_(runtime), pod_(pod), opt_(std::move(options)), applied_spec_hash_(manifest::pod_hash(pod_)) {
+    : runtime_(runtime),
+      pod_(pod),
+      opt_(std::move(options)),
+      spec_hash_(manifest::pod_hash(pod_)),
+      applied_spec_hash_(spec_hash_) {
   const bool has_init = !pod_.spec.init_containers.empty();
   for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers})
     for (const auto& spec : *list) {
@@ -90,7 +94,7 @@ void PodExecutor::reconcile() {
   if (active && plan::initialized(pod_.spec, observed)) initialized_once_ = observed.initialized_once = true;
   plan::PodPlan p = plan::plan_pod(pod_.spec, observed, opt_.backoff, now);
   if (apply_plan(p)) return reconcile();
-  if (p.spec_applied) applied_spec_hash_ = manifest::pod_hash(pod_);
+  if (p.spec_applied) applied_spec_hash_ = spec_hash_;
   next_wake_ = done_ ? std::nullopt : next_check(p.wake_at);
 }
 
@@ -278,6 +282,7 @@ void PodExecutor::on_spec_changed(manifest::Pod next) {
   std::vector<std::string> old_hashes;
   for (const auto& c : pod_.spec.containers) old_hashes.push_back(manifest::container_hash(c));
   pod_ = std::move(next);
+  spec_hash_ = manifest::pod_hash(pod_);
   bind_specs();
   const size_t init_count = pod_.spec.init_containers.size();
   for (size_t k = 0; k < pod_.spec.containers.size(); ++k)

@@ -131,7 +131,8 @@ class PodExecutor {
   bool terminating_ = false;
   bool done_ = false;
   std::optional<Millis> next_wake_;
-  std::string applied_spec_hash_;
+  std::string spec_hash_;          // of pod_, computed when it changes (not on every reconcile)
+  std::string applied_spec_hash_;  // reported once every container runs the current spec
   std::map<plan::ConditionType, std::pair<bool, std::string>> conditions_;  // status, since
 };
 
