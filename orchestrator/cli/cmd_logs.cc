@@ -140,8 +140,9 @@ bool pod_finished(const RootPaths& root, const std::string& ns, const std::strin
 
 int cmd_logs(const Invocation& inv) {
   if (inv.args.empty()) return report_error("usage: podctl logs NAME [-c CONTAINER] [-f]", kExitUsage);
-  std::string name = inv.args[0];
-  if (name.rfind("pod/", 0) == 0) name = name.substr(4);
+  auto pod_name = pod_name_arg(inv.args[0]);
+  if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
+  std::string name = *pod_name;
   if (int bad = refuse_invalid_names("pod", {name})) return bad;
   if (inv.has("container"))
     if (int bad = refuse_invalid_names("container", {inv.get<std::string>("container")})) return bad;

@@ -53,7 +53,7 @@ std::optional<StartFailure> LinuxPodRuntime::prepare_start(ContainerProcess& p, 
   std::string dir = paths_.container_dir(c.name);
   // A restart is a new container, with a fresh writable layer, as with any CRI runtime.
   for (const char* sub : {"/upper", "/work"})
-    if (auto st = remove_tree(dir + sub); !st && st.error().code != ENOENT)
+    if (auto st = remove_tree(dir + sub); !st)  // a missing directory is no error
       return failure(StartFailureKind::Setup, st.error());
   for (const char* sub : {"/upper", "/work", "/rootfs"})
     if (auto st = make_dirs(dir + sub, 0755); !st) return failure(StartFailureKind::Setup, st.error());
