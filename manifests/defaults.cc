@@ -72,4 +72,25 @@ void apply_defaults(Secret& secret, const std::string& default_namespace) {
   if (secret.type.empty()) secret.type = "Opaque";
 }
 
+namespace {
+
+void default_template(PodTemplate& t) {
+  Pod pod{t.metadata, t.spec};
+  apply_defaults(pod, "");
+  t.spec = std::move(pod.spec);
+}
+
+}  // namespace
+
+void apply_defaults(Deployment& d, const std::string& default_namespace) {
+  if (d.metadata.namespace_.empty()) d.metadata.namespace_ = default_namespace;
+  if (d.strategy.type.empty()) d.strategy.type = "RollingUpdate";
+  default_template(d.template_);
+}
+
+void apply_defaults(ReplicaSet& rs, const std::string& default_namespace) {
+  if (rs.metadata.namespace_.empty()) rs.metadata.namespace_ = default_namespace;
+  default_template(rs.template_);
+}
+
 }  // namespace podctl::manifest

@@ -4,12 +4,17 @@
 #include <string>
 
 #include "manifests/pod_spec.h"
+#include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
 
 void apply_defaults(Pod& pod, const std::string& default_namespace);
 void apply_defaults(ConfigMap& cm, const std::string& default_namespace);
 void apply_defaults(Secret& secret, const std::string& default_namespace);
+// apps/v1 defaults (pkg/apis/apps/v1/defaults.go): strategy RollingUpdate 25%/25%, the template's
+// pod defaults.
+void apply_defaults(Deployment& deployment, const std::string& default_namespace);
+void apply_defaults(ReplicaSet& replica_set, const std::string& default_namespace);
 // Always for ":latest" or no tag (and no digest), IfNotPresent otherwise.
 std::string default_pull_policy(const std::string& image);
 

@@ -56,14 +56,21 @@ void finish_object(Object& object, const std::string& file, const LoadOptions& o
     apply_defaults(*pod, options.default_namespace);
     errors = validate(*pod);
     if (errors.empty() && options.check_implemented) errors = check_implemented(*pod);
-  } else if (auto* cm = std::get_if<ConfigMap>(&object)) {
-    apply_defaults(*cm, options.default_namespace);
-    errors = validate(*cm);
   } else {
-    auto& secret = std::get<Secret>(object);
-    apply_defaults(secret, options.default_namespace);
-    errors = validate(secret);
+    std::visit(
+        [&](auto& o) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(o)>, Pod>) {
+            apply_defaults(o, options.default_namespace);
+            errors = validate(o);
+          }
+        },
+        object);
   }
+  // Only podctl's controllers make owned objects; an owner named in a manifest would be one that
+  // podctl did not create and does not reconcile.
+  if (!options.owner_references_allowed && !metadata_of(object).owner_references.empty())
+    errors.push_back({"metadata.ownerReferences",
+                      "set by podctl's controllers on what they create; a manifest may not set it", {}});
   add_errors(out, file, std::move(errors), ctx.positions, parse_errors);
 }
 
@@ -117,8 +124,9 @@ const ObjectMeta& metadata_of(const Object& object) {
 }
 
 std::string kind_of(const Object& object) {
-  if (std::holds_alternative<Pod>(object)) return "Pod";
-  return std::holds_alternative<ConfigMap>(object) ? "ConfigMap" : "Secret";
+  static const char* const kKinds[] = {"Pod", "ConfigMap", "Secret", "Deployment", "ReplicaSet"};
+  static_assert(std::size(kKinds) == std::variant_size_v<Object>);
+  return kKinds[object.index()];
 }
 
 void load_text(const std::string& text, const std::string& file, const LoadOptions& options, LoadResult& out) {

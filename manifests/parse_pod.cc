@@ -1,6 +1,7 @@
 #include <functional>
 
 #include "manifests/parse.h"
+#include "manifests/parse_internal.h"
 
 namespace podctl::manifest {
 namespace {
@@ -280,6 +281,8 @@ void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
                  "vsphereVolume"});
 }
 
+}  // namespace
+
 void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
   auto containers = [&](const char* key, std::vector<Container>& out) {
     read_object_list<Container>(ctx, m, key, out, [&](MapReader& c, Container& v) { read_container(ctx, c, v); });
@@ -345,22 +348,33 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "hostnameOverride"});
 }
 
-void read_metadata(MapReader& r, ObjectMeta& meta) {
-  r.object(
-      "metadata",
-      [&](MapReader& m) {
-        m.string("name", meta.name, true);
-        m.string("namespace", meta.namespace_);
-        m.string_map("labels", meta.labels);
-        m.string_map("annotations", meta.annotations);
-        m.unsupported({"generateName", "finalizers", "ownerReferences"});
-        m.read_only({"uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-                     "deletionGracePeriodSeconds", "managedFields", "selfLink"});
-      },
-      true);
+void read_object_meta(MapReader& m, ObjectMeta& meta, bool name_required) {
+  m.string("name", meta.name, name_required);
+  m.string("namespace", meta.namespace_);
+  m.string_map("labels", meta.labels);
+  m.string_map("annotations", meta.annotations);
+  m.list("ownerReferences", [&](const YAML::Node& node, const std::string& path) {
+    MapReader o(m.context(), node, path);
+    OwnerReference ref;
+    o.string("apiVersion", ref.api_version, true);
+    o.string("kind", ref.kind, true);
+    o.string("name", ref.name, true);
+    o.string("uid", ref.uid, true);
+    o.boolean("controller", ref.controller);
+    o.boolean("blockOwnerDeletion", ref.block_owner_deletion);
+    o.finish();
+    meta.owner_references.push_back(std::move(ref));
+  });
+  m.unsupported({"generateName", "finalizers"});
+  m.read_only({"uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+               "deletionGracePeriodSeconds", "managedFields", "selfLink"});
 }
 
-}  // namespace
+void read_metadata(MapReader& r, ObjectMeta& meta) {
+  r.object(
+      "metadata", [&](MapReader& m) { read_object_meta(m, meta, true); }, true);
+}
+
 
 std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document) {
   MapReader top(ctx, document, "");
@@ -369,16 +383,20 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   bool has_api = top.string("apiVersion", api_version, true);
   bool has_kind = top.string("kind", kind, true);
   if (!has_api || !has_kind) return std::nullopt;
-  if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret") {
+  std::string want_version = kind == "Deployment" || kind == "ReplicaSet" ? "apps/v1" : "v1";
+  if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && want_version == "v1") {
     ctx.error(ctx.positions["kind"], "kind",
-              "kind \"" + kind + "\" is not supported by podctl: it reads Pod, ConfigMap and Secret (apiVersion v1)");
+              "kind \"" + kind +
+                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret (v1), Deployment and ReplicaSet "
+                  "(apps/v1)");
     return std::nullopt;
   }
-  if (api_version != "v1") {
+  if (api_version != want_version) {
     ctx.error(ctx.positions["apiVersion"], "apiVersion",
-              "\"" + api_version + "\" is not a version of kind " + kind + ": use apiVersion: v1");
+              "\"" + api_version + "\" is not a version of kind " + kind + ": use apiVersion: " + want_version);
     return std::nullopt;
   }
+  if (want_version == "apps/v1") return parse_workload(ctx, top, kind);
   if (kind == "Pod") {
     Pod pod;
     read_metadata(top, pod.metadata);

@@ -12,11 +12,23 @@
 
 namespace podctl::manifest {
 
+// Set by podctl's controllers on what they create (a manifest may not set it).
+struct OwnerReference {
+  std::string api_version;
+  std::string kind;
+  std::string name;
+  std::string uid;
+  bool controller = false;
+  bool block_owner_deletion = false;
+  bool operator==(const OwnerReference&) const = default;
+};
+
 struct ObjectMeta {
   std::string name;
   std::string namespace_;  // defaulted to the CLI's namespace when empty
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
+  std::vector<OwnerReference> owner_references;
   bool operator==(const ObjectMeta&) const = default;
 };
 

@@ -173,13 +173,6 @@ json volume(const Volume& v) {
   return j;
 }
 
-json metadata(const ObjectMeta& m) {
-  json j{{"name", m.name}, {"namespace", m.namespace_}};
-  if (!m.labels.empty()) j["labels"] = m.labels;
-  if (!m.annotations.empty()) j["annotations"] = m.annotations;
-  return j;
-}
-
 std::string hash_text(const std::string& text) {
   uint64_t h = fnv1a64(text);
   char buf[17];
@@ -188,6 +181,19 @@ std::string hash_text(const std::string& text) {
 }
 
 }  // namespace
+
+json to_json(const ObjectMeta& m) {
+  json j{{"name", m.name}, {"namespace", m.namespace_}};
+  if (!m.labels.empty()) j["labels"] = m.labels;
+  if (!m.annotations.empty()) j["annotations"] = m.annotations;
+  put_list(j, "ownerReferences", m.owner_references, [](const OwnerReference& o) {
+    json x{{"apiVersion", o.api_version}, {"kind", o.kind}, {"name", o.name}, {"uid", o.uid}};
+    if (o.controller) x["controller"] = true;
+    if (o.block_owner_deletion) x["blockOwnerDeletion"] = true;
+    return x;
+  });
+  return j;
+}
 
 json to_json(const Container& c) {
   json j{{"name", c.name}, {"image", c.image}};
@@ -260,11 +266,11 @@ json to_json(const Pod& pod) {
   put(sc, "fsGroup", s.security_context.fs_group);
   put_seccomp(sc, s.security_context.seccomp_profile);
   spec["securityContext"] = sc;
-  return json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", metadata(pod.metadata)}, {"spec", spec}};
+  return json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", to_json(pod.metadata)}, {"spec", spec}};
 }
 
 json to_json(const ConfigMap& cm) {
-  json j{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", metadata(cm.metadata)}};
+  json j{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", to_json(cm.metadata)}};
   if (!cm.data.empty()) j["data"] = cm.data;
   if (!cm.binary_data.empty()) j["binaryData"] = cm.binary_data;
   put(j, "immutable", cm.immutable);
@@ -272,7 +278,7 @@ json to_json(const ConfigMap& cm) {
 }
 
 json to_json(const Secret& secret) {
-  json j{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", metadata(secret.metadata)}, {"type", secret.type}};
+  json j{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", to_json(secret.metadata)}, {"type", secret.type}};
   std::map<std::string, std::string> data = secret.data;
   for (const auto& [k, v] : secret.string_data) data[k] = base64_encode(v);
   if (!data.empty()) j["data"] = data;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "manifests/pod_spec.h"
+#include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
 
@@ -15,6 +16,13 @@ nlohmann::json to_json(const ConfigMap& cm);
 // stringData is merged into data (base64), as the API server stores a Secret.
 nlohmann::json to_json(const Secret& secret);
 nlohmann::json to_json(const Container& c);
+nlohmann::json to_json(const ObjectMeta& m);
+nlohmann::json to_json(const PodTemplate& t);  // metadata (labels, annotations) and spec
+nlohmann::json to_json(const ReplicaSet& rs);
+nlohmann::json to_json(const Deployment& d);
+// The pod-template-hash label of the ReplicaSet that runs this template (controller.ComputeHash's
+// shape: 32-bit FNV-1a, encoded with rand.SafeEncodeString's alphabet).
+std::string pod_template_hash(const PodTemplate& t);
 
 // Stable hash of a container's spec (restart when it changes, as the kubelet's HashContainer).
 std::string container_hash(const Container& c);

@@ -5,6 +5,7 @@
 
 #include "manifests/field_error.h"
 #include "manifests/pod_spec.h"
+#include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
 
@@ -12,5 +13,7 @@ namespace podctl::manifest {
 std::vector<FieldError> validate(const Pod& pod);
 std::vector<FieldError> validate(const ConfigMap& cm);
 std::vector<FieldError> validate(const Secret& secret);
+std::vector<FieldError> validate(const Deployment& deployment);
+std::vector<FieldError> validate(const ReplicaSet& replica_set);
 
 }  // namespace podctl::manifest

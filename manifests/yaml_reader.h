@@ -47,6 +47,7 @@ class MapReader {
   MapReader(ParseContext& ctx, const YAML::Node& node, std::string path);
 
   const std::string& path() const { return path_; }
+  ParseContext& context() const { return ctx_; }
   std::string child(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   bool has(const char* key) const;
   // The value of `key` (marked as read), or nullptr when absent or null.

@@ -1,0 +1,94 @@
+// apps/v1 Deployment and ReplicaSet documents → typed values.
+#include "manifests/parse_internal.h"
+
+namespace podctl::manifest {
+namespace {
+
+void read_selector(MapReader& r, LabelSelector& out) {
+  r.object(
+      "selector",
+      [&](MapReader& s) {
+        s.string_map("matchLabels", out.match_labels);
+        s.list("matchExpressions", [&](const YAML::Node& node, const std::string& path) {
+          MapReader e(s.context(), node, path);
+          LabelSelectorRequirement req;
+          e.string("key", req.key, true);
+          e.string("operator", req.op, true);
+          e.string_list("values", req.values);
+          e.finish();
+          out.match_expressions.push_back(std::move(req));
+        });
+      },
+      true);
+}
+
+void read_template(MapReader& r, PodTemplate& out) {
+  r.object(
+      "template",
+      [&](MapReader& t) {
+        t.object("metadata", [&](MapReader& m) { read_object_meta(m, out.metadata, false); });
+        t.object(
+            "spec", [&](MapReader& s) { read_pod_spec(t.context(), s, out.spec); }, true);
+      },
+      true);
+}
+
+void read_strategy(MapReader& r, DeploymentStrategy& out) {
+  r.object("strategy", [&](MapReader& s) {
+    s.string("type", out.type);
+    out.rolling_update_written = s.has("rollingUpdate");
+    s.object("rollingUpdate", [&](MapReader& u) {
+      u.int_or_string("maxSurge", out.rolling_update.max_surge);
+      u.int_or_string("maxUnavailable", out.rolling_update.max_unavailable);
+    });
+  });
+}
+
+ReplicaSet parse_replica_set(MapReader& top) {
+  ReplicaSet rs;
+  read_metadata(top, rs.metadata);
+  top.object(
+      "spec",
+      [&](MapReader& s) {
+        s.integer("replicas", rs.replicas);
+        s.integer("minReadySeconds", rs.min_ready_seconds);
+        read_selector(s, rs.selector);
+        read_template(s, rs.template_);
+      },
+      true);
+  return rs;
+}
+
+Deployment parse_deployment(MapReader& top) {
+  Deployment d;
+  read_metadata(top, d.metadata);
+  top.object(
+      "spec",
+      [&](MapReader& s) {
+        s.integer("replicas", d.replicas);
+        s.integer("minReadySeconds", d.min_ready_seconds);
+        s.integer("revisionHistoryLimit", d.revision_history_limit);
+        s.integer("progressDeadlineSeconds", d.progress_deadline_seconds);
+        s.boolean("paused", d.paused);
+        read_selector(s, d.selector);
+        read_template(s, d.template_);
+        read_strategy(s, d.strategy);
+      },
+      true);
+  return d;
+}
+
+}  // namespace
+
+std::optional<Object> parse_workload(ParseContext&, MapReader& top, const std::string& kind) {
+  std::optional<Object> out;
+  if (kind == "Deployment")
+    out = parse_deployment(top);
+  else
+    out = parse_replica_set(top);
+  top.read_only({"status"});
+  top.finish();
+  return out;
+}
+
+}  // namespace podctl::manifest

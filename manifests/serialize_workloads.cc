@@ -1,0 +1,68 @@
+// apps/v1 objects → Kubernetes-shaped JSON, and the pod-template-hash of a template.
+#include "manifests/serialize.h"
+
+namespace podctl::manifest {
+namespace {
+
+using nlohmann::json;
+
+json selector_json(const LabelSelector& s) {
+  json j = json::object();
+  if (!s.match_labels.empty()) j["matchLabels"] = s.match_labels;
+  if (s.match_expressions.empty()) return j;
+  json list = json::array();
+  for (const auto& r : s.match_expressions) {
+    json x{{"key", r.key}, {"operator", r.op}};
+    if (!r.values.empty()) x["values"] = r.values;
+    list.push_back(x);
+  }
+  j["matchExpressions"] = list;
+  return j;
+}
+
+json int_or_string_json(const IntOrString& v) { return v.is_string ? json(v.text) : json(v.number); }
+
+}  // namespace
+
+json to_json(const PodTemplate& t) {
+  json meta = json::object();
+  if (!t.metadata.labels.empty()) meta["labels"] = t.metadata.labels;
+  if (!t.metadata.annotations.empty()) meta["annotations"] = t.metadata.annotations;
+  return json{{"metadata", meta}, {"spec", to_json(Pod{{}, t.spec})["spec"]}};
+}
+
+json to_json(const ReplicaSet& rs) {
+  json spec{{"replicas", rs.replicas}, {"selector", selector_json(rs.selector)}, {"template", to_json(rs.template_)}};
+  if (rs.min_ready_seconds) spec["minReadySeconds"] = rs.min_ready_seconds;
+  return json{{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"}, {"metadata", to_json(rs.metadata)}, {"spec", spec}};
+}
+
+json to_json(const Deployment& d) {
+  json strategy{{"type", d.strategy.type}};
+  if (d.strategy.type == "RollingUpdate")
+    strategy["rollingUpdate"] = {{"maxSurge", int_or_string_json(d.strategy.rolling_update.max_surge)},
+                                 {"maxUnavailable", int_or_string_json(d.strategy.rolling_update.max_unavailable)}};
+  json spec{{"replicas", d.replicas},
+            {"selector", selector_json(d.selector)},
+            {"template", to_json(d.template_)},
+            {"strategy", strategy},
+            {"revisionHistoryLimit", d.revision_history_limit},
+            {"progressDeadlineSeconds", d.progress_deadline_seconds}};
+  if (d.min_ready_seconds) spec["minReadySeconds"] = d.min_ready_seconds;
+  if (d.paused) spec["paused"] = true;
+  return json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", to_json(d.metadata)}, {"spec", spec}};
+}
+
+// controller.ComputeHash: FNV-32a of the template, written with rand.SafeEncodeString's alphabet
+// (no vowels, no look-alikes), so that the label never spells a word.
+std::string pod_template_hash(const PodTemplate& t) {
+  std::string text = to_json(t).dump();
+  uint32_t h = 2166136261u;
+  for (unsigned char c : text) h = (h ^ c) * 16777619u;
+  static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  std::string decimal = std::to_string(h), out;
+  for (char c : decimal) out += kAlphabet[static_cast<unsigned char>(c) % (sizeof kAlphabet - 1)];
+  return out;
+}
+
+}  // namespace podctl::manifest

@@ -1,0 +1,114 @@
+// Validation of apps/v1 objects, after pkg/apis/apps/validation: the selector, the template (a pod
+// of restartPolicy Always), the rollout strategy.
+#include <regex>
+
+#include "manifests/label_selector.h"
+#include "manifests/names.h"
+#include "manifests/support.h"
+#include "manifests/validate.h"
+#include "manifests/validator.h"
+
+namespace podctl::manifest {
+namespace {
+
+using detail::idx;
+using detail::quoted;
+using detail::Validator;
+
+std::string map_text(const std::map<std::string, std::string>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return "{" + out + "}";
+}
+
+void selector(Validator& v, const LabelSelector& s, const std::map<std::string, std::string>& template_labels) {
+  if (s.empty()) v.add("spec.selector", "empty selector is invalid for deployment");
+  for (const auto& [k, val] : s.match_labels) {
+    v.check("spec.selector.matchLabels." + k, k, check_qualified_name(k));
+    v.check("spec.selector.matchLabels." + k, val, check_label_value(val));
+  }
+  for (size_t i = 0; i < s.match_expressions.size(); ++i) {
+    const auto& r = s.match_expressions[i];
+    std::string p = idx("spec.selector.matchExpressions", i);
+    v.check(p + ".key", r.key, check_qualified_name(r.key));
+    v.one_of(p + ".operator", r.op, {"In", "NotIn", "Exists", "DoesNotExist"});
+    bool needs_values = r.op == "In" || r.op == "NotIn";
+    if (needs_values && r.values.empty())
+      v.add(p + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+    if (!needs_values && !r.values.empty())
+      v.add(p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+  }
+  if (!s.empty() && !selector_matches(s, template_labels))
+    v.add("spec.template.metadata.labels", map_text(template_labels) + ": `selector` does not match template `labels`");
+}
+
+// The template is checked as the pod it becomes; its errors are reported at spec.template.
+void pod_template(Validator& v, const PodTemplate& t, const ObjectMeta& owner) {
+  if (t.metadata.labels.empty()) v.add("spec.template.metadata.labels", "required value");
+  Pod pod{t.metadata, t.spec};
+  pod.metadata.name = owner.name;
+  pod.metadata.namespace_ = owner.namespace_;
+  auto errors = validate(pod);
+  if (errors.empty()) errors = check_implemented(pod);
+  for (auto& e : errors) v.add("spec.template." + e.path, e.message);
+  if (t.spec.restart_policy != "Always")
+    v.add("spec.template.spec.restartPolicy",
+          "unsupported value " + quoted(t.spec.restart_policy) + ": supported values: \"Always\"");
+  if (!t.metadata.name.empty()) v.check("spec.template.metadata.name", t.metadata.name, "the controller names its pods: remove this field");
+}
+
+// An int or a percentage (GetScaledValueFromIntOrPercent).
+void int_or_percent(Validator& v, const std::string& path, const IntOrString& value) {
+  static const std::regex percent("^[0-9]+%$");
+  if (value.is_string && !std::regex_match(value.text, percent))
+    v.add(path, quoted(value.text) + ": a valid percent string must be a numeric string followed by an ending '%'");
+  if (!value.is_string) v.non_negative(path, value.number);
+}
+
+bool is_zero(const IntOrString& value) {
+  return value.is_string ? value.text == "0%" : value.number == 0;
+}
+
+void strategy(Validator& v, const DeploymentStrategy& s) {
+  v.one_of("spec.strategy.type", s.type, {"RollingUpdate", "Recreate"});
+  if (s.type == "Recreate" && s.rolling_update_written)
+    v.add("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'");
+  if (s.type != "RollingUpdate") return;
+  const auto& r = s.rolling_update;
+  int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", r.max_surge);
+  int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", r.max_unavailable);
+  if (r.max_unavailable.is_string && r.max_unavailable.text.size() > 1 &&
+      std::atoll(r.max_unavailable.text.c_str()) > 100)
+    v.add("spec.strategy.rollingUpdate.maxUnavailable", "must not be greater than 100%");
+  if (is_zero(r.max_surge) && is_zero(r.max_unavailable))
+    v.add("spec.strategy.rollingUpdate.maxUnavailable", "may not be 0 when `maxSurge` is 0");
+}
+
+}  // namespace
+
+std::vector<FieldError> validate(const Deployment& d) {
+  Validator v;
+  v.metadata(d.metadata, true);
+  v.non_negative("spec.replicas", d.replicas);
+  v.non_negative("spec.minReadySeconds", d.min_ready_seconds);
+  v.non_negative("spec.revisionHistoryLimit", d.revision_history_limit);
+  if (d.progress_deadline_seconds <= d.min_ready_seconds)
+    v.add("spec.progressDeadlineSeconds", std::to_string(d.progress_deadline_seconds) +
+                                              ": must be greater than minReadySeconds");
+  selector(v, d.selector, d.template_.metadata.labels);
+  pod_template(v, d.template_, d.metadata);
+  strategy(v, d.strategy);
+  return v.errors;
+}
+
+std::vector<FieldError> validate(const ReplicaSet& rs) {
+  Validator v;
+  v.metadata(rs.metadata, true);
+  v.non_negative("spec.replicas", rs.replicas);
+  v.non_negative("spec.minReadySeconds", rs.min_ready_seconds);
+  selector(v, rs.selector, rs.template_.metadata.labels);
+  pod_template(v, rs.template_, rs.metadata);
+  return v.errors;
+}
+
+}  // namespace podctl::manifest

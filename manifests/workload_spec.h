@@ -1,0 +1,69 @@
+// podctl - the workload objects of apps/v1 (ReplicaSet, Deployment) as typed values, after
+// k8s.io/api/apps/v1/types.go. A pod template is a Pod without a name of its own.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "manifests/pod_spec.h"
+
+namespace podctl::manifest {
+
+struct LabelSelectorRequirement {
+  std::string key;
+  std::string op;  // In, NotIn, Exists, DoesNotExist
+  std::vector<std::string> values;
+  bool operator==(const LabelSelectorRequirement&) const = default;
+};
+
+struct LabelSelector {
+  std::map<std::string, std::string> match_labels;
+  std::vector<LabelSelectorRequirement> match_expressions;
+  bool empty() const { return match_labels.empty() && match_expressions.empty(); }
+  bool operator==(const LabelSelector&) const = default;
+};
+
+struct PodTemplate {
+  ObjectMeta metadata;  // labels and annotations; no name
+  PodSpec spec;
+  bool operator==(const PodTemplate&) const = default;
+};
+
+struct ReplicaSet {
+  ObjectMeta metadata;
+  int64_t replicas = 1;
+  int64_t min_ready_seconds = 0;
+  LabelSelector selector;
+  PodTemplate template_;
+  bool operator==(const ReplicaSet&) const = default;
+};
+
+struct RollingUpdateDeployment {
+  IntOrString max_surge{true, 0, "25%"};
+  IntOrString max_unavailable{true, 0, "25%"};
+  bool operator==(const RollingUpdateDeployment&) const = default;
+};
+
+struct DeploymentStrategy {
+  std::string type;  // RollingUpdate (default) or Recreate
+  RollingUpdateDeployment rolling_update;
+  bool rolling_update_written = false;  // refused with Recreate
+  bool operator==(const DeploymentStrategy&) const = default;
+};
+
+struct Deployment {
+  ObjectMeta metadata;
+  int64_t replicas = 1;
+  LabelSelector selector;
+  PodTemplate template_;
+  DeploymentStrategy strategy;
+  int64_t min_ready_seconds = 0;
+  int64_t revision_history_limit = 10;
+  int64_t progress_deadline_seconds = 600;
+  bool paused = false;
+  bool operator==(const Deployment&) const = default;
+};
+
+}  // namespace podctl::manifest
