@@ -1,6 +1,7 @@
 // podctl - FileLock: an exclusive flock held for the lifetime of the object.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/error.h"
@@ -12,6 +13,8 @@ class FileLock {
  public:
   // Blocks until the lock is free. The lock file is created if missing.
   static Result<FileLock> acquire(const std::string& path);
+  // Nothing when another holder has it.
+  static Result<std::optional<FileLock>> try_acquire(const std::string& path);
   FileLock(FileLock&&) = default;
   FileLock& operator=(FileLock&&) = default;
   // Unlocks now rather than at destruction.

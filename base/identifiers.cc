@@ -24,8 +24,9 @@ std::string new_uid() {
   return out;
 }
 
-std::string rfc3339_now() {
-  std::time_t t = std::time(nullptr);
+std::string rfc3339_now() { return rfc3339_at(std::time(nullptr)); }
+
+std::string rfc3339_at(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

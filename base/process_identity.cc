@@ -1,5 +1,6 @@
 #include "base/process_identity.h"
 
+#include <cstdio>
 #include <sstream>
 #include <string>
 
@@ -38,6 +39,20 @@ bool process_alive(const ProcessIdentity& id) {
   if (close == std::string::npos || close + 2 >= text->size()) return false;
   char state = (*text)[close + 2];
   return state != 'Z' && state != 'X';
+}
+
+Status write_process_identity(const std::string& path, const ProcessIdentity& id) {
+  return write_file_atomic(path, std::to_string(id.pid) + " " + std::to_string(id.start_time) + "\n");
+}
+
+std::optional<ProcessIdentity> read_process_identity(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  ProcessIdentity id;
+  unsigned long long start = 0;
+  if (std::sscanf(text->c_str(), "%d %llu", &id.pid, &start) != 2) return std::nullopt;
+  id.start_time = start;
+  return id;
 }
 
 }  // namespace podctl

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include "base/error.h"
 
 namespace podctl {
 
@@ -18,5 +21,9 @@ std::optional<uint64_t> process_start_time(pid_t pid);
 std::optional<ProcessIdentity> identify_process(pid_t pid);
 // True when the pid still names the same process and it has not exited (a zombie has).
 bool process_alive(const ProcessIdentity& id);
+
+// An identity file ("PID START_TIME\n"), written atomically.
+Status write_process_identity(const std::string& path, const ProcessIdentity& id);
+std::optional<ProcessIdentity> read_process_identity(const std::string& path);
 
 }  // namespace podctl

@@ -85,6 +85,8 @@ std::string resource_kind(const std::string& w) {
   if (w == "pod" || w == "pods" || w == "po") return "pods";
   if (w == "configmap" || w == "configmaps" || w == "cm") return "configmaps";
   if (w == "secret" || w == "secrets") return "secrets";
+  if (w == "deployment" || w == "deployments" || w == "deploy" || w == "deployment.apps") return "deployments";
+  if (w == "replicaset" || w == "replicasets" || w == "rs" || w == "replicaset.apps") return "replicasets";
   return "";
 }
 
@@ -128,8 +130,15 @@ std::string singular(const std::string& kind) { return kind.substr(0, kind.size(
 
 std::string resource_of(const manifest::Object& object) {
   std::string kind = manifest::kind_of(object);
-  return kind == "Pod" ? "pods" : kind == "ConfigMap" ? "configmaps" : "secrets";
+  for (auto& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return kind + "s";
 }
+
+std::string printed_kind(const std::string& resource) {
+  return singular(resource) + (is_workload(resource) ? ".apps" : "");
+}
+
+bool is_workload(const std::string& resource) { return resource == "deployments" || resource == "replicasets"; }
 
 Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag) {
   std::string text = inv.get<std::string>(flag.c_str());

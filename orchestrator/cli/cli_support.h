@@ -63,7 +63,11 @@ int refuse_invalid_names(const std::string& what, const std::vector<std::string>
 // "configmaps" → "configmap": the singular kubectl prints in "configmap/x created".
 std::string singular(const std::string& kind);
 
-// The resource of a manifest object: "pods", "configmaps" or "secrets".
+// The resource of a manifest object: "pods", "configmaps", "secrets", "deployments", "replicasets".
 std::string resource_of(const manifest::Object& object);
+// What kubectl prints before "/NAME created": "pod", "configmap", "deployment.apps".
+std::string printed_kind(const std::string& resource);
+// Deployments and ReplicaSets: objects with a controller process and a status of their own.
+bool is_workload(const std::string& resource);
 
 }  // namespace podctl

@@ -11,6 +11,7 @@
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/image/image_store.h"
 #include "orchestrator/plan/backoff.h"
 #include "orchestrator/pods/pod_ops.h"
@@ -68,7 +69,8 @@ int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObjec
     } else {
       std::string kind = resource_of(o.object);
       bool exists = get_object(ctx.root, kind, meta.namespace_, meta.name).has_value();
-      std::cout << singular(kind) << "/" << meta.name << " " << (exists ? "configured" : "created") << " (dry run)\n";
+      std::cout << printed_kind(kind) << "/" << meta.name << " " << (exists ? "configured" : "created")
+                << " (dry run)\n";
     }
   }
   return kExitOk;
@@ -144,10 +146,17 @@ int apply_once(const Invocation& inv) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
       auto verb = put_object(ctx.root, kind, object);
+      if (verb && is_workload(kind)) {
+        // Started when missing (the first apply, or a controller killed or lost in a reboot);
+        // told at once when it runs and the object changed.
+        ControllerRef ref{kind, manifest::metadata_of(o.object).namespace_, name};
+        if (*verb == "configured") wake_controller(ctx.root, ref);
+        if (auto st = ensure_controller(ctx, ref); !st) verb = fail(st.error());
+      }
       if (!verb)
-        rc = report_error(singular(kind) + "/" + name + ": " + verb.error().message);
+        rc = report_error(printed_kind(kind) + "/" + name + ": " + verb.error().message);
       else
-        std::cout << singular(kind) << "/" << name << " " << *verb << "\n";
+        std::cout << printed_kind(kind) << "/" << name << " " << *verb << "\n";
       continue;
     }
     const Pod& pod = std::get<Pod>(o.object);

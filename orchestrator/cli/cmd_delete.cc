@@ -5,6 +5,7 @@
 #include "manifests/load.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/workload_delete.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/object_store.h"
 
@@ -34,7 +35,8 @@ int cmd_delete(const Invocation& inv) {
       return report_error("delete needs -f FILE, or a type and names: podctl delete pod NAME", kExitUsage);
     std::string kind = resource_kind(inv.args[0]);
     if (kind.empty())
-      return report_error("unknown resource type \"" + inv.args[0] + "\" (podctl has pods, configmaps, secrets)",
+      return report_error("unknown resource type \"" + inv.args[0] +
+                              "\" (podctl has pods, configmaps, secrets, deployments, replicasets)",
                           kExitUsage);
     if (inv.args.size() < 2 && !all)
       return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
@@ -55,13 +57,36 @@ int cmd_delete(const Invocation& inv) {
     std::cerr << "No resources found\n";
     return kExitOk;
   }
+  std::string cascade = inv.get<std::string>("cascade");
+  if (cascade != "background" && cascade != "foreground" && cascade != "orphan")
+    return report_error("--cascade must be background, foreground or orphan, not \"" + cascade + "\"", kExitUsage);
+  bool ignore = inv.vm["ignore-not-found"].as<bool>();
+  int rc = kExitOk;
+  // Workloads first, without the root's lock: their controllers take it for each pod they make,
+  // and must be able to finish that step to stop.
+  std::vector<Target> rest;
+  for (const auto& t : targets) {
+    if (!is_workload(t.kind)) {
+      rest.push_back(t);
+      continue;
+    }
+    ControllerEnv env;
+    env.ref = {t.kind, t.ns, t.name};
+    env.ctx = read_only_context(inv);
+    env.lock = [&inv]() { return open_locked_context(inv, false); };
+    auto st = delete_workload(env, cascade == "orphan" ? Cascade::Orphan : Cascade::Delete, grace);
+    if (!st && !(ignore && st.error().code == ENOENT))
+      rc = report_error(st.error().message);
+    else if (st)
+      std::cout << printed_kind(t.kind) << " \"" << t.name << "\" deleted\n";
+  }
+  targets = rest;
+  if (targets.empty()) return rc;
   auto locked = open_locked_context(inv, false);
   if (!locked) {
     if (locked.error().code == ENOENT && inv.vm["ignore-not-found"].as<bool>()) return kExitOk;
     return report_error(locked.error().message);
   }
-  int rc = kExitOk;
-  bool ignore = inv.vm["ignore-not-found"].as<bool>();
   for (const auto& t : targets) {
     if (t.kind != "pods") {
       auto st = delete_object(locked->ctx.root, t.kind, t.ns, t.name);
@@ -101,7 +126,9 @@ void delete_options(po::options_description& d) {
       "grace-period", po::value<int64_t>(),
       "seconds to wait after SIGTERM before SIGKILL (default: the pod's "
       "terminationGracePeriodSeconds; 0 kills at once)")("ignore-not-found", po::bool_switch()->default_value(false),
-                                                         "a missing object is not an error");
+                                                         "a missing object is not an error")(
+      "cascade", po::value<std::string>()->default_value("background"),
+      "background or foreground: delete what a Deployment or ReplicaSet owns with it; orphan: leave it running");
 }
 
 }  // namespace podctl

@@ -6,6 +6,7 @@
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
@@ -77,6 +78,77 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
   return kExitOk;
 }
 
+using Row = std::function<std::vector<std::string>(const json&)>;
+
+std::string age_of(const json& o, std::time_t now) {
+  return human_duration(now - parse_rfc3339(o["metadata"].value("creationTimestamp", "")));
+}
+
+std::string count(const json& status, const char* key) { return std::to_string(status.value(key, int64_t{0})); }
+
+// kubectl's wide columns of a workload: its template's containers and images, and its selector.
+std::string comma_joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += ',';
+    out += i;
+  }
+  return out;
+}
+
+std::vector<std::string> template_columns(const json& o) {
+  std::vector<std::string> names, images, selector;
+  for (const auto& c : o["spec"]["template"]["spec"].value("containers", json::array())) {
+    names.push_back(c.value("name", ""));
+    images.push_back(c.value("image", ""));
+  }
+  const json match_labels = o["spec"]["selector"].value("matchLabels", json::object());  // items() needs it alive
+  for (const auto& [k, v] : match_labels.items())
+    selector.push_back(k + "=" + v.get<std::string>());
+  return {comma_joined(names), comma_joined(images), comma_joined(selector)};
+}
+
+// The columns of `kubectl get KIND` (pods have their own printer).
+std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool wide, std::time_t now) {
+  std::vector<std::string> header;
+  Row row;
+  if (kind == "deployments") {
+    header = {"NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"};
+    row = [now](const json& o) {
+      const json st = o.value("status", json::object());
+      return std::vector<std::string>{o["metadata"]["name"],
+                                      count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"),
+                                      count(st, "updatedReplicas"), count(st, "availableReplicas"), age_of(o, now)};
+    };
+  } else if (kind == "replicasets") {
+    header = {"NAME", "DESIRED", "CURRENT", "READY", "AGE"};
+    row = [now](const json& o) {
+      const json st = o.value("status", json::object());
+      return std::vector<std::string>{o["metadata"]["name"], count(o["spec"], "replicas"), count(st, "replicas"),
+                                      count(st, "readyReplicas"), age_of(o, now)};
+    };
+  } else {
+    bool secrets = kind == "secrets";
+    header = secrets ? std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}
+                     : std::vector<std::string>{"NAME", "DATA", "AGE"};
+    row = [now, secrets](const json& o) {
+      size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
+      std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n), age_of(o, now)};
+      if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
+      return cells;
+    };
+  }
+  if (wide && is_workload(kind)) {
+    header.insert(header.end(), {"CONTAINERS", "IMAGES", "SELECTOR"});
+    row = [row](const json& o) {
+      auto cells = row(o);
+      for (auto& c : template_columns(o)) cells.push_back(c);
+      return cells;
+    };
+  }
+  return {header, row};
+}
+
 }  // namespace
 
 int cmd_get(const Invocation& inv) {
@@ -86,7 +158,8 @@ int cmd_get(const Invocation& inv) {
   std::string kind = args->kind;
   if (kind.empty())
     return report_error(
-        "the server doesn't have a resource type \"" + args->type_word + "\" (podctl has pods, configmaps, secrets)",
+        "the server doesn't have a resource type \"" + args->type_word +
+            "\" (podctl has pods, configmaps, secrets, deployments, replicasets)",
         kExitUsage);
   std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
@@ -138,19 +211,11 @@ int cmd_get(const Invocation& inv) {
   }
   if (names.empty()) objects = *stored;
   if (objects.empty() && rc != kExitOk) return rc;
-  const bool secrets = kind == "secrets";
-  std::vector<std::string> header = secrets ? std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}
-                                            : std::vector<std::string>{"NAME", "DATA", "AGE"};
-  int printed = print_objects(
-      objects, output, names.size() == 1 && objects.size() == 1, singular(kind), ns,
-      [&](const json& o) {
-        size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
-        std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n),
-                                       human_duration(now - parse_rfc3339(o["metadata"]["creationTimestamp"]))};
-        if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
-        return cells;
-      },
-      header, headers);
+  if (is_workload(kind))
+    for (auto& o : objects) o = with_status(root, kind, o);
+  auto [header, row] = table_of(kind, output == "wide", now);
+  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, printed_kind(kind), ns, row,
+                              header, headers);
   return rc != kExitOk ? rc : printed;
 }
 

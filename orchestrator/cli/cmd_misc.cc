@@ -8,6 +8,7 @@
 #include "netsetup/nat_rules.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/pods/host_network.h"
 #include "orchestrator/pods/pod_ops.h"
 
@@ -34,9 +35,12 @@ int cmd_system(const Invocation& inv) {
     std::getline(std::cin, answer);
     if (answer != "y" && answer != "Y" && answer != "yes") return kExitFailure;
   }
+  int rc = kExitOk;
+  // Controllers first, and without the root's lock (they take it to make pods): none may re-create
+  // what is removed next.
+  if (auto st = stop_all_controllers(root); !st) rc = report_error(st.error().message);
   auto locked = open_locked_context(inv, false);
   if (!locked) return report_error(locked.error().message);
-  int rc = kExitOk;
   if (auto pods = list_pod_records(root, ""))
     for (const auto& p : *pods)
       if (auto st = delete_pod(locked->ctx, p, 0); !st) rc = report_error(st.error().message);

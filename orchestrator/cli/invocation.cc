@@ -38,6 +38,7 @@ void print_general_help(const std::vector<Verb>& verbs) {
   std::cout
       << "podctl runs Kubernetes Pods on this machine.\n\nUsage: podctl [global options] VERB [options]\n\nVerbs:\n";
   for (const auto& v : verbs) {
+    if (v.hidden) continue;
     std::string name = v.name;
     std::cout << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << v.summary << "\n";
   }

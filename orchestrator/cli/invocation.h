@@ -40,6 +40,7 @@ struct Verb {
   const char* summary;
   std::function<void(po::options_description&)> add_options;
   std::function<int(const Invocation&)> run;
+  bool hidden = false;  // started by podctl itself, not listed in the help
 };
 
 // Exit codes (docs/cli.md).

@@ -22,6 +22,7 @@ PODCTL_VERB(wait)
 PODCTL_VERB(image)
 PODCTL_VERB(version)
 PODCTL_VERB(system)
+PODCTL_VERB(controller)
 
 #undef PODCTL_VERB
 

@@ -37,7 +37,7 @@ ReplicaPlan plan_replicas(int64_t replicas, const std::vector<OwnedPod>& pods) {
   ReplicaPlan plan;
   std::vector<OwnedPod> active;
   for (const auto& p : pods) {
-    if (p.lost && !p.terminating) plan.remove.push_back(p.name);
+    if (p.lost) plan.clean_up.push_back(p.name);
     if (is_active(p)) active.push_back(p);
   }
   auto count = static_cast<int64_t>(active.size());

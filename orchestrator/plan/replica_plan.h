@@ -27,7 +27,8 @@ struct OwnedPod {
 
 struct ReplicaPlan {
   int64_t create = 0;
-  std::vector<std::string> remove;  // in the order to delete them
+  std::vector<std::string> remove;    // to stop, in the order to delete them
+  std::vector<std::string> clean_up;  // lost or stopped: their supervisor is gone, what is left goes
   bool operator==(const ReplicaPlan&) const = default;
 };
 
@@ -38,8 +39,9 @@ struct ReplicaCounts {
   bool operator==(const ReplicaCounts&) const = default;
 };
 
-// A lost pod is removed and replaced (no kubelet would ever run it again); a terminal pod is left
-// as the controller leaves it, and does not count.
+// A lost pod is cleaned up and replaced (no kubelet would ever run it again), and so is a stopped
+// one once its supervisor is gone; a terminal pod is left as the controller leaves it, and does not
+// count.
 ReplicaPlan plan_replicas(int64_t replicas, const std::vector<OwnedPod>& pods);
 ReplicaCounts count_replicas(const std::vector<OwnedPod>& pods, int64_t min_ready_seconds, WallMillis now);
 // When a ready pod next becomes available (for the controller's timer), if one will.

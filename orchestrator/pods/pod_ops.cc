@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <filesystem>
 
@@ -17,6 +18,8 @@
 #include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/cgroup/cgroup_limits.h"
 #include "orchestrator/container/child_process.h"
+#include "orchestrator/output/pod_printer.h"
+#include "orchestrator/store/json_file.h"
 #include "orchestrator/sandbox/host_ports.h"
 #include "orchestrator/sandbox/pod_files.h"
 
@@ -160,29 +163,89 @@ Status update_pod(const PodRecord& record, const manifest::Pod& pod) {
   return {};
 }
 
-Status stop_pod(const PodRecord& record, int64_t grace_seconds) {
-  if (!record.supervisor || !record.supervisor_alive) return {};
+namespace {
+
+struct StopInFlight {
+  const PodRecord* record;
+  UniqueFd pidfd;
+  std::chrono::steady_clock::time_point kill_at;
+};
+
+// Writes the stop request and signals the supervisor; nothing when it is not running.
+Result<std::optional<StopInFlight>> request_stop(const PodRecord& record, int64_t grace_seconds) {
+  if (!record.supervisor || !record.supervisor_alive) return std::optional<StopInFlight>{};
   // Written even without an explicit grace period: `get` shows the pod as Terminating meanwhile.
   int64_t spec_grace =
       record.spec.contains("spec") ? record.spec["spec"].value("terminationGracePeriodSeconds", 30) : 30;
-  nlohmann::json req{{"gracePeriodSeconds", grace_seconds >= 0 ? grace_seconds : spec_grace},
-                     {"requestedAt", rfc3339_now()}};
+  int64_t grace = grace_seconds >= 0 ? grace_seconds : spec_grace;
+  nlohmann::json req{{"gracePeriodSeconds", grace}, {"requestedAt", rfc3339_now()}};
   PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));
   auto pidfd = pidfd_open_pid(record.supervisor->pid);
-  if (!pidfd) return {};  // gone meanwhile
+  if (!pidfd) return std::optional<StopInFlight>{};  // gone meanwhile
   // The pid could have been reused between the identity check and pidfd_open: check again.
-  if (!process_alive(*record.supervisor)) return {};
+  if (!process_alive(*record.supervisor)) return std::optional<StopInFlight>{};
   if (pidfd_send_signal_to(pidfd->get(), SIGTERM) != 0 && errno != ESRCH)
     return fail(sys_error("signal the supervisor of pod " + record.name));
-  int64_t grace = grace_seconds >= 0 ? grace_seconds : record.spec["spec"].value("terminationGracePeriodSeconds", 30);
   // Grace period, then SIGKILL time, then a margin: a supervisor that hangs is killed and cleaned up.
-  int timeout_ms = static_cast<int>(std::min<int64_t>(grace + 15, 3600) * 1000);
-  pollfd p{pidfd->get(), POLLIN, 0};
-  int n;
-  while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  auto kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(std::min<int64_t>(grace + 15, 3600));
+  return std::optional<StopInFlight>{StopInFlight{&record, std::move(*pidfd), kill_at}};
+}
+
+}  // namespace
+
+Status stop_pods(const std::vector<PodRecord>& records, int64_t grace_seconds) {
+  std::vector<StopInFlight> waiting;
+  Status result;
+  for (const auto& r : records) {
+    auto stop = request_stop(r, grace_seconds);
+    if (!stop && result) result = fail(stop.error());
+    if (stop && *stop) waiting.push_back(std::move(**stop));
   }
-  if (n < 0) return fail(sys_error("wait for the supervisor of pod " + record.name));
-  if (n == 0 && pidfd_send_signal_to(pidfd->get(), SIGKILL) != 0 && errno != ESRCH)
+  // All supervisors stop their pods at once; each is waited for until its own deadline.
+  while (!waiting.empty()) {
+    std::vector<pollfd> fds;
+    auto now = std::chrono::steady_clock::now();
+    auto first_deadline = waiting[0].kill_at;
+    for (const auto& w : waiting) {
+      fds.push_back({w.pidfd.get(), POLLIN, 0});
+      first_deadline = std::min(first_deadline, w.kill_at);
+    }
+    auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(first_deadline - now).count();
+    int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::max<int64_t>(wait_ms, 0)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(sys_error("wait for pod supervisors"));
+    now = std::chrono::steady_clock::now();
+    std::vector<StopInFlight> still;
+    for (size_t i = 0; i < waiting.size(); ++i) {
+      if (fds[i].revents) continue;  // exited
+      if (now < waiting[i].kill_at) {
+        still.push_back(std::move(waiting[i]));
+        continue;
+      }
+      if (pidfd_send_signal_to(waiting[i].pidfd.get(), SIGKILL) != 0 && errno != ESRCH && result)
+        result = fail(sys_error("kill the supervisor of pod " + waiting[i].record->name));
+    }
+    waiting = std::move(still);
+  }
+  return result;
+}
+
+Status stop_pod(const PodRecord& record, int64_t grace_seconds) { return stop_pods({record}, grace_seconds); }
+
+Status request_pod_stop(const PodRecord& record, int64_t grace_seconds) {
+  PODCTL_TRY(request_stop(record, grace_seconds));
+  return {};
+}
+
+Status enforce_stop_deadline(const PodRecord& record) {
+  auto req = read_json_file(record.paths.stop_request());
+  if (!req || !record.supervisor || !record.supervisor_alive) return {};
+  std::time_t asked = parse_rfc3339(req->value("requestedAt", ""));
+  int64_t grace = req->value("gracePeriodSeconds", int64_t{30});
+  if (asked < 0 || std::time(nullptr) < asked + std::min<int64_t>(grace + 15, 3600)) return {};
+  auto pidfd = pidfd_open_pid(record.supervisor->pid);
+  if (!pidfd || !process_alive(*record.supervisor)) return {};
+  if (pidfd_send_signal_to(pidfd->get(), SIGKILL) != 0 && errno != ESRCH)
     return fail(sys_error("kill the supervisor of pod " + record.name));
   return {};
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "manifests/pod_spec.h"
@@ -25,6 +26,14 @@ Status update_pod(const PodRecord& record, const manifest::Pod& pod);
 // Asks the supervisor to stop the pod (grace period in seconds, or the spec's when negative) and
 // waits until it has exited. A dead supervisor is not an error: cleanup handles what it left.
 Status stop_pod(const PodRecord& record, int64_t grace_seconds);
+// The stop request alone (the supervisor stops the pod by itself): for controllers, which must not
+// wait out a grace period.
+Status request_pod_stop(const PodRecord& record, int64_t grace_seconds);
+// A supervisor still running well past its stop request's grace period is killed (SIGKILL), as
+// stop_pod would after waiting; the pod is then cleaned up like a lost one.
+Status enforce_stop_deadline(const PodRecord& record);
+// stop_pod for several pods at once: every supervisor is told first, then all are waited for.
+Status stop_pods(const std::vector<PodRecord>& records, int64_t grace_seconds);
 
 // Removes everything a pod may have left, whatever state it is in: processes (through its cgroup),
 // cgroups, the host veth, the IP and the pod directory. Running it twice is harmless.

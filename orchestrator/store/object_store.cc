@@ -42,13 +42,18 @@ Result<std::string> put_object(const RootPaths& root, const StoredKind& kind, co
   if (auto old = get_object(root, kind, ns, name)) {
     stored["metadata"]["uid"] = (*old)["metadata"]["uid"];
     stored["metadata"]["creationTimestamp"] = (*old)["metadata"]["creationTimestamp"];
+    if (stored.contains("spec")) stored["metadata"]["generation"] = (*old)["metadata"].value("generation", 1);
     if (stored == *old) return std::string("unchanged");
+    // metadata.generation counts changes of the spec, as the API server's.
+    if (stored.contains("spec") && stored["spec"] != (*old)["spec"])
+      stored["metadata"]["generation"] = stored["metadata"]["generation"].get<int64_t>() + 1;
     if ((*old).value("immutable", false))
       return fail(make_error(kind + " \"" + name + "\" is immutable: delete it and apply it again"));
     verb = "configured";
   } else {
     stored["metadata"]["uid"] = new_uid();
     stored["metadata"]["creationTimestamp"] = rfc3339_now();
+    if (stored.contains("spec")) stored["metadata"]["generation"] = 1;
   }
   PODCTL_TRY(make_dirs(dir_of(root, kind, ns), 0700));
   PODCTL_TRY(write_file_atomic(path_of(root, kind, ns, name), stored.dump(2) + "\n", 0600));

@@ -87,6 +87,7 @@ Result<manifest::Pod> read_stored_spec(const PodPaths& paths, const std::string&
   manifest::LoadResult loaded;
   manifest::LoadOptions lo;
   lo.default_namespace = ns;
+  lo.owner_references_allowed = true;
   manifest::load_text(spec->dump(), paths.spec(), lo, loaded);
   if (!loaded.ok() || loaded.objects.empty())
     return fail(make_error("stored spec is invalid: " + (loaded.errors.empty() ? "empty" : loaded.errors[0])));
@@ -94,17 +95,11 @@ Result<manifest::Pod> read_stored_spec(const PodPaths& paths, const std::string&
 }
 
 Status write_supervisor_identity(const PodPaths& paths, const ProcessIdentity& id) {
-  return write_file_atomic(paths.supervisor_pid(), std::to_string(id.pid) + " " + std::to_string(id.start_time) + "\n");
+  return write_process_identity(paths.supervisor_pid(), id);
 }
 
 std::optional<ProcessIdentity> read_supervisor_identity(const PodPaths& paths) {
-  auto text = read_file(paths.supervisor_pid());
-  if (!text) return std::nullopt;
-  ProcessIdentity id;
-  unsigned long long start = 0;
-  if (std::sscanf(text->c_str(), "%d %llu", &id.pid, &start) != 2) return std::nullopt;
-  id.start_time = start;
-  return id;
+  return read_process_identity(paths.supervisor_pid());
 }
 
 }  // namespace podctl

@@ -23,27 +23,35 @@ OwnedPod pending(std::string name, WallMillis created) {
 }
 
 TEST(ReplicaPlan, CreatesTheMissingReplicas) {
-  EXPECT_EQ(plan_replicas(3, {}), (ReplicaPlan{3, {}}));
-  EXPECT_EQ(plan_replicas(3, {running("a", 1, 5)}), (ReplicaPlan{2, {}}));
-  EXPECT_EQ(plan_replicas(1, {running("a", 1, 5)}), (ReplicaPlan{0, {}}));
+  EXPECT_EQ(plan_replicas(3, {}), (ReplicaPlan{3, {}, {}}));
+  EXPECT_EQ(plan_replicas(3, {running("a", 1, 5)}), (ReplicaPlan{2, {}, {}}));
+  EXPECT_EQ(plan_replicas(1, {running("a", 1, 5)}), (ReplicaPlan{0, {}, {}}));
 }
 
 TEST(ReplicaPlan, DeletesPendingThenNotReadyThenNewestReady) {
   std::vector<OwnedPod> pods = {running("old-ready", 1, 10), running("new-ready", 5, 20), running("not-ready", 2),
                                 pending("pending", 3)};
-  EXPECT_EQ(plan_replicas(1, pods), (ReplicaPlan{0, {"pending", "not-ready", "new-ready"}}));
+  EXPECT_EQ(plan_replicas(1, pods), (ReplicaPlan{0, {"pending", "not-ready", "new-ready"}, {}}));
 }
 
 TEST(ReplicaPlan, MoreRestartsGoFirstAmongEquals) {
   auto a = running("a", 1, 10), b = running("b", 1, 10);
   b.restarts = 3;
-  EXPECT_EQ(plan_replicas(1, {a, b}), (ReplicaPlan{0, {"b"}}));
+  EXPECT_EQ(plan_replicas(1, {a, b}), (ReplicaPlan{0, {"b"}, {}}));
 }
 
-TEST(ReplicaPlan, ALostPodIsRemovedAndReplaced) {
+TEST(ReplicaPlan, ALostPodIsCleanedUpAndReplaced) {
   auto lost = running("lost", 1, 10);
   lost.lost = true;
-  EXPECT_EQ(plan_replicas(2, {lost, running("b", 2, 10)}), (ReplicaPlan{1, {"lost"}}));
+  EXPECT_EQ(plan_replicas(2, {lost, running("b", 2, 10)}), (ReplicaPlan{1, {}, {"lost"}}));
+}
+
+TEST(ReplicaPlan, AStoppedPodIsCleanedUpOnceItsSupervisorIsGone) {
+  auto going = running("going", 1, 10);
+  going.terminating = true;
+  EXPECT_EQ(plan_replicas(1, {going, running("b", 2, 10)}), (ReplicaPlan{0, {}, {}}));
+  going.lost = true;
+  EXPECT_EQ(plan_replicas(1, {going, running("b", 2, 10)}), (ReplicaPlan{0, {}, {"going"}}));
 }
 
 TEST(ReplicaPlan, TerminatingAndTerminalPodsDoNotCount) {
@@ -51,7 +59,7 @@ TEST(ReplicaPlan, TerminatingAndTerminalPodsDoNotCount) {
   going.terminating = true;
   auto done = running("done", 1);
   done.phase = "Failed";
-  EXPECT_EQ(plan_replicas(2, {going, done, running("c", 2, 10)}), (ReplicaPlan{1, {}}));
+  EXPECT_EQ(plan_replicas(2, {going, done, running("c", 2, 10)}), (ReplicaPlan{1, {}, {}}));
 }
 
 TEST(ReplicaPlan, AvailableMeansReadyForMinReadySeconds) {

@@ -1,0 +1,38 @@
+// podctl - one reconcile step of each workload controller, run by `podctl controller` in a loop.
+// A step reads the object and what it owns from the store, asks the pure planner
+// (plan/replica_plan, plan/deployment_plan) what to do, does it, and writes the object's status.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include "base/error.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/controllers/controller_process.h"
+#include "orchestrator/plan/replica_plan.h"
+
+namespace podctl {
+
+struct ControllerEnv {
+  ControllerRef ref;
+  PodContext ctx;                                // root, network, pod options (read-only use)
+  std::function<Result<LockedContext>()> lock;  // the root's lock, for creating and cleaning up pods
+};
+
+struct ControllerStep {
+  bool done = false;                        // the object is gone, or idle with nothing to keep
+  std::optional<plan::WallMillis> wake_at;  // a time-based change ahead (minReadySeconds, a deadline)
+  bool failed = false;                      // something could not be made: retry with backoff
+};
+
+Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env);
+Result<ControllerStep> reconcile_deployment(const ControllerEnv& env);
+
+// What several controllers do to pods: make `count` from a template, and stop and clean up some.
+Status create_owned_pods(const ControllerEnv& env, const manifest::PodTemplate& tmpl, const nlohmann::json& owner,
+                         std::vector<PodRecord> taken, int64_t count);
+Status remove_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods, int64_t grace_seconds);
+// cleanup_pod (under the root's lock) of pods whose supervisors are gone.
+Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods);
+
+}  // namespace podctl

@@ -1,0 +1,38 @@
+// podctl - what the workload controllers share: reading their stored objects back as typed
+// values, the pods and ReplicaSets an object owns, and pods made from a template.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/parse.h"
+#include "orchestrator/plan/replica_plan.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+
+// A stored object (with uid, creationTimestamp, generation) back through the manifest loader.
+Result<manifest::Object> typed_object(const nlohmann::json& stored);
+
+// Whether `object` (a stored JSON object) names `owner_uid` as its controller.
+bool owned_by(const nlohmann::json& object, const std::string& owner_uid);
+std::vector<PodRecord> pods_owned_by(const std::vector<PodRecord>& pods, const std::string& owner_uid);
+
+// The controller's view of a pod (phase, readiness and since when, restarts, lost, terminating).
+plan::OwnedPod observe_pod(const PodRecord& pod);
+
+// A pod of the template named NAME-xxxxx (5 characters of rand.String's alphabet), owned by the
+// object `owner` (apiVersion, kind, metadata with uid), that no pod of `taken` has.
+manifest::Pod pod_from_template(const manifest::PodTemplate& tmpl, const nlohmann::json& owner,
+                                const std::vector<PodRecord>& taken);
+
+// The ownerReference a controller puts on what it makes.
+manifest::OwnerReference controller_reference(const nlohmann::json& owner);
+
+// Milliseconds since the epoch.
+plan::WallMillis wall_millis();
+
+}  // namespace podctl

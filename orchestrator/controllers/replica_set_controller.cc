@@ -1,0 +1,134 @@
+// The ReplicaSet controller's step: keep `replicas` active pods of the template.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "base/files.h"
+#include "orchestrator/controllers/controllers.h"
+#include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/store/json_file.h"
+#include "orchestrator/store/object_store.h"
+
+namespace podctl {
+
+using nlohmann::json;
+
+Status create_owned_pods(const ControllerEnv& env, const manifest::PodTemplate& tmpl, const json& owner,
+                         std::vector<PodRecord> taken, int64_t count) {
+  if (count <= 0) return {};
+  PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
+  locked.ctx.restart_backoff = env.ctx.restart_backoff;
+  locked.ctx.log_max_bytes = env.ctx.log_max_bytes;
+  locked.ctx.log_max_files = env.ctx.log_max_files;
+  locked.ctx.pids_limit = env.ctx.pids_limit;
+  Status result;
+  for (int64_t i = 0; i < count; ++i) {
+    auto pod = pod_from_template(tmpl, owner, taken);
+    auto created = create_pod(locked.ctx, pod);
+    if (!created) {
+      result = fail(created.error().wrap("create pod " + pod.metadata.name));
+      break;
+    }
+    spdlog::info("created pod {}", pod.metadata.name);
+    taken.push_back(*created);
+  }
+  if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
+  return result;
+}
+
+// The pods stop without the root's lock (a grace period can be long); only their cleanup takes it.
+Status remove_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods, int64_t grace_seconds) {
+  if (pods.empty()) return {};
+  PODCTL_TRY(stop_pods(pods, grace_seconds));
+  return clean_up_pods(env, pods);
+}
+
+Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods) {
+  if (pods.empty()) return {};
+  PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
+  Status result;
+  for (const auto& p : pods) {
+    auto st = cleanup_pod(locked.ctx, p);
+    if (!st && result) result = st;
+    if (st) spdlog::info("deleted pod {}", p.name);
+  }
+  if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
+  return result;
+}
+
+namespace {
+
+json replica_set_status(const plan::ReplicaCounts& counts, int64_t generation, const std::string& failure) {
+  json st{{"replicas", counts.replicas},
+          {"fullyLabeledReplicas", counts.replicas},
+          {"readyReplicas", counts.ready},
+          {"availableReplicas", counts.available},
+          {"observedGeneration", generation}};
+  // The ReplicaFailure condition says why pods could not be made (kubectl describe shows it).
+  if (!failure.empty())
+    st["conditions"] = json::array({json{{"type", "ReplicaFailure"},
+                                         {"status", "True"},
+                                         {"reason", "FailedCreate"},
+                                         {"message", failure},
+                                         {"lastTransitionTime", rfc3339_now()}}});
+  return st;
+}
+
+Status write_status_if_changed(const std::string& path, const json& status) {
+  auto old = read_json_file(path);
+  json comparable = status, before = old ? *old : json();
+  for (json* j : {&comparable, &before})
+    if (j->is_object() && j->contains("conditions"))
+      for (auto& c : (*j)["conditions"]) c.erase("lastTransitionTime");
+  if (old && comparable == before) return {};
+  return write_file_atomic(path, status.dump(2) + "\n", 0600);
+}
+
+}  // namespace
+
+Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env) {
+  const auto& ref = env.ref;
+  auto stored = get_object(env.ctx.root, "replicasets", ref.ns, ref.name);
+  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
+  if (!stored) return fail(stored.error());
+  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
+  const auto& rs = std::get<manifest::ReplicaSet>(object);
+  PODCTL_ASSIGN_OR_RETURN(auto all, list_pod_records(env.ctx.root, ref.ns));
+  auto owned = pods_owned_by(all, (*stored)["metadata"]["uid"]);
+  std::vector<plan::OwnedPod> observed;
+  for (const auto& p : owned) observed.push_back(observe_pod(p));
+
+  auto plan = plan::plan_replicas(rs.replicas, observed);
+  auto named = [&](const std::vector<std::string>& names) {
+    std::vector<PodRecord> out;
+    for (const auto& p : owned)
+      if (std::find(names.begin(), names.end(), p.name) != names.end()) out.push_back(p);
+    return out;
+  };
+  // Stops are asked for, not waited for: replacements start while the old pods use their grace
+  // period, as on a cluster; a later step cleans up what their supervisors leave.
+  for (const auto& p : named(plan.remove))
+    if (auto st = request_pod_stop(p, -1); !st) spdlog::error("{}", st.error().message);
+  for (const auto& p : owned)
+    if (auto st = enforce_stop_deadline(p); !st) spdlog::error("{}", st.error().message);
+  std::string failure;
+  if (auto st = clean_up_pods(env, named(plan.clean_up)); !st) spdlog::error("{}", st.error().message);
+  if (auto st = create_owned_pods(env, rs.template_, *stored, all, plan.create); !st) {
+    failure = st.error().message;
+    spdlog::error("{}", failure);
+  }
+
+  auto now = wall_millis();
+  auto counts = plan::count_replicas(observed, rs.min_ready_seconds, now);
+  PODCTL_TRY(make_dirs(controller_paths(env.ctx.root, ref).dir, 0700));
+  PODCTL_TRY(write_status_if_changed(controller_paths(env.ctx.root, ref).status(),
+                                     replica_set_status(counts, (*stored)["metadata"].value("generation", 1), failure)));
+  ControllerStep step;
+  step.done = rs.replicas == 0 && owned.empty();
+  step.wake_at = plan::next_available_at(observed, rs.min_ready_seconds, now);
+  step.failed = !failure.empty();
+  return step;
+}
+
+}  // namespace podctl
