@@ -10,6 +10,7 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/cli/rollout_verdict.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/image/image_store.h"
@@ -89,6 +90,17 @@ WatchResult ready_or_failed(const PodContext& ctx, const std::string& ns, const 
 int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedObject>& objects, double seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   for (const auto& o : objects) {
+    std::string resource = resource_of(o.object);
+    if (is_workload(resource)) {
+      const auto& meta = manifest::metadata_of(o.object);
+      auto result = wait_for_rollout(ctx.root, {resource, meta.namespace_, meta.name}, deadline);
+      if (result.verdict == WatchVerdict::kFailed) return report_error(result.detail);
+      if (result.verdict == WatchVerdict::kNotYet)
+        return report_error("timed out waiting for " + printed_kind(resource) + "/" + meta.name + " (" +
+                            result.detail + ")");
+      std::cout << result.detail << "\n";
+      continue;
+    }
     const auto* pod = std::get_if<Pod>(&o.object);
     if (!pod) continue;
     const std::string& ns = pod->metadata.namespace_;
@@ -229,8 +241,8 @@ void apply_options(po::options_description& d) {
       "watch", po::bool_switch()->default_value(false),
       "keep running and apply again whenever a manifest file changes")(
       "wait", po::value<std::string>()->implicit_value("5m"),
-      "--wait[=DURATION]: return once every applied pod is Ready or "
-      "Succeeded (default 5m); fail at once if one fails")(
+      "--wait[=DURATION]: return once every applied pod is Ready or Succeeded and every Deployment and ReplicaSet "
+      "rolled out (default 5m); fail at once if one fails")(
       "restart-backoff", po::value<std::string>()->default_value(env_or("PODCTL_RESTART_BACKOFF", "10s:300s")),
       "crash-loop backoff INITIAL:MAX (env PODCTL_RESTART_BACKOFF); the default matches Kubernetes")(
       "log-max-size", po::value<std::string>()->default_value(env_or("PODCTL_LOG_MAX_SIZE", "10Mi")),

@@ -1,4 +1,6 @@
-// podctl delete pod NAME… | -f FILE|DIR | --all : graceful termination, then nothing left behind.
+// podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all : graceful termination, then
+// nothing left behind. No lock is held while pods use their grace period: the pods of one delete
+// stop together, and only their cleanup takes the root's lock.
 #include <iostream>
 
 #include "base/files.h"
@@ -10,113 +12,153 @@
 #include "orchestrator/store/object_store.h"
 
 namespace podctl {
+namespace {
 
-int cmd_delete(const Invocation& inv) {
-  struct Target {
-    std::string kind, ns, name;
-  };
+struct Target {
+  std::string kind, ns, name;
+};
+
+struct DeleteOptions {
+  int64_t grace = -1;
+  bool ignore_not_found = false;
+  Cascade cascade = Cascade::Delete;
+};
+
+Result<std::vector<Target>> targets_of_files(const Invocation& inv) {
+  manifest::LoadOptions lo;
+  lo.default_namespace = inv.global.ns;
+  lo.check_implemented = false;  // deleting what an older podctl accepted must still work
+  auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
+  if (!loaded.ok()) {
+    std::string all;
+    for (const auto& e : loaded.errors) all += (all.empty() ? "" : "\n") + e;
+    return fail(make_error(all));
+  }
   std::vector<Target> targets;
+  for (const auto& o : loaded.objects) {
+    const auto& m = manifest::metadata_of(o.object);
+    targets.push_back({resource_of(o.object), m.namespace_, m.name});
+  }
+  return targets;
+}
+
+Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
+  if (inv.args.empty())
+    return fail(make_error("delete needs -f FILE, or a type and names: podctl delete pod NAME"));
+  auto args = resource_args(inv.args);
+  if (!args) return fail(args.error());
+  if (args->kind.empty())
+    return fail(make_error("unknown resource type \"" + args->type_word +
+                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets)"));
   bool all = inv.vm["all"].as<bool>();
-  if (inv.has("filename")) {
-    manifest::LoadOptions lo;
-    lo.default_namespace = inv.global.ns;
-    lo.check_implemented = false;  // deleting what an older podctl accepted must still work
-    auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
-    if (!loaded.ok()) {
-      for (const auto& e : loaded.errors) std::cerr << e << "\n";
-      return kExitUsage;
-    }
-    for (const auto& o : loaded.objects) {
-      const auto& m = manifest::metadata_of(o.object);
-      targets.push_back({resource_of(o.object), m.namespace_, m.name});
-    }
-  } else {
-    if (inv.args.empty())
-      return report_error("delete needs -f FILE, or a type and names: podctl delete pod NAME", kExitUsage);
-    std::string kind = resource_kind(inv.args[0]);
-    if (kind.empty())
-      return report_error("unknown resource type \"" + inv.args[0] +
-                              "\" (podctl has pods, configmaps, secrets, deployments, replicasets)",
-                          kExitUsage);
-    if (inv.args.size() < 2 && !all)
-      return report_error("delete " + inv.args[0] + " needs names, or --all", kExitUsage);
-    if (int bad = refuse_invalid_names(singular(kind), {inv.args.begin() + 1, inv.args.end()})) return bad;
-    for (size_t i = 1; i < inv.args.size(); ++i) targets.push_back({kind, inv.global.ns, inv.args[i]});
-    if (all) {
-      if (kind == "pods") {
-        if (auto pods = list_pod_records(RootPaths{inv.global.root}, inv.global.ns))
-          for (const auto& p : *pods) targets.push_back({kind, p.ns, p.name});
-      } else if (auto objects = list_objects(RootPaths{inv.global.root}, kind, inv.global.ns)) {
-        for (const auto& c : *objects) targets.push_back({kind, inv.global.ns, c["metadata"]["name"]});
-      }
-    }
+  if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));
+  std::vector<Target> targets;
+  for (const auto& n : args->names) targets.push_back({args->kind, inv.global.ns, n});
+  RootPaths root{inv.global.root};
+  if (all && args->kind == "pods") {
+    if (auto pods = list_pod_records(root, inv.global.ns))
+      for (const auto& p : *pods) targets.push_back({args->kind, p.ns, p.name});
+  } else if (all) {
+    if (auto objects = list_objects(root, args->kind, inv.global.ns))
+      for (const auto& c : *objects) targets.push_back({args->kind, inv.global.ns, c["metadata"]["name"]});
   }
-  int64_t grace = inv.has("grace-period") ? inv.get<int64_t>("grace-period") : -1;
-  if (grace < -1) return report_error("--grace-period must be 0 or more", kExitUsage);
-  if (targets.empty()) {
-    std::cerr << "No resources found\n";
-    return kExitOk;
+  return targets;
+}
+
+bool report(const Status& st, const Target& t, const DeleteOptions& o) {
+  if (!st && !(o.ignore_not_found && st.error().code == ENOENT)) {
+    report_error(st.error().message);
+    return false;
   }
-  std::string cascade = inv.get<std::string>("cascade");
-  if (cascade != "background" && cascade != "foreground" && cascade != "orphan")
-    return report_error("--cascade must be background, foreground or orphan, not \"" + cascade + "\"", kExitUsage);
-  bool ignore = inv.vm["ignore-not-found"].as<bool>();
+  if (st) std::cout << printed_kind(t.kind) << " \"" << t.name << "\" deleted\n";
+  return true;
+}
+
+// Workloads go first and without the root's lock: their controllers take it for each pod they
+// make, and must be able to finish that step to stop.
+int delete_workloads(const Invocation& inv, const std::vector<Target>& targets, const DeleteOptions& o) {
   int rc = kExitOk;
-  // Workloads first, without the root's lock: their controllers take it for each pod they make,
-  // and must be able to finish that step to stop.
-  std::vector<Target> rest;
   for (const auto& t : targets) {
-    if (!is_workload(t.kind)) {
-      rest.push_back(t);
-      continue;
-    }
     ControllerEnv env;
     env.ref = {t.kind, t.ns, t.name};
     env.ctx = read_only_context(inv);
     env.lock = [&inv]() { return open_locked_context(inv, false); };
-    auto st = delete_workload(env, cascade == "orphan" ? Cascade::Orphan : Cascade::Delete, grace);
-    if (!st && !(ignore && st.error().code == ENOENT))
-      rc = report_error(st.error().message);
-    else if (st)
-      std::cout << printed_kind(t.kind) << " \"" << t.name << "\" deleted\n";
+    if (!report(delete_workload(env, o.cascade, o.grace), t, o)) rc = kExitFailure;
   }
-  targets = rest;
-  if (targets.empty()) return rc;
-  auto locked = open_locked_context(inv, false);
-  if (!locked) {
-    if (locked.error().code == ENOENT && inv.vm["ignore-not-found"].as<bool>()) return kExitOk;
-    return report_error(locked.error().message);
-  }
+  return rc;
+}
+
+int delete_pods(const Invocation& inv, const std::vector<Target>& targets, const DeleteOptions& o) {
+  int rc = kExitOk;
+  RootPaths root{inv.global.root};
+  std::vector<PodRecord> records;
+  std::vector<Target> found;
   for (const auto& t : targets) {
-    if (t.kind != "pods") {
-      auto st = delete_object(locked->ctx.root, t.kind, t.ns, t.name);
-      if (!st && !(ignore && st.error().code == ENOENT))
-        rc = report_error(st.error().message);
-      else if (st)
-        std::cout << singular(t.kind) << " \"" << t.name << "\" deleted\n";
+    auto record = read_pod_record(root, t.ns, t.name);
+    if (record) {
+      if (!record->supervisor_alive)
+        std::cerr << "warning: pod/" << t.name << ": its supervisor was not running; cleaning up what it left\n";
+      records.push_back(*record), found.push_back(t);
       continue;
     }
-    auto record = read_pod_record(locked->ctx.root, t.ns, t.name);
-    if (!record) {
-      PodRecord partial = unrecorded_pod(locked->ctx.root, t.ns, t.name);
-      if (path_exists(partial.paths.dir)) {
-        // A creation that died half-way: what it left goes, or the delete fails saying what stayed.
-        if (auto st = cleanup_pod(locked->ctx, partial); !st)
-          rc = report_error(st.error().message);
-        else
-          std::cout << "pod \"" << t.name << "\" deleted\n";
-      } else if (!ignore) {
-        rc = report_error("pods \"" + t.name + "\" not found");
-      }
-      continue;
-    }
-    if (!record->supervisor_alive)
-      std::cerr << "warning: pod/" << t.name << ": its supervisor was not running; cleaning up what it left\n";
-    if (auto st = delete_pod(locked->ctx, *record, grace); !st)
-      rc = report_error(st.error().message);
-    else
-      std::cout << "pod \"" << t.name << "\" deleted\n";
+    // A creation that died half-way: what it left goes, or the delete fails saying what stayed.
+    PodRecord partial = unrecorded_pod(root, t.ns, t.name);
+    if (path_exists(partial.paths.dir))
+      records.push_back(partial), found.push_back(t);
+    else if (!o.ignore_not_found)
+      rc = report_error("pods \"" + t.name + "\" not found");
   }
+  if (records.empty()) return rc;
+  if (auto st = stop_pods(records, o.grace); !st) rc = report_error(st.error().message);
+  auto locked = open_locked_context(inv, false);
+  if (!locked) return report_error(locked.error().message);
+  std::set<std::string> namespaces;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!report(cleanup_pod(locked->ctx, records[i]), found[i], o)) rc = kExitFailure;
+    namespaces.insert(records[i].ns);
+  }
+  for (const auto& ns : namespaces)
+    if (auto st = refresh_namespace_hosts(locked->ctx, ns); !st) rc = report_error(st.error().message);
+  return rc;
+}
+
+int delete_stored(const Invocation& inv, const std::vector<Target>& targets, const DeleteOptions& o) {
+  auto locked = open_locked_context(inv, false);
+  if (!locked) return report_error(locked.error().message);
+  int rc = kExitOk;
+  for (const auto& t : targets)
+    if (!report(delete_object(locked->ctx.root, t.kind, t.ns, t.name), t, o)) rc = kExitFailure;
+  return rc;
+}
+
+}  // namespace
+
+int cmd_delete(const Invocation& inv) {
+  auto targets = inv.has("filename") ? targets_of_files(inv) : targets_of_args(inv);
+  if (!targets) return report_error(targets.error().message, kExitUsage);
+  DeleteOptions o;
+  o.grace = inv.has("grace-period") ? inv.get<int64_t>("grace-period") : -1;
+  if (o.grace < -1) return report_error("--grace-period must be 0 or more", kExitUsage);
+  o.ignore_not_found = inv.vm["ignore-not-found"].as<bool>();
+  std::string cascade = inv.get<std::string>("cascade");
+  if (cascade != "background" && cascade != "foreground" && cascade != "orphan")
+    return report_error("--cascade must be background, foreground or orphan, not \"" + cascade + "\"", kExitUsage);
+  o.cascade = cascade == "orphan" ? Cascade::Orphan : Cascade::Delete;
+  if (targets->empty()) {
+    std::cerr << "No resources found\n";
+    return kExitOk;
+  }
+  for (const auto& t : *targets)
+    if (int bad = refuse_invalid_names(singular(t.kind), {t.name})) return bad;
+  if (!is_directory(inv.global.root)) {
+    if (o.ignore_not_found) return kExitOk;
+    return report_error("root " + inv.global.root + " does not exist (nothing was ever applied there)");
+  }
+  std::vector<Target> workloads, pods, stored;
+  for (const auto& t : *targets) (is_workload(t.kind) ? workloads : t.kind == "pods" ? pods : stored).push_back(t);
+  int rc = delete_workloads(inv, workloads, o);
+  if (!pods.empty()) rc = std::max(rc, delete_pods(inv, pods, o));
+  if (!stored.empty()) rc = std::max(rc, delete_stored(inv, stored, o));
   return rc;
 }
 

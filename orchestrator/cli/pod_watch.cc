@@ -41,4 +41,24 @@ std::pair<std::string, WatchResult> watch_pods(const RootPaths& root, const std:
   return {names.empty() ? "" : names.back(), last};
 }
 
+WatchResult watch_directory(const std::string& dir, const std::function<WatchResult()>& check,
+                            std::chrono::steady_clock::time_point deadline) {
+  UniqueFd in(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  (void)make_dirs(dir, 0700);  // to watch it; a failure shows as a watch that finds nothing
+  for (;;) {
+    // Watch before checking, so that a change between the check and the wait is not missed; a
+    // second poll bound covers the object itself changing outside the directory.
+    ::inotify_add_watch(in.get(), dir.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE);
+    WatchResult r = check();
+    if (r.verdict != WatchVerdict::kNotYet) return r;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return r;
+    pollfd p{in.get(), POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    char buf[4096];
+    while (::read(in.get(), buf, sizeof buf) > 0) {
+    }
+  }
+}
+
 }  // namespace podctl

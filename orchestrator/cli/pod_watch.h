@@ -25,4 +25,9 @@ std::pair<std::string, WatchResult> watch_pods(const RootPaths& root, const std:
                                                const std::function<WatchResult(const std::string&)>& check,
                                                std::chrono::steady_clock::time_point deadline);
 
+// Calls `check()` whenever a file is renamed into `dir` (a controller's status.json), until it is
+// met, fails, or the deadline passes.
+WatchResult watch_directory(const std::string& dir, const std::function<WatchResult()>& check,
+                            std::chrono::steady_clock::time_point deadline);
+
 }  // namespace podctl

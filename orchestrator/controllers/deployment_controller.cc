@@ -34,8 +34,10 @@ plan::ReplicaSetState state_of(const json& rs, const std::vector<PodRecord>& pod
   s.created = millis_of(meta.value("creationTimestamp", ""));
   std::vector<plan::OwnedPod> observed;
   for (const auto& p : pods_owned_by(pods, meta.value("uid", ""))) {
-    observed.push_back(observe_pod(p));
-    s.remaining += observed.back().phase != "Succeeded" && observed.back().phase != "Failed";
+    const auto& pod = observed.emplace_back(observe_pod(p));
+    // Until its cleanup, a stopped pod still holds its address and files: Recreate waits for that.
+    bool terminal = pod.phase == "Succeeded" || pod.phase == "Failed";
+    s.remaining += !terminal || pod.terminating || pod.lost;
   }
   s.pods = plan::count_replicas(observed, min_ready, now);
   return s;

@@ -15,10 +15,13 @@ TEST(ResourceArgs, TypeThenNamesOrTypeSlashName) {
   ASSERT_TRUE(slashed);
   EXPECT_EQ(slashed->kind, "pods");
   EXPECT_EQ(slashed->names, (std::vector<std::string>{"a", "b"}));
-  auto unknown = resource_args({"deploy/a"});
+  auto deploy = resource_args({"deploy/a"});
+  ASSERT_TRUE(deploy);
+  EXPECT_EQ(deploy->kind, "deployments");
+  auto unknown = resource_args({"sts/a"});
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->kind, "");
-  EXPECT_EQ(unknown->type_word, "deploy");
+  EXPECT_EQ(unknown->type_word, "sts");
   EXPECT_FALSE(resource_args({"pod/a", "cm/b"}));
   EXPECT_FALSE(resource_args({"pod/a", "b"}));
 }

@@ -26,6 +26,29 @@ std::string pod_with(const std::string& container_extra, const std::string& spec
          + container_extra;           // 9…
 }
 
+// A Deployment; `spec_extra` goes under spec (2 spaces deep), `labels` are the template's.
+std::string deployment_with(const std::string& spec_extra, const std::string& labels = "app: web",
+                            const std::string& pod_extra = "") {
+  return "apiVersion: apps/v1\n"      // 1
+         "kind: Deployment\n"         // 2
+         "metadata:\n"                // 3
+         "  name: web\n"              // 4
+         "spec:\n"                    // 5
+         "  selector:\n"              // 6
+         "    matchLabels:\n"         // 7
+         "      app: web\n"           // 8
+         "  template:\n"              // 9
+         "    metadata:\n"            // 10
+         "      labels:\n"            // 11
+         "        " + labels + "\n"   // 12
+         "    spec:\n"                // 13
+         + pod_extra +                // (14…)
+         "      containers:\n"        // 14
+         "      - name: main\n"       // 15
+         "        image: busybox:1.35\n"  // 16
+         + spec_extra;                // 17…
+}
+
 struct Case {
   const char* title;
   std::string yaml;
@@ -135,9 +158,11 @@ const Case kCases[] = {
      "pod.yaml:5:3: metadata.uid: is set by podctl, not by the manifest: remove it"},
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
-    {"unsupported kind", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"Deployment\" is not supported by podctl: it reads Pod, ConfigMap and Secret "
-     "(apiVersion v1)"},
+    {"unsupported kind", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n",
+     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret (v1), "
+     "Deployment and ReplicaSet (apps/v1)"},
+    {"deployment in v1", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: a\n",
+     "pod.yaml:1:13: apiVersion: \"v1\" is not a version of kind Deployment: use apiVersion: apps/v1"},
     {"wrong apiVersion", "apiVersion: v2\nkind: Pod\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v2\" is not a version of kind Pod: use apiVersion: v1"},
     {"missing kind", "apiVersion: v1\nmetadata:\n  name: a\n", "pod.yaml:1:1: kind: required field is missing"},
@@ -221,6 +246,27 @@ const Case kCases[] = {
     {"configmap binaryData must be base64",
      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nbinaryData:\n  k: \"!!\"\n",
      "pod.yaml:6:6: binaryData.k: must be base64-encoded"},
+    {"valid deployment", deployment_with("  replicas: 3\n  strategy:\n    type: Recreate\n"), ""},
+    {"selector must match the template's labels", deployment_with("", "app: api"),
+     "pod.yaml:11:7: spec.template.metadata.labels: {app=api}: `selector` does not match template `labels`"},
+    {"template must restart Always", deployment_with("", "app: web", "      restartPolicy: Never\n"),
+     "pod.yaml:14:22: spec.template.spec.restartPolicy: unsupported value \"Never\": supported values: \"Always\""},
+    {"template errors have the template's path", deployment_with("        imagePullPolicy: Sometimes\n"),
+     "pod.yaml:17:26: spec.template.spec.containers[0].imagePullPolicy: unsupported value \"Sometimes\": supported "
+     "values: \"Always\", \"IfNotPresent\", \"Never\""},
+    {"maxSurge and maxUnavailable both 0",
+     deployment_with("  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 0\n"),
+     "pod.yaml:20:23: spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0"},
+    {"a percentage needs its sign", deployment_with("  strategy:\n    rollingUpdate:\n      maxSurge: \"50\"\n"),
+     "pod.yaml:19:17: spec.strategy.rollingUpdate.maxSurge: \"50\": a valid percent string must be a numeric string "
+     "followed by an ending '%'"},
+    {"rollingUpdate with Recreate", deployment_with("  strategy:\n    type: Recreate\n    rollingUpdate:\n      maxSurge: 1\n"),
+     "pod.yaml:19:5: spec.strategy.rollingUpdate: may not be specified when strategy `type` is 'Recreate'"},
+    {"ownerReferences are podctl's",
+     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  ownerReferences:\n  - apiVersion: v1\n    kind: x\n"
+     "    name: owner\n    uid: z\n",
+     "pod.yaml:5:3: metadata.ownerReferences: set by podctl's controllers on what they create; a manifest may not set "
+     "it"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Rules, Validation, ::testing::ValuesIn(kCases),

@@ -1,0 +1,191 @@
+// End to end: Deployments and ReplicaSets kept by their controller processes.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+using nlohmann::json;
+
+// A web server that is ready once it listens; VERSION shows which template a pod runs.
+std::string deployment_yaml(const std::string& name, int replicas, const std::string& version,
+                            const std::string& strategy = "") {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  replicas: " +
+         std::to_string(replicas) + "\n  selector:\n    matchLabels:\n      app: " + name + "\n" + strategy +
+         "  template:\n    metadata:\n      labels:\n        app: " + name +
+         "\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n      - name: web\n"
+         "        image: busybox:1.35\n        env:\n        - name: VERSION\n          value: \"" +
+         version +
+         "\"\n        command: [\"sh\", \"-c\", \"mkdir -p /www && echo $VERSION > /www/index.html && exec httpd -f -p "
+         "8080 -h /www\"]\n        readinessProbe:\n          tcpSocket:\n            port: 8080\n"
+         "          periodSeconds: 1\n";
+}
+
+class Workloads : public PodctlTest {
+ protected:
+  json pods() const { return json::parse(env_->podctl({"get", "pods", "-o", "json"}).out)["items"]; }
+  json object(const std::string& type_name) const {
+    RunResult r = env_->podctl({"get", type_name, "-o", "json"});
+    return r.rc == 0 ? json::parse(r.out) : json();
+  }
+  // The names of the pods that run and are ready.
+  std::set<std::string> ready_pods() const {
+    std::set<std::string> out;
+    for (const auto& p : pods())
+      for (const auto& c : p["status"].value("conditions", json::array()))
+        if (c["type"] == "Ready" && c["status"] == "True" && !p["metadata"].contains("deletionTimestamp"))
+          out.insert(p["metadata"]["name"].get<std::string>());
+    return out;
+  }
+  std::string version_of(const std::string& pod) const {
+    return env_->podctl({"exec", pod, "--", "cat", "/www/index.html"}).out;
+  }
+  std::vector<pid_t> controller_pids() const {
+    std::vector<pid_t> out;
+    RunResult r = sh("cat " + env_->root() + "/controllers/*/*/*/controller.pid 2>/dev/null");
+    std::istringstream in(r.out);
+    pid_t pid;
+    uint64_t start;
+    while (in >> pid >> start)
+      if (!process_gone(pid)) out.push_back(pid);
+    return out;
+  }
+};
+
+TEST_F(Workloads, ADeploymentRunsItsReplicasThroughAReplicaSetAndReplacesADeletedPod) {
+  RunResult applied = env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1"));
+  ASSERT_EQ(applied.rc, 0) << applied.err;
+  EXPECT_NE(applied.out.find("deployment.apps/web created"), std::string::npos) << applied.out;
+  EXPECT_NE(applied.out.find("deployment \"web\" successfully rolled out"), std::string::npos) << applied.out;
+
+  json rs = object("rs")["items"];
+  ASSERT_EQ(rs.size(), 1u);
+  std::string hash = rs[0]["metadata"]["labels"]["pod-template-hash"];
+  EXPECT_EQ(rs[0]["metadata"]["name"], "web-" + hash);
+  EXPECT_EQ(rs[0]["metadata"]["ownerReferences"][0]["kind"], "Deployment");
+  EXPECT_EQ(rs[0]["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "1");
+  auto names = ready_pods();
+  ASSERT_EQ(names.size(), 2u);
+  for (const auto& p : pods()) {
+    EXPECT_TRUE(std::regex_match(p["metadata"]["name"].get<std::string>(),
+                                 std::regex("web-" + hash + "-[bcdfghjklmnpqrstvwxz2456789]{5}")));
+    EXPECT_EQ(p["metadata"]["labels"]["pod-template-hash"], hash);
+    EXPECT_EQ(p["metadata"]["ownerReferences"][0]["name"], "web-" + hash);
+    EXPECT_EQ(p["metadata"]["ownerReferences"][0]["uid"], rs[0]["metadata"]["uid"]);
+  }
+  json d = object("deployment/web");
+  EXPECT_EQ(d["status"]["availableReplicas"], 2);
+  std::string row = env_->podctl({"get", "deploy", "--no-headers"}).out;
+  EXPECT_TRUE(std::regex_match(row, std::regex("web +2/2 +2 +2 +[0-9]+s\n"))) << row;
+
+  std::string victim = *names.begin();
+  ASSERT_EQ(env_->podctl({"delete", "pod/" + victim, "--grace-period", "0"}).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] {
+    auto now = ready_pods();
+    return now.size() == 2 && !now.count(victim);
+  }));
+}
+
+TEST_F(Workloads, ARollingUpdateWithMaxUnavailableZeroKeepsEveryReplicaReady) {
+  std::string strategy = "  strategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 3, "v1", strategy)).rc, 0);
+  auto before = ready_pods();
+  ASSERT_EQ(before.size(), 3u);
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, deployment_yaml("web", 3, "v2", strategy)).rc, 0);
+  // Watched while it rolls: never fewer than 3 ready pods, never more than 4 pods in all.
+  size_t fewest = 3, most = 0;
+  bool done = env_->eventually(
+      [&] {
+        auto ready = ready_pods();
+        fewest = std::min(fewest, ready.size());
+        most = std::max(most, pods().size());
+        for (const auto& p : ready)
+          if (before.count(p)) return false;
+        return ready.size() == 3;
+      },
+      std::chrono::seconds(60));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(fewest, 3u);
+  EXPECT_LE(most, 4u + 3u);  // terminating pods (1 s grace) linger a moment beside the 4 running
+  for (const auto& p : ready_pods()) EXPECT_EQ(version_of(p), "v2\n") << p;
+  RunResult status = env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 3, "v2", strategy));
+  EXPECT_NE(status.out.find("deployment.apps/web unchanged"), std::string::npos) << status.out;
+  json sets = object("rs")["items"];
+  ASSERT_EQ(sets.size(), 2u);
+  std::map<std::string, int> replicas_by_revision;
+  for (const auto& rs : sets)
+    replicas_by_revision[rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]] = rs["spec"]["replicas"];
+  EXPECT_EQ(replicas_by_revision, (std::map<std::string, int>{{"1", 0}, {"2", 3}}));
+  json d = object("deployment/web");
+  EXPECT_EQ(d["status"]["updatedReplicas"], 3);
+  EXPECT_EQ(d["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
+}
+
+TEST_F(Workloads, RecreateStopsEveryOldPodBeforeAnyNewOneStarts) {
+  std::string strategy = "  strategy:\n    type: Recreate\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1", strategy)).rc, 0);
+  auto before = ready_pods();
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, deployment_yaml("web", 2, "v2", strategy)).rc, 0);
+  bool mixed = false;
+  ASSERT_TRUE(env_->eventually(
+      [&] {
+        bool old_left = false, new_seen = false;
+        for (const auto& p : pods()) (before.count(p["metadata"]["name"]) ? old_left : new_seen) = true;
+        mixed |= old_left && new_seen;
+        return !old_left && ready_pods().size() == 2;
+      },
+      std::chrono::seconds(60)));
+  EXPECT_FALSE(mixed) << "a new pod started while an old one was still there";
+}
+
+TEST_F(Workloads, KilledControllersAndSupervisorsAreHealedByTheNextApply) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1")).rc, 0);
+  // As after a reboot: every controller and one pod's supervisor killed.
+  auto controllers = controller_pids();
+  ASSERT_EQ(controllers.size(), 2u);  // the Deployment's and its ReplicaSet's
+  for (pid_t pid : controllers) ::kill(pid, SIGKILL);
+  std::string lost = pods()[0]["metadata"]["name"];
+  json in = env_->inspect(lost);
+  ::kill(in["supervisor"]["pid"].get<pid_t>(), SIGKILL);
+  ASSERT_TRUE(env_->eventually([&] { return controller_pids().empty(); }));
+  RunResult again = env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1"));
+  ASSERT_EQ(again.rc, 0) << again.err;
+  ASSERT_TRUE(env_->eventually([&] {
+    auto ready = ready_pods();
+    return ready.size() == 2 && !ready.count(lost) && pods().size() == 2;
+  }));
+  EXPECT_EQ(controller_pids().size(), 2u);
+}
+
+TEST_F(Workloads, DeleteCascadesOrOrphans) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1")).rc, 0);
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("api", 1, "v1")).rc, 0);
+  RunResult orphaned = env_->podctl({"delete", "deployment", "api", "--cascade=orphan"});
+  ASSERT_EQ(orphaned.rc, 0) << orphaned.err;
+  EXPECT_EQ(orphaned.out, "deployment.apps \"api\" deleted\n");
+  json rs = object("rs")["items"];
+  ASSERT_EQ(rs.size(), 2u);
+  for (const auto& r : rs)
+    if (r["metadata"]["labels"]["app"] == "api") {
+      EXPECT_FALSE(r["metadata"].contains("ownerReferences"));
+    }
+  EXPECT_EQ(ready_pods().size(), 3u);
+
+  RunResult deleted = env_->podctl({"delete", "deploy/web"});
+  ASSERT_EQ(deleted.rc, 0) << deleted.err;
+  EXPECT_EQ(ready_pods().size(), 1u);  // the orphaned ReplicaSet's pod alone
+  EXPECT_EQ(object("rs")["items"].size(), 1u);
+  EXPECT_EQ(env_->podctl({"get", "deploy", "web"}).rc, 1);
+  ASSERT_EQ(env_->podctl({"delete", "rs", "--all"}).rc, 0);
+  EXPECT_TRUE(pods().empty());
+  EXPECT_TRUE(controller_pids().empty());
+}
+
+}  // namespace
+}  // namespace podctl::test
