@@ -93,4 +93,14 @@ void apply_defaults(ReplicaSet& rs, const std::string& default_namespace) {
   default_template(rs.template_);
 }
 
+void apply_defaults(Service& s, const std::string& default_namespace) {
+  if (s.metadata.namespace_.empty()) s.metadata.namespace_ = default_namespace;
+  if (s.type.empty()) s.type = "ClusterIP";
+  if (s.session_affinity.empty()) s.session_affinity = "None";
+  for (auto& p : s.ports) {
+    if (p.protocol.empty()) p.protocol = "TCP";
+    if (!p.target_port.is_string && p.target_port.number == 0) p.target_port.number = p.port;
+  }
+}
+
 }  // namespace podctl::manifest

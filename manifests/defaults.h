@@ -4,6 +4,7 @@
 #include <string>
 
 #include "manifests/pod_spec.h"
+#include "manifests/service_spec.h"
 #include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
@@ -15,6 +16,8 @@ void apply_defaults(Secret& secret, const std::string& default_namespace);
 // pod defaults.
 void apply_defaults(Deployment& deployment, const std::string& default_namespace);
 void apply_defaults(ReplicaSet& replica_set, const std::string& default_namespace);
+// type ClusterIP, protocol TCP, targetPort = port, sessionAffinity None.
+void apply_defaults(Service& service, const std::string& default_namespace);
 // Always for ":latest" or no tag (and no digest), IfNotPresent otherwise.
 std::string default_pull_policy(const std::string& image);
 

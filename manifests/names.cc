@@ -54,6 +54,15 @@ std::string check_dns1123_label(const std::string& v) {
   return "";
 }
 
+std::string check_dns1035_label(const std::string& v) {
+  if (v.empty()) return "must not be empty";
+  if (v.size() > 63) return "must be no more than 63 characters";
+  if (!label_shape(v) || !(v[0] >= 'a' && v[0] <= 'z'))
+    return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+           "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123')";
+  return "";
+}
+
 std::string check_dns1123_subdomain(const std::string& v) {
   if (v.empty()) return "must not be empty";
   if (v.size() > 253) return "must be no more than 253 characters";

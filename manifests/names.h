@@ -8,6 +8,7 @@ namespace podctl::manifest {
 
 std::string check_dns1123_label(const std::string& value);      // ≤ 63, [a-z0-9]([-a-z0-9]*[a-z0-9])?
 std::string check_dns1123_subdomain(const std::string& value);  // ≤ 253, labels joined by '.'
+std::string check_dns1035_label(const std::string& value);      // a label that starts with a letter (Services)
 std::string check_port_name(const std::string& value);          // IANA_SVC_NAME, ≤ 15
 std::string check_env_var_name(const std::string& value);       // [-._a-zA-Z][-._a-zA-Z0-9]*
 std::string check_config_key(const std::string& value);         // [-._a-zA-Z0-9]+, ≤ 253

@@ -7,12 +7,13 @@
 #include <variant>
 
 #include "manifests/pod_spec.h"
+#include "manifests/service_spec.h"
 #include "manifests/workload_spec.h"
 #include "manifests/yaml_reader.h"
 
 namespace podctl::manifest {
 
-using Object = std::variant<Pod, ConfigMap, Secret, Deployment, ReplicaSet>;
+using Object = std::variant<Pod, ConfigMap, Secret, Deployment, ReplicaSet, Service>;
 
 // Reads one document; type errors, unknown and unsupported fields go to ctx.errors.
 // Returns nothing when the document is not an object of a kind podctl reads.

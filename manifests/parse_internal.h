@@ -16,4 +16,7 @@ void read_metadata(MapReader& r, ObjectMeta& meta);
 // An apps/v1 Deployment or ReplicaSet (kind already checked).
 std::optional<Object> parse_workload(ParseContext& ctx, MapReader& top, const std::string& kind);
 
+// A v1 Service (kind already checked).
+std::optional<Object> parse_service(ParseContext& ctx, MapReader& top);
+
 }  // namespace podctl::manifest

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "manifests/pod_spec.h"
+#include "manifests/service_spec.h"
 #include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
@@ -20,6 +21,7 @@ nlohmann::json to_json(const ObjectMeta& m);
 nlohmann::json to_json(const PodTemplate& t);  // metadata (labels, annotations) and spec
 nlohmann::json to_json(const ReplicaSet& rs);
 nlohmann::json to_json(const Deployment& d);
+nlohmann::json to_json(const Service& s);
 // The pod-template-hash label of the ReplicaSet that runs this template (controller.ComputeHash's
 // shape: 32-bit FNV-1a, encoded with rand.SafeEncodeString's alphabet).
 std::string pod_template_hash(const PodTemplate& t);

@@ -1,4 +1,4 @@
-// apps/v1 objects → Kubernetes-shaped JSON, and the pod-template-hash of a template.
+// apps/v1 objects and Services → Kubernetes-shaped JSON, and the pod-template-hash of a template.
 #include "manifests/serialize.h"
 
 namespace podctl::manifest {
@@ -51,6 +51,21 @@ json to_json(const Deployment& d) {
   if (d.min_ready_seconds) spec["minReadySeconds"] = d.min_ready_seconds;
   if (d.paused) spec["paused"] = true;
   return json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", to_json(d.metadata)}, {"spec", spec}};
+}
+
+json to_json(const Service& s) {
+  json ports = json::array();
+  for (const auto& p : s.ports) {
+    json x{{"port", p.port}, {"protocol", p.protocol}, {"targetPort", int_or_string_json(p.target_port)}};
+    if (!p.name.empty()) x["name"] = p.name;
+    ports.push_back(x);
+  }
+  json spec{{"type", s.type}, {"ports", ports}, {"sessionAffinity", s.session_affinity}};
+  if (!s.selector.empty()) spec["selector"] = s.selector;
+  if (!s.cluster_ip.empty()) spec["clusterIP"] = s.cluster_ip;
+  if (s.session_affinity == "ClientIP")
+    spec["sessionAffinityConfig"] = {{"clientIP", {{"timeoutSeconds", s.affinity_timeout_seconds}}}};
+  return json{{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", to_json(s.metadata)}, {"spec", spec}};
 }
 
 // controller.ComputeHash: FNV-32a of the template, written with rand.SafeEncodeString's alphabet

@@ -5,6 +5,7 @@
 
 #include "manifests/field_error.h"
 #include "manifests/pod_spec.h"
+#include "manifests/service_spec.h"
 #include "manifests/workload_spec.h"
 
 namespace podctl::manifest {
@@ -15,5 +16,6 @@ std::vector<FieldError> validate(const ConfigMap& cm);
 std::vector<FieldError> validate(const Secret& secret);
 std::vector<FieldError> validate(const Deployment& deployment);
 std::vector<FieldError> validate(const ReplicaSet& replica_set);
+std::vector<FieldError> validate(const Service& service);
 
 }  // namespace podctl::manifest

@@ -12,7 +12,8 @@ struct NftDeleter {
 };
 using NftPtr = std::unique_ptr<nft_ctx, NftDeleter>;
 
-// Runs an nft script in one transaction; the error names what nft said.
+}  // namespace
+
 Result<std::string> run_nft(const std::string& script) {
   NftPtr ctx(nft_ctx_new(NFT_CTX_DEFAULT));
   if (!ctx) return fail(make_error("cannot create an nftables context"));
@@ -25,6 +26,8 @@ Result<std::string> run_nft(const std::string& script) {
   }
   return std::string(nft_ctx_get_output_buffer(ctx.get()));
 }
+
+namespace {
 
 Status run_nft_script(const std::string& script) {
   if (auto r = run_nft(script); !r) return fail(r.error());

@@ -23,6 +23,9 @@ struct NatConfig {
 
 std::string nat_table_name(const std::string& bridge);  // "podctl_<bridge>"
 
+// Runs an nft script in one transaction and returns its output; the error names what nft said.
+Result<std::string> run_nft(const std::string& script);
+
 // Creates the table if it is missing (an existing one is kept, with its port mappings).
 Status ensure_nat_table(const NatConfig& config);
 // Removes the table and everything in it; a missing table is not an error.

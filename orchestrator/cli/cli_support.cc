@@ -17,7 +17,7 @@ namespace podctl {
 PodContext read_only_context(const Invocation& inv) {
   PodContext ctx;
   ctx.root.root = inv.global.root;
-  if (auto net = load_network_config(ctx.root, "", "", false)) ctx.net = *net;
+  if (auto net = load_network_config(ctx.root, {}, false)) ctx.net = *net;
   if (auto mount = cgroup2_mount()) ctx.cgroup_mount = *mount;
   ctx.log_level = inv.global.log_level == "warn" ? "info" : inv.global.log_level;
   return ctx;
@@ -33,9 +33,9 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   bool first_use = !path_exists(ctx.root.config());
   // Only creating checks --bridge/--subnet against the root's settings: deleting and resetting
   // use what the root has, whatever the flags say.
-  PODCTL_ASSIGN_OR_RETURN(ctx.net, create ? load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, false,
-                                                                inv.global.outbound, inv.global.seccomp_default)
-                                          : load_network_config(ctx.root, "", "", false));
+  const NetworkRequest request{inv.global.bridge, inv.global.subnet, inv.global.outbound, inv.global.seccomp_default,
+                               inv.global.service_subnet};
+  PODCTL_ASSIGN_OR_RETURN(ctx.net, load_network_config(ctx.root, create ? request : NetworkRequest{}, false));
   if (create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());
     if (first_use) {
@@ -45,14 +45,17 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
       if (!overlap.empty())
         return fail(make_error("subnet " + ctx.net.subnet_text() + " overlaps the host's route to " + overlap +
                                ": choose another with --subnet (e.g. --subnet 10.123.0.0/16)"));
+      PODCTL_ASSIGN_OR_RETURN(overlap, net::find_overlapping_route(ctx.net.service_subnet.network(),
+                                                                   ctx.net.service_subnet.prefix, ctx.net.bridge));
+      if (!overlap.empty())
+        return fail(make_error("service range " + ctx.net.service_subnet_text() + " overlaps the host's route to " +
+                               overlap + ": choose another with --service-cidr"));
     }
     // A root made before bridges were marked may take its own (unmarked) bridge; a new one may not.
     PODCTL_TRY(net::ensure_bridge(
         {ctx.net.bridge, ctx.net.gateway(), ctx.net.subnet.prefix, bridge_owner(ctx.root), !first_use}));
     PODCTL_TRY(prepare_host_network(ctx));
-    if (auto saved = load_network_config(ctx.root, inv.global.bridge, inv.global.subnet, true, inv.global.outbound,
-                                         inv.global.seccomp_default);
-        !saved)
+    if (auto saved = load_network_config(ctx.root, request, true); !saved)
       return fail(saved.error());
   }
   return LockedContext{std::move(ctx), std::move(*lock)};
@@ -87,6 +90,7 @@ std::string resource_kind(const std::string& w) {
   if (w == "secret" || w == "secrets") return "secrets";
   if (w == "deployment" || w == "deployments" || w == "deploy" || w == "deployment.apps") return "deployments";
   if (w == "replicaset" || w == "replicasets" || w == "rs" || w == "replicaset.apps") return "replicasets";
+  if (w == "service" || w == "services" || w == "svc") return "services";
   return "";
 }
 
@@ -139,6 +143,8 @@ std::string printed_kind(const std::string& resource) {
 }
 
 bool is_workload(const std::string& resource) { return resource == "deployments" || resource == "replicasets"; }
+
+bool is_controlled(const std::string& resource) { return is_workload(resource) || resource == "services"; }
 
 Result<int64_t> duration_flag_ms(const Invocation& inv, const std::string& flag) {
   std::string text = inv.get<std::string>(flag.c_str());

@@ -69,5 +69,7 @@ std::string resource_of(const manifest::Object& object);
 std::string printed_kind(const std::string& resource);
 // Deployments and ReplicaSets: objects with a controller process and a status of their own.
 bool is_workload(const std::string& resource);
+// Workloads and Services: objects with a controller process.
+bool is_controlled(const std::string& resource);
 
 }  // namespace podctl

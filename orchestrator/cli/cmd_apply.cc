@@ -13,6 +13,7 @@
 #include "orchestrator/cli/rollout_verdict.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
+#include "orchestrator/controllers/service_support.h"
 #include "orchestrator/image/image_store.h"
 #include "orchestrator/plan/backoff.h"
 #include "orchestrator/pods/pod_ops.h"
@@ -54,6 +55,18 @@ std::optional<PodRecord> find_pod(const PodContext& ctx, const Pod& pod) {
   PodRecord partial = unrecorded_pod(ctx.root, pod.metadata.namespace_, pod.metadata.name);
   if (path_exists(partial.paths.dir)) return partial;
   return std::nullopt;
+}
+
+// A Service keeps its cluster IP (or gets one); every pod's /etc/hosts learns its names.
+Result<std::string> put_service(const PodContext& ctx, const nlohmann::json& object) {
+  const auto& meta = object["metadata"];
+  auto existing = get_object(ctx.root, "services", meta["namespace"], meta["name"]);
+  PODCTL_ASSIGN_OR_RETURN(auto stored,
+                          with_cluster_ip(ctx, object, existing ? std::optional(*existing) : std::nullopt));
+  PODCTL_ASSIGN_OR_RETURN(auto verb, put_object(ctx.root, "services", stored));
+  if (verb != "unchanged")
+    if (auto st = refresh_all_hosts(ctx); !st) std::cerr << "warning: " << st.error().message << "\n";
+  return verb;
 }
 
 int apply_dry_run(const Invocation& inv, const std::vector<manifest::LoadedObject>& objects) {
@@ -157,8 +170,8 @@ int apply_once(const Invocation& inv) {
     if (!std::holds_alternative<Pod>(o.object)) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
-      auto verb = put_object(ctx.root, kind, object);
-      if (verb && is_workload(kind)) {
+      Result<std::string> verb = kind == "services" ? put_service(ctx, object) : put_object(ctx.root, kind, object);
+      if (verb && is_controlled(kind)) {
         // Started when missing (the first apply, or a controller killed or lost in a reboot);
         // told at once when it runs and the object changed.
         ControllerRef ref{kind, manifest::metadata_of(o.object).namespace_, name};

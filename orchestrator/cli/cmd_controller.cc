@@ -25,7 +25,9 @@ constexpr int64_t kPollMs = 500;
 constexpr int64_t kMaxRetryMs = 60'000;
 
 Result<ControllerStep> step(const ControllerEnv& env) {
-  return env.ref.resource == "deployments" ? reconcile_deployment(env) : reconcile_replica_set(env);
+  if (env.ref.resource == "deployments") return reconcile_deployment(env);
+  if (env.ref.resource == "services") return reconcile_service(env);
+  return reconcile_replica_set(env);
 }
 
 // Waits for a signal or the timeout. False when told to stop.
@@ -58,8 +60,9 @@ int run_loop(const ControllerEnv& env, const sigset_t& signals) {
 }  // namespace
 
 int cmd_controller(const Invocation& inv) {
-  if (inv.args.size() != 2 || (inv.args[0] != "deployments" && inv.args[0] != "replicasets"))
-    return report_error("usage: podctl controller deployments|replicasets NAME (started by apply)", kExitUsage);
+  if (inv.args.size() != 2 || !is_controlled(inv.args[0]))
+    return report_error("usage: podctl controller deployments|replicasets|services NAME (started by apply)",
+                        kExitUsage);
   if (int rc = refuse_invalid_names(inv.args[0], {inv.args[1]})) return rc;
   // Its stderr is its log file (controller.log); stdout is /dev/null.
   spdlog::set_default_logger(spdlog::stderr_logger_st("controller"));

@@ -1,6 +1,7 @@
 // podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all : graceful termination, then
 // nothing left behind. No lock is held while pods use their grace period: the pods of one delete
 // stop together, and only their cleanup takes the root's lock.
+#include <algorithm>
 #include <iostream>
 
 #include "base/files.h"
@@ -49,7 +50,7 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
   if (!args) return fail(args.error());
   if (args->kind.empty())
     return fail(make_error("unknown resource type \"" + args->type_word +
-                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets)"));
+                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets, services)"));
   bool all = inv.vm["all"].as<bool>();
   if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));
   std::vector<Target> targets;
@@ -74,7 +75,7 @@ bool report(const Status& st, const Target& t, const DeleteOptions& o) {
   return true;
 }
 
-// Workloads go first and without the root's lock: their controllers take it for each pod they
+// Workloads and Services go first and without the root's lock: their controllers take it for each pod they
 // make, and must be able to finish that step to stop.
 int delete_workloads(const Invocation& inv, const std::vector<Target>& targets, const DeleteOptions& o) {
   int rc = kExitOk;
@@ -155,8 +156,14 @@ int cmd_delete(const Invocation& inv) {
     return report_error("root " + inv.global.root + " does not exist (nothing was ever applied there)");
   }
   std::vector<Target> workloads, pods, stored;
-  for (const auto& t : *targets) (is_workload(t.kind) ? workloads : t.kind == "pods" ? pods : stored).push_back(t);
+  for (const auto& t : *targets) (is_controlled(t.kind) ? workloads : t.kind == "pods" ? pods : stored).push_back(t);
   int rc = delete_workloads(inv, workloads, o);
+  bool services = std::any_of(workloads.begin(), workloads.end(), [](const Target& t) { return t.kind == "services"; });
+  if (services) {  // their names leave every pod's /etc/hosts
+    auto locked = open_locked_context(inv, false);
+    auto st = locked ? refresh_all_hosts(locked->ctx) : Status(fail(locked.error()));
+    if (!st) rc = report_error(st.error().message);
+  }
   if (!pods.empty()) rc = std::max(rc, delete_pods(inv, pods, o));
   if (!stored.empty()) rc = std::max(rc, delete_stored(inv, stored, o));
   return rc;

@@ -43,7 +43,7 @@ Result<SeccompProgram> container_filter(const Invocation& inv, const PodRecord& 
   manifest::Pod pod;
   PODCTL_ASSIGN_OR_RETURN(pod, read_stored_spec(record.paths, record.ns));
   NetworkConfig net;
-  PODCTL_ASSIGN_OR_RETURN(net, load_network_config(root, "", "", false));
+  PODCTL_ASSIGN_OR_RETURN(net, load_network_config(root, {}, false));
   for (const auto* list : {&pod.spec.containers, &pod.spec.init_containers})
     for (const auto& c : *list)
       if (c.name == name) {

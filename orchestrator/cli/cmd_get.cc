@@ -120,6 +120,16 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
                                       count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"),
                                       count(st, "updatedReplicas"), count(st, "availableReplicas"), age_of(o, now)};
     };
+  } else if (kind == "services") {
+    header = {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"};
+    row = [now](const json& o) {
+      std::vector<std::string> ports;
+      for (const auto& p : o["spec"].value("ports", json::array()))
+        ports.push_back(std::to_string(p.value("port", 0)) + "/" + p.value("protocol", "TCP"));
+      std::string ip = o["spec"].value("clusterIP", "");
+      return std::vector<std::string>{o["metadata"]["name"], o["spec"].value("type", "ClusterIP"), ip,
+                                      "<none>", ports.empty() ? "<none>" : comma_joined(ports), age_of(o, now)};
+    };
   } else if (kind == "replicasets") {
     header = {"NAME", "DESIRED", "CURRENT", "READY", "AGE"};
     row = [now](const json& o) {
@@ -135,6 +145,17 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
       size_t n = o.value("data", json::object()).size() + o.value("binaryData", json::object()).size();
       std::vector<std::string> cells{o["metadata"]["name"], std::to_string(n), age_of(o, now)};
       if (secrets) cells.insert(cells.begin() + 1, o.value("type", "Opaque"));
+      return cells;
+    };
+  }
+  if (wide && kind == "services") {
+    header.push_back("SELECTOR");
+    row = [row](const json& o) {
+      auto cells = row(o);
+      std::vector<std::string> selector;
+      const json labels = o["spec"].value("selector", json::object());  // items() needs it alive
+      for (const auto& [k, v] : labels.items()) selector.push_back(k + "=" + v.get<std::string>());
+      cells.push_back(selector.empty() ? "<none>" : comma_joined(selector));
       return cells;
     };
   }
@@ -159,7 +180,7 @@ int cmd_get(const Invocation& inv) {
   if (kind.empty())
     return report_error(
         "the server doesn't have a resource type \"" + args->type_word +
-            "\" (podctl has pods, configmaps, secrets, deployments, replicasets)",
+            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, services)",
         kExitUsage);
   std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;

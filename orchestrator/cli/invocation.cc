@@ -20,14 +20,17 @@ void add_global_options(po::options_description& d) {
       "true|false: pods reach addresses beyond the host (masquerade), fixed at first use (env PODCTL_OUTBOUND; default "
       "true)")("seccomp-default", po::value<std::string>(),
                "RuntimeDefault|Unconfined: the seccomp profile of containers that set none, fixed at first use (env "
-               "PODCTL_SECCOMP_DEFAULT; default RuntimeDefault)")("namespace,n", po::value<std::string>(),
+               "PODCTL_SECCOMP_DEFAULT; default RuntimeDefault)")(
+      "service-cidr", po::value<std::string>(),
+      "the range of Services' cluster IPs, fixed at first use (env PODCTL_SERVICE_CIDR; default 10.96.0.0/16)")(
+      "namespace,n", po::value<std::string>(),
                                                                   "namespace (default \"default\")")(
       "log-level", po::value<std::string>(), "trace, debug, info, warn (default), error, off")("help,h", "show help");
 }
 
 // Global options that take a value, so that "--root DIR verb" does not read DIR as the verb.
-const std::set<std::string> kValued = {"--root",      "--bridge", "--subnet",   "--outbound", "--seccomp-default",
-                                       "--namespace", "-n",       "--log-level"};
+const std::set<std::string> kValued = {"--root",      "--bridge", "--subnet",    "--outbound",  "--seccomp-default",
+                                       "--namespace", "-n",       "--log-level", "--service-cidr"};
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -130,6 +133,7 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.subnet = opt("subnet", "PODCTL_SUBNET", "");
   inv.global.outbound = opt("outbound", "PODCTL_OUTBOUND", "");
   inv.global.seccomp_default = opt("seccomp-default", "PODCTL_SECCOMP_DEFAULT", "");
+  inv.global.service_subnet = opt("service-cidr", "PODCTL_SERVICE_CIDR", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
   // A namespace is a directory of the store: checked before any verb builds a path with it.

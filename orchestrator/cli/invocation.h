@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string subnet;           // --subnet / PODCTL_SUBNET ("" = the root's, or 10.91.0.0/16)
   std::string outbound;         // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
   std::string seccomp_default;  // --seccomp-default / PODCTL_SECCOMP_DEFAULT ("" = the root's, or RuntimeDefault)
+  std::string service_subnet;   // --service-cidr / PODCTL_SERVICE_CIDR ("" = the root's, or 10.96.0.0/16)
   std::string ns;               // -n / --namespace
   std::string log_level;        // --log-level
 };

@@ -27,6 +27,7 @@ struct ControllerStep {
 
 Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env);
 Result<ControllerStep> reconcile_deployment(const ControllerEnv& env);
+Result<ControllerStep> reconcile_service(const ControllerEnv& env);
 
 // What several controllers do to pods: make `count` from a template, and stop and clean up some.
 Status create_owned_pods(const ControllerEnv& env, const manifest::PodTemplate& tmpl, const nlohmann::json& owner,

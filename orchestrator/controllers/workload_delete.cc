@@ -2,6 +2,7 @@
 
 #include "base/files.h"
 #include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/controllers/service_support.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/object_store.h"
 
@@ -59,7 +60,9 @@ Status delete_workload(const ControllerEnv& env, Cascade cascade, int64_t grace_
   PODCTL_ASSIGN_OR_RETURN(auto stored, get_object(root, env.ref.resource, env.ref.ns, env.ref.name));
   std::string uid = stored["metadata"].value("uid", "");
   PODCTL_TRY(stop_controller(root, env.ref));
-  if (cascade == Cascade::Orphan)
+  if (env.ref.resource == "services")  // it owns no pods, only its rules
+    PODCTL_TRY(net::remove_service_rules(env.ctx.net.bridge, read_installed_rules(controller_paths(root, env.ref))));
+  else if (cascade == Cascade::Orphan)
     PODCTL_TRY(orphan_dependents(env, uid));
   else
     PODCTL_TRY(delete_dependents(env, uid, grace_seconds));

@@ -1,5 +1,6 @@
-// podctl - deleting a workload object: its controller first (so nothing is re-created), then what
-// it owns (cascade), or only its ownership of them (--cascade=orphan), then the object.
+// podctl - deleting an object with a controller: the controller first (so nothing is re-created),
+// then what it owns (cascade), or only its ownership of them (--cascade=orphan), or, for a Service,
+// its nftables rules; then the object.
 #pragma once
 
 #include <string>

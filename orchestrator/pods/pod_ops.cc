@@ -22,6 +22,7 @@
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/sandbox/host_ports.h"
 #include "orchestrator/sandbox/pod_files.h"
+#include "orchestrator/store/object_store.h"
 
 namespace podctl {
 namespace {
@@ -283,15 +284,37 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
   return refresh_namespace_hosts(ctx, record.ns);
 }
 
+std::vector<PeerPod> service_addresses(const RootPaths& root) {
+  std::vector<PeerPod> out;
+  auto services = list_objects(root, "services", "");
+  if (!services) return out;  // none applied yet
+  for (const auto& s : *services) {
+    std::string ip = s["spec"].value("clusterIP", "");
+    if (!ip.empty() && ip != "None") out.push_back({s["metadata"]["name"], s["metadata"]["namespace"], ip});
+  }
+  return out;
+}
+
+Status refresh_all_hosts(const PodContext& ctx) {
+  auto namespaces = list_dir(ctx.root.pods_dir());
+  if (!namespaces) return {};  // no pod yet
+  Status result;
+  for (const auto& ns : *namespaces)
+    if (is_store_label(ns))
+      if (auto st = refresh_namespace_hosts(ctx, ns); !st && result) result = st;
+  return result;
+}
+
 Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(ctx.root, ns));
+  const auto services = service_addresses(ctx.root);
   Status result;
   for (const auto& p : pods) {
     if (!p.supervisor_alive || !path_exists(p.paths.hosts()) || !p.spec.contains("spec")) continue;
     std::vector<PeerPod> peers;
     for (const auto& q : pods)
       if (q.name != p.name && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
-    auto st = rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers));
+    auto st = rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers, services));
     if (!st && result) result = fail(st.error().wrap("update /etc/hosts of pod " + p.name));
   }
   return result;

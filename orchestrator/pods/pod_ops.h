@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "manifests/pod_spec.h"
 #include "orchestrator/pods/pod_context.h"
+#include "orchestrator/sandbox/pod_files.h"
 #include "orchestrator/store/pod_record.h"
 
 namespace podctl {
@@ -44,5 +45,9 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
 
 // Rewrites /etc/hosts of every pod of the namespace in place, so running containers see new pods.
 Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
+// The same for every namespace (a Service came or went).
+Status refresh_all_hosts(const PodContext& ctx);
+// The root's Services with a cluster IP, for /etc/hosts.
+std::vector<PeerPod> service_addresses(const RootPaths& root);
 
 }  // namespace podctl

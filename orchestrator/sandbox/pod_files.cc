@@ -36,7 +36,8 @@ HostsEntries hosts_entries(const nlohmann::json& pod) {
   return e;
 }
 
-std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers) {
+std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers,
+                         const std::vector<PeerPod>& services) {
   std::string out =
       "# Kubernetes-managed hosts file.\n"
       "127.0.0.1\tlocalhost\n"
@@ -51,6 +52,14 @@ std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, con
            "\n";
   else
     out += pod_ip + "\t" + pod.hostname + "\n";
+  if (!services.empty()) {
+    out += "\n# Services (podctl).\n";
+    for (const auto& s : services) {
+      std::string ns_name = s.name + "." + s.ns;
+      out += s.ip + "\t" + ns_name + ".svc.cluster.local\t" + ns_name + ".svc\t" + ns_name;
+      out += (s.ns == pod.ns ? "\t" + s.name : "") + "\n";
+    }
+  }
   if (!peers.empty()) {
     out += "\n# Pods of namespace " + pod.ns + " (podctl).\n";
     for (const auto& p : peers) out += p.ip + "\t" + p.name + "\t" + p.name + "." + p.ns + "\n";
@@ -75,8 +84,8 @@ Status rewrite_in_place(const std::string& path, const std::string& content) {
 }
 
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
-                       const std::vector<PeerPod>& peers) {
-  PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers)));
+                       const std::vector<PeerPod>& peers, const std::vector<PeerPod>& services) {
+  PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers, services)));
   PODCTL_TRY(write_file_atomic(dir + "/hostname", pod_hostname(pod) + "\n"));
   auto resolv = read_file("/etc/resolv.conf");
   return write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "");

@@ -1,5 +1,5 @@
 // podctl - the files every container of a pod gets bound into /etc: hosts (kubelet format, plus
-// the other pods of the namespace), hostname, and resolv.conf (the host's: dnsPolicy Default).
+// the root's Services and the other pods of the namespace), hostname, and resolv.conf (the host's: dnsPolicy Default).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 
 namespace podctl {
 
+// A pod of the namespace, or a Service of the root, by name.
 struct PeerPod {
   std::string name;
   std::string ns;
@@ -29,10 +30,13 @@ HostsEntries hosts_entries(const manifest::Pod& pod);
 HostsEntries hosts_entries(const nlohmann::json& pod_object);
 
 std::string pod_hostname(const manifest::Pod& pod);
-std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers);
+// Services get the names cluster DNS gives them: NAME.NS.svc.cluster.local, NAME.NS.svc, NAME.NS,
+// and NAME alone in their own namespace.
+std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, const std::vector<PeerPod>& peers,
+                         const std::vector<PeerPod>& services = {});
 // Rewrites the file in place (same inode), so that containers with it bind-mounted see the change.
 Status rewrite_in_place(const std::string& path, const std::string& content);
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
-                       const std::vector<PeerPod>& peers);
+                       const std::vector<PeerPod>& peers, const std::vector<PeerPod>& services);
 
 }  // namespace podctl

@@ -35,9 +35,24 @@ Result<Ipv4Net> parse_cidr(const std::string& text) {
   return net;
 }
 
-Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create, const std::string& outbound,
-                                          const std::string& seccomp_default) {
+namespace {
+
+Status check_same(const RootPaths& root, const char* flag, const std::string& asked, const Ipv4Net& have) {
+  if (asked.empty()) return {};
+  PODCTL_ASSIGN_OR_RETURN(auto net, parse_cidr(asked));
+  if (net.address != have.address || net.prefix != have.prefix)
+    return fail(make_error("root " + root.root + " uses " + flag + " " + NetworkConfig::cidr_text(have) + ", not " +
+                           asked + " (use another --root for another one)"));
+  return {};
+}
+
+}  // namespace
+
+Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRequest& request, bool create) {
+  const std::string& bridge = request.bridge;
+  const std::string& subnet = request.subnet;
+  const std::string& outbound = request.outbound;
+  const std::string& seccomp_default = request.seccomp_default;
   if (!outbound.empty() && outbound != "true" && outbound != "false")
     return fail(make_error("--outbound must be true or false, not \"" + outbound + "\""));
   if (!seccomp_default.empty() && seccomp_default != "RuntimeDefault" && seccomp_default != "Unconfined")
@@ -51,6 +66,9 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
     PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(j["subnet"].get<std::string>()));
     cfg.outbound = j.value("outbound", true);
     cfg.seccomp_default = j.value("seccompDefault", std::string("RuntimeDefault"));
+    // Roots made before Services keep the default range.
+    PODCTL_ASSIGN_OR_RETURN(cfg.service_subnet, parse_cidr(j.value("serviceSubnet", kDefaultServiceSubnet)));
+    PODCTL_TRY(check_same(root, "--service-cidr", request.service_subnet, cfg.service_subnet));
     if (!seccomp_default.empty() && seccomp_default != cfg.seccomp_default)
       return fail(make_error("root " + root.root + " was set up with --seccomp-default=" + cfg.seccomp_default +
                              " (use another --root, or podctl system reset, to change it)"));
@@ -81,12 +99,18 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const std::stri
   PODCTL_ASSIGN_OR_RETURN(cfg.subnet, parse_cidr(subnet.empty() ? kDefaultSubnet : subnet));
   cfg.outbound = outbound != "false";
   if (!seccomp_default.empty()) cfg.seccomp_default = seccomp_default;
+  PODCTL_ASSIGN_OR_RETURN(cfg.service_subnet,
+                          parse_cidr(request.service_subnet.empty() ? kDefaultServiceSubnet : request.service_subnet));
+  if (cfg.service_subnet.overlaps(cfg.subnet))
+    return fail(make_error("service range " + cfg.service_subnet_text() + " overlaps the pod subnet " +
+                           cfg.subnet_text() + ": choose another with --service-cidr"));
   if (!create) return cfg;
   PODCTL_TRY(make_dirs(root.root, 0700));
   nlohmann::json j{{"bridge", cfg.bridge},
                    {"subnet", cfg.subnet_text()},
                    {"outbound", cfg.outbound},
-                   {"seccompDefault", cfg.seccomp_default}};
+                   {"seccompDefault", cfg.seccomp_default},
+                   {"serviceSubnet", cfg.service_subnet_text()}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;
 }

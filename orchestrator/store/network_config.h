@@ -30,19 +30,27 @@ struct NetworkConfig {
   // The seccomp profile of containers whose pod and container set none (the kubelet's
   // --seccomp-default): RuntimeDefault, or Unconfined.
   std::string seccomp_default = "RuntimeDefault";
+  Ipv4Net service_subnet;  // ClusterIPs of Services; not routed, only DNATed by the root's nftables table
   uint32_t gateway() const { return subnet.network() + 1; }
-  std::string subnet_text() const { return ip_to_string(subnet.network()) + "/" + std::to_string(subnet.prefix); }
+  std::string subnet_text() const { return cidr_text(subnet); }
+  std::string service_subnet_text() const { return cidr_text(service_subnet); }
+  static std::string cidr_text(const Ipv4Net& n) { return ip_to_string(n.network()) + "/" + std::to_string(n.prefix); }
 };
 
 inline constexpr const char* kDefaultBridge = "podctl0";
 inline constexpr const char* kDefaultSubnet = "10.91.0.0/16";
+inline constexpr const char* kDefaultServiceSubnet = "10.96.0.0/16";  // as kubeadm's --service-cidr
 
-// Reads ROOT/config.json, or creates it from the requested settings (empty: defaults).
-// Call with the root lock held.
-// outbound: "true", "false" or "" (the root's, else true); seccomp_default: "RuntimeDefault",
-// "Unconfined" or "" (the root's, else RuntimeDefault). Both are fixed at first use.
-Result<NetworkConfig> load_network_config(const RootPaths& root, const std::string& bridge, const std::string& subnet,
-                                          bool create, const std::string& outbound = "",
-                                          const std::string& seccomp_default = "");
+// What a command asks for; empty: the root's setting, else the default. Fixed at first use.
+struct NetworkRequest {
+  std::string bridge;
+  std::string subnet;
+  std::string outbound;         // "true", "false"
+  std::string seccomp_default;  // "RuntimeDefault", "Unconfined"
+  std::string service_subnet;
+};
+
+// Reads ROOT/config.json, or (create) writes it from the request. Call with the root lock held.
+Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRequest& request, bool create);
 
 }  // namespace podctl

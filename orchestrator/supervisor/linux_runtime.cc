@@ -16,6 +16,7 @@
 #include "orchestrator/container/pod_volumes.h"
 #include "orchestrator/image/image_store.h"
 #include "orchestrator/sandbox/host_ports.h"
+#include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/sandbox/pod_files.h"
 #include "orchestrator/sandbox/sandbox.h"
 #include "orchestrator/store/json_file.h"
@@ -35,7 +36,7 @@ Status LinuxPodRuntime::load(const manifest::Pod& pod) {
   paths_.dir = opt_.root.pod_dir(opt_.ns, opt_.name);
   events_.path = paths_.events();
   PODCTL_ASSIGN_OR_RETURN(record_, read_pod_record(opt_.root, opt_.ns, opt_.name));
-  PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, "", "", false));
+  PODCTL_ASSIGN_OR_RETURN(net_, load_network_config(opt_.root, {}, false));
   PODCTL_ASSIGN_OR_RETURN(cgroup_layout_, detect_controllers());
   machine_memory_ = machine_memory_bytes();
   facts_.uid = record_.uid;
@@ -77,7 +78,7 @@ Status LinuxPodRuntime::prepare(const manifest::Pod& pod) {
   if (auto pods = list_pod_records(opt_.root, opt_.ns))
     for (const auto& p : *pods)
       if (p.name != opt_.name && !p.pod_ip.empty()) peers.push_back({p.name, p.ns, p.pod_ip});
-  PODCTL_TRY(write_pod_files(paths_.dir, pod, record_.pod_ip, peers));
+  PODCTL_TRY(write_pod_files(paths_.dir, pod, record_.pod_ip, peers, service_addresses(opt_.root)));
   return publish_host_ports(pod);
 }
 

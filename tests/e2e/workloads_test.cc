@@ -136,7 +136,7 @@ TEST_F(Workloads, RecreateStopsEveryOldPodBeforeAnyNewOneStarts) {
   ASSERT_TRUE(env_->eventually(
       [&] {
         bool old_left = false, new_seen = false;
-        for (const auto& p : pods()) (before.count(p["metadata"]["name"]) ? old_left : new_seen) = true;
+        for (const auto& p : pods()) (before.count(p["metadata"].value("name", "")) ? old_left : new_seen) = true;
         mixed |= old_left && new_seen;
         return !old_left && ready_pods().size() == 2;
       },

@@ -94,7 +94,7 @@ std::string busybox_rootfs() {
 PodctlEnv::PodctlEnv() {
   // The tests pass every setting explicitly; a developer's own PODCTL_* must not leak into them.
   for (const char* var : {"PODCTL_ROOT", "PODCTL_BRIDGE", "PODCTL_SUBNET", "PODCTL_NAMESPACE", "PODCTL_OUTBOUND",
-                          "PODCTL_RESTART_BACKOFF", "PODCTL_PIDS_LIMIT", "PODCTL_SECCOMP_DEFAULT",
+                          "PODCTL_RESTART_BACKOFF", "PODCTL_PIDS_LIMIT", "PODCTL_SECCOMP_DEFAULT", "PODCTL_SERVICE_CIDR",
                           "PODCTL_INSECURE_REGISTRIES", "PODCTL_CERTS_DIR"})
     ::unsetenv(var);
   uint32_t h = hash_name(test_name()) ^ static_cast<uint32_t>(::getpid() * 2654435761u);
@@ -106,6 +106,8 @@ PodctlEnv::PodctlEnv() {
   bridge_ = bridge;
   // 10.160.0.0 – 10.223.255.0: /24s away from the defaults of podctl, docker, podman, k3s, CRI-O.
   subnet_ = "10." + std::to_string(160 + (h >> 8) % 64) + "." + std::to_string(h % 256) + ".0/24";
+  // 10.224.0.0 – 10.255.255.0 for Services: a cluster IP of one test never lands in another's table.
+  service_subnet_ = "10." + std::to_string(224 + (h >> 8) % 32) + "." + std::to_string(h % 256) + ".0/24";
 }
 
 PodctlEnv::~PodctlEnv() {
@@ -115,7 +117,8 @@ PodctlEnv::~PodctlEnv() {
 }
 
 RunResult PodctlEnv::podctl(const std::vector<std::string>& args, const std::string& input) const {
-  std::vector<std::string> argv = {PODCTL_BINARY, "--root", root_, "--bridge", bridge_, "--subnet", subnet_};
+  std::vector<std::string> argv = {PODCTL_BINARY, "--root",   root_,   "--bridge",       bridge_,
+                                   "--subnet",    subnet_,    "--service-cidr", service_subnet_};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, input);
 }

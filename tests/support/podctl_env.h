@@ -56,13 +56,14 @@ class PodctlEnv {
   const std::string& root() const { return root_; }
   const std::string& bridge() const { return bridge_; }
   const std::string& subnet() const { return subnet_; }
+  const std::string& service_subnet() const { return service_subnet_; }
   std::string subnet_prefix() const { return subnet_.substr(0, subnet_.rfind('.') + 1); }  // "10.x.y."
   // A host port for this test (k < 4), unlikely to be used by any other test or the machine.
   int host_port(int k = 0) const { return 20000 + static_cast<int>(id_ % 10000) * 4 + k; }
   uint32_t id() const { return id_; }
 
  private:
-  std::string root_, bridge_, subnet_;
+  std::string root_, bridge_, subnet_, service_subnet_;
   uint32_t id_ = 0;
 };
 

@@ -159,7 +159,7 @@ const Case kCases[] = {
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
     {"unsupported kind", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret (v1), "
+     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service (v1), "
      "Deployment and ReplicaSet (apps/v1)"},
     {"deployment in v1", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v1\" is not a version of kind Deployment: use apiVersion: apps/v1"},
@@ -262,6 +262,19 @@ const Case kCases[] = {
      "followed by an ending '%'"},
     {"rollingUpdate with Recreate", deployment_with("  strategy:\n    type: Recreate\n    rollingUpdate:\n      maxSurge: 1\n"),
      "pod.yaml:19:5: spec.strategy.rollingUpdate: may not be specified when strategy `type` is 'Recreate'"},
+    {"valid service",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: "
+     "80\n    targetPort: http\n",
+     ""},
+    {"service ports need names when there are several",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 443\n",
+     "pod.yaml:8:5: spec.ports[1].name: required value (a Service with several ports names each)"},
+    {"service type not yet supported",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n",
+     "pod.yaml:6:9: spec.type: unsupported value \"NodePort\": supported values: \"ClusterIP\""},
+    {"service port out of range",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 70000\n",
+     "pod.yaml:7:11: spec.ports[0].port: 70000: must be between 1 and 65535, inclusive"},
     {"ownerReferences are podctl's",
      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  ownerReferences:\n  - apiVersion: v1\n    kind: x\n"
      "    name: owner\n    uid: z\n",

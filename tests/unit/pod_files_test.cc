@@ -18,6 +18,15 @@ TEST(Hosts, ThePodThenItsPeersThenHostAliases) {
                 "# Entries added by HostAliases.\n10.9.9.9\tdb.local\tcache.local\n");
 }
 
+TEST(Hosts, ServicesHaveTheirClusterDnsNamesAndTheShortNameInTheirNamespaceOnly) {
+  HostsEntries pod{"dev", "web", "", {}};
+  EXPECT_EQ(render_hosts(pod, "10.0.0.2", {}, {{"db", "dev", "10.96.0.1"}, {"cache", "ops", "10.96.0.2"}}),
+            kHeader +
+                "10.0.0.2\tweb\n\n# Services (podctl).\n"
+                "10.96.0.1\tdb.dev.svc.cluster.local\tdb.dev.svc\tdb.dev\tdb\n"
+                "10.96.0.2\tcache.ops.svc.cluster.local\tcache.ops.svc\tcache.ops\n");
+}
+
 TEST(Hosts, ASubdomainGivesTheKubeletsFqdnLine) {
   HostsEntries pod{"dev", "web-0", "web", {}};
   EXPECT_EQ(render_hosts(pod, "10.0.0.2", {}), kHeader + "10.0.0.2\tweb-0.web.dev.svc.cluster.local\tweb-0\n");

@@ -1,0 +1,83 @@
+// The Service controller's step: the ready pods that match the selector become the endpoints of
+// each port (a named targetPort through each pod's own container ports), and the root's nftables
+// table is made to match (netsetup/service_rules).
+#include <spdlog/spdlog.h>
+
+#include "base/fnv1a.h"
+#include "base/files.h"
+#include "manifests/label_selector.h"
+#include "orchestrator/controllers/controllers.h"
+#include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/controllers/service_support.h"
+#include "orchestrator/store/json_file.h"
+#include "orchestrator/store/object_store.h"
+
+namespace podctl {
+
+using nlohmann::json;
+
+namespace {
+
+// The container port a target port names in this pod, or 0.
+int resolve_target_port(const manifest::IntOrString& target, const std::string& protocol, const json& pod) {
+  if (!target.is_string) return static_cast<int>(target.number);
+  for (const auto& c : pod["spec"].value("containers", json::array()))
+    for (const auto& p : c.value("ports", json::array()))
+      if (p.value("name", "") == target.text && p.value("protocol", "TCP") == protocol)
+        return p.value("containerPort", 0);
+  return 0;
+}
+
+bool pod_is_endpoint(const PodRecord& r, const std::map<std::string, std::string>& selector) {
+  if (selector.empty() || r.pod_ip.empty() || !r.supervisor_alive) return false;
+  auto labels = r.spec["metadata"].value("labels", std::map<std::string, std::string>{});
+  manifest::LabelSelector s;
+  s.match_labels = selector;
+  if (!manifest::selector_matches(s, labels)) return false;
+  auto observed = observe_pod(r);
+  return observed.ready && !observed.terminating;
+}
+
+}  // namespace
+
+net::ServiceRules service_rules(const manifest::Service& svc, const std::string& cluster_ip,
+                                const std::vector<PodRecord>& pods) {
+  net::ServiceRules rules;
+  rules.id = service_id(svc.metadata.namespace_, svc.metadata.name);
+  rules.cluster_ip = cluster_ip;
+  if (svc.session_affinity == "ClientIP") rules.affinity_timeout_seconds = svc.affinity_timeout_seconds;
+  for (const auto& p : svc.ports) {
+    net::ServicePortRules port{p.protocol, static_cast<int>(p.port), {}};
+    for (const auto& pod : pods) {
+      if (!pod_is_endpoint(pod, svc.selector)) continue;
+      if (int target = resolve_target_port(p.target_port, p.protocol, pod.spec)) port.endpoints.push_back({pod.pod_ip, target});
+    }
+    rules.ports.push_back(std::move(port));
+  }
+  return rules;
+}
+
+Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
+  const auto& ref = env.ref;
+  auto stored = get_object(env.ctx.root, "services", ref.ns, ref.name);
+  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
+  if (!stored) return fail(stored.error());
+  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
+  const auto& svc = std::get<manifest::Service>(object);
+  std::string cluster_ip = (*stored)["spec"].value("clusterIP", "");
+  PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(env.ctx.root, ref.ns));
+  auto paths = controller_paths(env.ctx.root, ref);
+  PODCTL_TRY(make_dirs(paths.dir, 0700));
+  auto before = read_installed_rules(paths);
+  auto after = cluster_ip == "None" ? net::ServiceRules{} : service_rules(svc, cluster_ip, pods);
+  if (!(before == after)) {
+    PODCTL_TRY(net::sync_service_rules(env.ctx.net.bridge, before, after));
+    PODCTL_TRY(write_installed_rules(paths, after));
+    size_t n = 0;
+    for (const auto& p : after.ports) n += p.endpoints.size();
+    spdlog::info("service {}: {} endpoint(s) over {} port(s)", ref.name, n, after.ports.size());
+  }
+  return ControllerStep{};
+}
+
+}  // namespace podctl

@@ -1,0 +1,35 @@
+// podctl - what apply, delete and the Service controller share about Services: the id that names
+// a service's nftables chains, the rules installed (kept beside its controller), cluster IPs from
+// the root's service range, and the names pods resolve (their /etc/hosts).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "manifests/service_spec.h"
+#include "netsetup/service_rules.h"
+#include "orchestrator/controllers/controller_process.h"
+#include "orchestrator/pods/pod_context.h"
+#include "orchestrator/store/pod_record.h"
+
+namespace podctl {
+
+std::string service_id(const std::string& ns, const std::string& name);
+
+net::ServiceRules read_installed_rules(const ControllerPaths& paths);
+Status write_installed_rules(const ControllerPaths& paths, const net::ServiceRules& rules);
+
+// The rules a Service should have now, given the pods of its namespace.
+net::ServiceRules service_rules(const manifest::Service& svc, const std::string& cluster_ip,
+                                const std::vector<PodRecord>& pods);
+
+// The stored form of a Service to apply: its cluster IP kept from `existing`, taken from the
+// range when the manifest leaves it empty, or checked when the manifest gives one. Root lock held.
+Result<nlohmann::json> with_cluster_ip(const PodContext& ctx, nlohmann::json service,
+                                       const std::optional<nlohmann::json>& existing);
+
+}  // namespace podctl

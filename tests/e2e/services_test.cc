@@ -1,0 +1,137 @@
+// End to end: Services give the ready pods of a selector one stable address and the names cluster
+// DNS would give them, load-balanced by the root's nftables table.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+using nlohmann::json;
+
+// Pods that answer with their own name; ready while /tmp/ready exists (made at start).
+std::string backends_yaml(int replicas) {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: " +
+         std::to_string(replicas) +
+         "\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: "
+         "web\n    spec:\n      terminationGracePeriodSeconds: 1\n      containers:\n      - name: web\n"
+         "        image: busybox:1.35\n        ports:\n        - name: http\n          containerPort: 8080\n"
+         "        command: [\"sh\", \"-c\", \"mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && "
+         "exec httpd -f -p 8080 -h /www\"]\n        readinessProbe:\n          exec:\n            command: [\"cat\", "
+         "\"/tmp/ready\"]\n          periodSeconds: 1\n          failureThreshold: 1\n";
+}
+
+std::string service_yaml(const std::string& extra = "") {
+  return "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n" + extra +
+         "  ports:\n  - port: 80\n    targetPort: http\n";
+}
+
+std::string client_yaml(const std::string& ns) {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: client\n  namespace: " + ns +
+         "\nspec:\n  containers:\n  - name: c\n    image: busybox:1.35\n    command: [\"sleep\", \"3600\"]\n";
+}
+
+class Services : public PodctlTest {
+ protected:
+  // What `wget URL` answers from the client pod (its first line), or "" when it fails.
+  std::string fetch(const std::string& url, const std::string& ns = "default") const {
+    // busybox's own wget -T crashes (Debian 12's busybox-static): timeout(1) bounds it instead.
+    RunResult r = env_->podctl({"-n", ns, "exec", "client", "--", "timeout", "3", "wget", "-q", "-O", "-", url});
+    return r.rc == 0 ? r.out.substr(0, r.out.find('\n')) : "";
+  }
+  std::set<std::string> answers(const std::string& url, int tries, const std::string& ns = "default") const {
+    std::set<std::string> seen;
+    for (int i = 0; i < tries; ++i) seen.insert(fetch(url, ns));
+    return seen;
+  }
+  std::set<std::string> backend_pods() const {
+    std::set<std::string> out;
+    const json list = json::parse(env_->podctl({"get", "pods", "-o", "json"}).out);  // alive for the loop
+    for (const auto& p : list["items"])
+      if (p["metadata"]["name"].get<std::string>().rfind("web-", 0) == 0) out.insert(p["metadata"]["name"]);
+    return out;
+  }
+};
+
+TEST_F(Services, AServiceNameReachesEveryReadyPodFromEveryNamespace) {
+  RunResult r = env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                             backends_yaml(2) + "---\n" + service_yaml() + "---\n" + client_yaml("default"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, client_yaml("other")).rc, 0);
+  json svc = json::parse(env_->podctl({"get", "svc", "web", "-o", "json"}).out);
+  std::string ip = svc["spec"]["clusterIP"];
+  EXPECT_EQ(ip.substr(0, ip.rfind('.') + 1), env_->service_subnet().substr(0, env_->service_subnet().rfind('.') + 1));
+  // Random choice over both endpoints: 30 requests miss one with probability 2^-29.
+  EXPECT_EQ(answers("http://web/", 30), backend_pods());
+  EXPECT_EQ(answers("http://" + ip + "/", 10).size(), 2u);
+  for (const char* name : {"web.default", "web.default.svc", "web.default.svc.cluster.local"})
+    EXPECT_EQ(backend_pods().count(fetch(std::string("http://") + name + "/", "other")), 1u) << name;
+  // From another namespace the bare name is not this Service's, as with cluster DNS.
+  EXPECT_EQ(fetch("http://web/", "other"), "");
+}
+
+TEST_F(Services, APodThatIsNotReadyLeavesTheServiceAndNoEndpointsRefusesAtOnce) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         backends_yaml(2) + "---\n" + service_yaml() + "---\n" + client_yaml("default"))
+                .rc,
+            0);
+  auto pods = backend_pods();
+  ASSERT_EQ(pods.size(), 2u);
+  std::string sick = *pods.begin(), well = *pods.rbegin();
+  ASSERT_EQ(env_->podctl({"exec", sick, "--", "rm", "/tmp/ready"}).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return answers("http://web/", 10) == std::set<std::string>{well}; }));
+  ASSERT_EQ(env_->podctl({"exec", well, "--", "rm", "/tmp/ready"}).rc, 0);
+  // No endpoint: refused by the root's reject rule, never sent along the host's default route.
+  ASSERT_TRUE(env_->eventually([&] {
+    RunResult w = env_->podctl({"exec", "client", "--", "timeout", "5", "wget", "-q", "-O", "-", "http://web/"});
+    return w.rc != 0 && w.err.find("refused") != std::string::npos;
+  }));
+}
+
+TEST_F(Services, ClientIpAffinitySendsAClientToOnePod) {
+  std::string affinity = "  sessionAffinity: ClientIP\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         backends_yaml(3) + "---\n" + service_yaml(affinity) + "---\n" + client_yaml("default"))
+                .rc,
+            0);
+  auto seen = answers("http://web/", 15);
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(backend_pods().count(*seen.begin()), 1u);
+}
+
+TEST_F(Services, DeletingAServiceRemovesItsRulesAndNames) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         backends_yaml(1) + "---\n" + service_yaml() + "---\n" + client_yaml("default"))
+                .rc,
+            0);
+  ASSERT_NE(fetch("http://web/"), "");
+  RunResult d = env_->podctl({"delete", "svc/web"});
+  ASSERT_EQ(d.rc, 0) << d.err;
+  EXPECT_EQ(d.out, "service \"web\" deleted\n");
+  EXPECT_EQ(env_->podctl({"exec", "client", "--", "grep", "-c", "web.default", "/etc/hosts"}).out, "0\n");
+  RunResult table = sh("nft list table ip podctl_" + env_->bridge());
+  EXPECT_EQ(table.out.find("svc_"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("ep_"), std::string::npos) << table.out;
+}
+
+TEST_F(Services, InvalidServicesAreRefusedWithTheirPlace) {
+  RunResult r = env_->podctl({"apply", "-f", "-"},
+                             "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1web\nspec:\n  clusterIP: 10.1.2.3\n"
+                             "  ports:\n  - port: 80\n");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("STDIN:4:9: metadata.name: \"1web\": a DNS-1035 label"), std::string::npos) << r.err;
+  RunResult outside = env_->podctl(
+      {"apply", "-f", "-"},
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: 10.1.2.3\n  ports:\n  - port: 80\n");
+  EXPECT_EQ(outside.rc, 1);
+  EXPECT_NE(outside.err.find("provided IP is not in the valid range. The range of valid IPs is " +
+                             env_->service_subnet()),
+            std::string::npos)
+      << outside.err;
+}
+
+}  // namespace
+}  // namespace podctl::test
