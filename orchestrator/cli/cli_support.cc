@@ -33,8 +33,8 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
   bool first_use = !path_exists(ctx.root.config());
   // Only creating checks --bridge/--subnet against the root's settings: deleting and resetting
   // use what the root has, whatever the flags say.
-  const NetworkRequest request{inv.global.bridge, inv.global.subnet, inv.global.outbound, inv.global.seccomp_default,
-                               inv.global.service_subnet};
+  const NetworkRequest request{inv.global.bridge,          inv.global.subnet,         inv.global.outbound,
+                               inv.global.seccomp_default, inv.global.service_subnet, inv.global.pod_name_hosts};
   PODCTL_ASSIGN_OR_RETURN(ctx.net, load_network_config(ctx.root, create ? request : NetworkRequest{}, false));
   if (create) {
     PODCTL_ASSIGN_OR_RETURN(ctx.cgroup_mount, cgroup2_mount());

@@ -141,6 +141,10 @@ void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool j
 
 void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
   std::cout << std::flush;
+  // Controllers first, so that nothing makes pods again while they go.
+  for (const char* kind : {"deployments", "replicasets", "services"})
+    if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
+      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
   auto pods = list_pod_records(root, ns);
   if (pods && !pods->empty()) {
     int64_t grace = 0;
@@ -152,7 +156,9 @@ void tear_down(const Invocation& inv, const RootPaths& root, const std::string& 
   for (const char* kind : {"configmaps", "secrets"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
-  for (const char* dir : {"pods", "configmaps", "secrets"}) ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
+  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "services",
+                          "controllers/deployments", "controllers/replicasets", "controllers/services"})
+    ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
 }
 
 }  // namespace

@@ -23,6 +23,9 @@ void add_global_options(po::options_description& d) {
                "PODCTL_SECCOMP_DEFAULT; default RuntimeDefault)")(
       "service-cidr", po::value<std::string>(),
       "the range of Services' cluster IPs, fixed at first use (env PODCTL_SERVICE_CIDR; default 10.96.0.0/16)")(
+      "pod-name-hosts", po::value<std::string>(),
+      "true|false: pods also find the pods of their namespace by bare name in /etc/hosts (podctl's old behaviour; "
+      "a cluster has no such names), fixed at first use (env PODCTL_POD_NAME_HOSTS; default false)")(
       "namespace,n", po::value<std::string>(),
                                                                   "namespace (default \"default\")")(
       "log-level", po::value<std::string>(), "trace, debug, info, warn (default), error, off")("help,h", "show help");
@@ -30,7 +33,7 @@ void add_global_options(po::options_description& d) {
 
 // Global options that take a value, so that "--root DIR verb" does not read DIR as the verb.
 const std::set<std::string> kValued = {"--root",      "--bridge", "--subnet",    "--outbound",  "--seccomp-default",
-                                       "--namespace", "-n",       "--log-level", "--service-cidr"};
+                                       "--namespace", "-n",       "--log-level", "--service-cidr", "--pod-name-hosts"};
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -134,6 +137,7 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.outbound = opt("outbound", "PODCTL_OUTBOUND", "");
   inv.global.seccomp_default = opt("seccomp-default", "PODCTL_SECCOMP_DEFAULT", "");
   inv.global.service_subnet = opt("service-cidr", "PODCTL_SERVICE_CIDR", "");
+  inv.global.pod_name_hosts = opt("pod-name-hosts", "PODCTL_POD_NAME_HOSTS", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
   // A namespace is a directory of the store: checked before any verb builds a path with it.

@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::string outbound;         // --outbound / PODCTL_OUTBOUND ("" = the root's, or true)
   std::string seccomp_default;  // --seccomp-default / PODCTL_SECCOMP_DEFAULT ("" = the root's, or RuntimeDefault)
   std::string service_subnet;   // --service-cidr / PODCTL_SERVICE_CIDR ("" = the root's, or 10.96.0.0/16)
+  std::string pod_name_hosts;   // --pod-name-hosts / PODCTL_POD_NAME_HOSTS ("" = the root's, or false)
   std::string ns;               // -n / --namespace
   std::string log_level;        // --log-level
 };

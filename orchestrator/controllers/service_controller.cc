@@ -9,6 +9,7 @@
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/controllers/service_support.h"
+#include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
 
@@ -57,6 +58,38 @@ net::ServiceRules service_rules(const manifest::Service& svc, const std::string&
   return rules;
 }
 
+namespace {
+
+// The ready pods behind the Service (the Endpoints object's addresses), with their hostname when
+// they name this Service as their subdomain (the records a headless Service gives them).
+json endpoint_addresses(const manifest::Service& svc, const std::vector<PodRecord>& pods) {
+  json out = json::array();
+  for (const auto& p : pods) {
+    if (!pod_is_endpoint(p, svc.selector)) continue;
+    json a{{"ip", p.pod_ip}, {"pod", p.name}};
+    const json spec = p.spec.value("spec", json::object());
+    if (spec.value("subdomain", "") == svc.metadata.name && !spec.value("hostname", "").empty())
+      a["hostname"] = spec["hostname"];
+    out.push_back(a);
+  }
+  return out;
+}
+
+// A headless Service is only names: its pods' /etc/hosts follow its endpoints.
+Status publish_endpoints(const ControllerEnv& env, const ControllerPaths& paths, const json& addresses,
+                         bool headless) {
+  std::string path = paths.dir + "/endpoints.json";
+  auto before = read_json_file(path);
+  json now{{"addresses", addresses}};
+  if (before && *before == now) return {};
+  PODCTL_TRY(write_file_atomic(path, now.dump(2) + "\n", 0600));
+  if (!headless) return {};
+  PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
+  return refresh_all_hosts(locked.ctx);
+}
+
+}  // namespace
+
 Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
   const auto& ref = env.ref;
   auto stored = get_object(env.ctx.root, "services", ref.ns, ref.name);
@@ -68,6 +101,7 @@ Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(env.ctx.root, ref.ns));
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));
+  PODCTL_TRY(publish_endpoints(env, paths, endpoint_addresses(svc, pods), cluster_ip == "None"));
   auto before = read_installed_rules(paths);
   auto after = cluster_ip == "None" ? net::ServiceRules{} : service_rules(svc, cluster_ip, pods);
   if (!(before == after)) {

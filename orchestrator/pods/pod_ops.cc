@@ -284,13 +284,32 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
   return refresh_namespace_hosts(ctx, record.ns);
 }
 
+std::vector<PeerPod> peer_pods(const NetworkConfig& net, const std::vector<PodRecord>& pods, const std::string& self) {
+  std::vector<PeerPod> peers;
+  if (!net.pod_name_hosts) return peers;
+  for (const auto& q : pods)
+    if (q.name != self && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
+  return peers;
+}
+
 std::vector<PeerPod> service_addresses(const RootPaths& root) {
   std::vector<PeerPod> out;
   auto services = list_objects(root, "services", "");
   if (!services) return out;  // none applied yet
   for (const auto& s : *services) {
+    std::string name = s["metadata"]["name"], ns = s["metadata"]["namespace"];
     std::string ip = s["spec"].value("clusterIP", "");
-    if (!ip.empty() && ip != "None") out.push_back({s["metadata"]["name"], s["metadata"]["namespace"], ip});
+    if (!ip.empty() && ip != "None") {
+      out.push_back({name, ns, ip});
+      continue;
+    }
+    // Headless: what its controller last found ready (endpoints.json).
+    auto endpoints = read_json_file(root.controller_dir("services", ns, name) + "/endpoints.json");
+    if (!endpoints) continue;
+    for (const auto& a : endpoints->value("addresses", nlohmann::json::array())) {
+      out.push_back({name, ns, a.value("ip", "")});
+      if (!a.value("hostname", "").empty()) out.push_back({a.value("hostname", "") + "." + name, ns, a.value("ip", "")});
+    }
   }
   return out;
 }
@@ -311,9 +330,7 @@ Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
   Status result;
   for (const auto& p : pods) {
     if (!p.supervisor_alive || !path_exists(p.paths.hosts()) || !p.spec.contains("spec")) continue;
-    std::vector<PeerPod> peers;
-    for (const auto& q : pods)
-      if (q.name != p.name && !q.pod_ip.empty()) peers.push_back({q.name, q.ns, q.pod_ip});
+    auto peers = peer_pods(ctx.net, pods, p.name);
     auto st = rewrite_in_place(p.paths.hosts(), render_hosts(hosts_entries(p.spec), p.pod_ip, peers, services));
     if (!st && result) result = fail(st.error().wrap("update /etc/hosts of pod " + p.name));
   }

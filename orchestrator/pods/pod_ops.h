@@ -47,7 +47,10 @@ Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_
 Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
 // The same for every namespace (a Service came or went).
 Status refresh_all_hosts(const PodContext& ctx);
-// The root's Services with a cluster IP, for /etc/hosts.
+// The root's Services by name, for /etc/hosts: a ClusterIP service's address, a headless one's
+// ready endpoints, and the hostname.subdomain records of the pods behind a headless one.
 std::vector<PeerPod> service_addresses(const RootPaths& root);
+// The other pods of the namespace, when the root keeps bare pod names (--pod-name-hosts).
+std::vector<PeerPod> peer_pods(const NetworkConfig& net, const std::vector<PodRecord>& pods, const std::string& self);
 
 }  // namespace podctl

@@ -55,6 +55,8 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRe
   const std::string& seccomp_default = request.seccomp_default;
   if (!outbound.empty() && outbound != "true" && outbound != "false")
     return fail(make_error("--outbound must be true or false, not \"" + outbound + "\""));
+  if (!request.pod_name_hosts.empty() && request.pod_name_hosts != "true" && request.pod_name_hosts != "false")
+    return fail(make_error("--pod-name-hosts must be true or false, not \"" + request.pod_name_hosts + "\""));
   if (!seccomp_default.empty() && seccomp_default != "RuntimeDefault" && seccomp_default != "Unconfined")
     return fail(make_error("--seccomp-default must be RuntimeDefault or Unconfined, not \"" + seccomp_default + "\""));
   NetworkConfig cfg;
@@ -69,6 +71,11 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRe
     // Roots made before Services keep the default range.
     PODCTL_ASSIGN_OR_RETURN(cfg.service_subnet, parse_cidr(j.value("serviceSubnet", kDefaultServiceSubnet)));
     PODCTL_TRY(check_same(root, "--service-cidr", request.service_subnet, cfg.service_subnet));
+    cfg.pod_name_hosts = j.value("podNameHosts", false);
+    if (!request.pod_name_hosts.empty() && (request.pod_name_hosts == "true") != cfg.pod_name_hosts)
+      return fail(make_error("root " + root.root + " was set up with --pod-name-hosts=" +
+                             (cfg.pod_name_hosts ? "true" : "false") +
+                             " (use another --root, or podctl system reset, to change it)"));
     if (!seccomp_default.empty() && seccomp_default != cfg.seccomp_default)
       return fail(make_error("root " + root.root + " was set up with --seccomp-default=" + cfg.seccomp_default +
                              " (use another --root, or podctl system reset, to change it)"));
@@ -101,6 +108,7 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRe
   if (!seccomp_default.empty()) cfg.seccomp_default = seccomp_default;
   PODCTL_ASSIGN_OR_RETURN(cfg.service_subnet,
                           parse_cidr(request.service_subnet.empty() ? kDefaultServiceSubnet : request.service_subnet));
+  cfg.pod_name_hosts = request.pod_name_hosts == "true";
   if (cfg.service_subnet.overlaps(cfg.subnet))
     return fail(make_error("service range " + cfg.service_subnet_text() + " overlaps the pod subnet " +
                            cfg.subnet_text() + ": choose another with --service-cidr"));
@@ -110,7 +118,8 @@ Result<NetworkConfig> load_network_config(const RootPaths& root, const NetworkRe
                    {"subnet", cfg.subnet_text()},
                    {"outbound", cfg.outbound},
                    {"seccompDefault", cfg.seccomp_default},
-                   {"serviceSubnet", cfg.service_subnet_text()}};
+                   {"serviceSubnet", cfg.service_subnet_text()},
+                   {"podNameHosts", cfg.pod_name_hosts}};
   PODCTL_TRY(write_file_atomic(root.config(), j.dump(2) + "\n"));
   return cfg;
 }

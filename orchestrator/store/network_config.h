@@ -31,6 +31,9 @@ struct NetworkConfig {
   // --seccomp-default): RuntimeDefault, or Unconfined.
   std::string seccomp_default = "RuntimeDefault";
   Ipv4Net service_subnet;  // ClusterIPs of Services; not routed, only DNATed by the root's nftables table
+  // podctl before Services resolved bare pod names through /etc/hosts; a cluster does not, so
+  // this is off unless a root asks for it (--pod-name-hosts=true).
+  bool pod_name_hosts = false;
   uint32_t gateway() const { return subnet.network() + 1; }
   std::string subnet_text() const { return cidr_text(subnet); }
   std::string service_subnet_text() const { return cidr_text(service_subnet); }
@@ -48,6 +51,7 @@ struct NetworkRequest {
   std::string outbound;         // "true", "false"
   std::string seccomp_default;  // "RuntimeDefault", "Unconfined"
   std::string service_subnet;
+  std::string pod_name_hosts;  // "true", "false"
 };
 
 // Reads ROOT/config.json, or (create) writes it from the request. Call with the root lock held.

@@ -94,9 +94,24 @@ TEST_F(Pod, TheHostReachesEveryPodAndPodsReachEachOtherByNameAndIp) {
       env_->eventually([&] { return sh("timeout 5 wget -q -O - http://" + alpha_ip + ":8080/").out == "alpha\n"; }));
   EXPECT_EQ(sh("timeout 5 wget -q -O - http://" + beta_ip + ":8080/").out, "beta\n");
   EXPECT_EQ(exec("beta", "server", "timeout 5 wget -q -O - http://" + alpha_ip + ":8080/"), "alpha\n");
-  // Names: beta was created after alpha, and alpha's /etc/hosts was updated in place for beta.
-  EXPECT_EQ(exec("beta", "server", "timeout 5 wget -q -O - http://alpha:8080/"), "alpha\n");
+  // As on a cluster, a bare pod name is not a host name: Services give names.
+  EXPECT_EQ(exec("beta", "server", "grep -c alpha /etc/hosts || true"), "0\n");
+}
+
+TEST_F(Pod, ARootMadeWithPodNameHostsResolvesPodsByName) {
+  std::string server =
+      "  - name: server\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir -p /www && "
+      "hostname > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n";
+  ASSERT_EQ(env_->podctl({"--pod-name-hosts", "true", "apply", "-f", "-"}, pod_yaml("alpha", server)).rc, 0);
+  ASSERT_EQ(env_->apply(pod_yaml("beta", server)).rc, 0);
+  // beta was created after alpha, and alpha's /etc/hosts was updated in place for beta.
+  ASSERT_TRUE(env_->eventually(
+      [&] { return env_->podctl({"exec", "beta", "--", "timeout", "5", "wget", "-q", "-O", "-", "http://alpha:8080/"}).out == "alpha\n"; }));
   EXPECT_EQ(exec("alpha", "server", "timeout 5 wget -q -O - http://beta.default:8080/"), "beta\n");
+  // The setting is the root's: another value is refused, as for --subnet.
+  RunResult other = env_->podctl({"--pod-name-hosts", "false", "apply", "-f", "-"}, pod_yaml("gamma", server));
+  EXPECT_EQ(other.rc, 1);
+  EXPECT_NE(other.err.find("was set up with --pod-name-hosts=true"), std::string::npos) << other.err;
 }
 
 TEST_F(Pod, DeleteLeavesNothingBehind) {

@@ -13,12 +13,24 @@ const char* kJob = R"(apiVersion: v1
 kind: Pod
 metadata:
   name: api
+  labels:
+    app: api
 spec:
   terminationGracePeriodSeconds: 0
   containers:
   - name: httpd
     image: busybox:1.35
     command: ["sh", "-c", "mkdir -p /www && echo pong > /www/ping && exec httpd -f -p 8080 -h /www"]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+  - port: 8080
 ---
 apiVersion: v1
 kind: Pod

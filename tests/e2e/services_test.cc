@@ -117,6 +117,23 @@ TEST_F(Services, DeletingAServiceRemovesItsRulesAndNames) {
   EXPECT_EQ(table.out.find("ep_"), std::string::npos) << table.out;
 }
 
+TEST_F(Services, AHeadlessServiceNamesItsReadyPodsAndTheirHostnames) {
+  std::string pod =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db-pod\n  labels:\n    app: db\nspec:\n  hostname: db-0\n"
+      "  subdomain: db\n  containers:\n  - name: db\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"mkdir "
+      "-p /www && echo db > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n    readinessProbe:\n"
+      "      tcpSocket:\n        port: 8080\n      periodSeconds: 1\n";
+  std::string headless =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: None\n  selector:\n    app: db\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, pod + "---\n" + headless + "---\n" + client_yaml("default")).rc,
+            0);
+  EXPECT_NE(env_->podctl({"get", "svc", "db"}).out.find("None"), std::string::npos);
+  // The names follow the endpoints: they come once the pod is ready (within a poll of the controller).
+  ASSERT_TRUE(env_->eventually([&] { return fetch("http://db:8080/") == "db"; }));
+  EXPECT_EQ(fetch("http://db-0.db:8080/"), "db");
+  EXPECT_EQ(fetch("http://db-0.db.default.svc.cluster.local:8080/"), "db");
+}
+
 TEST_F(Services, InvalidServicesAreRefusedWithTheirPlace) {
   RunResult r = env_->podctl({"apply", "-f", "-"},
                              "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1web\nspec:\n  clusterIP: 10.1.2.3\n"
