@@ -1,11 +1,16 @@
 #include "orchestrator/cli/cli_support.h"
 
 #include <climits>
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
+#include <set>
 
 #include "base/duration.h"
 
 #include "base/files.h"
+#include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/store/object_store.h"
 #include "manifests/names.h"
 #include "netsetup/bridge.h"
 #include "orchestrator/cgroup/cgroup.h"
@@ -128,6 +133,38 @@ Result<std::string> pod_name_arg(const std::string& arg) {
   // Another resource type is refused here; anything else is a name, which the name check refuses.
   if (!resource_kind(word).empty()) return fail(make_error("only pods can be named here, not " + arg));
   return arg;
+}
+
+Result<std::string> pod_of(const Invocation& inv, const std::string& arg) {
+  auto slash = arg.find('/');
+  std::string kind = slash == std::string::npos ? "" : resource_kind(arg.substr(0, slash));
+  if (!is_workload(kind)) return pod_name_arg(arg);
+  std::string name = arg.substr(slash + 1);
+  if (auto why = manifest::check_dns1123_subdomain(name); !why.empty())
+    return fail(make_error("invalid " + singular(kind) + " name \"" + name + "\": " + why));
+  RootPaths root{inv.global.root};
+  PODCTL_ASSIGN_OR_RETURN(auto object, get_object(root, kind, inv.global.ns, name));
+  // A Deployment's pods are its ReplicaSets' pods.
+  std::set<std::string> owners{object["metadata"].value("uid", "")};
+  if (kind == "deployments")
+    if (auto sets = list_objects(root, "replicasets", inv.global.ns))
+      for (const auto& rs : *sets)
+        if (owned_by(rs, *owners.begin())) owners.insert(rs["metadata"].value("uid", ""));
+  PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(root, inv.global.ns));
+  std::vector<std::pair<plan::OwnedPod, std::string>> candidates;
+  for (const auto& p : pods)
+    for (const auto& uid : owners)
+      if (owned_by(p.spec, uid)) candidates.push_back({observe_pod(p), p.name});
+  if (candidates.empty()) return fail(make_error(printed_kind(kind) + "/" + name + " has no pods"));
+  // As kubectl: a ready, running pod first, then the newest.
+  std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    if (a.first.ready != b.first.ready) return a.first.ready;
+    if ((a.first.phase == "Running") != (b.first.phase == "Running")) return a.first.phase == "Running";
+    return a.first.created > b.first.created;
+  });
+  if (candidates.size() > 1)
+    std::cerr << "Found " << candidates.size() << " pods, using pod/" << candidates[0].second << "\n";
+  return candidates[0].second;
 }
 
 std::string singular(const std::string& kind) { return kind.substr(0, kind.size() - 1); }

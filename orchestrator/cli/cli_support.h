@@ -51,6 +51,9 @@ Result<ResourceArgs> resource_args(const std::vector<std::string>& args);
 // A pod argument that may be written `pod/NAME` (exec): the name, or an error for another known
 // type (cm/x). Any other text comes back as it is, for the name check to judge.
 Result<std::string> pod_name_arg(const std::string& arg);
+// pod_name_arg, and also deploy/NAME or rs/NAME: one of its pods (ready and running first, then the
+// newest), saying which on stderr when it has several, as kubectl logs and exec do.
+Result<std::string> pod_of(const Invocation& inv, const std::string& arg);
 
 // The mark (bridge alias) of this root's bridge.
 std::string bridge_owner(const RootPaths& root);

@@ -104,7 +104,7 @@ int cmd_exec(const Invocation& inv) {
   std::vector<std::string> cmd(inv.args.begin() + 1, inv.args.end());
   cmd.insert(cmd.end(), inv.after_dash.begin(), inv.after_dash.end());
   if (cmd.empty()) return report_error("exec needs a command after --", kExitUsage);
-  auto pod_name = pod_name_arg(inv.args[0]);
+  auto pod_name = pod_of(inv, inv.args[0]);
   if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
   const std::string& pod = *pod_name;
   if (int bad = refuse_invalid_names("pod", {pod})) return bad;

@@ -140,7 +140,7 @@ bool pod_finished(const RootPaths& root, const std::string& ns, const std::strin
 
 int cmd_logs(const Invocation& inv) {
   if (inv.args.empty()) return report_error("usage: podctl logs NAME [-c CONTAINER] [-f]", kExitUsage);
-  auto pod_name = pod_name_arg(inv.args[0]);
+  auto pod_name = pod_of(inv, inv.args[0]);
   if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
   std::string name = *pod_name;
   if (int bad = refuse_invalid_names("pod", {name})) return bad;

@@ -187,5 +187,30 @@ TEST_F(Workloads, DeleteCascadesOrOrphans) {
   EXPECT_TRUE(controller_pids().empty());
 }
 
+// The example stack (Deployments, Services, a ConfigMap and a Secret) as a user runs it, with its
+// published port moved to this test's.
+TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
+  std::string dir = env_->root() + "-stack";
+  std::string port = std::to_string(env_->host_port());
+  ASSERT_EQ(sh("mkdir -p " + dir + " && cp " + std::string(PODCTL_SOURCE_DIR) + "/examples/stack/*.yaml " + dir +
+               " && sed -i 's/hostPort: 8080/hostPort: " + port + "/' " + dir + "/web.yaml")
+                .rc,
+            0);
+  RunResult up = env_->podctl({"apply", "-f", dir, "--wait=90s"});
+  ASSERT_EQ(up.rc, 0) << up.err;
+  EXPECT_NE(up.out.find("deployment \"worker\" successfully rolled out"), std::string::npos) << up.out;
+  // web's sidecar reads db through its Service; the page is published on the host.
+  ASSERT_TRUE(env_->eventually([&] {
+    return sh("curl -s --max-time 2 http://127.0.0.1:" + port + "/").out.find("carol 99") != std::string::npos;
+  }));
+  ASSERT_TRUE(env_->eventually(
+      [&] { return env_->podctl({"logs", "deploy/worker"}).out.find("total 158") != std::string::npos; }));
+  RunResult down = env_->podctl({"delete", "-f", dir});
+  EXPECT_EQ(down.rc, 0) << down.err;
+  EXPECT_TRUE(pods().empty());
+  EXPECT_TRUE(controller_pids().empty());
+  sh("rm -rf " + dir);
+}
+
 }  // namespace
 }  // namespace podctl::test

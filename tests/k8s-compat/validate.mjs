@@ -5,9 +5,18 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Pod, ConfigMap, Secret } from "kubernetes-models/v1";
+import { Pod, ConfigMap, Secret, Service } from "kubernetes-models/v1";
+import { Deployment, ReplicaSet } from "kubernetes-models/apps/v1";
 
-const kinds = { Pod, ConfigMap, Secret };
+// kind → [apiVersion, model, the directory of its type declaration]
+const kinds = {
+  Pod: ["v1", Pod, "v1"],
+  ConfigMap: ["v1", ConfigMap, "v1"],
+  Secret: ["v1", Secret, "v1"],
+  Service: ["v1", Service, "v1"],
+  Deployment: ["apps/v1", Deployment, "apps/v1"],
+  ReplicaSet: ["apps/v1", ReplicaSet, "apps/v1"],
+};
 // Directories are walked whole (examples/stack/ is a directory of its own).
 const manifests = (p) =>
   statSync(p).isDirectory()
@@ -60,7 +69,7 @@ function unknownFields(value, file, path, out) {
   }
 }
 
-const modelFile = (kind) => join(nodeModules, "kubernetes-models", "v1", `${kind}.d.ts`);
+const modelFile = (kind) => join(nodeModules, "kubernetes-models", kinds[kind][2], `${kind}.d.ts`);
 
 let failures = 0, checked = 0;
 for (const file of files) {
@@ -69,9 +78,9 @@ for (const file of files) {
     if (!obj) continue;
     checked++;
     const where = `${file}: ${obj.kind}/${obj.metadata?.name}`;
-    const Model = kinds[obj.kind];
-    if (obj.apiVersion !== "v1" || !Model) {
-      console.error(`${where}: not a v1 Pod, ConfigMap or Secret`);
+    const [apiVersion, Model] = kinds[obj.kind] ?? [];
+    if (!Model || obj.apiVersion !== apiVersion) {
+      console.error(`${where}: not a kind podctl reads (${Object.keys(kinds).join(", ")}) of its apiVersion`);
       failures++;
       continue;
     }
