@@ -93,6 +93,14 @@ void apply_defaults(ReplicaSet& rs, const std::string& default_namespace) {
   default_template(rs.template_);
 }
 
+void apply_defaults(Job& j, const std::string& default_namespace) {
+  if (j.metadata.namespace_.empty()) j.metadata.namespace_ = default_namespace;
+  if (j.completion_mode.empty()) j.completion_mode = "NonIndexed";
+  // SetDefaults_Job: neither completions nor parallelism is one pod to succeed once.
+  if (!j.completions && j.parallelism == 1) j.completions = 1;
+  default_template(j.template_);
+}
+
 void apply_defaults(Service& s, const std::string& default_namespace) {
   if (s.metadata.namespace_.empty()) s.metadata.namespace_ = default_namespace;
   if (s.type.empty()) s.type = "ClusterIP";

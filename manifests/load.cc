@@ -124,7 +124,7 @@ const ObjectMeta& metadata_of(const Object& object) {
 }
 
 std::string kind_of(const Object& object) {
-  static const char* const kKinds[] = {"Pod", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Service"};
+  static const char* const kKinds[] = {"Pod", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Service", "Job"};
   static_assert(std::size(kKinds) == std::variant_size_v<Object>);
   return kKinds[object.index()];
 }

@@ -383,12 +383,12 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   bool has_api = top.string("apiVersion", api_version, true);
   bool has_kind = top.string("kind", kind, true);
   if (!has_api || !has_kind) return std::nullopt;
-  std::string want_version = kind == "Deployment" || kind == "ReplicaSet" ? "apps/v1" : "v1";
+  std::string want_version = kind == "Deployment" || kind == "ReplicaSet" ? "apps/v1" : kind == "Job" ? "batch/v1" : "v1";
   if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && kind != "Service" && want_version == "v1") {
     ctx.error(ctx.positions["kind"], "kind",
               "kind \"" + kind +
-                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service (v1), Deployment and "
-                  "ReplicaSet (apps/v1)");
+                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service (v1), Deployment, "
+                  "ReplicaSet (apps/v1) and Job (batch/v1)");
     return std::nullopt;
   }
   if (api_version != want_version) {
@@ -396,7 +396,7 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
               "\"" + api_version + "\" is not a version of kind " + kind + ": use apiVersion: " + want_version);
     return std::nullopt;
   }
-  if (want_version == "apps/v1") return parse_workload(ctx, top, kind);
+  if (want_version != "v1") return parse_workload(ctx, top, kind);
   if (kind == "Service") return parse_service(ctx, top);
   if (kind == "Pod") {
     Pod pod;

@@ -1,4 +1,4 @@
-// apps/v1 Deployment and ReplicaSet documents → typed values.
+// apps/v1 Deployment and ReplicaSet, and batch/v1 Job documents → typed values.
 #include "manifests/parse_internal.h"
 
 namespace podctl::manifest {
@@ -78,12 +78,34 @@ Deployment parse_deployment(MapReader& top) {
   return d;
 }
 
+Job parse_job(MapReader& top) {
+  Job j;
+  read_metadata(top, j.metadata);
+  top.object(
+      "spec",
+      [&](MapReader& s) {
+        s.integer("completions", j.completions);
+        s.integer("parallelism", j.parallelism);
+        s.integer("backoffLimit", j.backoff_limit);
+        s.integer("activeDeadlineSeconds", j.active_deadline_seconds);
+        s.integer("ttlSecondsAfterFinished", j.ttl_seconds_after_finished);
+        s.string("completionMode", j.completion_mode);
+        read_template(s, j.template_);
+        s.unsupported({"selector", "manualSelector", "suspend", "podFailurePolicy", "backoffLimitPerIndex",
+                       "maxFailedIndexes", "podReplacementPolicy", "successPolicy", "managedBy"});
+      },
+      true);
+  return j;
+}
+
 }  // namespace
 
 std::optional<Object> parse_workload(ParseContext&, MapReader& top, const std::string& kind) {
   std::optional<Object> out;
   if (kind == "Deployment")
     out = parse_deployment(top);
+  else if (kind == "Job")
+    out = parse_job(top);
   else
     out = parse_replica_set(top);
   top.read_only({"status"});

@@ -53,6 +53,17 @@ json to_json(const Deployment& d) {
   return json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", to_json(d.metadata)}, {"spec", spec}};
 }
 
+json to_json(const Job& j) {
+  json spec{{"parallelism", j.parallelism},
+            {"backoffLimit", j.backoff_limit},
+            {"completionMode", j.completion_mode},
+            {"template", to_json(j.template_)}};
+  if (j.completions) spec["completions"] = *j.completions;
+  if (j.active_deadline_seconds) spec["activeDeadlineSeconds"] = *j.active_deadline_seconds;
+  if (j.ttl_seconds_after_finished) spec["ttlSecondsAfterFinished"] = *j.ttl_seconds_after_finished;
+  return json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", to_json(j.metadata)}, {"spec", spec}};
+}
+
 json to_json(const Service& s) {
   json ports = json::array();
   for (const auto& p : s.ports) {

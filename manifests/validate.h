@@ -17,5 +17,6 @@ std::vector<FieldError> validate(const Secret& secret);
 std::vector<FieldError> validate(const Deployment& deployment);
 std::vector<FieldError> validate(const ReplicaSet& replica_set);
 std::vector<FieldError> validate(const Service& service);
+std::vector<FieldError> validate(const Job& job);
 
 }  // namespace podctl::manifest

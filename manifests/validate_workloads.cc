@@ -1,5 +1,5 @@
 // Validation of apps/v1 objects, after pkg/apis/apps/validation: the selector, the template (a pod
-// of restartPolicy Always), the rollout strategy.
+// of restartPolicy Always), the rollout strategy; and of batch/v1 Jobs (pkg/apis/batch/validation).
 #include <regex>
 
 #include "manifests/label_selector.h"
@@ -43,15 +43,19 @@ void selector(Validator& v, const LabelSelector& s, const std::map<std::string, 
 }
 
 // The template is checked as the pod it becomes; its errors are reported at spec.template.
-void pod_template(Validator& v, const PodTemplate& t, const ObjectMeta& owner) {
-  if (t.metadata.labels.empty()) v.add("spec.template.metadata.labels", "required value");
+void pod_template(Validator& v, const PodTemplate& t, const ObjectMeta& owner, bool for_job = false) {
+  if (t.metadata.labels.empty() && !for_job) v.add("spec.template.metadata.labels", "required value");
   Pod pod{t.metadata, t.spec};
   pod.metadata.name = owner.name;
   pod.metadata.namespace_ = owner.namespace_;
   auto errors = validate(pod);
   if (errors.empty()) errors = check_implemented(pod);
   for (auto& e : errors) v.add("spec.template." + e.path, e.message);
-  if (t.spec.restart_policy != "Always")
+  if (for_job) {
+    if (t.spec.restart_policy != "Never" && t.spec.restart_policy != "OnFailure")
+      v.add("spec.template.spec.restartPolicy", "unsupported value " + quoted(t.spec.restart_policy) +
+                                                    ": supported values: \"OnFailure\", \"Never\"");
+  } else if (t.spec.restart_policy != "Always")
     v.add("spec.template.spec.restartPolicy",
           "unsupported value " + quoted(t.spec.restart_policy) + ": supported values: \"Always\"");
   if (!t.metadata.name.empty()) v.check("spec.template.metadata.name", t.metadata.name, "the controller names its pods: remove this field");
@@ -98,6 +102,27 @@ std::vector<FieldError> validate(const Deployment& d) {
   selector(v, d.selector, d.template_.metadata.labels);
   pod_template(v, d.template_, d.metadata);
   strategy(v, d.strategy);
+  if (d.paused) v.add("spec.paused", "not supported by podctl yet (rollouts run as soon as the template changes)");
+  return v.errors;
+}
+
+std::vector<FieldError> validate(const Job& j) {
+  Validator v;
+  v.metadata(j.metadata, true);
+  if (j.metadata.name.size() > 63)
+    v.add("metadata.name", "must be no more than 63 characters (it becomes a label value of its pods)");
+  if (j.completions) v.non_negative("spec.completions", *j.completions);
+  v.non_negative("spec.parallelism", j.parallelism);
+  v.non_negative("spec.backoffLimit", j.backoff_limit);
+  if (j.active_deadline_seconds && *j.active_deadline_seconds <= 0)
+    v.add("spec.activeDeadlineSeconds", std::to_string(*j.active_deadline_seconds) + ": must be greater than 0");
+  if (j.ttl_seconds_after_finished) v.non_negative("spec.ttlSecondsAfterFinished", *j.ttl_seconds_after_finished);
+  v.one_of("spec.completionMode", j.completion_mode, {"NonIndexed", "Indexed"});
+  if (j.completion_mode == "Indexed" && !j.completions)
+    v.add("spec.completions", "when completion mode is Indexed, must be specified");
+  else if (!j.completions)
+    v.add("spec.completions", "not supported by podctl yet without parallelism 1 (work-queue Jobs): give completions");
+  pod_template(v, j.template_, j.metadata, true);
   return v.errors;
 }
 

@@ -1,9 +1,10 @@
-// podctl - the workload objects of apps/v1 (ReplicaSet, Deployment) as typed values, after
-// k8s.io/api/apps/v1/types.go. A pod template is a Pod without a name of its own.
+// podctl - the workload objects of apps/v1 (ReplicaSet, Deployment) and batch/v1 (Job) as typed
+// values, after k8s.io/api/apps/v1/types.go and batch/v1/types.go. A pod template is a Pod without a name of its own.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,18 @@ struct Deployment {
   int64_t progress_deadline_seconds = 600;
   bool paused = false;
   bool operator==(const Deployment&) const = default;
+};
+
+struct Job {
+  ObjectMeta metadata;
+  std::optional<int64_t> completions;  // unset with parallelism: 1, as the API server defaults
+  int64_t parallelism = 1;
+  int64_t backoff_limit = 6;
+  std::optional<int64_t> active_deadline_seconds;
+  std::optional<int64_t> ttl_seconds_after_finished;
+  std::string completion_mode;  // NonIndexed (default) or Indexed
+  PodTemplate template_;
+  bool operator==(const Job&) const = default;
 };
 
 }  // namespace podctl::manifest

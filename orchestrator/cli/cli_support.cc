@@ -96,6 +96,7 @@ std::string resource_kind(const std::string& w) {
   if (w == "deployment" || w == "deployments" || w == "deploy" || w == "deployment.apps") return "deployments";
   if (w == "replicaset" || w == "replicasets" || w == "rs" || w == "replicaset.apps") return "replicasets";
   if (w == "service" || w == "services" || w == "svc") return "services";
+  if (w == "job" || w == "jobs" || w == "job.batch") return "jobs";
   return "";
 }
 
@@ -176,10 +177,13 @@ std::string resource_of(const manifest::Object& object) {
 }
 
 std::string printed_kind(const std::string& resource) {
+  if (resource == "jobs") return "job.batch";
   return singular(resource) + (is_workload(resource) ? ".apps" : "");
 }
 
-bool is_workload(const std::string& resource) { return resource == "deployments" || resource == "replicasets"; }
+bool is_workload(const std::string& resource) {
+  return resource == "deployments" || resource == "replicasets" || resource == "jobs";
+}
 
 bool is_controlled(const std::string& resource) { return is_workload(resource) || resource == "services"; }
 

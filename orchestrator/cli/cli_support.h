@@ -68,9 +68,9 @@ std::string singular(const std::string& kind);
 
 // The resource of a manifest object: "pods", "configmaps", "secrets", "deployments", "replicasets".
 std::string resource_of(const manifest::Object& object);
-// What kubectl prints before "/NAME created": "pod", "configmap", "deployment.apps".
+// What kubectl prints before "/NAME created": "pod", "configmap", "deployment.apps", "job.batch".
 std::string printed_kind(const std::string& resource);
-// Deployments and ReplicaSets: objects with a controller process and a status of their own.
+// Deployments, ReplicaSets and Jobs: objects with a controller process, pods and a status of their own.
 bool is_workload(const std::string& resource);
 // Workloads and Services: objects with a controller process.
 bool is_controlled(const std::string& resource);

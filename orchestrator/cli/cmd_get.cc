@@ -120,6 +120,19 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
                                       count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"),
                                       count(st, "updatedReplicas"), count(st, "availableReplicas"), age_of(o, now)};
     };
+  } else if (kind == "jobs") {
+    header = {"NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"};
+    row = [now](const json& o) {
+      const json st = o.value("status", json::object());
+      std::string status = "Running";
+      for (const auto& c : st.value("conditions", json::array()))
+        if (c.value("status", "") == "True") status = c.value("type", "");
+      std::time_t start = parse_rfc3339(st.value("startTime", "")), end = parse_rfc3339(st.value("completionTime", ""));
+      std::string duration = start < 0 ? "" : human_duration((end >= 0 ? end : now) - start);
+      return std::vector<std::string>{o["metadata"]["name"], status,
+                                      count(st, "succeeded") + "/" + count(o["spec"], "completions"), duration,
+                                      age_of(o, now)};
+    };
   } else if (kind == "services") {
     header = {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"};
     row = [now](const json& o) {
@@ -180,7 +193,7 @@ int cmd_get(const Invocation& inv) {
   if (kind.empty())
     return report_error(
         "the server doesn't have a resource type \"" + args->type_word +
-            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, services)",
+            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services)",
         kExitUsage);
   std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;

@@ -18,7 +18,9 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
+#include "orchestrator/cli/rollout_verdict.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/store/object_store.h"
@@ -52,6 +54,8 @@ pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std
   if (!inv.global.subnet.empty()) argv.insert(argv.end(), {"--subnet", inv.global.subnet});
   if (!inv.global.outbound.empty()) argv.insert(argv.end(), {"--outbound", inv.global.outbound});
   if (!inv.global.seccomp_default.empty()) argv.insert(argv.end(), {"--seccomp-default", inv.global.seccomp_default});
+  if (!inv.global.service_subnet.empty()) argv.insert(argv.end(), {"--service-cidr", inv.global.service_subnet});
+  if (!inv.global.pod_name_hosts.empty()) argv.insert(argv.end(), {"--pod-name-hosts", inv.global.pod_name_hosts});
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());
@@ -103,6 +107,20 @@ WatchResult finished(const RootPaths& root, const std::string& ns, const std::st
   return run_verdict(*status, name);
 }
 
+// The pods a Job made, oldest first (their specs as stored).
+std::vector<manifest::Pod> job_pods(const RootPaths& root, const std::string& ns, const std::string& job) {
+  std::vector<manifest::Pod> out;
+  auto object = get_object(root, "jobs", ns, job);
+  auto records = list_pod_records(root, ns);
+  if (!object || !records) return out;
+  std::vector<PodRecord> owned = pods_owned_by(*records, (*object)["metadata"].value("uid", ""));
+  std::sort(owned.begin(), owned.end(),
+            [](const auto& a, const auto& b) { return a.creation_timestamp < b.creation_timestamp; });
+  for (const auto& r : owned)
+    if (auto spec = read_stored_spec(r.paths, ns)) out.push_back(*spec);
+  return out;
+}
+
 // One line per container, and the first failure's exit code (see run_report).
 int summarize(const RootPaths& root, const std::string& ns, const std::vector<manifest::Pod>& pods) {
   int rc = 0;
@@ -142,7 +160,7 @@ void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool j
 void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
   std::cout << std::flush;
   // Controllers first, so that nothing makes pods again while they go.
-  for (const char* kind : {"deployments", "replicasets", "services"})
+  for (const char* kind : {"deployments", "replicasets", "jobs", "services"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
   auto pods = list_pod_records(root, ns);
@@ -156,8 +174,8 @@ void tear_down(const Invocation& inv, const RootPaths& root, const std::string& 
   for (const char* kind : {"configmaps", "secrets"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
-  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "services",
-                          "controllers/deployments", "controllers/replicasets", "controllers/services"})
+  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "jobs", "services",
+                          "controllers/deployments", "controllers/replicasets", "controllers/jobs", "controllers/services"})
     ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
 }
 
@@ -177,7 +195,7 @@ int cmd_run(const Invocation& inv) {
   if (!timeout) return report_error(timeout.error().message, kExitUsage);
   std::string manifests;
   std::vector<manifest::Pod> pods;
-  std::vector<std::string> jobs;
+  std::vector<std::string> jobs, job_objects;
   for (auto& o : loaded.objects) {
     std::visit([&](auto& x) { x.metadata.namespace_ = ns; }, o.object);
     manifests += std::visit([](const auto& x) { return manifest::to_json(x); }, o.object).dump() + "\n---\n";
@@ -185,10 +203,11 @@ int cmd_run(const Invocation& inv) {
       pods.push_back(*pod);
       if (is_job(*pod)) jobs.push_back(pod->metadata.name);
     }
+    if (const auto* job = std::get_if<manifest::Job>(&o.object)) job_objects.push_back(job->metadata.name);
   }
-  if (jobs.empty())
+  if (jobs.empty() && job_objects.empty())
     return report_error(
-        "nothing to run: no pod has restartPolicy Never or OnFailure (pods with Always are services "
+        "nothing to run: no Job, and no pod has restartPolicy Never or OnFailure (pods with Always are services "
         "that a run starts beside its jobs)",
         kExitUsage);
   catch_stop_signals();
@@ -207,6 +226,23 @@ int cmd_run(const Invocation& inv) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout > 0 ? *timeout : 1LL << 40);
   auto [name, result] = watch_pods(
       root, ns, jobs, [&](const std::string& n) { return finished(root, ns, n); }, deadline);
+  // Job objects: until Complete or Failed, then their pods' logs and lines in the summary.
+  std::vector<std::string> failed_jobs;
+  for (const auto& job : job_objects) {
+    if (result.verdict != WatchVerdict::kMet || g_signal) break;
+    auto outcome = wait_for_rollout(root, {"jobs", ns, job}, deadline);
+    if (g_signal) break;
+    if (outcome.verdict == WatchVerdict::kNotYet) {
+      name = job, result = outcome;
+      break;
+    }
+    for (const auto& p : job_pods(root, ns, job)) {
+      run_podctl(inv, ns, {"logs", p.metadata.name, "--all-containers", "--prefix"});
+      pods.push_back(p);
+    }
+    std::cout << outcome.detail << std::endl;
+    if (outcome.verdict == WatchVerdict::kFailed) failed_jobs.push_back(job);
+  }
   stop_followers(followers, result.verdict == WatchVerdict::kMet && !g_signal);
   if (result.verdict == WatchVerdict::kNotYet) {
     std::cerr << "error: timed out after " << inv.get<std::string>("timeout") << " waiting for pod/" << name << " ("
@@ -221,6 +257,8 @@ int cmd_run(const Invocation& inv) {
   }
   int summary_rc = summarize(root, ns, pods);
   if (rc == 0) rc = summary_rc;
+  // A Job that failed without a failing container to name (its deadline, say) still fails the run.
+  if (rc == 0 && !failed_jobs.empty()) rc = 1;
   if (inv.vm["keep"].as<bool>() && !g_signal)
     std::cout << "kept namespace " << ns << " (remove it with: podctl -n " << ns << " delete pods --all)\n";
   else

@@ -50,9 +50,25 @@ WatchResult replica_set_verdict(const json& rs) {
   return {WatchVerdict::kMet, name + " successfully rolled out"};
 }
 
+// kubectl wait --for=condition=complete, failing at once on the Failed condition.
+WatchResult job_verdict(const json& job) {
+  const std::string name = "job \"" + job["metadata"].value("name", "") + "\"";
+  const json st = job.value("status", json::object());
+  for (const auto& c : st.value("conditions", json::array())) {
+    if (c.value("status", "") != "True") continue;
+    if (c.value("type", "") == "Complete") return {WatchVerdict::kMet, name + " completed"};
+    if (c.value("type", "") == "Failed")
+      return {WatchVerdict::kFailed, name + " failed: " + c.value("reason", "") + ": " + c.value("message", "")};
+  }
+  return {WatchVerdict::kNotYet, "Waiting for " + name + " to complete: " + std::to_string(field(st, "succeeded")) +
+                                     " of " + std::to_string(field(job["spec"], "completions", 1)) + " succeeded, " +
+                                     std::to_string(field(st, "failed")) + " failed..."};
+}
+
 }  // namespace
 
 WatchResult rollout_verdict(const std::string& resource, const json& object) {
+  if (resource == "jobs") return job_verdict(object);
   return resource == "deployments" ? deployment_verdict(object) : replica_set_verdict(object);
 }
 

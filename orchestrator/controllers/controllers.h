@@ -29,9 +29,11 @@ Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env);
 Result<ControllerStep> reconcile_deployment(const ControllerEnv& env);
 Result<ControllerStep> reconcile_service(const ControllerEnv& env);
 
-// What several controllers do to pods: make `count` from a template, and stop and clean up some.
-Status create_owned_pods(const ControllerEnv& env, const manifest::PodTemplate& tmpl, const nlohmann::json& owner,
-                         std::vector<PodRecord> taken, int64_t count);
+Result<ControllerStep> reconcile_job(const ControllerEnv& env);
+
+// What several controllers do to pods: make them (made with pod_from_template), and stop and
+// clean up some.
+Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::Pod>& pods);
 Status remove_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods, int64_t grace_seconds);
 // cleanup_pod (under the root's lock) of pods whose supervisors are gone.
 Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods);

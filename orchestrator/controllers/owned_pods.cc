@@ -80,17 +80,21 @@ std::string random_suffix() {
 
 }  // namespace
 
-manifest::Pod pod_from_template(const manifest::PodTemplate& tmpl, const json& owner,
-                                const std::vector<PodRecord>& taken) {
+std::set<std::string> pod_names(const std::vector<PodRecord>& pods) {
+  std::set<std::string> out;
+  for (const auto& p : pods) out.insert(p.name);
+  return out;
+}
+
+manifest::Pod pod_from_template(const manifest::PodTemplate& tmpl, const json& owner, std::set<std::string>& taken,
+                                const std::string& name_prefix) {
   manifest::Pod pod{tmpl.metadata, tmpl.spec};
   pod.metadata.namespace_ = owner["metadata"].value("namespace", "default");
   pod.metadata.owner_references = {controller_reference(owner)};
-  std::string base = owner["metadata"].value("name", "") + "-";
+  std::string base = (name_prefix.empty() ? owner["metadata"].value("name", "") : name_prefix) + "-";
   for (;;) {
     pod.metadata.name = base + random_suffix();
-    bool used = false;
-    for (const auto& p : taken) used |= p.name == pod.metadata.name;
-    if (!used) return pod;
+    if (taken.insert(pod.metadata.name).second) return pod;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,13 @@ std::vector<PodRecord> pods_owned_by(const std::vector<PodRecord>& pods, const s
 // The controller's view of a pod (phase, readiness and since when, restarts, lost, terminating).
 plan::OwnedPod observe_pod(const PodRecord& pod);
 
-// A pod of the template named NAME-xxxxx (5 characters of rand.String's alphabet), owned by the
-// object `owner` (apiVersion, kind, metadata with uid), that no pod of `taken` has.
+// A pod of the template named PREFIX-xxxxx (5 characters of rand.String's alphabet; PREFIX is the
+// owner's name unless given), owned by the object `owner` (apiVersion, kind, metadata with uid),
+// that no pod of `taken` has.
+// The name is added to `taken`.
 manifest::Pod pod_from_template(const manifest::PodTemplate& tmpl, const nlohmann::json& owner,
-                                const std::vector<PodRecord>& taken);
+                                std::set<std::string>& taken, const std::string& name_prefix = "");
+std::set<std::string> pod_names(const std::vector<PodRecord>& pods);
 
 // The ownerReference a controller puts on what it makes.
 manifest::OwnerReference controller_reference(const nlohmann::json& owner);

@@ -14,24 +14,21 @@ namespace podctl {
 
 using nlohmann::json;
 
-Status create_owned_pods(const ControllerEnv& env, const manifest::PodTemplate& tmpl, const json& owner,
-                         std::vector<PodRecord> taken, int64_t count) {
-  if (count <= 0) return {};
+Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::Pod>& pods) {
+  if (pods.empty()) return {};
   PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
   locked.ctx.restart_backoff = env.ctx.restart_backoff;
   locked.ctx.log_max_bytes = env.ctx.log_max_bytes;
   locked.ctx.log_max_files = env.ctx.log_max_files;
   locked.ctx.pids_limit = env.ctx.pids_limit;
   Status result;
-  for (int64_t i = 0; i < count; ++i) {
-    auto pod = pod_from_template(tmpl, owner, taken);
+  for (const auto& pod : pods) {
     auto created = create_pod(locked.ctx, pod);
     if (!created) {
       result = fail(created.error().wrap("create pod " + pod.metadata.name));
       break;
     }
     spdlog::info("created pod {}", pod.metadata.name);
-    taken.push_back(*created);
   }
   if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
   return result;
@@ -114,7 +111,10 @@ Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env) {
     if (auto st = enforce_stop_deadline(p); !st) spdlog::error("{}", st.error().message);
   std::string failure;
   if (auto st = clean_up_pods(env, named(plan.clean_up)); !st) spdlog::error("{}", st.error().message);
-  if (auto st = create_owned_pods(env, rs.template_, *stored, all, plan.create); !st) {
+  std::vector<manifest::Pod> fresh;
+  auto taken = pod_names(all);
+  for (int64_t i = 0; i < plan.create; ++i) fresh.push_back(pod_from_template(rs.template_, *stored, taken));
+  if (auto st = create_owned_pods(env, fresh); !st) {
     failure = st.error().message;
     spdlog::error("{}", failure);
   }

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { Pod, ConfigMap, Secret, Service } from "kubernetes-models/v1";
 import { Deployment, ReplicaSet } from "kubernetes-models/apps/v1";
+import { Job } from "kubernetes-models/batch/v1";
 
 // kind → [apiVersion, model, the directory of its type declaration]
 const kinds = {
@@ -16,6 +17,7 @@ const kinds = {
   Service: ["v1", Service, "v1"],
   Deployment: ["apps/v1", Deployment, "apps/v1"],
   ReplicaSet: ["apps/v1", ReplicaSet, "apps/v1"],
+  Job: ["batch/v1", Job, "batch/v1"],
 };
 // Directories are walked whole (examples/stack/ is a directory of its own).
 const manifests = (p) =>
