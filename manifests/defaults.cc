@@ -57,7 +57,8 @@ void apply_defaults(Pod& pod, const std::string& default_namespace) {
   for (auto& c : spec.init_containers) default_container(c);
   for (auto& c : spec.containers) default_container(c);
   for (auto& v : spec.volumes) {
-    if (!v.empty_dir && !v.host_path && !v.config_map && !v.secret && !v.downward_api) v.empty_dir.emplace();
+    if (!v.empty_dir && !v.host_path && !v.config_map && !v.secret && !v.downward_api && !v.persistent_volume_claim)
+      v.empty_dir.emplace();
     if (v.downward_api)
       for (auto& f : v.downward_api->items) default_field_ref(f.field_ref);
   }
@@ -99,6 +100,11 @@ void apply_defaults(Job& j, const std::string& default_namespace) {
   // SetDefaults_Job: neither completions nor parallelism is one pod to succeed once.
   if (!j.completions && j.parallelism == 1) j.completions = 1;
   default_template(j.template_);
+}
+
+void apply_defaults(PersistentVolumeClaim& c, const std::string& default_namespace) {
+  if (c.metadata.namespace_.empty()) c.metadata.namespace_ = default_namespace;
+  if (c.volume_mode.empty()) c.volume_mode = "Filesystem";
 }
 
 void apply_defaults(Service& s, const std::string& default_namespace) {

@@ -18,6 +18,7 @@ void apply_defaults(Deployment& deployment, const std::string& default_namespace
 void apply_defaults(ReplicaSet& replica_set, const std::string& default_namespace);
 // batch/v1: completionMode NonIndexed; the template's pod defaults.
 void apply_defaults(Job& job, const std::string& default_namespace);
+void apply_defaults(PersistentVolumeClaim& claim, const std::string& default_namespace);
 // type ClusterIP, protocol TCP, targetPort = port, sessionAffinity None.
 void apply_defaults(Service& service, const std::string& default_namespace);
 // Always for ":latest" or no tag (and no digest), IfNotPresent otherwise.

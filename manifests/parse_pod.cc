@@ -218,6 +218,11 @@ void read_key_to_path(ParseContext& ctx, MapReader& r, std::vector<KeyToPath>& i
 
 void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
   m.string("name", v.name, true);
+  m.object("persistentVolumeClaim", [&](MapReader& s) {
+    auto& c = v.persistent_volume_claim.emplace();
+    s.string("claimName", c.claim_name, true);
+    s.boolean("readOnly", c.read_only);
+  });
   m.object("emptyDir", [&](MapReader& s) {
     auto& e = v.empty_dir.emplace();
     s.string("medium", e.medium);
@@ -253,8 +258,7 @@ void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
     });
     s.integer("defaultMode", d.default_mode);
   });
-  m.unsupported({"persistentVolumeClaim",
-                 "nfs",
+  m.unsupported({"nfs",
                  "projected",
                  "csi",
                  "ephemeral",
@@ -384,11 +388,12 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   bool has_kind = top.string("kind", kind, true);
   if (!has_api || !has_kind) return std::nullopt;
   std::string want_version = kind == "Deployment" || kind == "ReplicaSet" ? "apps/v1" : kind == "Job" ? "batch/v1" : "v1";
-  if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && kind != "Service" && want_version == "v1") {
+  if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && kind != "Service" &&
+      kind != "PersistentVolumeClaim" && want_version == "v1") {
     ctx.error(ctx.positions["kind"], "kind",
               "kind \"" + kind +
-                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service (v1), Deployment, "
-                  "ReplicaSet (apps/v1) and Job (batch/v1)");
+                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim "
+                  "(v1), Deployment, ReplicaSet (apps/v1) and Job (batch/v1)");
     return std::nullopt;
   }
   if (api_version != want_version) {
@@ -398,6 +403,28 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   }
   if (want_version != "v1") return parse_workload(ctx, top, kind);
   if (kind == "Service") return parse_service(ctx, top);
+  if (kind == "PersistentVolumeClaim") {
+    PersistentVolumeClaim pvc;
+    read_metadata(top, pvc.metadata);
+    top.object(
+        "spec",
+        [&](MapReader& s) {
+          s.string_list("accessModes", pvc.access_modes);
+          s.object("resources", [&](MapReader& r) {
+            r.object("requests", [&](MapReader& q) {
+              if (const YAML::Node* n = q.take("storage")) read_quantity(ctx, *n, q.child("storage"), pvc.storage);
+            });
+            r.unsupported({"limits"});
+          });
+          s.string("storageClassName", pvc.storage_class_name);
+          s.string("volumeMode", pvc.volume_mode);
+          s.unsupported({"selector", "volumeName", "dataSource", "dataSourceRef", "volumeAttributesClassName"});
+        },
+        true);
+    top.read_only({"status"});
+    top.finish();
+    return pvc;
+  }
   if (kind == "Pod") {
     Pod pod;
     read_metadata(top, pod.metadata);

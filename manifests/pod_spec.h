@@ -263,8 +263,15 @@ struct DownwardApiSource {
   bool operator==(const DownwardApiSource&) const = default;
 };
 
+struct PersistentVolumeClaimSource {
+  std::string claim_name;
+  bool read_only = false;
+  bool operator==(const PersistentVolumeClaimSource&) const = default;
+};
+
 struct Volume {
   std::string name;
+  std::optional<PersistentVolumeClaimSource> persistent_volume_claim;
   std::optional<EmptyDirSource> empty_dir;
   std::optional<HostPathSource> host_path;
   std::optional<ConfigMapVolumeSource> config_map;
@@ -302,6 +309,17 @@ struct PodSpec {
   std::optional<bool> share_process_namespace;
   PodSecurityContext security_context;
   bool operator==(const PodSpec&) const = default;
+};
+
+// v1 PersistentVolumeClaim: a local directory per claim (as kind's and k3s's local-path
+// provisioner), bound at once.
+struct PersistentVolumeClaim {
+  ObjectMeta metadata;
+  std::vector<std::string> access_modes;
+  std::optional<Quantity> storage;  // resources.requests.storage
+  std::optional<std::string> storage_class_name;
+  std::string volume_mode;  // Filesystem (default)
+  bool operator==(const PersistentVolumeClaim&) const = default;
 };
 
 struct Pod {

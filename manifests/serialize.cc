@@ -142,6 +142,11 @@ json key_to_path(const KeyToPath& k) {
 }
 
 json volume(const Volume& v) {
+  if (v.persistent_volume_claim) {
+    json c{{"claimName", v.persistent_volume_claim->claim_name}};
+    if (v.persistent_volume_claim->read_only) c["readOnly"] = true;
+    return json{{"name", v.name}, {"persistentVolumeClaim", c}};
+  }
   json j{{"name", v.name}};
   if (v.empty_dir) {
     json e = json::object();
@@ -267,6 +272,16 @@ json to_json(const Pod& pod) {
   put_seccomp(sc, s.security_context.seccomp_profile);
   spec["securityContext"] = sc;
   return json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", to_json(pod.metadata)}, {"spec", spec}};
+}
+
+json to_json(const PersistentVolumeClaim& c) {
+  json spec{{"accessModes", c.access_modes}, {"volumeMode", c.volume_mode}};
+  if (c.storage) spec["resources"] = {{"requests", {{"storage", c.storage->text}}}};
+  if (c.storage_class_name) spec["storageClassName"] = *c.storage_class_name;
+  return json{{"apiVersion", "v1"},
+              {"kind", "PersistentVolumeClaim"},
+              {"metadata", to_json(c.metadata)},
+              {"spec", spec}};
 }
 
 json to_json(const ConfigMap& cm) {

@@ -59,7 +59,11 @@ void Validator::relative_path(const std::string& path, const std::string& value)
 
 void Validator::volume(const std::string& path, const Volume& v) {
   check(path + ".name", v.name, check_dns1123_label(v.name));
-  int n = v.empty_dir.has_value() + v.host_path.has_value() + v.config_map.has_value() + v.secret.has_value() +
+  if (v.persistent_volume_claim)
+    check(path + ".persistentVolumeClaim.claimName", v.persistent_volume_claim->claim_name,
+          check_dns1123_subdomain(v.persistent_volume_claim->claim_name));
+  int n = v.persistent_volume_claim.has_value() + v.empty_dir.has_value() + v.host_path.has_value() +
+          v.config_map.has_value() + v.secret.has_value() +
           v.downward_api.has_value();
   if (n > 1) add(path, "may not specify more than 1 volume type");
   if (v.empty_dir) {
@@ -111,6 +115,24 @@ void Validator::mode(const std::string& path, int64_t m) {
 using detail::idx;
 using detail::quoted;
 using detail::Validator;
+
+std::vector<FieldError> validate(const PersistentVolumeClaim& c) {
+  Validator v;
+  v.metadata(c.metadata, true);
+  if (c.access_modes.empty()) v.add("spec.accessModes", "at least 1 access mode is required");
+  for (size_t i = 0; i < c.access_modes.size(); ++i)
+    v.one_of(idx("spec.accessModes", i), c.access_modes[i],
+             {"ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"});
+  if (!c.storage)
+    v.add("spec.resources.requests.storage", "required value");
+  else if (c.storage->milli <= 0)
+    v.add("spec.resources.requests.storage", "must be greater than zero");
+  v.one_of("spec.volumeMode", c.volume_mode, {"Filesystem"});
+  // One provisioner on this machine: the default class, or the names kind and k3s give it.
+  if (c.storage_class_name)
+    v.one_of("spec.storageClassName", *c.storage_class_name, {"", "standard", "local-path"});
+  return v.errors;
+}
 
 std::vector<FieldError> validate(const Pod& pod) {
   Validator v;

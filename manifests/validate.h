@@ -18,5 +18,6 @@ std::vector<FieldError> validate(const Deployment& deployment);
 std::vector<FieldError> validate(const ReplicaSet& replica_set);
 std::vector<FieldError> validate(const Service& service);
 std::vector<FieldError> validate(const Job& job);
+std::vector<FieldError> validate(const PersistentVolumeClaim& claim);
 
 }  // namespace podctl::manifest

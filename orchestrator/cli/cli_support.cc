@@ -97,6 +97,7 @@ std::string resource_kind(const std::string& w) {
   if (w == "replicaset" || w == "replicasets" || w == "rs" || w == "replicaset.apps") return "replicasets";
   if (w == "service" || w == "services" || w == "svc") return "services";
   if (w == "job" || w == "jobs" || w == "job.batch") return "jobs";
+  if (w == "persistentvolumeclaim" || w == "persistentvolumeclaims" || w == "pvc") return "persistentvolumeclaims";
   return "";
 }
 

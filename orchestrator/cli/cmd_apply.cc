@@ -14,6 +14,7 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/controllers/service_support.h"
+#include "orchestrator/pods/claims.h"
 #include "orchestrator/image/image_store.h"
 #include "orchestrator/plan/backoff.h"
 #include "orchestrator/pods/pod_ops.h"
@@ -171,6 +172,11 @@ int apply_once(const Invocation& inv) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
       Result<std::string> verb = kind == "services" ? put_service(ctx, object) : put_object(ctx.root, kind, object);
+      if (verb && kind == "persistentvolumeclaims") {  // bound at once, as the local-path provisioner does
+        auto stored = get_object(ctx.root, kind, manifest::metadata_of(o.object).namespace_, name);
+        if (auto st = stored ? provision_claim(ctx.root, *stored) : Status(fail(stored.error())); !st)
+          verb = fail(st.error());
+      }
       if (verb && is_controlled(kind)) {
         // Started when missing (the first apply, or a controller killed or lost in a reboot);
         // told at once when it runs and the object changed.

@@ -9,6 +9,7 @@
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/workload_delete.h"
+#include "orchestrator/pods/claims.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/object_store.h"
 
@@ -50,7 +51,8 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
   if (!args) return fail(args.error());
   if (args->kind.empty())
     return fail(make_error("unknown resource type \"" + args->type_word +
-                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services)"));
+                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services, "
+                           "persistentvolumeclaims)"));
   bool all = inv.vm["all"].as<bool>();
   if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));
   std::vector<Target> targets;
@@ -127,8 +129,11 @@ int delete_stored(const Invocation& inv, const std::vector<Target>& targets, con
   auto locked = open_locked_context(inv, false);
   if (!locked) return report_error(locked.error().message);
   int rc = kExitOk;
-  for (const auto& t : targets)
-    if (!report(delete_object(locked->ctx.root, t.kind, t.ns, t.name), t, o)) rc = kExitFailure;
+  for (const auto& t : targets) {
+    auto st = t.kind == "persistentvolumeclaims" ? delete_claim(locked->ctx.root, t.ns, t.name)
+                                                 : delete_object(locked->ctx.root, t.kind, t.ns, t.name);
+    if (!report(st, t, o)) rc = kExitFailure;
+  }
   return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
+#include "orchestrator/pods/claims.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
 
@@ -133,6 +134,19 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
                                       count(st, "succeeded") + "/" + count(o["spec"], "completions"), duration,
                                       age_of(o, now)};
     };
+  } else if (kind == "persistentvolumeclaims") {
+    header = {"NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"};
+    row = [now](const json& o) {
+      std::vector<std::string> modes;
+      for (const auto& m : o["spec"].value("accessModes", json::array())) {
+        std::string mode = m;
+        modes.push_back(mode == "ReadWriteOnce" ? "RWO" : mode == "ReadOnlyMany" ? "ROX" : mode == "ReadWriteMany" ? "RWX" : "RWOP");
+      }
+      return std::vector<std::string>{o["metadata"]["name"], o["status"].value("phase", ""),
+                                      o["spec"].value("volumeName", ""),
+                                      o["status"]["capacity"].value("storage", ""), comma_joined(modes),
+                                      o["spec"].value("storageClassName", "<unset>"), age_of(o, now)};
+    };
   } else if (kind == "services") {
     header = {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"};
     row = [now](const json& o) {
@@ -193,7 +207,8 @@ int cmd_get(const Invocation& inv) {
   if (kind.empty())
     return report_error(
         "the server doesn't have a resource type \"" + args->type_word +
-            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services)",
+            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services, "
+            "persistentvolumeclaims)",
         kExitUsage);
   std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
@@ -247,6 +262,8 @@ int cmd_get(const Invocation& inv) {
   if (objects.empty() && rc != kExitOk) return rc;
   if (is_workload(kind))
     for (auto& o : objects) o = with_status(root, kind, o);
+  if (kind == "persistentvolumeclaims")
+    for (auto& o : objects) o = claim_with_status(o);
   auto [header, row] = table_of(kind, output == "wide", now);
   int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, printed_kind(kind), ns, row,
                               header, headers);

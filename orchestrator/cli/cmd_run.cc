@@ -171,11 +171,12 @@ void tear_down(const Invocation& inv, const RootPaths& root, const std::string& 
     std::cerr << "removing the run's pods (each stops within its grace period, at most " << grace << "s)\n";
     run_podctl(inv, ns, {"delete", "pods", "--all", "--ignore-not-found"}, nullptr, true, true);
   }
-  for (const char* kind : {"configmaps", "secrets"})
+  for (const char* kind : {"configmaps", "secrets", "persistentvolumeclaims"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
   for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "jobs", "services",
-                          "controllers/deployments", "controllers/replicasets", "controllers/jobs", "controllers/services"})
+                          "persistentvolumeclaims", "volumes", "controllers/deployments", "controllers/replicasets",
+                          "controllers/jobs", "controllers/services"})
     ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
 }
 

@@ -18,6 +18,8 @@ struct PodFacts {
   std::string uid, pod_ip, host_ip, node_name = "localhost";
   // kind: "configmaps" or "secrets"; a missing object is an ENOENT error.
   std::function<Result<nlohmann::json>(const std::string& kind, const std::string& name)> lookup;
+  // The directory of a PersistentVolumeClaim of the namespace; ENOENT when there is no such claim.
+  std::function<Result<std::string>(const std::string& claim)> claim_dir;
 };
 
 // The machine's memory (node capacity, for unset limits and the Burstable oom_score_adj).

@@ -39,7 +39,7 @@ long long fs_group_of(const manifest::Pod& pod) {
 
 Status prepare_empty_dir(const manifest::Pod& pod, const Volume& v, const std::string& dir) {
   PODCTL_TRY(make_dirs(dir, 0777));
-  if (v.empty_dir->medium == "Memory") {
+  if (v.empty_dir && v.empty_dir->medium == "Memory") {
     std::string options = "mode=1777";
     if (v.empty_dir->size_limit) options += ",size=" + std::to_string(v.empty_dir->size_limit->value());
     PODCTL_TRY(mount_tmpfs(dir, options));
@@ -132,11 +132,27 @@ Status write_projected(const manifest::Pod& pod, const Volume& v, const std::str
   return {};
 }
 
-Status prepare_volume(const manifest::Pod& pod, const Volume& v, const PodPaths& paths, const PodFacts& facts) {
+// Made ready, and where it is on the host.
+Result<std::string> prepare_volume(const manifest::Pod& pod, const Volume& v, const PodPaths& paths,
+                                   const PodFacts& facts) {
   std::string dir = paths.volume_dir(v.name);
-  if (v.empty_dir) return prepare_empty_dir(pod, v, dir);
-  if (v.host_path) return check_host_path(*v.host_path);
-  return write_projected(pod, v, dir, facts);
+  if (v.persistent_volume_claim) {
+    // The claim's own directory, made as the local-path provisioner makes it (world-writable;
+    // with fsGroup, the group's).
+    auto claim = facts.claim_dir(v.persistent_volume_claim->claim_name);
+    if (!claim && claim.error().code == ENOENT)
+      return fail(make_error("persistentvolumeclaim \"" + v.persistent_volume_claim->claim_name + "\" not found"));
+    if (!claim) return fail(claim.error());
+    PODCTL_TRY(prepare_empty_dir(pod, v, *claim));
+    return *claim;
+  }
+  if (v.empty_dir) PODCTL_TRY(prepare_empty_dir(pod, v, dir));
+  if (v.host_path) {
+    PODCTL_TRY(check_host_path(*v.host_path));
+    return v.host_path->path;
+  }
+  if (!v.empty_dir) PODCTL_TRY(write_projected(pod, v, dir, facts));
+  return dir;
 }
 
 // A subPath names a file or directory inside the volume; it may not lead out of it (a container
@@ -175,13 +191,15 @@ Result<std::vector<VolumeBind>> prepare_volumes(const manifest::Pod& pod, const 
     for (const auto& candidate : pod.spec.volumes)
       if (candidate.name == m.name) v = &candidate;
     if (!v) return fail(make_error("volume \"" + m.name + "\" not found"));
-    if (auto st = prepare_volume(pod, *v, paths, facts); !st)
-      return fail(make_error("MountVolume.SetUp failed for volume \"" + m.name + "\" : " + st.error().message));
-    std::string root = v->host_path ? v->host_path->path : paths.volume_dir(v->name);
+    auto prepared = prepare_volume(pod, *v, paths, facts);
+    if (!prepared)
+      return fail(make_error("MountVolume.SetUp failed for volume \"" + m.name + "\" : " + prepared.error().message));
+    std::string root = *prepared;
     // configMap, secret and downwardAPI volumes are always read-only, as the kubelet mounts them:
     // the container can never touch "..data" or the files the supervisor rewrites.
     bool projected = v->config_map || v->secret || v->downward_api;
-    VolumeBind bind{UniqueFd(), root, m.mount_path, m.read_only || projected};
+    bool claim_read_only = v->persistent_volume_claim && v->persistent_volume_claim->read_only;
+    VolumeBind bind{UniqueFd(), root, m.mount_path, m.read_only || projected || claim_read_only};
     PODCTL_ASSIGN_OR_RETURN(bind.source, open_volume_root(root));
     if (!m.sub_path.empty()) {
       bind.shown = root + "/" + m.sub_path;

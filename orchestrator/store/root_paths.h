@@ -23,6 +23,10 @@ struct RootPaths {
   std::string seccomp_dir() const { return root + "/seccomp"; }              // Localhost seccomp profiles
   std::string seccomp_cache_dir() const { return root + "/cache/seccomp"; }  // compiled RuntimeDefault
   std::string pods_dir() const { return root + "/pods"; }
+  // A PersistentVolumeClaim's data, by the claim's uid: it outlives the pods that mount it.
+  std::string claim_dir(const std::string& ns, const std::string& uid) const {
+    return root + "/volumes/" + store_label(ns) + "/" + store_name(uid);
+  }
   // One directory per workload object with a controller: controller.pid, status.json, controller.log.
   std::string controller_dir(const std::string& resource, const std::string& ns, const std::string& name) const {
     return root + "/controllers/" + store_label(resource) + "/" + store_label(ns) + "/" + store_name(name);

@@ -45,6 +45,12 @@ Status LinuxPodRuntime::load(const manifest::Pod& pod) {
   facts_.lookup = [root = opt_.root, ns = opt_.ns](const std::string& kind, const std::string& name) {
     return get_object(root, kind, ns, name);
   };
+  facts_.claim_dir = [root = opt_.root, ns = opt_.ns](const std::string& claim) -> Result<std::string> {
+    PODCTL_ASSIGN_OR_RETURN(auto object, get_object(root, "persistentvolumeclaims", ns, claim));
+    std::string uid = object["metadata"].value("uid", "");
+    if (!is_store_name(uid)) return fail(make_error("persistentvolumeclaim \"" + claim + "\" has no valid uid"));
+    return root.claim_dir(ns, uid);
+  };
   share_pid_namespace_ = pod.spec.share_process_namespace.value_or(false);
   hostname_ = pod_hostname(pod);
   for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers})

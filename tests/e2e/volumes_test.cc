@@ -166,5 +166,34 @@ TEST_F(Volumes, AFailingHostPathCheckKeepsTheContainerCreatingWithTheReason) {
       << events;
 }
 
+TEST_F(Volumes, AClaimsDataOutlivesItsPodsAndGoesWithTheClaim) {
+  const std::string claim =
+      "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: "
+      "[ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+  const std::string writer =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: writer\nspec:\n  restartPolicy: Never\n  volumes:\n  - name: "
+      "d\n    persistentVolumeClaim:\n      claimName: data\n  containers:\n  - name: w\n    image: busybox:1.35\n"
+      "    command: [\"sh\", \"-c\", \"echo run >> /data/log; wc -l < /data/log\"]\n    volumeMounts:\n    - name: d\n"
+      "      mountPath: /data\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=30s"}, claim + "---\n" + writer).rc, 0);
+  EXPECT_EQ(env_->podctl({"logs", "writer"}).out, "1\n");
+  json pvc = json::parse(env_->podctl({"get", "pvc", "data", "-o", "json"}).out);
+  EXPECT_EQ(pvc["status"]["phase"], "Bound");
+  EXPECT_EQ(pvc["spec"]["volumeName"], "pvc-" + pvc["metadata"]["uid"].get<std::string>());
+  // In use: refused, as the pvc-protection finalizer would hold it.
+  RunResult busy = env_->podctl({"delete", "pvc", "data"});
+  EXPECT_EQ(busy.rc, 1);
+  EXPECT_NE(busy.err.find("is in use by pod/writer"), std::string::npos) << busy.err;
+  ASSERT_EQ(env_->podctl({"delete", "pod", "writer"}).rc, 0);
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=30s"}, writer).rc, 0);
+  EXPECT_EQ(env_->podctl({"logs", "writer"}).out, "2\n");  // the first pod's line is still there
+  ASSERT_EQ(env_->podctl({"delete", "pod", "writer"}).rc, 0);
+  ASSERT_EQ(env_->podctl({"delete", "pvc", "data"}).rc, 0);
+  EXPECT_EQ(sh("ls " + env_->root() + "/volumes/default").out, "");
+  // A new claim of the same name starts empty.
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=30s"}, claim + "---\n" + writer).rc, 0);
+  EXPECT_EQ(env_->podctl({"logs", "writer"}).out, "1\n");
+}
+
 }  // namespace
 }  // namespace podctl::test

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Pod, ConfigMap, Secret, Service } from "kubernetes-models/v1";
+import { Pod, ConfigMap, Secret, Service, PersistentVolumeClaim } from "kubernetes-models/v1";
 import { Deployment, ReplicaSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
 
@@ -15,6 +15,7 @@ const kinds = {
   ConfigMap: ["v1", ConfigMap, "v1"],
   Secret: ["v1", Secret, "v1"],
   Service: ["v1", Service, "v1"],
+  PersistentVolumeClaim: ["v1", PersistentVolumeClaim, "v1"],
   Deployment: ["apps/v1", Deployment, "apps/v1"],
   ReplicaSet: ["apps/v1", ReplicaSet, "apps/v1"],
   Job: ["batch/v1", Job, "batch/v1"],

@@ -159,8 +159,8 @@ const Case kCases[] = {
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
     {"unsupported kind", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service (v1), "
-     "Deployment and ReplicaSet (apps/v1)"},
+     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, "
+     "PersistentVolumeClaim (v1), Deployment, ReplicaSet (apps/v1) and Job (batch/v1)"},
     {"deployment in v1", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v1\" is not a version of kind Deployment: use apiVersion: apps/v1"},
     {"wrong apiVersion", "apiVersion: v2\nkind: Pod\nmetadata:\n  name: a\n",
@@ -184,8 +184,8 @@ const Case kCases[] = {
      "pod.yaml:13:13: spec.volumes[0].hostPath.type: unsupported value \"Folder\": supported values: \"\", "
      "\"DirectoryOrCreate\", \"Directory\", \"FileOrCreate\", \"File\", \"Socket\", \"CharDevice\", \"BlockDevice\""},
     {"unsupported volume type",
-     pod_with("") + "  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: x\n",
-     "pod.yaml:11:5: spec.volumes[0].persistentVolumeClaim: not supported by podctl"},
+     pod_with("") + "  volumes:\n  - name: v\n    nfs:\n      server: x\n",
+     "pod.yaml:11:5: spec.volumes[0].nfs: not supported by podctl"},
     {"bad quantity", pod_with("    resources:\n      limits:\n        memory: 12XB\n"),
      "pod.yaml:11:17: spec.containers[0].resources.limits.memory: \"12XB\": unable to parse quantity's suffix"},
     {"request above limit",
@@ -275,6 +275,19 @@ const Case kCases[] = {
     {"service port out of range",
      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 70000\n",
      "pod.yaml:7:11: spec.ports[0].port: 70000: must be between 1 and 65535, inclusive"},
+    {"claim needs a size",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n",
+     "pod.yaml:5:1: spec.resources.requests.storage: required value"},
+    {"claim storage class of another provisioner",
+     "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n"
+     "  storageClassName: gp2\n  resources:\n    requests:\n      storage: 1Gi\n",
+     "pod.yaml:7:21: spec.storageClassName: unsupported value \"gp2\": supported values: \"\", \"standard\", "
+     "\"local-path\""},
+    {"job template must not restart Always",
+     "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      containers:\n"
+     "      - name: a\n        image: b:1\n",
+     "pod.yaml:7:5: spec.template.spec.restartPolicy: unsupported value \"Always\": supported values: \"OnFailure\", "
+     "\"Never\""},
     {"ownerReferences are podctl's",
      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  ownerReferences:\n  - apiVersion: v1\n    kind: x\n"
      "    name: owner\n    uid: z\n",
