@@ -58,6 +58,27 @@ std::optional<PodRecord> find_pod(const PodContext& ctx, const Pod& pod) {
   return std::nullopt;
 }
 
+// Fields the API server refuses to change once the object exists (a Job's template and
+// completions, a workload's selector): the message names the first one, as kubectl shows it.
+Status check_immutable(const PodContext& ctx, const std::string& kind, const nlohmann::json& object) {
+  static const std::map<std::string, std::vector<std::string>> kImmutable = {
+      {"jobs", {"template", "completionMode", "selector"}},
+      {"deployments", {"selector"}},
+      {"replicasets", {"selector"}}};
+  auto fields = kImmutable.find(kind);
+  if (fields == kImmutable.end()) return {};
+  const auto& meta = object["metadata"];
+  auto existing = get_object(ctx.root, kind, meta["namespace"], meta["name"]);
+  if (!existing) return {};
+  for (const auto& f : fields->second) {
+    auto before = (*existing)["spec"].value(f, nlohmann::json()), after = object["spec"].value(f, nlohmann::json());
+    if (before != after)
+      return fail(make_error("the " + singular(kind) + " is invalid: spec." + f +
+                             ": field is immutable (delete it and apply it again)"));
+  }
+  return {};
+}
+
 // A Service keeps its cluster IP (or gets one); every pod's /etc/hosts learns its names.
 Result<std::string> put_service(const PodContext& ctx, const nlohmann::json& object) {
   const auto& meta = object["metadata"];
@@ -171,7 +192,11 @@ int apply_once(const Invocation& inv) {
     if (!std::holds_alternative<Pod>(o.object)) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
-      Result<std::string> verb = kind == "services" ? put_service(ctx, object) : put_object(ctx.root, kind, object);
+      Result<std::string> verb = fail(make_error(""));
+      if (auto st = check_immutable(ctx, kind, object); !st)
+        verb = fail(st.error());
+      else
+        verb = kind == "services" ? put_service(ctx, object) : put_object(ctx.root, kind, object);
       if (verb && kind == "persistentvolumeclaims") {  // bound at once, as the local-path provisioner does
         auto stored = get_object(ctx.root, kind, manifest::metadata_of(o.object).namespace_, name);
         if (auto st = stored ? provision_claim(ctx.root, *stored) : Status(fail(stored.error())); !st)

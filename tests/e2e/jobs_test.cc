@@ -52,6 +52,14 @@ TEST_F(Jobs, AnIndexedJobRunsEachIndexOnceAndApplyWaitReportsItsCompletion) {
   EXPECT_TRUE(std::regex_match(row, std::regex("migrate +Complete +3/3 +[0-9]+s +[0-9]+s\n"))) << row;
 }
 
+TEST_F(Jobs, AJobsTemplateCannotChange) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, job_yaml("once", "", "true")).rc, 0);
+  RunResult changed = env_->podctl({"apply", "-f", "-"}, job_yaml("once", "", "false"));
+  EXPECT_EQ(changed.rc, 1);
+  EXPECT_NE(changed.err.find("job.batch/once: the job is invalid: spec.template: field is immutable"), std::string::npos)
+      << changed.err;
+}
+
 TEST_F(Jobs, ABackoffLimitFailsTheJobAfterTheBackoffAndRunExitsWithTheTestsCode) {
   std::string path = env_->root() + "-job.yaml";
   std::ofstream(path) << job_yaml("tests", "  backoffLimit: 1\n", "echo testing; exit 3");

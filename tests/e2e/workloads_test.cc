@@ -199,6 +199,8 @@ TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
   RunResult up = env_->podctl({"apply", "-f", dir, "--wait=90s"});
   ASSERT_EQ(up.rc, 0) << up.err;
   EXPECT_NE(up.out.find("deployment \"worker\" successfully rolled out"), std::string::npos) << up.out;
+  EXPECT_NE(up.out.find("job \"migrate\" completed"), std::string::npos) << up.out;
+  EXPECT_NE(env_->podctl({"logs", "job/migrate"}).out.find("schema ok: 3 records\n"), std::string::npos);
   // web's sidecar reads db through its Service; the page is published on the host.
   ASSERT_TRUE(env_->eventually([&] {
     return sh("curl -s --max-time 2 http://127.0.0.1:" + port + "/").out.find("carol 99") != std::string::npos;
@@ -209,6 +211,7 @@ TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
   EXPECT_EQ(down.rc, 0) << down.err;
   EXPECT_TRUE(pods().empty());
   EXPECT_TRUE(controller_pids().empty());
+  EXPECT_EQ(sh("ls " + env_->root() + "/volumes/default").out, "");  // the claim's data went with it
   sh("rm -rf " + dir);
 }
 
