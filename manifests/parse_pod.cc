@@ -306,6 +306,7 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
     h.string_list("hostnames", a.hostnames);
   });
   m.boolean("shareProcessNamespace", spec.share_process_namespace);
+  m.boolean("enableServiceLinks", spec.enable_service_links);
   m.object("securityContext", [&](MapReader& s) {
     auto& sc = spec.security_context;
     s.integer("runAsUser", sc.run_as_user);
@@ -324,7 +325,6 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "affinity",
                  "automountServiceAccountToken",
                  "dnsConfig",
-                 "enableServiceLinks",
                  "ephemeralContainers",
                  "hostIPC",
                  "hostNetwork",

@@ -307,6 +307,7 @@ struct PodSpec {
   std::string subdomain;
   std::vector<HostAlias> host_aliases;
   std::optional<bool> share_process_namespace;
+  std::optional<bool> enable_service_links;  // unset: true, as the API server defaults it
   PodSecurityContext security_context;
   bool operator==(const PodSpec&) const = default;
 };

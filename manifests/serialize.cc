@@ -262,6 +262,7 @@ json to_json(const Pod& pod) {
     return json{{"ip", a.ip}, {"hostnames", a.hostnames}};
   });
   put(spec, "shareProcessNamespace", s.share_process_namespace);
+  put(spec, "enableServiceLinks", s.enable_service_links);
   json sc = json::object();
   put(sc, "runAsUser", s.security_context.run_as_user);
   put(sc, "runAsGroup", s.security_context.run_as_group);

@@ -89,9 +89,46 @@ Result<std::map<std::string, std::string>> lookup_payload(const PodFacts& facts,
   return object_payload(*object);
 }
 
+namespace {
+
+std::string env_name(std::string s) {
+  for (auto& ch : s) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+}  // namespace
+
+std::vector<EnvEntry> service_link_env(const std::vector<ServiceLink>& services) {
+  std::vector<EnvEntry> out;
+  for (const auto& s : services) {
+    if (s.cluster_ip.empty() || s.cluster_ip == "None" || s.ports.empty()) continue;
+    std::string name = env_name(s.name);
+    out.push_back({name + "_SERVICE_HOST", s.cluster_ip});
+    out.push_back({name + "_SERVICE_PORT", std::to_string(s.ports[0].port)});
+    for (const auto& p : s.ports)
+      if (!p.name.empty()) out.push_back({name + "_SERVICE_PORT_" + env_name(p.name), std::to_string(p.port)});
+    const auto& first = s.ports[0];
+    out.push_back({name + "_PORT", lower(first.protocol) + "://" + s.cluster_ip + ":" + std::to_string(first.port)});
+    for (const auto& p : s.ports) {
+      std::string prefix = name + "_PORT_" + std::to_string(p.port) + "_" + p.protocol;
+      out.push_back({prefix, lower(p.protocol) + "://" + s.cluster_ip + ":" + std::to_string(p.port)});
+      out.push_back({prefix + "_PROTO", lower(p.protocol)});
+      out.push_back({prefix + "_PORT", std::to_string(p.port)});
+      out.push_back({prefix + "_ADDR", s.cluster_ip});
+    }
+  }
+  return out;
+}
+
 Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, const manifest::Container& c,
                                                   const PodFacts& facts) {
   std::vector<EnvEntry> out;
+  if (pod.spec.enable_service_links.value_or(true) && facts.services) out = service_link_env(facts.services());
   for (const auto& from : c.env_from) {
     const auto& ref = from.config_map_ref ? *from.config_map_ref : *from.secret_ref;
     std::string kind = from.config_map_ref ? "configmaps" : "secrets";

@@ -14,12 +14,26 @@
 
 namespace podctl {
 
+// A Service of the pod's namespace, as its environment variables describe it.
+struct ServiceLink {
+  std::string name;
+  std::string cluster_ip;
+  struct Port {
+    std::string name;
+    int64_t port = 0;
+    std::string protocol;
+  };
+  std::vector<Port> ports;
+};
+
 struct PodFacts {
   std::string uid, pod_ip, host_ip, node_name = "localhost";
   // kind: "configmaps" or "secrets"; a missing object is an ENOENT error.
   std::function<Result<nlohmann::json>(const std::string& kind, const std::string& name)> lookup;
   // The directory of a PersistentVolumeClaim of the namespace; ENOENT when there is no such claim.
   std::function<Result<std::string>(const std::string& claim)> claim_dir;
+  // The Services of the namespace with a cluster IP, when a container starts.
+  std::function<std::vector<ServiceLink>()> services;
 };
 
 // The machine's memory (node capacity, for unset limits and the Burstable oom_score_adj).
@@ -37,7 +51,12 @@ struct EnvEntry {
   bool expand = false;  // a literal value: $(VAR) refers to earlier entries
 };
 
-// envFrom, then env with valueFrom resolved, in the kubelet's order.
+// The kubelet's service environment variables (envvars.FromServices): DB_SERVICE_HOST,
+// DB_SERVICE_PORT[_NAME], and docker's link variables DB_PORT, DB_PORT_5432_TCP[_PROTO|_PORT|_ADDR].
+std::vector<EnvEntry> service_link_env(const std::vector<ServiceLink>& services);
+
+// The service variables (unless enableServiceLinks is false), envFrom, then env with valueFrom
+// resolved, in the kubelet's order: a later entry of the same name wins.
 Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, const manifest::Container& c,
                                                   const PodFacts& facts);
 

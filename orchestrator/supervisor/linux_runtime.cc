@@ -45,6 +45,18 @@ Status LinuxPodRuntime::load(const manifest::Pod& pod) {
   facts_.lookup = [root = opt_.root, ns = opt_.ns](const std::string& kind, const std::string& name) {
     return get_object(root, kind, ns, name);
   };
+  facts_.services = [root = opt_.root, ns = opt_.ns]() {
+    std::vector<ServiceLink> out;
+    auto services = list_objects(root, "services", ns);
+    if (!services) return out;  // none
+    for (const auto& s : *services) {
+      ServiceLink link{s["metadata"].value("name", ""), s["spec"].value("clusterIP", ""), {}};
+      for (const auto& p : s["spec"].value("ports", nlohmann::json::array()))
+        link.ports.push_back({p.value("name", ""), p.value("port", int64_t{0}), p.value("protocol", "TCP")});
+      out.push_back(std::move(link));
+    }
+    return out;
+  };
   facts_.claim_dir = [root = opt_.root, ns = opt_.ns](const std::string& claim) -> Result<std::string> {
     PODCTL_ASSIGN_OR_RETURN(auto object, get_object(root, "persistentvolumeclaims", ns, claim));
     std::string uid = object["metadata"].value("uid", "");

@@ -73,6 +73,19 @@ TEST_F(Services, AServiceNameReachesEveryReadyPodFromEveryNamespace) {
   EXPECT_EQ(fetch("http://web/", "other"), "");
 }
 
+TEST_F(Services, PodsStartedAfterAServiceSeeItsVariablesUnlessServiceLinksAreOff) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, backends_yaml(1) + "---\n" + service_yaml()).rc, 0);
+  std::string ip = json::parse(env_->podctl({"get", "svc", "web", "-o", "json"}).out)["spec"]["clusterIP"];
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, client_yaml("default")).rc, 0);
+  EXPECT_EQ(env_->podctl({"exec", "client", "--", "sh", "-c", "echo $WEB_SERVICE_HOST:$WEB_SERVICE_PORT $WEB_PORT"}).out,
+            ip + ":80 tcp://" + ip + ":80\n");
+  std::string off = client_yaml("default");
+  off.replace(off.find("name: client"), std::string("name: client").size(), "name: quiet");
+  off.replace(off.find("  containers:"), 0, "  enableServiceLinks: false\n");
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, off).rc, 0);
+  EXPECT_EQ(env_->podctl({"exec", "quiet", "--", "sh", "-c", "echo [$WEB_SERVICE_HOST]"}).out, "[]\n");
+}
+
 TEST_F(Services, APodThatIsNotReadyLeavesTheServiceAndNoEndpointsRefusesAtOnce) {
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
                          backends_yaml(2) + "---\n" + service_yaml() + "---\n" + client_yaml("default"))

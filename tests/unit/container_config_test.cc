@@ -184,3 +184,29 @@ TEST(ContainerEnv, MissingReferencesAreConfigErrorsWithTheKubeletsWords) {
 
 }  // namespace
 }  // namespace podctl
+
+namespace podctl {
+namespace {
+
+TEST(ServiceLinks, TheKubeletsServiceVariablesAndDockerLinks) {
+  std::vector<ServiceLink> services = {{"redis-primary", "10.96.0.11", {{"", 6379, "TCP"}}},
+                                       {"web", "10.96.0.12", {{"http", 80, "TCP"}, {"dns", 53, "UDP"}}},
+                                       {"headless", "None", {{"", 80, "TCP"}}}};
+  std::map<std::string, std::string> env;
+  for (const auto& e : service_link_env(services)) env[e.name] = e.value;
+  EXPECT_EQ(env["REDIS_PRIMARY_SERVICE_HOST"], "10.96.0.11");
+  EXPECT_EQ(env["REDIS_PRIMARY_SERVICE_PORT"], "6379");
+  EXPECT_EQ(env["REDIS_PRIMARY_PORT"], "tcp://10.96.0.11:6379");
+  EXPECT_EQ(env["REDIS_PRIMARY_PORT_6379_TCP"], "tcp://10.96.0.11:6379");
+  EXPECT_EQ(env["REDIS_PRIMARY_PORT_6379_TCP_PROTO"], "tcp");
+  EXPECT_EQ(env["REDIS_PRIMARY_PORT_6379_TCP_PORT"], "6379");
+  EXPECT_EQ(env["REDIS_PRIMARY_PORT_6379_TCP_ADDR"], "10.96.0.11");
+  EXPECT_EQ(env["WEB_SERVICE_PORT_HTTP"], "80");
+  EXPECT_EQ(env["WEB_SERVICE_PORT_DNS"], "53");
+  EXPECT_EQ(env["WEB_PORT_53_UDP"], "udp://10.96.0.12:53");
+  EXPECT_EQ(env.count("HEADLESS_SERVICE_HOST"), 0u);  // no cluster IP, no variables
+  EXPECT_EQ(env.size(), 7u + 13u);
+}
+
+}  // namespace
+}  // namespace podctl
