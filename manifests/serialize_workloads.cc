@@ -69,6 +69,7 @@ json to_json(const Service& s) {
   for (const auto& p : s.ports) {
     json x{{"port", p.port}, {"protocol", p.protocol}, {"targetPort", int_or_string_json(p.target_port)}};
     if (!p.name.empty()) x["name"] = p.name;
+    if (p.node_port) x["nodePort"] = p.node_port;
     ports.push_back(x);
   }
   json spec{{"type", s.type}, {"ports", ports}, {"sessionAffinity", s.session_affinity}};

@@ -13,13 +13,14 @@ using detail::idx;
 using detail::quoted;
 using detail::Validator;
 
-void service_port(Validator& v, const std::string& path, const ServicePort& p, bool named) {
+void service_port(Validator& v, const std::string& path, const ServicePort& p, bool named, bool node_ports) {
   if (named && p.name.empty()) v.add(path + ".name", "required value (a Service with several ports names each)");
   if (!p.name.empty()) v.check(path + ".name", p.name, check_dns1123_label(p.name));
   v.range(path + ".port", p.port, 1, 65535);
   v.one_of(path + ".protocol", p.protocol, {"TCP", "UDP"});
   v.port_ref(path + ".targetPort", p.target_port);
-  if (p.node_port) v.add(path + ".nodePort", "may not be used when `type` is 'ClusterIP'");
+  if (p.node_port && !node_ports) v.add(path + ".nodePort", "may not be used when `type` is 'ClusterIP'");
+  if (p.node_port && node_ports) v.range(path + ".nodePort", p.node_port, 30000, 32767);
 }
 
 }  // namespace
@@ -30,8 +31,11 @@ std::vector<FieldError> validate(const Service& s) {
   ObjectMeta rest = s.metadata;
   rest.name = "x";  // checked above, by the Service's own rule
   v.metadata(rest, false);
-  v.one_of("spec.type", s.type, {"ClusterIP"});
+  v.one_of("spec.type", s.type, {"ClusterIP", "NodePort", "LoadBalancer"});
   const bool headless = s.cluster_ip == "None";
+  const bool node_ports = s.type == "NodePort" || s.type == "LoadBalancer";
+  if (headless && node_ports) v.add("spec.clusterIP", "may not be set to 'None' for " + s.type + " services");
+  std::set<int64_t> taken_node_ports;
   if (!headless && !s.cluster_ip.empty()) v.check("spec.clusterIP", s.cluster_ip, check_ip(s.cluster_ip));
   if (s.ports.empty() && !headless) v.add("spec.ports", "required value");
   std::set<std::string> names;
@@ -39,7 +43,9 @@ std::vector<FieldError> validate(const Service& s) {
   for (size_t i = 0; i < s.ports.size(); ++i) {
     const auto& p = s.ports[i];
     std::string path = idx("spec.ports", i);
-    service_port(v, path, p, s.ports.size() > 1);
+    service_port(v, path, p, s.ports.size() > 1, node_ports);
+    if (p.node_port && !taken_node_ports.insert(p.node_port).second)
+      v.add(path + ".nodePort", std::to_string(p.node_port) + ": duplicate nodePort");
     if (!p.name.empty() && !names.insert(p.name).second) v.add(path + ".name", quoted(p.name) + ": duplicate name");
     if (!ports.insert({p.port, p.protocol}).second)
       v.add(path, "duplicate port " + std::to_string(p.port) + "/" + p.protocol);

@@ -26,11 +26,14 @@ std::string map_key(const ServiceRules& s, const ServicePortRules& p) {
   return s.cluster_ip + " . " + lower(p.protocol) + " . " + std::to_string(p.port);
 }
 
+std::string node_key(const ServicePortRules& p) { return lower(p.protocol) + " . " + std::to_string(p.node_port); }
+
 // Everything of `s` that may exist, for removal: its map elements, chains and sets.
 std::string removal(const std::string& table, const ServiceRules& s) {
   std::string out;
   for (size_t i = 0; i < s.ports.size(); ++i) {
     out += "delete element ip " + table + " services { " + map_key(s, s.ports[i]) + " }\n";
+    if (s.ports[i].node_port) out += "delete element ip " + table + " nodeports { " + node_key(s.ports[i]) + " }\n";
     out += "flush chain ip " + table + " " + service_chain(s, i) + "\n";
     out += "delete chain ip " + table + " " + service_chain(s, i) + "\n";
     for (size_t k = 0; k < s.ports[i].endpoints.size(); ++k) {
@@ -68,15 +71,33 @@ std::string installation(const std::string& table, const ServiceRules& s) {
       out += "add rule " + t + svc + " numgen random mod " + std::to_string(p.endpoints.size()) + " vmap { " + vmap +
              " }\n";
     out += "add element " + t + "services { " + map_key(s, p) + " : goto " + svc + " }\n";
+    if (p.node_port) out += "add element " + t + "nodeports { " + node_key(p) + " : goto " + svc + " }\n";
   }
   return out;
 }
 
 }  // namespace
 
+namespace {
+
+// Roots made before NodePorts have the services map without this one.
+Status ensure_node_ports(const std::string& table) {
+  if (run_nft("list map ip " + table + " nodeports")) return {};
+  const std::string t = "ip " + table + " ";
+  std::string script = "add map " + t + "nodeports { type inet_proto . inet_service : verdict; }\n" +
+                       "add chain " + t + "nodeports\n" + "add rule " + t +
+                       "nodeports fib daddr type local meta l4proto . th dport vmap @nodeports\n" +
+                       "insert rule " + t + "prerouting jump nodeports\n" + "insert rule " + t +
+                       "output jump nodeports\n";
+  if (auto r = run_nft(script); !r) return fail(r.error());
+  return {};
+}
+
+}  // namespace
+
 Status ensure_service_chains(const std::string& bridge, const std::string& service_subnet) {
   std::string table = nat_table_name(bridge);
-  if (run_nft("list map ip " + table + " services")) return {};
+  if (run_nft("list map ip " + table + " services")) return ensure_node_ports(table);
   const std::string t = "ip " + table + " ";
   // Before hostports: a cluster IP is never a local address, so the order only saves a lookup.
   std::string script =
@@ -96,7 +117,7 @@ Status ensure_service_chains(const std::string& bridge, const std::string& servi
       " meta l4proto tcp reject with tcp reset\n" + "add rule " + t + "service_reject_output ip daddr " +
       service_subnet + " reject\n";
   if (auto r = run_nft(script); !r) return fail(r.error());
-  return {};
+  return ensure_node_ports(table);
 }
 
 Status sync_service_rules(const std::string& bridge, const ServiceRules& before, const ServiceRules& after) {

@@ -1,6 +1,7 @@
 // podctl - Services in the root's nftables table, in the shape of kube-proxy's nftables mode:
 //  - map `services` (cluster IP . protocol . port : goto a service chain), consulted from
-//    prerouting and output;
+//    prerouting and output; map `nodeports` (protocol . port : the same chains) for traffic to a
+//    local address (the host's addresses and 127.0.0.1);
 //  - per service port, a chain choosing an endpoint at random (numgen random mod N vmap), and per
 //    endpoint a chain that DNATs to it (and, with ClientIP affinity, remembers the client in a
 //    set with a timeout, which the service chain checks first);
@@ -25,6 +26,7 @@ struct ServiceEndpoint {
 struct ServicePortRules {
   std::string protocol;  // TCP | UDP
   int port = 0;
+  int node_port = 0;  // also on every local address at this port (NodePort, LoadBalancer)
   std::vector<ServiceEndpoint> endpoints;
   bool operator==(const ServicePortRules&) const = default;
 };

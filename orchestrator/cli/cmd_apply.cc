@@ -84,7 +84,7 @@ Result<std::string> put_service(const PodContext& ctx, const nlohmann::json& obj
   const auto& meta = object["metadata"];
   auto existing = get_object(ctx.root, "services", meta["namespace"], meta["name"]);
   PODCTL_ASSIGN_OR_RETURN(auto stored,
-                          with_cluster_ip(ctx, object, existing ? std::optional(*existing) : std::nullopt));
+                          with_addresses(ctx, object, existing ? std::optional(*existing) : std::nullopt));
   PODCTL_ASSIGN_OR_RETURN(auto verb, put_object(ctx.root, "services", stored));
   if (verb != "unchanged")
     if (auto st = refresh_all_hosts(ctx); !st) std::cerr << "warning: " << st.error().message << "\n";

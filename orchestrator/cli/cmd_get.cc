@@ -10,6 +10,7 @@
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
 #include "orchestrator/output/yaml_output.h"
+#include "orchestrator/controllers/service_support.h"
 #include "orchestrator/pods/claims.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
@@ -109,6 +110,18 @@ std::vector<std::string> template_columns(const json& o) {
   return {comma_joined(names), comma_joined(images), comma_joined(selector)};
 }
 
+// "80/TCP", or "80:30080/TCP" with a node port.
+std::string port_text(const json& port) {
+  std::string out = std::to_string(port.value("port", 0));
+  if (port.contains("nodePort")) {
+    out += ':';
+    out += std::to_string(port.value("nodePort", 0));
+  }
+  out += '/';
+  out += port.value("protocol", "TCP");
+  return out;
+}
+
 // The columns of `kubectl get KIND` (pods have their own printer).
 std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool wide, std::time_t now) {
   std::vector<std::string> header;
@@ -151,11 +164,12 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
     header = {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"};
     row = [now](const json& o) {
       std::vector<std::string> ports;
-      for (const auto& p : o["spec"].value("ports", json::array()))
-        ports.push_back(std::to_string(p.value("port", 0)) + "/" + p.value("protocol", "TCP"));
-      std::string ip = o["spec"].value("clusterIP", "");
+      for (const auto& p : o["spec"].value("ports", json::array())) ports.push_back(port_text(p));
+      std::string ip = o["spec"].value("clusterIP", ""), external = "<none>";
+      const json ingress = o.value("status", json::object()).value("loadBalancer", json::object());
+      if (ingress.contains("ingress") && !ingress["ingress"].empty()) external = ingress["ingress"][0].value("ip", "");
       return std::vector<std::string>{o["metadata"]["name"], o["spec"].value("type", "ClusterIP"), ip,
-                                      "<none>", ports.empty() ? "<none>" : comma_joined(ports), age_of(o, now)};
+                                      external, ports.empty() ? "<none>" : comma_joined(ports), age_of(o, now)};
     };
   } else if (kind == "replicasets") {
     header = {"NAME", "DESIRED", "CURRENT", "READY", "AGE"};
@@ -264,6 +278,8 @@ int cmd_get(const Invocation& inv) {
     for (auto& o : objects) o = with_status(root, kind, o);
   if (kind == "persistentvolumeclaims")
     for (auto& o : objects) o = claim_with_status(o);
+  if (kind == "services")
+    for (auto& o : objects) o = service_with_status(o);
   auto [header, row] = table_of(kind, output == "wide", now);
   int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, printed_kind(kind), ns, row,
                               header, headers);

@@ -10,6 +10,7 @@
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/controllers/service_support.h"
 #include "orchestrator/pods/pod_ops.h"
+#include "orchestrator/sandbox/host_ports.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
 
@@ -48,7 +49,7 @@ net::ServiceRules service_rules(const manifest::Service& svc, const std::string&
   rules.cluster_ip = cluster_ip;
   if (svc.session_affinity == "ClientIP") rules.affinity_timeout_seconds = svc.affinity_timeout_seconds;
   for (const auto& p : svc.ports) {
-    net::ServicePortRules port{p.protocol, static_cast<int>(p.port), {}};
+    net::ServicePortRules port{p.protocol, static_cast<int>(p.port), static_cast<int>(p.node_port), {}};
     for (const auto& pod : pods) {
       if (!pod_is_endpoint(pod, svc.selector)) continue;
       if (int target = resolve_target_port(p.target_port, p.protocol, pod.spec)) port.endpoints.push_back({pod.pod_ip, target});
@@ -88,6 +89,19 @@ Status publish_endpoints(const ControllerEnv& env, const ControllerPaths& paths,
   return refresh_all_hosts(locked.ctx);
 }
 
+// A node port is held open by the Service's controller for as long as it runs (as kube-proxy's
+// port opener does), so that no process of the machine takes it meanwhile.
+Status hold_node_ports(const manifest::Service& svc) {
+  static std::map<std::pair<int, std::string>, UniqueFd> held;
+  for (const auto& p : svc.ports) {
+    if (!p.node_port || held.count({static_cast<int>(p.node_port), p.protocol})) continue;
+    auto fds = reserve_host_ports({{"", static_cast<int>(p.node_port), p.protocol, "", 0}});
+    if (!fds) return fail(fds.error().wrap("nodePort " + std::to_string(p.node_port)));
+    held[{static_cast<int>(p.node_port), p.protocol}] = std::move(fds->front());
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
@@ -103,6 +117,7 @@ Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
   PODCTL_TRY(make_dirs(paths.dir, 0700));
   PODCTL_TRY(publish_endpoints(env, paths, endpoint_addresses(svc, pods), cluster_ip == "None"));
   auto before = read_installed_rules(paths);
+  PODCTL_TRY(hold_node_ports(svc));  // as stored: apply allocated them
   auto after = cluster_ip == "None" ? net::ServiceRules{} : service_rules(svc, cluster_ip, pods);
   if (!(before == after)) {
     PODCTL_TRY(net::sync_service_rules(env.ctx.net.bridge, before, after));

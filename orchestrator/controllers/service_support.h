@@ -31,5 +31,13 @@ net::ServiceRules service_rules(const manifest::Service& svc, const std::string&
 // range when the manifest leaves it empty, or checked when the manifest gives one. Root lock held.
 Result<nlohmann::json> with_cluster_ip(const PodContext& ctx, nlohmann::json service,
                                        const std::optional<nlohmann::json>& existing);
+// The Service as kubectl shows it: a LoadBalancer's status.loadBalancer.ingress is the machine's
+// own address (kind's and k3s's service load balancers report the node's).
+nlohmann::json service_with_status(const nlohmann::json& service);
+
+// with_cluster_ip, and node ports for a NodePort or LoadBalancer Service (kept, given and checked,
+// or allocated from 30000-32767 among ports free on the machine).
+Result<nlohmann::json> with_addresses(const PodContext& ctx, nlohmann::json service,
+                                      const std::optional<nlohmann::json>& existing);
 
 }  // namespace podctl

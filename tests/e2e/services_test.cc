@@ -147,6 +147,37 @@ TEST_F(Services, AHeadlessServiceNamesItsReadyPodsAndTheirHostnames) {
   EXPECT_EQ(fetch("http://db-0.db.default.svc.cluster.local:8080/"), "db");
 }
 
+TEST_F(Services, NodePortAndLoadBalancerServicesAnswerOnTheHostsAddresses) {
+  int port = 30000 + env_->host_port() % 2768;
+  std::string node_port = "  type: NodePort\n";
+  std::string svc = service_yaml(node_port);
+  svc += "    nodePort: " + std::to_string(port) + "\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, backends_yaml(1) + "---\n" + svc).rc, 0);
+  std::string row = env_->podctl({"get", "svc", "web", "--no-headers"}).out;
+  EXPECT_NE(row.find("NodePort"), std::string::npos) << row;
+  EXPECT_NE(row.find("80:" + std::to_string(port) + "/TCP"), std::string::npos) << row;
+  auto answers_on = [&](const std::string& host, int p) {
+    std::string page = sh("curl -s --max-time 2 http://" + host + ":" + std::to_string(p) + "/").out;
+    return backend_pods().count(page.substr(0, page.find('\n'))) == 1;
+  };
+  ASSERT_TRUE(env_->eventually([&] { return answers_on("127.0.0.1", port); }));
+  // The controller holds the port, so nothing else on the machine takes it meanwhile.
+  EXPECT_NE(sh("ss -ltn 'sport = :" + std::to_string(port) + "'").out.find(std::to_string(port)), std::string::npos);
+  // LoadBalancer: a node port (allocated) and the machine's own address as its ingress.
+  std::string lb = service_yaml("  type: LoadBalancer\n");
+  lb.replace(lb.find("name: web"), std::string("name: web").size(), "name: web-lb");
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, lb).rc, 0);
+  json lb_svc = json::parse(env_->podctl({"get", "svc", "web-lb", "-o", "json"}).out);
+  int allocated = lb_svc["spec"]["ports"][0]["nodePort"];
+  EXPECT_GE(allocated, 30000);
+  EXPECT_LE(allocated, 32767);
+  std::string ingress = lb_svc["status"]["loadBalancer"]["ingress"][0]["ip"];
+  ASSERT_TRUE(env_->eventually([&] { return answers_on(ingress, allocated); }));
+  // Deleted: the port is free again.
+  ASSERT_EQ(env_->podctl({"delete", "svc", "web", "web-lb"}).rc, 0);
+  EXPECT_EQ(sh("ss -ltn 'sport = :" + std::to_string(port) + "'").out.find(":" + std::to_string(port)), std::string::npos);
+}
+
 TEST_F(Services, InvalidServicesAreRefusedWithTheirPlace) {
   RunResult r = env_->podctl({"apply", "-f", "-"},
                              "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1web\nspec:\n  clusterIP: 10.1.2.3\n"

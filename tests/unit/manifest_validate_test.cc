@@ -270,8 +270,13 @@ const Case kCases[] = {
      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 443\n",
      "pod.yaml:8:5: spec.ports[1].name: required value (a Service with several ports names each)"},
     {"service type not yet supported",
-     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n",
-     "pod.yaml:6:9: spec.type: unsupported value \"NodePort\": supported values: \"ClusterIP\""},
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ExternalName\n  ports:\n  - port: 80\n",
+     "pod.yaml:6:9: spec.type: unsupported value \"ExternalName\": supported values: \"ClusterIP\", \"NodePort\", "
+     "\"LoadBalancer\""},
+    {"node port out of range",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n"
+     "    nodePort: 8080\n",
+     "pod.yaml:9:15: spec.ports[0].nodePort: 8080: must be between 30000 and 32767, inclusive"},
     {"service port out of range",
      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 70000\n",
      "pod.yaml:7:11: spec.ports[0].port: 70000: must be between 1 and 65535, inclusive"},
