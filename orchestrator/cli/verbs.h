@@ -23,6 +23,8 @@ PODCTL_VERB(image)
 PODCTL_VERB(version)
 PODCTL_VERB(system)
 PODCTL_VERB(controller)
+PODCTL_VERB(scale)
+PODCTL_VERB(rollout)
 
 #undef PODCTL_VERB
 

@@ -110,7 +110,13 @@ std::string self_exe() {
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return "podctl";
   buf[n] = '\0';
-  return buf;
+  // Replaced since this process started (an upgrade): the link names the old, unlinked file;
+  // the path itself holds the new binary, which is what a process started now must run.
+  std::string path = buf;
+  const std::string deleted = " (deleted)";
+  if (path.size() > deleted.size() && path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0)
+    path.resize(path.size() - deleted.size());
+  return path;
 }
 
 Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {

@@ -187,6 +187,34 @@ TEST_F(Workloads, DeleteCascadesOrOrphans) {
   EXPECT_TRUE(controller_pids().empty());
 }
 
+TEST_F(Workloads, ScaleRolloutRestartUndoAndHistoryAsWithKubectl) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 1, "v1")).rc, 0);
+  std::string first_set = object("rs")["items"][0]["metadata"]["name"];
+  RunResult scaled = env_->podctl({"scale", "deployment/web", "--replicas=3"});
+  ASSERT_EQ(scaled.rc, 0) << scaled.err;
+  EXPECT_EQ(scaled.out, "deployment.apps/web scaled\n");
+  ASSERT_EQ(env_->podctl({"rollout", "status", "deploy/web", "--timeout", "60s"}).rc, 0);
+  auto before = ready_pods();
+  EXPECT_EQ(before.size(), 3u);
+  RunResult restarted = env_->podctl({"rollout", "restart", "deploy/web"});
+  EXPECT_EQ(restarted.out, "deployment.apps/web restarted\n");
+  RunResult status = env_->podctl({"rollout", "status", "deploy/web", "--timeout", "60s"});
+  ASSERT_EQ(status.rc, 0) << status.err;
+  EXPECT_NE(status.out.find("deployment \"web\" successfully rolled out"), std::string::npos) << status.out;
+  for (const auto& p : ready_pods()) EXPECT_EQ(before.count(p), 0u) << p << " was not replaced";
+  // Undo to revision 1: its ReplicaSet comes back with the next revision.
+  ASSERT_EQ(env_->podctl({"rollout", "undo", "deploy/web", "--to-revision", "1"}).rc, 0);
+  ASSERT_EQ(env_->podctl({"rollout", "status", "deploy/web", "--timeout", "60s"}).rc, 0);
+  for (const auto& rs : object("rs")["items"])
+    if (rs["metadata"]["name"] == first_set) {
+      EXPECT_EQ(rs["spec"]["replicas"], 3);
+      EXPECT_EQ(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "3");
+    }
+  EXPECT_EQ(env_->podctl({"rollout", "history", "deploy/web"}).out,
+            "deployment.apps/web\nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n");
+  EXPECT_EQ(env_->podctl({"rollout", "undo", "deploy/web", "--to-revision", "9"}).rc, 1);
+}
+
 // The example stack (Deployments, Services, a ConfigMap and a Secret) as a user runs it, with its
 // published port moved to this test's.
 TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
