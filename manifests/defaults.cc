@@ -107,6 +107,14 @@ void apply_defaults(PersistentVolumeClaim& c, const std::string& default_namespa
   if (c.volume_mode.empty()) c.volume_mode = "Filesystem";
 }
 
+void apply_defaults(StatefulSet& st, const std::string& default_namespace) {
+  if (st.metadata.namespace_.empty()) st.metadata.namespace_ = default_namespace;
+  if (st.pod_management_policy.empty()) st.pod_management_policy = "OrderedReady";
+  if (st.update_strategy.empty()) st.update_strategy = "RollingUpdate";
+  for (auto& c : st.volume_claim_templates) apply_defaults(c, st.metadata.namespace_);
+  default_template(st.template_);
+}
+
 void apply_defaults(Service& s, const std::string& default_namespace) {
   if (s.metadata.namespace_.empty()) s.metadata.namespace_ = default_namespace;
   if (s.type.empty()) s.type = "ClusterIP";

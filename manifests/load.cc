@@ -125,7 +125,7 @@ const ObjectMeta& metadata_of(const Object& object) {
 
 std::string kind_of(const Object& object) {
   static const char* const kKinds[] = {"Pod", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Service", "Job",
-                                       "PersistentVolumeClaim"};
+                                       "PersistentVolumeClaim", "StatefulSet"};
   static_assert(std::size(kKinds) == std::variant_size_v<Object>);
   return kKinds[object.index()];
 }

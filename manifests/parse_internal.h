@@ -9,6 +9,8 @@
 namespace podctl::manifest {
 
 void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec);
+// A PersistentVolumeClaim's spec (also a StatefulSet's volumeClaimTemplates[].spec).
+void read_claim_spec(ParseContext& ctx, MapReader& s, PersistentVolumeClaim& pvc);
 // The fields of an ObjectMeta (a pod template's has no required name).
 void read_object_meta(MapReader& m, ObjectMeta& meta, bool name_required);
 // The document's required `metadata`.

@@ -352,6 +352,19 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "hostnameOverride"});
 }
 
+void read_claim_spec(ParseContext& ctx, MapReader& s, PersistentVolumeClaim& pvc) {
+  s.string_list("accessModes", pvc.access_modes);
+  s.object("resources", [&](MapReader& r) {
+    r.object("requests", [&](MapReader& q) {
+      if (const YAML::Node* n = q.take("storage")) read_quantity(ctx, *n, q.child("storage"), pvc.storage);
+    });
+    r.unsupported({"limits"});
+  });
+  s.string("storageClassName", pvc.storage_class_name);
+  s.string("volumeMode", pvc.volume_mode);
+  s.unsupported({"selector", "volumeName", "dataSource", "dataSourceRef", "volumeAttributesClassName"});
+}
+
 void read_object_meta(MapReader& m, ObjectMeta& meta, bool name_required) {
   m.string("name", meta.name, name_required);
   m.string("namespace", meta.namespace_);
@@ -387,13 +400,15 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   bool has_api = top.string("apiVersion", api_version, true);
   bool has_kind = top.string("kind", kind, true);
   if (!has_api || !has_kind) return std::nullopt;
-  std::string want_version = kind == "Deployment" || kind == "ReplicaSet" ? "apps/v1" : kind == "Job" ? "batch/v1" : "v1";
+  std::string want_version = kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" ? "apps/v1"
+                             : kind == "Job"                                                      ? "batch/v1"
+                                                                                                  : "v1";
   if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && kind != "Service" &&
       kind != "PersistentVolumeClaim" && want_version == "v1") {
     ctx.error(ctx.positions["kind"], "kind",
               "kind \"" + kind +
                   "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim "
-                  "(v1), Deployment, ReplicaSet (apps/v1) and Job (batch/v1)");
+                  "(v1), Deployment, ReplicaSet, StatefulSet (apps/v1) and Job (batch/v1)");
     return std::nullopt;
   }
   if (api_version != want_version) {
@@ -407,20 +422,7 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
     PersistentVolumeClaim pvc;
     read_metadata(top, pvc.metadata);
     top.object(
-        "spec",
-        [&](MapReader& s) {
-          s.string_list("accessModes", pvc.access_modes);
-          s.object("resources", [&](MapReader& r) {
-            r.object("requests", [&](MapReader& q) {
-              if (const YAML::Node* n = q.take("storage")) read_quantity(ctx, *n, q.child("storage"), pvc.storage);
-            });
-            r.unsupported({"limits"});
-          });
-          s.string("storageClassName", pvc.storage_class_name);
-          s.string("volumeMode", pvc.volume_mode);
-          s.unsupported({"selector", "volumeName", "dataSource", "dataSourceRef", "volumeAttributesClassName"});
-        },
-        true);
+        "spec", [&](MapReader& s) { read_claim_spec(ctx, s, pvc); }, true);
     top.read_only({"status"});
     top.finish();
     return pvc;

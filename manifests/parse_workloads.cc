@@ -78,6 +78,45 @@ Deployment parse_deployment(MapReader& top) {
   return d;
 }
 
+StatefulSet parse_stateful_set(ParseContext& ctx, MapReader& top) {
+  StatefulSet st;
+  read_metadata(top, st.metadata);
+  top.object(
+      "spec",
+      [&](MapReader& s) {
+        s.integer("replicas", st.replicas);
+        s.string("serviceName", st.service_name);
+        s.string("podManagementPolicy", st.pod_management_policy);
+        s.integer("minReadySeconds", st.min_ready_seconds);
+        read_selector(s, st.selector);
+        read_template(s, st.template_);
+        s.object("updateStrategy", [&](MapReader& u) {
+          u.string("type", st.update_strategy);
+          u.object("rollingUpdate", [&](MapReader& r) {
+            r.integer("partition", st.partition);
+            r.unsupported({"maxUnavailable"});
+          });
+        });
+        s.list("volumeClaimTemplates", [&](const YAML::Node& node, const std::string& path) {
+          MapReader c(ctx, node, path);
+          PersistentVolumeClaim claim;
+          c.object(
+              "metadata", [&](MapReader& m) { read_object_meta(m, claim.metadata, true); }, true);
+          c.object(
+              "spec", [&](MapReader& cs) { read_claim_spec(ctx, cs, claim); }, true);
+          // A claim template may say what it is (v1, PersistentVolumeClaim): allowed, as by the API server.
+          std::string api_version, kind;
+          c.string("apiVersion", api_version);
+          c.string("kind", kind);
+          c.finish();
+          st.volume_claim_templates.push_back(std::move(claim));
+        });
+        s.unsupported({"revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "ordinals"});
+      },
+      true);
+  return st;
+}
+
 Job parse_job(MapReader& top) {
   Job j;
   read_metadata(top, j.metadata);
@@ -100,9 +139,11 @@ Job parse_job(MapReader& top) {
 
 }  // namespace
 
-std::optional<Object> parse_workload(ParseContext&, MapReader& top, const std::string& kind) {
+std::optional<Object> parse_workload(ParseContext& ctx, MapReader& top, const std::string& kind) {
   std::optional<Object> out;
-  if (kind == "Deployment")
+  if (kind == "StatefulSet")
+    out = parse_stateful_set(ctx, top);
+  else if (kind == "Deployment")
     out = parse_deployment(top);
   else if (kind == "Job")
     out = parse_job(top);

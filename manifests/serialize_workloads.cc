@@ -53,6 +53,26 @@ json to_json(const Deployment& d) {
   return json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", to_json(d.metadata)}, {"spec", spec}};
 }
 
+json to_json(const StatefulSet& st) {
+  json claims = json::array();
+  for (const auto& c : st.volume_claim_templates) {
+    json claim = to_json(c);
+    claim.erase("apiVersion"), claim.erase("kind");
+    claim["metadata"] = {{"name", c.metadata.name}};
+    claims.push_back(claim);
+  }
+  json spec{{"replicas", st.replicas},
+            {"selector", selector_json(st.selector)},
+            {"template", to_json(st.template_)},
+            {"podManagementPolicy", st.pod_management_policy},
+            {"updateStrategy", {{"type", st.update_strategy}}}};
+  if (st.update_strategy == "RollingUpdate") spec["updateStrategy"]["rollingUpdate"] = {{"partition", st.partition}};
+  if (!st.service_name.empty()) spec["serviceName"] = st.service_name;
+  if (!claims.empty()) spec["volumeClaimTemplates"] = claims;
+  if (st.min_ready_seconds) spec["minReadySeconds"] = st.min_ready_seconds;
+  return json{{"apiVersion", "apps/v1"}, {"kind", "StatefulSet"}, {"metadata", to_json(st.metadata)}, {"spec", spec}};
+}
+
 json to_json(const Job& j) {
   json spec{{"parallelism", j.parallelism},
             {"backoffLimit", j.backoff_limit},

@@ -19,5 +19,6 @@ std::vector<FieldError> validate(const ReplicaSet& replica_set);
 std::vector<FieldError> validate(const Service& service);
 std::vector<FieldError> validate(const Job& job);
 std::vector<FieldError> validate(const PersistentVolumeClaim& claim);
+std::vector<FieldError> validate(const StatefulSet& set);
 
 }  // namespace podctl::manifest

@@ -43,9 +43,12 @@ void selector(Validator& v, const LabelSelector& s, const std::map<std::string, 
 }
 
 // The template is checked as the pod it becomes; its errors are reported at spec.template.
-void pod_template(Validator& v, const PodTemplate& t, const ObjectMeta& owner, bool for_job = false) {
+void pod_template(Validator& v, const PodTemplate& t, const ObjectMeta& owner, bool for_job = false,
+                  const std::vector<Volume>& added_volumes = {}) {
   if (t.metadata.labels.empty() && !for_job) v.add("spec.template.metadata.labels", "required value");
   Pod pod{t.metadata, t.spec};
+  // A StatefulSet's claim templates are volumes of its pods: mounts may name them.
+  pod.spec.volumes.insert(pod.spec.volumes.end(), added_volumes.begin(), added_volumes.end());
   pod.metadata.name = owner.name;
   pod.metadata.namespace_ = owner.namespace_;
   auto errors = validate(pod);
@@ -123,6 +126,30 @@ std::vector<FieldError> validate(const Job& j) {
   else if (!j.completions)
     v.add("spec.completions", "not supported by podctl yet without parallelism 1 (work-queue Jobs): give completions");
   pod_template(v, j.template_, j.metadata, true);
+  return v.errors;
+}
+
+std::vector<FieldError> validate(const StatefulSet& st) {
+  Validator v;
+  v.metadata(st.metadata, true);
+  v.non_negative("spec.replicas", st.replicas);
+  v.non_negative("spec.minReadySeconds", st.min_ready_seconds);
+  if (!st.service_name.empty()) v.check("spec.serviceName", st.service_name, check_dns1123_label(st.service_name));
+  v.one_of("spec.podManagementPolicy", st.pod_management_policy, {"OrderedReady", "Parallel"});
+  v.one_of("spec.updateStrategy.type", st.update_strategy, {"RollingUpdate", "OnDelete"});
+  v.non_negative("spec.updateStrategy.rollingUpdate.partition", st.partition);
+  selector(v, st.selector, st.template_.metadata.labels);
+  std::vector<Volume> claims;
+  for (size_t i = 0; i < st.volume_claim_templates.size(); ++i) {
+    PersistentVolumeClaim c = st.volume_claim_templates[i];
+    c.metadata.namespace_ = st.metadata.namespace_;
+    for (auto& e : validate(c)) v.add(idx("spec.volumeClaimTemplates", i) + "." + e.path, e.message);
+    Volume vol;
+    vol.name = c.metadata.name;
+    vol.persistent_volume_claim = PersistentVolumeClaimSource{c.metadata.name + "-" + st.metadata.name + "-0", false};
+    claims.push_back(vol);
+  }
+  pod_template(v, st.template_, st.metadata, false, claims);
   return v.errors;
 }
 

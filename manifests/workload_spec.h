@@ -79,4 +79,18 @@ struct Job {
   bool operator==(const Job&) const = default;
 };
 
+struct StatefulSet {
+  ObjectMeta metadata;
+  int64_t replicas = 1;
+  std::string service_name;  // the governing (headless) Service: the pods' subdomain
+  LabelSelector selector;
+  PodTemplate template_;
+  std::vector<PersistentVolumeClaim> volume_claim_templates;  // one claim per pod and template
+  std::string pod_management_policy;  // OrderedReady (default) or Parallel
+  std::string update_strategy;        // RollingUpdate (default) or OnDelete
+  int64_t partition = 0;
+  int64_t min_ready_seconds = 0;
+  bool operator==(const StatefulSet&) const = default;
+};
+
 }  // namespace podctl::manifest

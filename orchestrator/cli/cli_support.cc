@@ -97,6 +97,7 @@ std::string resource_kind(const std::string& w) {
   if (w == "replicaset" || w == "replicasets" || w == "rs" || w == "replicaset.apps") return "replicasets";
   if (w == "service" || w == "services" || w == "svc") return "services";
   if (w == "job" || w == "jobs" || w == "job.batch") return "jobs";
+  if (w == "statefulset" || w == "statefulsets" || w == "sts" || w == "statefulset.apps") return "statefulsets";
   if (w == "persistentvolumeclaim" || w == "persistentvolumeclaims" || w == "pvc") return "persistentvolumeclaims";
   return "";
 }
@@ -183,7 +184,7 @@ std::string printed_kind(const std::string& resource) {
 }
 
 bool is_workload(const std::string& resource) {
-  return resource == "deployments" || resource == "replicasets" || resource == "jobs";
+  return resource == "deployments" || resource == "replicasets" || resource == "statefulsets" || resource == "jobs";
 }
 
 bool is_controlled(const std::string& resource) { return is_workload(resource) || resource == "services"; }

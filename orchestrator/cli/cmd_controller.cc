@@ -28,6 +28,7 @@ Result<ControllerStep> step(const ControllerEnv& env) {
   if (env.ref.resource == "deployments") return reconcile_deployment(env);
   if (env.ref.resource == "services") return reconcile_service(env);
   if (env.ref.resource == "jobs") return reconcile_job(env);
+  if (env.ref.resource == "statefulsets") return reconcile_stateful_set(env);
   return reconcile_replica_set(env);
 }
 
@@ -62,7 +63,7 @@ int run_loop(const ControllerEnv& env, const sigset_t& signals) {
 
 int cmd_controller(const Invocation& inv) {
   if (inv.args.size() != 2 || !is_controlled(inv.args[0]))
-    return report_error("usage: podctl controller deployments|replicasets|jobs|services NAME (started by apply)",
+    return report_error("usage: podctl controller deployments|replicasets|statefulsets|jobs|services NAME (started by apply)",
                         kExitUsage);
   if (int rc = refuse_invalid_names(inv.args[0], {inv.args[1]})) return rc;
   // Its stderr is its log file (controller.log); stdout is /dev/null.

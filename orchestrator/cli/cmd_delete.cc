@@ -51,7 +51,7 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
   if (!args) return fail(args.error());
   if (args->kind.empty())
     return fail(make_error("unknown resource type \"" + args->type_word +
-                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services, "
+                           "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
                            "persistentvolumeclaims)"));
   bool all = inv.vm["all"].as<bool>();
   if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));

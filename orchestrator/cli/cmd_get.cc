@@ -134,6 +134,13 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
                                       count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"),
                                       count(st, "updatedReplicas"), count(st, "availableReplicas"), age_of(o, now)};
     };
+  } else if (kind == "statefulsets") {
+    header = {"NAME", "READY", "AGE"};
+    row = [now](const json& o) {
+      const json st = o.value("status", json::object());
+      return std::vector<std::string>{o["metadata"]["name"],
+                                      count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"), age_of(o, now)};
+    };
   } else if (kind == "jobs") {
     header = {"NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"};
     row = [now](const json& o) {
@@ -221,7 +228,7 @@ int cmd_get(const Invocation& inv) {
   if (kind.empty())
     return report_error(
         "the server doesn't have a resource type \"" + args->type_word +
-            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, jobs, services, "
+            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
             "persistentvolumeclaims)",
         kExitUsage);
   std::vector<std::string> names = args->names;

@@ -160,7 +160,7 @@ void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool j
 void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
   std::cout << std::flush;
   // Controllers first, so that nothing makes pods again while they go.
-  for (const char* kind : {"deployments", "replicasets", "jobs", "services"})
+  for (const char* kind : {"deployments", "replicasets", "statefulsets", "jobs", "services"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
   auto pods = list_pod_records(root, ns);
@@ -174,9 +174,9 @@ void tear_down(const Invocation& inv, const RootPaths& root, const std::string& 
   for (const char* kind : {"configmaps", "secrets", "persistentvolumeclaims"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
       run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
-  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "jobs", "services",
+  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "statefulsets", "jobs", "services",
                           "persistentvolumeclaims", "volumes", "controllers/deployments", "controllers/replicasets",
-                          "controllers/jobs", "controllers/services"})
+                          "controllers/statefulsets", "controllers/jobs", "controllers/services"})
     ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
 }
 

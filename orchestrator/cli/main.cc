@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
       {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge",
        system_options, cmd_system},
       {"version", "version", "print the version", version_options, cmd_version},
-      {"controller", "controller deployments|replicasets|jobs|services NAME", "reconcile one workload object (started by apply)",
+      {"controller", "controller deployments|replicasets|statefulsets|jobs|services NAME", "reconcile one workload object (started by apply)",
        controller_options, cmd_controller, true},
   };
   try {

@@ -65,10 +65,26 @@ WatchResult job_verdict(const json& job) {
                                      std::to_string(field(st, "failed")) + " failed..."};
 }
 
+// kubectl's StatefulSetStatusViewer (RollingUpdate, no partition).
+WatchResult stateful_set_verdict(const json& s) {
+  const json st = s.value("status", json::object());
+  int64_t want = field(s["spec"], "replicas", 1), ready = field(st, "readyReplicas"), updated = field(st, "updatedReplicas");
+  if (field(st, "observedGeneration") < field(s["metadata"], "generation", 1))
+    return {WatchVerdict::kNotYet, "Waiting for statefulset spec update to be observed..."};
+  if (ready < want)
+    return {WatchVerdict::kNotYet, "Waiting for " + std::to_string(want - ready) + " pods to be ready..."};
+  if (updated < want)
+    return {WatchVerdict::kNotYet, "Waiting for partitioned roll out to finish: " + std::to_string(updated) + " out of " +
+                                       std::to_string(want) + " new pods have been updated..."};
+  return {WatchVerdict::kMet, "statefulset rolling update complete " + std::to_string(want) + " pods at revision " +
+                                  st.value("updateRevision", "") + "..."};
+}
+
 }  // namespace
 
 WatchResult rollout_verdict(const std::string& resource, const json& object) {
   if (resource == "jobs") return job_verdict(object);
+  if (resource == "statefulsets") return stateful_set_verdict(object);
   return resource == "deployments" ? deployment_verdict(object) : replica_set_verdict(object);
 }
 

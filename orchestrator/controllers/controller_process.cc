@@ -75,7 +75,7 @@ Status ensure_controller(const PodContext& ctx, const ControllerRef& ref) {
 
 Status stop_all_controllers(const RootPaths& root) {
   Status result;
-  for (const char* resource : {"deployments", "replicasets", "jobs", "services"}) {
+  for (const char* resource : {"deployments", "replicasets", "statefulsets", "jobs", "services"}) {
     std::string dir = root.root + "/controllers/" + resource;
     auto namespaces = list_dir(dir);
     if (!namespaces) continue;  // none ever ran

@@ -30,6 +30,7 @@ Result<ControllerStep> reconcile_deployment(const ControllerEnv& env);
 Result<ControllerStep> reconcile_service(const ControllerEnv& env);
 
 Result<ControllerStep> reconcile_job(const ControllerEnv& env);
+Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env);
 
 // What several controllers do to pods: make them (made with pod_from_template), and stop and
 // clean up some.

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { Pod, ConfigMap, Secret, Service, PersistentVolumeClaim } from "kubernetes-models/v1";
-import { Deployment, ReplicaSet } from "kubernetes-models/apps/v1";
+import { Deployment, ReplicaSet, StatefulSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
 
 // kind → [apiVersion, model, the directory of its type declaration]
@@ -18,6 +18,7 @@ const kinds = {
   PersistentVolumeClaim: ["v1", PersistentVolumeClaim, "v1"],
   Deployment: ["apps/v1", Deployment, "apps/v1"],
   ReplicaSet: ["apps/v1", ReplicaSet, "apps/v1"],
+  StatefulSet: ["apps/v1", StatefulSet, "apps/v1"],
   Job: ["batch/v1", Job, "batch/v1"],
 };
 // Directories are walked whole (examples/stack/ is a directory of its own).
