@@ -29,7 +29,8 @@ Result<Target> one_target(const Invocation& inv, size_t first, std::initializer_
   bool known = false;
   for (const char* k : kinds) known |= parsed.kind == k;
   if (!known || parsed.names.size() != 1)
-    return fail(make_error("expected one deployment" + std::string(kinds.size() > 1 ? " or replicaset" : "") +
+    return fail(make_error(std::string("expected one ") +
+                           (kinds.size() > 1 ? "deployment, replicaset or statefulset" : "deployment") +
                            ", as TYPE NAME or TYPE/NAME (e.g. deployment/web)"));
   if (auto why = manifest::check_dns1123_subdomain(parsed.names[0]); !why.empty())
     return fail(make_error("invalid name \"" + parsed.names[0] + "\": " + why));
@@ -137,7 +138,7 @@ int cmd_scale(const Invocation& inv) {
   if (!inv.has("replicas")) return report_error("scale needs --replicas=N", kExitUsage);
   int64_t replicas = inv.get<int64_t>("replicas");
   if (replicas < 0) return report_error("--replicas must be 0 or more", kExitUsage);
-  auto t = one_target(inv, 0, {"deployments", "replicasets"});
+  auto t = one_target(inv, 0, {"deployments", "replicasets", "statefulsets"});
   if (!t) return report_error(t.error().message, kExitUsage);
   auto object = get_object(RootPaths{inv.global.root}, t->kind, inv.global.ns, t->name);
   if (!object) return report_error(object.error().message);

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
        cmd_inspect},
       {"wait", "wait pod/NAME… --for=condition=Ready|delete|jsonpath='{…}'=VALUE [--timeout S]",
        "wait until pods meet a condition", wait_options, cmd_wait},
-      {"scale", "scale deployment/NAME|rs/NAME --replicas=N", "set the replicas of a Deployment or ReplicaSet",
+      {"scale", "scale deployment/NAME|rs/NAME|sts/NAME --replicas=N", "set the replicas of a workload",
        scale_options, cmd_scale},
       {"rollout", "rollout status|restart|undo|history deployment/NAME", "follow, restart or undo a Deployment's rollout",
        rollout_options, cmd_rollout},

@@ -215,6 +215,84 @@ TEST_F(Workloads, ScaleRolloutRestartUndoAndHistoryAsWithKubectl) {
   EXPECT_EQ(env_->podctl({"rollout", "undo", "deploy/web", "--to-revision", "9"}).rc, 1);
 }
 
+TEST_F(Workloads, AStatefulSetKeepsOrderedNamesHostnamesAndAClaimPerPod) {
+  std::string sts = std::string(R"(apiVersion: v1
+kind: Service
+metadata:
+  name: kv
+spec:
+  clusterIP: None
+  selector:
+    app: kv
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: kv
+spec:
+  serviceName: kv
+  replicas: 3
+  selector:
+    matchLabels:
+      app: kv
+  template:
+    metadata:
+      labels:
+        app: kv
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: kv
+        image: busybox:1.35
+        command: ["sh", "-c", "hostname >> /data/log; mkdir -p /www; cp /data/log /www/index.html; exec httpd -f -p 8080 -h /www"]
+        readinessProbe:
+          tcpSocket:
+            port: 8080
+          periodSeconds: 1
+        volumeMounts:
+        - name: data
+          mountPath: /data
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 10Mi
+)");
+  RunResult up = env_->podctl({"apply", "-f", "-", "--wait=60s"}, sts);
+  ASSERT_EQ(up.rc, 0) << up.err;
+  EXPECT_NE(up.out.find("statefulset rolling update complete 3 pods"), std::string::npos) << up.out;
+  // OrderedReady: each pod made once the one before it was ready.
+  std::map<std::string, std::string> created;
+  for (const auto& p : pods()) created[p["metadata"]["name"]] = p["metadata"]["creationTimestamp"];
+  ASSERT_EQ(created.size(), 3u);
+  EXPECT_LE(created["kv-0"], created["kv-1"]);
+  EXPECT_LE(created["kv-1"], created["kv-2"]);
+  json claims = object("pvc")["items"];
+  ASSERT_EQ(claims.size(), 3u);
+  EXPECT_EQ(claims[0]["metadata"]["name"], "data-kv-0");
+  // Stable network identity through the headless Service, from a pod of the set.
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"exec", "kv-0", "--", "timeout", "3", "wget", "-q", "-O", "-", "http://kv-2.kv:8080/"}).out ==
+           "kv-2\n";
+  }));
+  // A deleted pod comes back under its name, with its claim's data.
+  ASSERT_EQ(env_->podctl({"delete", "pod", "kv-1", "--grace-period", "0"}).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"exec", "kv-0", "--", "timeout", "3", "wget", "-q", "-O", "-", "http://kv-1.kv:8080/"}).out ==
+           "kv-1\nkv-1\n";
+  }));
+  // Scaled down from the highest ordinal; the claims stay.
+  ASSERT_EQ(env_->podctl({"scale", "sts/kv", "--replicas=1"}).out, "statefulset.apps/kv scaled\n");
+  ASSERT_TRUE(env_->eventually([&] { return pods().size() == 1 && pods()[0]["metadata"]["name"] == "kv-0"; }));
+  EXPECT_EQ(object("pvc")["items"].size(), 3u);
+  ASSERT_EQ(env_->podctl({"delete", "sts", "kv"}).rc, 0);
+  EXPECT_TRUE(pods().empty());
+  EXPECT_EQ(object("pvc")["items"].size(), 3u);  // Retain, the default: claims outlive their set
+}
+
 // The example stack (Deployments, Services, a ConfigMap and a Secret) as a user runs it, with its
 // published port moved to this test's.
 TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
