@@ -1,9 +1,12 @@
 // End to end: Services give the ready pods of a selector one stable address and the names cluster
 // DNS would give them, load-balanced by the root's nftables table.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "tests/support/podctl_env.h"
 
@@ -176,6 +179,44 @@ TEST_F(Services, NodePortAndLoadBalancerServicesAnswerOnTheHostsAddresses) {
   // Deleted: the port is free again.
   ASSERT_EQ(env_->podctl({"delete", "svc", "web", "web-lb"}).rc, 0);
   EXPECT_EQ(sh("ss -ltn 'sport = :" + std::to_string(port) + "'").out.find(":" + std::to_string(port)), std::string::npos);
+}
+
+// The claim a user makes of a rolling update: with readiness, maxUnavailable 0 and a preStop pause
+// (the time for the endpoints to drop a stopping pod, as on a cluster), no request fails.
+TEST_F(Services, ARollingUpdateBehindAServiceFailsNoRequest) {
+  auto deployment = [](const std::string& version) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  strategy:\n"
+           "    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n  selector:\n    matchLabels:\n      app: web\n"
+           "  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n"
+           "      terminationGracePeriodSeconds: 5\n      containers:\n      - name: web\n        image: busybox:1.35\n"
+           "        ports:\n        - name: http\n          containerPort: 8080\n        command: [\"sh\", \"-c\", \"mkdir -p "
+           "/www && echo " + version + " > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n"
+           "        readinessProbe:\n          tcpSocket:\n            port: 8080\n          periodSeconds: 1\n"
+           "        lifecycle:\n          preStop:\n            sleep:\n              seconds: 2\n";
+  };
+  std::string counter =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+      "    command: [\"sh\", \"-c\", \"ok=0; failed=0; while true; do if timeout 3 wget -q -O - http://web/ >/dev/null "
+      "2>&1; then ok=$((ok+1)); else failed=$((failed+1)); fi; echo $ok $failed > /tmp/count; sleep 0.05; done\"]\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         deployment("v1") + "---\n" + service_yaml() + "---\n" + counter)
+                .rc,
+            0);
+  auto counts = [&] {
+    std::istringstream in(env_->podctl({"exec", "client", "--", "cat", "/tmp/count"}).out);
+    int ok = 0, failed = -1;
+    in >> ok >> failed;
+    return std::make_pair(ok, failed);
+  };
+  ASSERT_TRUE(env_->eventually([&] { return counts().first > 10; }));
+  auto before = counts();
+  RunResult rolled = env_->podctl({"apply", "-f", "-", "--wait=90s"}, deployment("v2"));
+  ASSERT_EQ(rolled.rc, 0) << rolled.err;
+  ::sleep(3);  // the last old pods' preStop and grace, with requests going on
+  auto after = counts();
+  EXPECT_EQ(after.second, before.second) << "requests failed during the rollout";
+  EXPECT_GT(after.first - before.first, 20);
+  EXPECT_EQ(fetch("http://web/"), "v2");
 }
 
 TEST_F(Services, InvalidServicesAreRefusedWithTheirPlace) {
