@@ -1,6 +1,7 @@
 #include "netsetup/service_rules.h"
 
 #include <set>
+#include <sstream>
 
 #include "netsetup/nat_rules.h"
 
@@ -123,16 +124,24 @@ Status ensure_service_chains(const std::string& bridge, const std::string& servi
 Status sync_service_rules(const std::string& bridge, const ServiceRules& before, const ServiceRules& after) {
   if (before == after) return {};
   std::string table = nat_table_name(bridge);
-  // Removal of what may not exist would fail the transaction: first the part that is there.
+  // One transaction: traffic never sees the service half-changed.
   std::string script = before.ports.empty() ? "" : removal(table, before);
-  script += installation(table, after);
-  if (auto r = run_nft(script); !r) return fail(r.error());
+  if (run_nft(script + installation(table, after))) return {};
+  // What was installed is not all there (the table was made anew, after a reboot): remove what
+  // is, piece by piece, then install.
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) (void)run_nft(line);  // absent pieces are fine
+  if (auto r = run_nft(installation(table, after)); !r) return fail(r.error());
   return {};
 }
 
 Status remove_service_rules(const std::string& bridge, const ServiceRules& installed) {
   if (installed.ports.empty()) return {};
-  if (auto r = run_nft(removal(nat_table_name(bridge), installed)); !r) return fail(r.error());
+  std::string script = removal(nat_table_name(bridge), installed);
+  if (run_nft(script)) return {};
+  // Not all there (the table was made anew): each piece that is goes.
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) (void)run_nft(line);  // absent pieces are fine
   return {};
 }
 

@@ -163,6 +163,28 @@ TEST_F(Workloads, KilledControllersAndSupervisorsAreHealedByTheNextApply) {
   EXPECT_EQ(controller_pids().size(), 2u);
 }
 
+// As after a reboot: every podctl process of the root gone (controllers and pod supervisors, so
+// every pod), and the root's nftables table too; the next apply brings the declared state back.
+TEST_F(Workloads, AfterEveryPodctlProcessIsKilledApplyBringsEverythingBack) {
+  std::string svc =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n"
+      "  - port: 80\n    targetPort: 8080\n";
+  std::string all = deployment_yaml("web", 2, "v1") + "---\n" + svc;
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, all).rc, 0);
+  for (pid_t pid : controller_pids()) ::kill(pid, SIGKILL);
+  for (const auto& p : pods()) ::kill(env_->inspect(p["metadata"]["name"])["supervisor"]["pid"].get<pid_t>(), SIGKILL);
+  ASSERT_TRUE(env_->eventually([&] { return controller_pids().empty(); }));
+  ASSERT_EQ(sh("nft delete table ip podctl_" + env_->bridge()).rc, 0);
+  RunResult again = env_->podctl({"apply", "-f", "-", "--wait=60s"}, all);
+  ASSERT_EQ(again.rc, 0) << again.err;
+  ASSERT_TRUE(env_->eventually([&] { return ready_pods().size() == 2 && pods().size() == 2; }));
+  std::string ip = object("svc/web")["spec"]["clusterIP"];
+  ASSERT_TRUE(env_->eventually([&] {
+    std::string page = sh("curl -s --max-time 2 http://" + ip + "/").out;
+    return page == "v1\n";
+  }));
+}
+
 TEST_F(Workloads, DeleteCascadesOrOrphans) {
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1")).rc, 0);
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("api", 1, "v1")).rc, 0);
