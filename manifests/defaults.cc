@@ -115,6 +115,8 @@ void apply_defaults(StatefulSet& st, const std::string& default_namespace) {
   default_template(st.template_);
 }
 
+void apply_defaults(Namespace&, const std::string&) {}
+
 void apply_defaults(Service& s, const std::string& default_namespace) {
   if (s.metadata.namespace_.empty()) s.metadata.namespace_ = default_namespace;
   if (s.type.empty()) s.type = "ClusterIP";

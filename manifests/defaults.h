@@ -19,6 +19,7 @@ void apply_defaults(ReplicaSet& replica_set, const std::string& default_namespac
 // batch/v1: completionMode NonIndexed; the template's pod defaults.
 void apply_defaults(Job& job, const std::string& default_namespace);
 void apply_defaults(PersistentVolumeClaim& claim, const std::string& default_namespace);
+void apply_defaults(Namespace& ns, const std::string& default_namespace);  // cluster-scoped: nothing
 // podManagementPolicy OrderedReady, updateStrategy RollingUpdate, the claim templates' and the
 // pod template's defaults.
 void apply_defaults(StatefulSet& set, const std::string& default_namespace);

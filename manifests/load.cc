@@ -66,6 +66,15 @@ void finish_object(Object& object, const std::string& file, const LoadOptions& o
         },
         object);
   }
+  // kubectl: a manifest's own namespace must agree with an explicit -n.
+  const auto& ns = metadata_of(object).namespace_;
+  if (options.namespace_explicit && !ns.empty() && ns != options.default_namespace &&
+      !std::holds_alternative<Namespace>(object))
+    errors.push_back({"metadata.namespace",
+                      "the namespace from the provided object \"" + ns + "\" does not match the namespace \"" +
+                          options.default_namespace + "\". You must pass '--namespace=" + ns +
+                          "' to perform this operation.",
+                      {}});
   // Only podctl's controllers make owned objects; an owner named in a manifest would be one that
   // podctl did not create and does not reconcile.
   if (!options.owner_references_allowed && !metadata_of(object).owner_references.empty())
@@ -125,7 +134,7 @@ const ObjectMeta& metadata_of(const Object& object) {
 
 std::string kind_of(const Object& object) {
   static const char* const kKinds[] = {"Pod", "ConfigMap", "Secret", "Deployment", "ReplicaSet", "Service", "Job",
-                                       "PersistentVolumeClaim", "StatefulSet"};
+                                       "PersistentVolumeClaim", "StatefulSet", "Namespace"};
   static_assert(std::size(kKinds) == std::variant_size_v<Object>);
   return kKinds[object.index()];
 }

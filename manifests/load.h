@@ -27,6 +27,7 @@ struct LoadOptions {
   std::string default_namespace = "default";
   bool check_implemented = true;  // reject fields that this build does not give behaviour to
   bool owner_references_allowed = false;  // the store's own objects (made by controllers) only
+  bool namespace_explicit = false;        // -n was given: a manifest naming another namespace is refused
 };
 
 LoadResult load_manifests(const std::vector<std::string>& paths, const LoadOptions& options);

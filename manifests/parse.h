@@ -13,7 +13,7 @@
 
 namespace podctl::manifest {
 
-using Object = std::variant<Pod, ConfigMap, Secret, Deployment, ReplicaSet, Service, Job, PersistentVolumeClaim, StatefulSet>;
+using Object = std::variant<Pod, ConfigMap, Secret, Deployment, ReplicaSet, Service, Job, PersistentVolumeClaim, StatefulSet, Namespace>;
 
 // Reads one document; type errors, unknown and unsupported fields go to ctx.errors.
 // Returns nothing when the document is not an object of a kind podctl reads.

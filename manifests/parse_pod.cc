@@ -404,11 +404,11 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
                              : kind == "Job"                                                      ? "batch/v1"
                                                                                                   : "v1";
   if (kind != "Pod" && kind != "ConfigMap" && kind != "Secret" && kind != "Service" &&
-      kind != "PersistentVolumeClaim" && want_version == "v1") {
+      kind != "PersistentVolumeClaim" && kind != "Namespace" && want_version == "v1") {
     ctx.error(ctx.positions["kind"], "kind",
               "kind \"" + kind +
-                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim "
-                  "(v1), Deployment, ReplicaSet, StatefulSet (apps/v1) and Job (batch/v1)");
+                  "\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, PersistentVolumeClaim, "
+                  "Namespace (v1), Deployment, ReplicaSet, StatefulSet (apps/v1) and Job (batch/v1)");
     return std::nullopt;
   }
   if (api_version != want_version) {
@@ -418,6 +418,14 @@ std::optional<Object> parse_object(ParseContext& ctx, const YAML::Node& document
   }
   if (want_version != "v1") return parse_workload(ctx, top, kind);
   if (kind == "Service") return parse_service(ctx, top);
+  if (kind == "Namespace") {
+    Namespace n;
+    read_metadata(top, n.metadata);
+    top.object("spec", [&](MapReader& s) { s.unsupported({"finalizers"}); });
+    top.read_only({"status"});
+    top.finish();
+    return n;
+  }
   if (kind == "PersistentVolumeClaim") {
     PersistentVolumeClaim pvc;
     read_metadata(top, pvc.metadata);

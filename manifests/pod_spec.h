@@ -323,6 +323,12 @@ struct PersistentVolumeClaim {
   bool operator==(const PersistentVolumeClaim&) const = default;
 };
 
+// v1 Namespace: cluster-scoped (metadata.namespace stays empty).
+struct Namespace {
+  ObjectMeta metadata;
+  bool operator==(const Namespace&) const = default;
+};
+
 struct Pod {
   ObjectMeta metadata;
   PodSpec spec;

@@ -275,6 +275,12 @@ json to_json(const Pod& pod) {
   return json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", to_json(pod.metadata)}, {"spec", spec}};
 }
 
+json to_json(const Namespace& n) {
+  json meta = to_json(n.metadata);
+  meta.erase("namespace");
+  return json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", meta}};
+}
+
 json to_json(const PersistentVolumeClaim& c) {
   json spec{{"accessModes", c.access_modes}, {"volumeMode", c.volume_mode}};
   if (c.storage) spec["resources"] = {{"requests", {{"storage", c.storage->text}}}};

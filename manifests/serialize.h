@@ -24,6 +24,7 @@ nlohmann::json to_json(const Deployment& d);
 nlohmann::json to_json(const Service& s);
 nlohmann::json to_json(const Job& j);
 nlohmann::json to_json(const PersistentVolumeClaim& c);
+nlohmann::json to_json(const Namespace& n);
 nlohmann::json to_json(const StatefulSet& s);
 // The pod-template-hash label of the ReplicaSet that runs this template (controller.ComputeHash's
 // shape: 32-bit FNV-1a, encoded with rand.SafeEncodeString's alphabet).

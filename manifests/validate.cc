@@ -116,6 +116,15 @@ using detail::idx;
 using detail::quoted;
 using detail::Validator;
 
+std::vector<FieldError> validate(const Namespace& n) {
+  Validator v;
+  ObjectMeta meta = n.metadata;
+  if (!meta.namespace_.empty()) v.add("metadata.namespace", "a Namespace is not in a namespace: remove this field");
+  meta.namespace_ = "default";  // checked above
+  v.metadata(meta, false);      // the name: a DNS-1123 label
+  return v.errors;
+}
+
 std::vector<FieldError> validate(const PersistentVolumeClaim& c) {
   Validator v;
   v.metadata(c.metadata, true);

@@ -20,5 +20,6 @@ std::vector<FieldError> validate(const Service& service);
 std::vector<FieldError> validate(const Job& job);
 std::vector<FieldError> validate(const PersistentVolumeClaim& claim);
 std::vector<FieldError> validate(const StatefulSet& set);
+std::vector<FieldError> validate(const Namespace& ns);
 
 }  // namespace podctl::manifest

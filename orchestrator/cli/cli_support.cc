@@ -98,6 +98,7 @@ std::string resource_kind(const std::string& w) {
   if (w == "service" || w == "services" || w == "svc") return "services";
   if (w == "job" || w == "jobs" || w == "job.batch") return "jobs";
   if (w == "statefulset" || w == "statefulsets" || w == "sts" || w == "statefulset.apps") return "statefulsets";
+  if (w == "namespace" || w == "namespaces" || w == "ns") return "namespaces";
   if (w == "persistentvolumeclaim" || w == "persistentvolumeclaims" || w == "pvc") return "persistentvolumeclaims";
   return "";
 }
@@ -202,8 +203,9 @@ std::string bridge_owner(const RootPaths& root) {
 
 int refuse_invalid_names(const std::string& what, const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    std::string why =
-        what == "container" ? manifest::check_dns1123_label(name) : manifest::check_dns1123_subdomain(name);
+    // Containers and namespaces are DNS-1123 labels (a namespace names a directory of the store).
+    std::string why = what == "container" || what == "namespace" ? manifest::check_dns1123_label(name)
+                                                                  : manifest::check_dns1123_subdomain(name);
     if (!why.empty()) return report_error("invalid " + what + " name \"" + name + "\": " + why, kExitUsage);
   }
   return 0;

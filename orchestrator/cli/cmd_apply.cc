@@ -159,6 +159,7 @@ std::string env_or(const char* name, const char* fallback) {
 int apply_once(const Invocation& inv) {
   manifest::LoadOptions lo;
   lo.default_namespace = inv.global.ns;
+  lo.namespace_explicit = inv.global.ns_explicit;
   auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e << "\n";

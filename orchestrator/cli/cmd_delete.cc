@@ -29,6 +29,7 @@ struct DeleteOptions {
 Result<std::vector<Target>> targets_of_files(const Invocation& inv) {
   manifest::LoadOptions lo;
   lo.default_namespace = inv.global.ns;
+  lo.namespace_explicit = inv.global.ns_explicit;
   lo.check_implemented = false;  // deleting what an older podctl accepted must still work
   auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
   if (!loaded.ok()) {
@@ -52,11 +53,11 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
   if (args->kind.empty())
     return fail(make_error("unknown resource type \"" + args->type_word +
                            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
-                           "persistentvolumeclaims)"));
+                           "persistentvolumeclaims, namespaces)"));
   bool all = inv.vm["all"].as<bool>();
   if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));
   std::vector<Target> targets;
-  for (const auto& n : args->names) targets.push_back({args->kind, inv.global.ns, n});
+  for (const auto& n : args->names) targets.push_back({args->kind, args->kind == "namespaces" ? "" : inv.global.ns, n});
   RootPaths root{inv.global.root};
   if (all && args->kind == "pods") {
     if (auto pods = list_pod_records(root, inv.global.ns))
@@ -137,6 +138,38 @@ int delete_stored(const Invocation& inv, const std::vector<Target>& targets, con
   return rc;
 }
 
+// Everything in the namespace, in the order that leaves nothing to re-create what goes: the
+// controlled objects (their controllers first), the pods, the rest; then the Namespace object.
+int delete_namespace(const Invocation& inv, const Target& t, const DeleteOptions& o) {
+  if (t.name == "default")
+    return report_error("namespaces \"default\" is forbidden: this namespace may not be deleted");
+  RootPaths root{inv.global.root};
+  std::vector<Target> controlled, pods, stored;
+  for (const char* kind : {"deployments", "statefulsets", "replicasets", "jobs", "services"})
+    if (auto objects = list_objects(root, kind, t.name))
+      for (const auto& x : *objects) controlled.push_back({kind, t.name, x["metadata"]["name"]});
+  if (auto records = list_pod_records(root, t.name))
+    for (const auto& p : *records) pods.push_back({"pods", t.name, p.name});
+  for (const char* kind : {"configmaps", "secrets", "persistentvolumeclaims"})
+    if (auto objects = list_objects(root, kind, t.name))
+      for (const auto& x : *objects) stored.push_back({kind, t.name, x["metadata"]["name"]});
+  DeleteOptions quiet = o;
+  quiet.ignore_not_found = true;  // a controller may remove what it owns first
+  int rc = delete_workloads(inv, controlled, quiet);
+  if (!pods.empty()) rc = std::max(rc, delete_pods(inv, pods, quiet));
+  if (!stored.empty()) rc = std::max(rc, delete_stored(inv, stored, quiet));
+  auto object = delete_object(root, "namespaces", "", t.name);
+  bool existed = object || !controlled.empty() || !pods.empty() || !stored.empty();
+  if (!existed && !o.ignore_not_found) return report_error("namespaces \"" + t.name + "\" not found");
+  for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "statefulsets", "jobs",
+                          "services", "persistentvolumeclaims", "volumes", "controllers/deployments",
+                          "controllers/replicasets", "controllers/statefulsets", "controllers/jobs",
+                          "controllers/services"})
+    ::rmdir((root.root + "/" + dir + "/" + t.name).c_str());  // only when empty
+  if (rc == kExitOk && existed) std::cout << "namespace \"" << t.name << "\" deleted\n";
+  return rc;
+}
+
 }  // namespace
 
 int cmd_delete(const Invocation& inv) {
@@ -155,13 +188,15 @@ int cmd_delete(const Invocation& inv) {
     return kExitOk;
   }
   for (const auto& t : *targets)
-    if (int bad = refuse_invalid_names(singular(t.kind), {t.name})) return bad;
+    if (int bad = refuse_invalid_names(t.kind == "namespaces" ? "namespace" : singular(t.kind), {t.name})) return bad;
   if (!is_directory(inv.global.root)) {
     if (o.ignore_not_found) return kExitOk;
     return report_error("root " + inv.global.root + " does not exist (nothing was ever applied there)");
   }
-  std::vector<Target> workloads, pods, stored;
-  for (const auto& t : *targets) (is_controlled(t.kind) ? workloads : t.kind == "pods" ? pods : stored).push_back(t);
+  std::vector<Target> workloads, pods, stored, namespaces;
+  for (const auto& t : *targets)
+    (t.kind == "namespaces" ? namespaces : is_controlled(t.kind) ? workloads : t.kind == "pods" ? pods : stored)
+        .push_back(t);
   int rc = delete_workloads(inv, workloads, o);
   bool services = std::any_of(workloads.begin(), workloads.end(), [](const Target& t) { return t.kind == "services"; });
   if (services) {  // their names leave every pod's /etc/hosts
@@ -171,6 +206,7 @@ int cmd_delete(const Invocation& inv) {
   }
   if (!pods.empty()) rc = std::max(rc, delete_pods(inv, pods, o));
   if (!stored.empty()) rc = std::max(rc, delete_stored(inv, stored, o));
+  for (const auto& n : namespaces) rc = std::max(rc, delete_namespace(inv, n, o));
   return rc;
 }
 

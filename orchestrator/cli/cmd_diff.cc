@@ -53,6 +53,7 @@ int cmd_diff(const Invocation& inv) {
   if (!inv.has("filename")) return report_error("diff needs -f FILE|DIR|-", kExitUsage);
   manifest::LoadOptions lo;
   lo.default_namespace = inv.global.ns;
+  lo.namespace_explicit = inv.global.ns_explicit;
   auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e << "\n";

@@ -1,9 +1,12 @@
 // podctl get pods|configmaps|secrets [NAME…] [-o wide|json|yaml|name] [-A]: kubectl's output.
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <sstream>
 
+#include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
@@ -110,6 +113,24 @@ std::vector<std::string> template_columns(const json& o) {
   return {comma_joined(names), comma_joined(images), comma_joined(selector)};
 }
 
+// Namespace objects applied, and the namespaces in use (podctl makes them as objects go into them,
+// and `default` always exists).
+Result<std::vector<json>> all_namespaces(const RootPaths& root) {
+  PODCTL_ASSIGN_OR_RETURN(auto out, list_objects(root, "namespaces", ""));
+  std::set<std::string> names{"default"};
+  for (const char* kind : {"pods", "configmaps", "secrets", "services", "deployments", "replicasets", "statefulsets",
+                           "jobs", "persistentvolumeclaims"})
+    if (auto dirs = list_dir(root.root + "/" + kind))
+      for (const auto& d : *dirs)
+        if (is_store_label(d)) names.insert(d);
+  for (const auto& o : out) names.erase(o["metadata"].value("name", ""));
+  for (const auto& n : names)
+    out.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", n}}},
+                   {"status", {{"phase", "Active"}}}});
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["metadata"]["name"] < b["metadata"]["name"]; });
+  return out;
+}
+
 // "80/TCP", or "80:30080/TCP" with a node port.
 std::string port_text(const json& port) {
   std::string out = std::to_string(port.value("port", 0));
@@ -133,6 +154,12 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
       return std::vector<std::string>{o["metadata"]["name"],
                                       count(st, "readyReplicas") + "/" + count(o["spec"], "replicas"),
                                       count(st, "updatedReplicas"), count(st, "availableReplicas"), age_of(o, now)};
+    };
+  } else if (kind == "namespaces") {
+    header = {"NAME", "STATUS", "AGE"};
+    row = [now](const json& o) {
+      bool known = o["metadata"].contains("creationTimestamp");
+      return std::vector<std::string>{o["metadata"]["name"], "Active", known ? age_of(o, now) : "<unknown>"};
     };
   } else if (kind == "statefulsets") {
     header = {"NAME", "READY", "AGE"};
@@ -229,7 +256,7 @@ int cmd_get(const Invocation& inv) {
     return report_error(
         "the server doesn't have a resource type \"" + args->type_word +
             "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
-            "persistentvolumeclaims)",
+            "persistentvolumeclaims, namespaces)",
         kExitUsage);
   std::vector<std::string> names = args->names;
   if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
@@ -271,8 +298,9 @@ int cmd_get(const Invocation& inv) {
         header, headers);
     return rc != kExitOk ? rc : printed;
   }
-  auto stored = list_objects(root, kind, ns);
+  auto stored = kind == "namespaces" ? all_namespaces(root) : list_objects(root, kind, ns);
   if (!stored) return report_error(stored.error().message);
+  if (kind == "namespaces") ns = inv.global.ns;  // no NAMESPACE column for them
   for (const auto& name : names) {
     bool found = false;
     for (const auto& o : *stored)

@@ -139,6 +139,7 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.service_subnet = opt("service-cidr", "PODCTL_SERVICE_CIDR", "");
   inv.global.pod_name_hosts = opt("pod-name-hosts", "PODCTL_POD_NAME_HOSTS", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");
+  inv.global.ns_explicit = inv.vm.count("namespace") || std::getenv("PODCTL_NAMESPACE");
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
   // A namespace is a directory of the store: checked before any verb builds a path with it.
   if (auto why = manifest::check_dns1123_label(inv.global.ns); !why.empty())

@@ -20,6 +20,7 @@ struct GlobalOptions {
   std::string service_subnet;   // --service-cidr / PODCTL_SERVICE_CIDR ("" = the root's, or 10.96.0.0/16)
   std::string pod_name_hosts;   // --pod-name-hosts / PODCTL_POD_NAME_HOSTS ("" = the root's, or false)
   std::string ns;               // -n / --namespace
+  bool ns_explicit = false;     // given (flag or environment), not the default
   std::string log_level;        // --log-level
 };
 

@@ -15,7 +15,11 @@ using nlohmann::json;
 
 namespace {
 
+// Namespaces are not in a namespace: ROOT/namespaces/NAME.json.
+bool cluster_scoped(const StoredKind& kind) { return kind == "namespaces"; }
+
 std::string dir_of(const RootPaths& root, const StoredKind& kind, const std::string& ns) {
+  if (cluster_scoped(kind)) return root.root + "/" + kind;
   return root.root + "/" + kind + "/" + store_label(ns);
 }
 
@@ -30,13 +34,14 @@ Error not_found(const StoredKind& kind, const std::string& name) {
 }  // namespace
 
 Result<json> get_object(const RootPaths& root, const StoredKind& kind, const std::string& ns, const std::string& name) {
-  if (!is_store_label(ns) || !is_store_name(name)) return fail(Error{EINVAL, "invalid name " + ns + "/" + name});
+  if ((!cluster_scoped(kind) && !is_store_label(ns)) || !is_store_name(name))
+    return fail(Error{EINVAL, "invalid name " + ns + "/" + name});
   if (!path_exists(path_of(root, kind, ns, name))) return fail(not_found(kind, name));
   return read_json_file(path_of(root, kind, ns, name));
 }
 
 Result<std::string> put_object(const RootPaths& root, const StoredKind& kind, const json& object) {
-  std::string ns = object["metadata"]["namespace"], name = object["metadata"]["name"];
+  std::string ns = object["metadata"].value("namespace", ""), name = object["metadata"]["name"];
   json stored = object;
   std::string verb = "created";
   if (auto old = get_object(root, kind, ns, name)) {
@@ -63,13 +68,15 @@ Result<std::string> put_object(const RootPaths& root, const StoredKind& kind, co
 Result<std::vector<json>> list_objects(const RootPaths& root, const StoredKind& kind, const std::string& ns) {
   std::vector<json> out;
   std::vector<std::string> namespaces;
-  if (ns.empty()) {
+  if (cluster_scoped(kind)) {
+    namespaces.push_back("");
+  } else if (ns.empty()) {
     PODCTL_ASSIGN_OR_RETURN(namespaces, list_dir(root.root + "/" + kind));
   } else {
     namespaces.push_back(ns);
   }
   for (const auto& n : namespaces) {
-    if (!is_store_label(n)) continue;  // not a namespace of ours
+    if (!cluster_scoped(kind) && !is_store_label(n)) continue;  // not a namespace of ours
     std::vector<std::string> files;
     PODCTL_ASSIGN_OR_RETURN(files, list_dir(dir_of(root, kind, n)));
     for (const auto& f : files) {

@@ -31,7 +31,7 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(bad.rc, 2);
   EXPECT_NE(bad.err.find("unrecognised option '--bogus'"), std::string::npos) << bad.err;
   EXPECT_EQ(run_program({PODCTL_BINARY, "get"}).rc, 2);
-  EXPECT_EQ(run_program({PODCTL_BINARY, "get", "statefulsets"}).rc, 2);
+  EXPECT_EQ(run_program({PODCTL_BINARY, "get", "daemonsets"}).rc, 2);
   EXPECT_EQ(run_program({PODCTL_BINARY, "apply"}).rc, 2);
   EXPECT_EQ(run_program({PODCTL_BINARY, "get", "pods", "-o", "table"}).rc, 2);
 }
@@ -91,9 +91,9 @@ TEST(Cli, EveryExampleValidates) {
 
 TEST(Cli, UnsupportedKindAndUnknownFieldAreRejected) {
   RunResult r =
-      podctl_at(fresh_root(), {"apply", "-f", "-"}, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: x\n");
+      podctl_at(fresh_root(), {"apply", "-f", "-"}, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: x\n");
   EXPECT_EQ(r.rc, 2);
-  EXPECT_NE(r.err.find("STDIN:2:7: kind: kind \"StatefulSet\" is not supported by podctl"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("STDIN:2:7: kind: kind \"DaemonSet\" is not supported by podctl"), std::string::npos) << r.err;
 }
 
 TEST(Cli, ConfigMapsAreStoredListedAndDeleted) {

@@ -315,6 +315,30 @@ spec:
   EXPECT_EQ(object("pvc")["items"].size(), 3u);  // Retain, the default: claims outlive their set
 }
 
+TEST_F(Workloads, NamespacesAreObjectsAndDeletingOneRemovesWhatIsInIt) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n").out,
+            "namespace/team created\n");
+  ASSERT_EQ(env_->podctl({"-n", "team", "apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 1, "v1")).rc, 0);
+  // A manifest of another namespace than -n is refused, as by kubectl.
+  std::string other = deployment_yaml("api", 1, "v1");
+  other.replace(other.find("  name: api\n"), 0, "");
+  other.insert(other.find("spec:"), "  namespace: team\n");
+  RunResult refused = env_->podctl({"-n", "elsewhere", "apply", "-f", "-"}, other);
+  EXPECT_EQ(refused.rc, 2);
+  EXPECT_NE(refused.err.find("the namespace from the provided object \"team\" does not match the namespace "
+                             "\"elsewhere\". You must pass '--namespace=team' to perform this operation."),
+            std::string::npos)
+      << refused.err;
+  std::string listed = env_->podctl({"get", "namespaces", "--no-headers"}).out;
+  EXPECT_NE(listed.find("team"), std::string::npos) << listed;
+  RunResult gone = env_->podctl({"delete", "namespace", "team"});
+  ASSERT_EQ(gone.rc, 0) << gone.err;
+  EXPECT_NE(gone.out.find("namespace \"team\" deleted"), std::string::npos);
+  EXPECT_EQ(env_->podctl({"-n", "team", "get", "pods", "-o", "name"}).out, "");
+  EXPECT_TRUE(controller_pids().empty());
+  EXPECT_EQ(env_->podctl({"delete", "namespace", "default"}).rc, 1);
+}
+
 // The example stack (Deployments, Services, a ConfigMap and a Secret) as a user runs it, with its
 // published port moved to this test's.
 TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {

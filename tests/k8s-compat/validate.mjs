@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Pod, ConfigMap, Secret, Service, PersistentVolumeClaim } from "kubernetes-models/v1";
+import { Pod, ConfigMap, Secret, Service, PersistentVolumeClaim, Namespace } from "kubernetes-models/v1";
 import { Deployment, ReplicaSet, StatefulSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
 
@@ -16,6 +16,7 @@ const kinds = {
   Secret: ["v1", Secret, "v1"],
   Service: ["v1", Service, "v1"],
   PersistentVolumeClaim: ["v1", PersistentVolumeClaim, "v1"],
+  Namespace: ["v1", Namespace, "v1"],
   Deployment: ["apps/v1", Deployment, "apps/v1"],
   ReplicaSet: ["apps/v1", ReplicaSet, "apps/v1"],
   StatefulSet: ["apps/v1", StatefulSet, "apps/v1"],

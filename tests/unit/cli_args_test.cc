@@ -18,10 +18,10 @@ TEST(ResourceArgs, TypeThenNamesOrTypeSlashName) {
   auto deploy = resource_args({"deploy/a"});
   ASSERT_TRUE(deploy);
   EXPECT_EQ(deploy->kind, "deployments");
-  auto unknown = resource_args({"sts/a"});
+  auto unknown = resource_args({"ds/a"});
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->kind, "");
-  EXPECT_EQ(unknown->type_word, "sts");
+  EXPECT_EQ(unknown->type_word, "ds");
   EXPECT_FALSE(resource_args({"pod/a", "cm/b"}));
   EXPECT_FALSE(resource_args({"pod/a", "b"}));
 }

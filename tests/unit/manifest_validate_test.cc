@@ -158,9 +158,9 @@ const Case kCases[] = {
      "pod.yaml:5:3: metadata.uid: is set by podctl, not by the manifest: remove it"},
     {"duplicate YAML key", pod_with("    image: busybox:1.36\n"),
      "pod.yaml:9:5: spec.containers[0].image: duplicate field (also at line 8)"},
-    {"unsupported kind", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n",
-     "pod.yaml:2:7: kind: kind \"StatefulSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, "
-     "PersistentVolumeClaim (v1), Deployment, ReplicaSet (apps/v1) and Job (batch/v1)"},
+    {"unsupported kind", "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\n",
+     "pod.yaml:2:7: kind: kind \"DaemonSet\" is not supported by podctl: it reads Pod, ConfigMap, Secret, Service, "
+     "PersistentVolumeClaim, Namespace (v1), Deployment, ReplicaSet, StatefulSet (apps/v1) and Job (batch/v1)"},
     {"deployment in v1", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: a\n",
      "pod.yaml:1:13: apiVersion: \"v1\" is not a version of kind Deployment: use apiVersion: apps/v1"},
     {"wrong apiVersion", "apiVersion: v2\nkind: Pod\nmetadata:\n  name: a\n",
