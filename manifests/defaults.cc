@@ -54,6 +54,7 @@ void apply_defaults(Pod& pod, const std::string& default_namespace) {
   auto& spec = pod.spec;
   if (spec.restart_policy.empty()) spec.restart_policy = "Always";
   if (spec.dns_policy.empty()) spec.dns_policy = "ClusterFirst";
+  if (spec.service_account_name.empty()) spec.service_account_name = "default";
   for (auto& c : spec.init_containers) default_container(c);
   for (auto& c : spec.containers) default_container(c);
   for (auto& v : spec.volumes) {

@@ -307,6 +307,10 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
   });
   m.boolean("shareProcessNamespace", spec.share_process_namespace);
   m.boolean("enableServiceLinks", spec.enable_service_links);
+  m.string("serviceAccountName", spec.service_account_name);
+  // The deprecated alias, as the API server reads it when serviceAccountName is unset.
+  if (std::string alias; m.string("serviceAccount", alias) && spec.service_account_name.empty())
+    spec.service_account_name = alias;
   m.object("securityContext", [&](MapReader& s) {
     auto& sc = spec.security_context;
     s.integer("runAsUser", sc.run_as_user);
@@ -344,8 +348,6 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "runtimeClassName",
                  "schedulerName",
                  "schedulingGates",
-                 "serviceAccount",
-                 "serviceAccountName",
                  "setHostnameAsFQDN",
                  "tolerations",
                  "topologySpreadConstraints",

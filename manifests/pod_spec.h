@@ -308,6 +308,7 @@ struct PodSpec {
   std::vector<HostAlias> host_aliases;
   std::optional<bool> share_process_namespace;
   std::optional<bool> enable_service_links;  // unset: true, as the API server defaults it
+  std::string service_account_name;          // defaulted: "default"; podctl mounts no token
   PodSecurityContext security_context;
   bool operator==(const PodSpec&) const = default;
 };

@@ -263,6 +263,7 @@ json to_json(const Pod& pod) {
   });
   put(spec, "shareProcessNamespace", s.share_process_namespace);
   put(spec, "enableServiceLinks", s.enable_service_links);
+  put(spec, "serviceAccountName", s.service_account_name);
   json sc = json::object();
   put(sc, "runAsUser", s.security_context.run_as_user);
   put(sc, "runAsGroup", s.security_context.run_as_group);

@@ -173,6 +173,7 @@ std::vector<FieldError> validate(const Pod& pod) {
   if (spec.dns_policy == "None")
     v.add("spec.dnsPolicy", "\"None\" requires spec.dnsConfig, which podctl does not support");
   if (!spec.hostname.empty()) v.check("spec.hostname", spec.hostname, check_dns1123_label(spec.hostname));
+  v.check("spec.serviceAccountName", spec.service_account_name, check_dns1123_subdomain(spec.service_account_name));
   if (!spec.subdomain.empty()) v.check("spec.subdomain", spec.subdomain, check_dns1123_label(spec.subdomain));
   for (size_t i = 0; i < spec.host_aliases.size(); ++i) {
     const auto& a = spec.host_aliases[i];

@@ -51,7 +51,7 @@ Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& fa
   if (auto key = keyed(p, "metadata.labels")) return meta.labels.count(*key) ? meta.labels.at(*key) : "";
   if (auto key = keyed(p, "metadata.annotations")) return meta.annotations.count(*key) ? meta.annotations.at(*key) : "";
   if (p == "spec.nodeName") return facts.node_name;
-  if (p == "spec.serviceAccountName") return std::string();
+  if (p == "spec.serviceAccountName") return pod.spec.service_account_name;
   if (p == "status.podIP" || p == "status.podIPs") return facts.pod_ip;
   if (p == "status.hostIP" || p == "status.hostIPs") return facts.host_ip;
   return fail(make_error("unsupported fieldPath \"" + p + "\""));

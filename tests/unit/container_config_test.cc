@@ -210,3 +210,22 @@ TEST(ServiceLinks, TheKubeletsServiceVariablesAndDockerLinks) {
 
 }  // namespace
 }  // namespace podctl
+
+namespace podctl {
+namespace {
+
+TEST(ServiceAccount, DefaultedToDefaultAndSeenThroughTheDownwardApi) {
+  const char* pod =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: c\n    image: b:1\n";
+  auto loaded = test::load_yaml(pod);
+  ASSERT_TRUE(loaded.ok()) << test::errors_of(loaded);
+  PodFacts facts;
+  EXPECT_EQ(field_ref_value(test::only_pod(loaded), facts, {"v1", "spec.serviceAccountName"}).value(), "default");
+  auto named = test::load_yaml(std::string(pod).replace(std::string(pod).find("  containers"), 0,
+                                                        "  serviceAccountName: builder\n"));
+  ASSERT_TRUE(named.ok()) << test::errors_of(named);
+  EXPECT_EQ(field_ref_value(test::only_pod(named), facts, {"v1", "spec.serviceAccountName"}).value(), "builder");
+}
+
+}  // namespace
+}  // namespace podctl
