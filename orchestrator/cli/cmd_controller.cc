@@ -15,6 +15,7 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/store/object_store.h"
 
 namespace podctl {
 namespace {
@@ -24,12 +25,18 @@ namespace {
 constexpr int64_t kPollMs = 500;
 constexpr int64_t kMaxRetryMs = 60'000;
 
+// The object as stored, then the step of its kind; a deleted object leaves nothing to keep.
 Result<ControllerStep> step(const ControllerEnv& env) {
-  if (env.ref.resource == "deployments") return reconcile_deployment(env);
-  if (env.ref.resource == "services") return reconcile_service(env);
-  if (env.ref.resource == "jobs") return reconcile_job(env);
-  if (env.ref.resource == "statefulsets") return reconcile_stateful_set(env);
-  return reconcile_replica_set(env);
+  auto stored = get_object(env.ctx.root, env.ref.resource, env.ref.ns, env.ref.name);
+  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
+  if (!stored) return fail(stored.error());
+  PODCTL_ASSIGN_OR_RETURN(auto typed, typed_object(*stored));
+  if (const auto* d = std::get_if<manifest::Deployment>(&typed)) return reconcile_deployment(env, *stored, *d);
+  if (const auto* s = std::get_if<manifest::Service>(&typed)) return reconcile_service(env, *stored, *s);
+  if (const auto* j = std::get_if<manifest::Job>(&typed)) return reconcile_job(env, *stored, *j);
+  if (const auto* st = std::get_if<manifest::StatefulSet>(&typed)) return reconcile_stateful_set(env, *stored, *st);
+  if (const auto* rs = std::get_if<manifest::ReplicaSet>(&typed)) return reconcile_replica_set(env, *stored, *rs);
+  return fail(make_error(env.ref.resource + "/" + env.ref.name + ": not an object with a controller"));
 }
 
 // Waits for a signal or the timeout. False when told to stop.

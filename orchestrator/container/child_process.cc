@@ -76,4 +76,28 @@ void cloexec_from_in_child(int first) {
   for (int fd = first; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(sys_error("fork"));
+  if (pid == 0) {
+    if (::fork() != 0) ::_exit(0);
+    ::setsid();
+    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(logfd >= 0 ? logfd : devnull, 2);
+    if (fd3 >= 0) ::dup2(fd3, 3);
+    cloexec_from_in_child(fd3 >= 0 ? 4 : 3);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return {};
+}
+
 }  // namespace podctl

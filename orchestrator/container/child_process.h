@@ -52,6 +52,11 @@ Result<pid_t> clone3_process(const CloneRequest& request, ChildProcess& out);
 // reaches a pod's process. Async-signal-safe; the fds stay usable until the exec.
 void cloexec_from_in_child(int first);
 
+// Starts `exe` detached (double fork and setsid: re-parented to init at once, so nobody has to reap
+// it), with /dev/null as stdin and stdout, `log` (appended) as stderr and, when given, `fd3` as
+// its fd 3. Returns once the intermediate child is reaped.
+Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3 = -1);
+
 int pidfd_send_signal_to(int pidfd, int sig);
 // Opens a pidfd for a process that is not our child (the supervisor, a container for exec).
 Result<UniqueFd> pidfd_open_pid(pid_t pid);

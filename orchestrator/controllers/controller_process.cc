@@ -50,27 +50,7 @@ Status ensure_controller(const PodContext& ctx, const ControllerRef& ref) {
   std::vector<std::string> args = {"podctl", "--root", ctx.root.root, "-n", ref.ns, "--log-level", ctx.log_level,
                                    "controller", ref.resource, ref.name};
   for (auto& a : pod_option_args(ctx)) args.push_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::string log = paths.log();
-  pid_t pid = ::fork();
-  if (pid < 0) return fail(sys_error("fork"));
-  if (pid == 0) {
-    if (::fork() != 0) ::_exit(0);
-    ::setsid();
-    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(logfd >= 0 ? logfd : devnull, 2);
-    cloexec_from_in_child(3);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
-  }
-  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  return {};
+  return spawn_detached(exe, std::move(args), paths.log());
 }
 
 Status stop_all_controllers(const RootPaths& root) {

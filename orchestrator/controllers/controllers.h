@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/controllers/controller_process.h"
+#include "manifests/parse.h"
 #include "orchestrator/plan/replica_plan.h"
 
 namespace podctl {
@@ -25,12 +26,17 @@ struct ControllerStep {
   bool failed = false;                      // something could not be made: retry with backoff
 };
 
-Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env);
-Result<ControllerStep> reconcile_deployment(const ControllerEnv& env);
-Result<ControllerStep> reconcile_service(const ControllerEnv& env);
+// Each takes its object as stored (with uid and generation) and as typed.
+Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env, const nlohmann::json& stored,
+                                             const manifest::ReplicaSet& rs);
+Result<ControllerStep> reconcile_deployment(const ControllerEnv& env, const nlohmann::json& stored,
+                                            const manifest::Deployment& d);
+Result<ControllerStep> reconcile_service(const ControllerEnv& env, const nlohmann::json& stored,
+                                         const manifest::Service& svc);
 
-Result<ControllerStep> reconcile_job(const ControllerEnv& env);
-Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env);
+Result<ControllerStep> reconcile_job(const ControllerEnv& env, const nlohmann::json& stored, const manifest::Job& job);
+Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env, const nlohmann::json& stored,
+                                              const manifest::StatefulSet& st);
 
 // What several controllers do to pods: make them (made with pod_from_template), and stop and
 // clean up some.

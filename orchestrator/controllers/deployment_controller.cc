@@ -155,15 +155,11 @@ Status ensure_set_controllers(const ControllerEnv& env, const std::vector<plan::
 
 }  // namespace
 
-Result<ControllerStep> reconcile_deployment(const ControllerEnv& env) {
+Result<ControllerStep> reconcile_deployment(const ControllerEnv& env, const nlohmann::json& stored,
+                                   const manifest::Deployment& d) {
   const auto& ref = env.ref;
   const auto& root = env.ctx.root;
-  auto stored = get_object(root, "deployments", ref.ns, ref.name);
-  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
-  if (!stored) return fail(stored.error());
-  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
-  const auto& d = std::get<manifest::Deployment>(object);
-  std::string uid = (*stored)["metadata"]["uid"];
+  std::string uid = stored["metadata"]["uid"];
   PODCTL_ASSIGN_OR_RETURN(auto all_sets, list_objects(root, "replicasets", ref.ns));
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(root, ref.ns));
   auto now = wall_millis();
@@ -177,9 +173,9 @@ Result<ControllerStep> reconcile_deployment(const ControllerEnv& env) {
   auto status_path = controller_paths(root, ref).status();
   auto previous = read_json_file(status_path);
   auto plan = plan::plan_deployment(rollout_spec(d), states, previous_status(previous ? *previous : json()), now);
-  PODCTL_TRY(apply_plan(env, d, *stored, sets, plan));
+  PODCTL_TRY(apply_plan(env, d, stored, sets, plan));
   PODCTL_TRY(ensure_set_controllers(env, states, plan));
-  json status = status_json(plan.status, (*stored)["metadata"].value("generation", 1));
+  json status = status_json(plan.status, stored["metadata"].value("generation", 1));
   if (!previous || *previous != status) PODCTL_TRY(write_file_atomic(status_path, status.dump(2) + "\n", 0600));
 
   ControllerStep step;

@@ -107,15 +107,11 @@ Status expire(const ControllerEnv& env, const std::vector<PodRecord>& owned) {
 
 }  // namespace
 
-Result<ControllerStep> reconcile_job(const ControllerEnv& env) {
+Result<ControllerStep> reconcile_job(const ControllerEnv& env, const nlohmann::json& stored,
+                                   const manifest::Job& job) {
   const auto& ref = env.ref;
-  auto stored = get_object(env.ctx.root, "jobs", ref.ns, ref.name);
-  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
-  if (!stored) return fail(stored.error());
-  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
-  const auto& job = std::get<manifest::Job>(object);
   PODCTL_ASSIGN_OR_RETURN(auto all, list_pod_records(env.ctx.root, ref.ns));
-  auto owned = pods_owned_by(all, (*stored)["metadata"]["uid"]);
+  auto owned = pods_owned_by(all, stored["metadata"]["uid"]);
   auto now = wall_millis();
   std::vector<plan::JobPod> observed;
   std::vector<PodRecord> stopped;  // asked to stop, and their supervisor is gone
@@ -145,7 +141,7 @@ Result<ControllerStep> reconcile_job(const ControllerEnv& env) {
     PODCTL_TRY(write_file_atomic(paths.status(), status.dump(2) + "\n", 0600));
   std::vector<manifest::Pod> fresh;
   auto taken = pod_names(all);
-  for (int64_t index : plan.create) fresh.push_back(job_pod(job, *stored, taken, index));
+  for (int64_t index : plan.create) fresh.push_back(job_pod(job, stored, taken, index));
   ControllerStep step;
   if (auto st = create_owned_pods(env, fresh); !st) {
     spdlog::error("{}", st.error().message);

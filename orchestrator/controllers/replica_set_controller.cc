@@ -84,15 +84,11 @@ Status write_status_if_changed(const std::string& path, const json& status) {
 
 }  // namespace
 
-Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env) {
+Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env, const nlohmann::json& stored,
+                                   const manifest::ReplicaSet& rs) {
   const auto& ref = env.ref;
-  auto stored = get_object(env.ctx.root, "replicasets", ref.ns, ref.name);
-  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
-  if (!stored) return fail(stored.error());
-  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
-  const auto& rs = std::get<manifest::ReplicaSet>(object);
   PODCTL_ASSIGN_OR_RETURN(auto all, list_pod_records(env.ctx.root, ref.ns));
-  auto owned = pods_owned_by(all, (*stored)["metadata"]["uid"]);
+  auto owned = pods_owned_by(all, stored["metadata"]["uid"]);
   std::vector<plan::OwnedPod> observed;
   for (const auto& p : owned) observed.push_back(observe_pod(p));
 
@@ -113,7 +109,7 @@ Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env) {
   if (auto st = clean_up_pods(env, named(plan.clean_up)); !st) spdlog::error("{}", st.error().message);
   std::vector<manifest::Pod> fresh;
   auto taken = pod_names(all);
-  for (int64_t i = 0; i < plan.create; ++i) fresh.push_back(pod_from_template(rs.template_, *stored, taken));
+  for (int64_t i = 0; i < plan.create; ++i) fresh.push_back(pod_from_template(rs.template_, stored, taken));
   if (auto st = create_owned_pods(env, fresh); !st) {
     failure = st.error().message;
     spdlog::error("{}", failure);
@@ -123,7 +119,7 @@ Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env) {
   auto counts = plan::count_replicas(observed, rs.min_ready_seconds, now);
   PODCTL_TRY(make_dirs(controller_paths(env.ctx.root, ref).dir, 0700));
   PODCTL_TRY(write_status_if_changed(controller_paths(env.ctx.root, ref).status(),
-                                     replica_set_status(counts, (*stored)["metadata"].value("generation", 1), failure)));
+                                     replica_set_status(counts, stored["metadata"].value("generation", 1), failure)));
   ControllerStep step;
   step.done = rs.replicas == 0 && owned.empty();
   step.wake_at = plan::next_available_at(observed, rs.min_ready_seconds, now);

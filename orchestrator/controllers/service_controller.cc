@@ -104,14 +104,10 @@ Status hold_node_ports(const manifest::Service& svc) {
 
 }  // namespace
 
-Result<ControllerStep> reconcile_service(const ControllerEnv& env) {
+Result<ControllerStep> reconcile_service(const ControllerEnv& env, const nlohmann::json& stored,
+                                   const manifest::Service& svc) {
   const auto& ref = env.ref;
-  auto stored = get_object(env.ctx.root, "services", ref.ns, ref.name);
-  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
-  if (!stored) return fail(stored.error());
-  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
-  const auto& svc = std::get<manifest::Service>(object);
-  std::string cluster_ip = (*stored)["spec"].value("clusterIP", "");
+  std::string cluster_ip = stored["spec"].value("clusterIP", "");
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(env.ctx.root, ref.ns));
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));

@@ -79,16 +79,12 @@ json status_json(const plan::StatefulSetPlan& p, int64_t generation, const std::
 
 }  // namespace
 
-Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env) {
+Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env, const nlohmann::json& stored,
+                                   const manifest::StatefulSet& st) {
   const auto& ref = env.ref;
-  auto stored = get_object(env.ctx.root, "statefulsets", ref.ns, ref.name);
-  if (!stored && stored.error().code == ENOENT) return ControllerStep{true, std::nullopt};
-  if (!stored) return fail(stored.error());
-  PODCTL_ASSIGN_OR_RETURN(auto object, typed_object(*stored));
-  const auto& st = std::get<manifest::StatefulSet>(object);
   std::string revision = ref.name + "-" + manifest::pod_template_hash(st.template_);
   PODCTL_ASSIGN_OR_RETURN(auto all, list_pod_records(env.ctx.root, ref.ns));
-  auto owned = pods_owned_by(all, (*stored)["metadata"]["uid"]);
+  auto owned = pods_owned_by(all, stored["metadata"]["uid"]);
   std::map<int64_t, plan::OrdinalPod> pods;
   std::vector<PodRecord> gone;  // stopped, and their supervisor has exited
   for (const auto& p : owned) {
@@ -117,7 +113,7 @@ Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env) {
       step.failed = true;
       break;
     }
-    fresh.push_back(ordinal_pod(st, *stored, ordinal, revision));
+    fresh.push_back(ordinal_pod(st, stored, ordinal, revision));
   }
   // A name still in use (a pod cleaned up this step) is free now: create after the cleanup.
   if (auto s = create_owned_pods(env, fresh); !s) {
@@ -126,7 +122,7 @@ Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env) {
   }
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));
-  json status = status_json(plan, (*stored)["metadata"].value("generation", 1), revision);
+  json status = status_json(plan, stored["metadata"].value("generation", 1), revision);
   if (auto before = read_json_file(paths.status()); !before || *before != status)
     PODCTL_TRY(write_file_atomic(paths.status(), status.dump(2) + "\n", 0600));
   return step;

@@ -64,26 +64,7 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
                                    "--log-level",
                                    ctx.log_level,
                                    r.name};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return fail(sys_error("fork"));
-  if (pid == 0) {
-    if (::fork() != 0) ::_exit(0);
-    ::setsid();
-    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(logfd >= 0 ? logfd : devnull, 2);
-    ::dup2(write_end.get(), 3);
-    cloexec_from_in_child(4);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
-  }
-  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  PODCTL_TRY(spawn_detached(exe, std::move(args), log, write_end.get()));
   return read_end;
 }
 
