@@ -140,5 +140,25 @@ TEST_F(VolumeAttack, TheAtomicWriterNeverFollowsALinkItDidNotMake) {
   EXPECT_TRUE(victim_->intact()) << victim_->damage();
 }
 
+// A claim's data outlives its pods, and a container can leave links to host paths in it: deleting
+// the claim removes the links, never what they point at.
+TEST_F(VolumeAttack, DeletingAClaimNeverFollowsTheLinksAContainerLeftInIt) {
+  const std::string claim =
+      "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n"
+      "  resources:\n    requests:\n      storage: 1Mi\n";
+  const std::string pod =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: planter\nspec:\n  restartPolicy: Never\n  volumes:\n  - name: d\n"
+      "    persistentVolumeClaim:\n      claimName: data\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+      "    command: [\"sh\", \"-c\", \"ln -s " + victim_->dir() + " /data/escape && mkdir /data/sub && ln -s " +
+      victim_->dir() + "/dir /data/sub/inner && ln -s " + victim_->dir() + "/a /data/file\"]\n    volumeMounts:\n"
+      "    - name: d\n      mountPath: /data\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=30s"}, claim + "---\n" + pod).rc, 0);
+  ASSERT_EQ(env_->podctl({"delete", "pod", "planter"}).rc, 0);
+  RunResult deleted = env_->podctl({"delete", "pvc", "data"});
+  EXPECT_EQ(deleted.rc, 0) << deleted.err;
+  EXPECT_TRUE(victim_->intact()) << victim_->damage();
+  EXPECT_EQ(sh("ls " + env_->root() + "/volumes/default").out, "");
+}
+
 }  // namespace
 }  // namespace podctl::test
