@@ -8,6 +8,11 @@
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "manifests/serialize.h"
+#include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/controllers/service_support.h"
+#include "orchestrator/output/describe_workload.h"
+#include "orchestrator/store/object_store.h"
 #include "orchestrator/output/describe_container.h"
 #include "orchestrator/output/pod_printer.h"
 
@@ -98,11 +103,47 @@ void print_events(const std::string& path, std::time_t now) {
 
 }  // namespace
 
+// A Deployment with its ReplicaSets, or a Service with its endpoints, as kubectl describes them.
+int describe_other(const Invocation& inv, const ResourceArgs& wanted) {
+  RootPaths root{inv.global.root};
+  int rc = kExitOk;
+  for (const auto& name : wanted.names) {
+    auto stored = get_object(root, wanted.kind, inv.global.ns, name);
+    if (!stored) {
+      rc = report_error(stored.error().message);
+      continue;
+    }
+    if (wanted.kind == "services") {
+      auto paths = controller_paths(root, {"services", inv.global.ns, name});
+      std::vector<std::vector<std::string>> endpoints;
+      for (const auto& p : read_installed_rules(paths).ports) {
+        endpoints.emplace_back();
+        for (const auto& e : p.endpoints) endpoints.back().push_back(e.ip + ":" + std::to_string(e.port));
+      }
+      std::cout << describe_service(service_with_status(*stored), endpoints) << "\n";
+      continue;
+    }
+    std::vector<json> sets;
+    if (auto all = list_objects(root, "replicasets", inv.global.ns))
+      for (const auto& rs : *all)
+        if (owned_by(rs, (*stored)["metadata"].value("uid", ""))) sets.push_back(with_status(root, "replicasets", rs));
+    std::string new_set;
+    if (auto typed = typed_object(*stored))
+      new_set = name + "-" + manifest::pod_template_hash(std::get<manifest::Deployment>(*typed).template_);
+    std::cout << describe_deployment(with_status(root, "deployments", *stored), sets, new_set) << "\n";
+  }
+  return rc;
+}
+
 int cmd_describe(const Invocation& inv) {
   auto wanted = resource_args(inv.args);
   if (!wanted) return report_error(wanted.error().message, kExitUsage);
+  if ((wanted->kind == "deployments" || wanted->kind == "services") && !wanted->names.empty()) {
+    if (int bad = refuse_invalid_names(singular(wanted->kind), wanted->names)) return bad;
+    return describe_other(inv, *wanted);
+  }
   if (wanted->kind != "pods" || wanted->names.empty())
-    return report_error("usage: podctl describe pod NAME… (or pod/NAME…)", kExitUsage);
+    return report_error("usage: podctl describe pod|deployment|service NAME… (or TYPE/NAME…)", kExitUsage);
   RootPaths root{inv.global.root};
   int rc = kExitOk;
   std::time_t now = std::time(nullptr);

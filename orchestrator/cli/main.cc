@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       {"run", "run -f FILE|DIR [--timeout D] [--keep]",
        "run a CI job: apply into a fresh namespace, stream logs, wait, clean up, exit with the job's code", run_options,
        cmd_run},
-      {"describe", "describe pod NAME", "show a pod's details and events", describe_options, cmd_describe},
+      {"describe", "describe pod|deployment|service NAME", "show an object's details (a pod's with its events)", describe_options, cmd_describe},
       {"delete", "delete pod NAME… | -f FILE|DIR | pods --all [--grace-period N]",
        "stop and remove pods, configmaps or secrets", delete_options, cmd_delete},
       {"logs", "logs NAME [-c CONTAINER] [-f] [--previous] [--tail N]", "print a container's logs", logs_options,

@@ -359,6 +359,11 @@ TEST_F(Workloads, TheExampleStackRunsAndItsServicesReachEachOtherByName) {
   }));
   ASSERT_TRUE(env_->eventually(
       [&] { return env_->podctl({"logs", "deploy/worker"}).out.find("total 158") != std::string::npos; }));
+  EXPECT_NE(env_->podctl({"describe", "deployment/worker"}).out.find("2 desired | 2 updated | 2 total | 2 available"),
+            std::string::npos);
+  std::string db = env_->podctl({"describe", "svc", "db"}).out;
+  EXPECT_NE(db.find("TargetPort:        db/TCP"), std::string::npos) << db;
+  EXPECT_NE(db.find(":5432\n"), std::string::npos) << db;  // its one endpoint
   RunResult down = env_->podctl({"delete", "-f", dir});
   EXPECT_EQ(down.rc, 0) << down.err;
   EXPECT_TRUE(pods().empty());
