@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -113,6 +114,12 @@ TEST_F(Services, ClientIpAffinitySendsAClientToOnePod) {
                          backends_yaml(3) + "---\n" + service_yaml(affinity) + "---\n" + client_yaml("default"))
                 .rc,
             0);
+  // Affinity holds while the endpoints stay as they are: their set is replaced, with the affinity
+  // sets, when it changes (as it does once the third pod's readiness reaches the controller).
+  ASSERT_TRUE(env_->eventually([&] {
+    std::string text = env_->podctl({"describe", "svc", "web"}).out;
+    return std::count(text.begin(), text.end(), ',') == 2;  // three endpoints
+  }));
   auto seen = answers("http://web/", 15);
   EXPECT_EQ(seen.size(), 1u);
   EXPECT_EQ(backend_pods().count(*seen.begin()), 1u);
