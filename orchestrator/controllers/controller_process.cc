@@ -33,6 +33,11 @@ nlohmann::json with_status(const RootPaths& root, const std::string& resource, c
   return out;
 }
 
+Status write_status(const ControllerPaths& paths, const nlohmann::json& status) {
+  if (auto before = read_json_file(paths.status()); before && *before == status) return {};
+  return write_file_atomic(paths.status(), status.dump(2) + "\n", 0600);
+}
+
 std::vector<std::string> pod_option_args(const PodContext& ctx) {
   return {"--restart-backoff", ctx.restart_backoff,
           "--log-max-size",    std::to_string(ctx.log_max_bytes),

@@ -40,6 +40,9 @@ Status stop_controller(const RootPaths& root, const ControllerRef& ref);
 // The stored object with the status its controller wrote (kubectl's view of it).
 nlohmann::json with_status(const RootPaths& root, const std::string& resource, const nlohmann::json& stored);
 
+// Writes a controller's status.json when it differs from what is there.
+Status write_status(const ControllerPaths& paths, const nlohmann::json& status);
+
 // The arguments that give a controller the context's pod options (parsed by controller_options).
 std::vector<std::string> pod_option_args(const PodContext& ctx);
 

@@ -42,6 +42,12 @@ Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env, const nl
 // clean up some.
 Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::Pod>& pods);
 Status remove_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods, int64_t grace_seconds);
+// The pods of `pods` that `names` lists.
+std::vector<PodRecord> pods_named(const std::vector<PodRecord>& pods, const std::vector<std::string>& names);
+// Stops are asked for, not waited for: replacements start while the old pods use their grace
+// period, as on a cluster; a later step cleans up what their supervisors leave. A supervisor still
+// running long after its grace period is killed.
+void request_stops(const std::vector<PodRecord>& owned, const std::vector<std::string>& remove);
 // cleanup_pod (under the root's lock) of pods whose supervisors are gone.
 Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pods);
 

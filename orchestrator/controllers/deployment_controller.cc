@@ -5,7 +5,6 @@
 #include "manifests/serialize.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
-#include "orchestrator/output/pod_printer.h"
 #include "orchestrator/plan/deployment_plan.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
@@ -19,10 +18,6 @@ namespace {
 constexpr const char* kRevision = "deployment.kubernetes.io/revision";
 constexpr const char* kHashLabel = "pod-template-hash";
 
-plan::WallMillis millis_of(const std::string& rfc3339) {
-  return static_cast<plan::WallMillis>(parse_rfc3339(rfc3339)) * 1000;
-}
-
 plan::ReplicaSetState state_of(const json& rs, const std::vector<PodRecord>& pods, int64_t min_ready,
                                plan::WallMillis now) {
   plan::ReplicaSetState s;
@@ -31,7 +26,7 @@ plan::ReplicaSetState state_of(const json& rs, const std::vector<PodRecord>& pod
   s.hash = meta.value("labels", json::object()).value(kHashLabel, "");
   s.revision = std::atoll(meta.value("annotations", json::object()).value(kRevision, "0").c_str());
   s.replicas = rs["spec"].value("replicas", int64_t{1});
-  s.created = millis_of(meta.value("creationTimestamp", ""));
+  s.created = wall_millis_at(meta.value("creationTimestamp", ""));
   std::vector<plan::OwnedPod> observed;
   for (const auto& p : pods_owned_by(pods, meta.value("uid", ""))) {
     const auto& pod = observed.emplace_back(observe_pod(p));
@@ -84,8 +79,8 @@ plan::DeploymentStatus previous_status(const json& stored) {
   st.unavailable = stored.value("unavailableReplicas", int64_t{0});
   for (const auto& c : stored.value("conditions", json::array()))
     st.conditions.push_back({c.value("type", ""), c.value("status", ""), c.value("reason", ""),
-                             c.value("message", ""), millis_of(c.value("lastUpdateTime", "")),
-                             millis_of(c.value("lastTransitionTime", ""))});
+                             c.value("message", ""), wall_millis_at(c.value("lastUpdateTime", "")),
+                             wall_millis_at(c.value("lastTransitionTime", ""))});
   return st;
 }
 
@@ -176,7 +171,7 @@ Result<ControllerStep> reconcile_deployment(const ControllerEnv& env, const nloh
   PODCTL_TRY(apply_plan(env, d, stored, sets, plan));
   PODCTL_TRY(ensure_set_controllers(env, states, plan));
   json status = status_json(plan.status, stored["metadata"].value("generation", 1));
-  if (!previous || *previous != status) PODCTL_TRY(write_file_atomic(status_path, status.dump(2) + "\n", 0600));
+  PODCTL_TRY(write_status(controller_paths(root, ref), status));
 
   ControllerStep step;
   step.wake_at = plan.deadline_at;

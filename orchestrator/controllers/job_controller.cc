@@ -7,7 +7,6 @@
 #include "base/files.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
-#include "orchestrator/output/pod_printer.h"
 #include "orchestrator/plan/job_plan.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/json_file.h"
@@ -21,10 +20,6 @@ namespace {
 
 constexpr const char* kIndexAnnotation = "batch.kubernetes.io/job-completion-index";
 
-plan::WallMillis millis_of(const std::string& rfc3339) {
-  return static_cast<plan::WallMillis>(parse_rfc3339(rfc3339)) * 1000;
-}
-
 plan::JobPod observe_job_pod(const PodRecord& r, plan::WallMillis now) {
   auto seen = observe_pod(r);
   plan::JobPod p{seen.name, seen.phase, -1, seen.ready, seen.terminating, seen.lost && !seen.terminating, 0};
@@ -33,7 +28,7 @@ plan::JobPod observe_job_pod(const PodRecord& r, plan::WallMillis now) {
   const json status = r.status.is_object() ? r.status.value("status", json::object()) : json::object();
   for (const auto& cs : status.value("containerStatuses", json::array()))
     if (cs.contains("state") && cs["state"].contains("terminated"))
-      p.finished = std::max(p.finished, millis_of(cs["state"]["terminated"].value("finishedAt", "")));
+      p.finished = std::max(p.finished, wall_millis_at(cs["state"]["terminated"].value("finishedAt", "")));
   if (p.phase == "Failed" && p.finished <= 0) p.finished = now;
   return p;
 }
@@ -72,12 +67,12 @@ plan::JobStatus previous_status(const ControllerPaths& paths) {
   plan::JobStatus st;
   auto j = read_json_file(paths.status());
   if (!j) return st;
-  st.start_time = millis_of(j->value("startTime", ""));
-  st.completion_time = millis_of(j->value("completionTime", ""));
+  st.start_time = wall_millis_at(j->value("startTime", ""));
+  st.completion_time = wall_millis_at(j->value("completionTime", ""));
   st.lost_failures = j->value("podctlLostPods", int64_t{0});
   for (const auto& c : j->value("conditions", json::array()))
     st.finished = plan::JobCondition{c.value("type", ""), c.value("reason", ""), c.value("message", ""),
-                                     millis_of(c.value("lastTransitionTime", ""))};
+                                     wall_millis_at(c.value("lastTransitionTime", ""))};
   return st;
 }
 
@@ -126,19 +121,13 @@ Result<ControllerStep> reconcile_job(const ControllerEnv& env, const nlohmann::j
     PODCTL_TRY(expire(env, owned));
     return ControllerStep{true, std::nullopt};
   }
-  std::vector<PodRecord> lost;
-  for (const auto& p : owned) {
-    if (std::find(plan.clean_up.begin(), plan.clean_up.end(), p.name) != plan.clean_up.end()) lost.push_back(p);
-    if (std::find(plan.remove.begin(), plan.remove.end(), p.name) != plan.remove.end())
-      if (auto st = request_pod_stop(p, -1); !st) spdlog::error("{}", st.error().message);
-    if (auto st = enforce_stop_deadline(p); !st) spdlog::error("{}", st.error().message);
-  }
-  for (const auto& p : stopped) lost.push_back(p);
+  request_stops(owned, plan.remove);
+  auto lost = pods_named(owned, plan.clean_up);
+  lost.insert(lost.end(), stopped.begin(), stopped.end());
   if (auto st = clean_up_pods(env, lost); !st) spdlog::error("{}", st.error().message);
   // The status first: a lost pod is counted once, even when creating its replacement fails.
   json status = status_json(plan.status);
-  if (auto before = read_json_file(paths.status()); !before || *before != status)
-    PODCTL_TRY(write_file_atomic(paths.status(), status.dump(2) + "\n", 0600));
+  PODCTL_TRY(write_status(paths, status));
   std::vector<manifest::Pod> fresh;
   auto taken = pod_names(all);
   for (int64_t index : plan.create) fresh.push_back(job_pod(job, stored, taken, index));

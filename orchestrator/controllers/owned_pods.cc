@@ -45,7 +45,7 @@ std::vector<PodRecord> pods_owned_by(const std::vector<PodRecord>& pods, const s
 plan::OwnedPod observe_pod(const PodRecord& r) {
   plan::OwnedPod p;
   p.name = r.name;
-  p.created = static_cast<plan::WallMillis>(parse_rfc3339(r.creation_timestamp)) * 1000;
+  p.created = wall_millis_at(r.creation_timestamp);
   p.lost = !r.supervisor_alive;
   p.terminating = path_exists(r.paths.stop_request());
   const json status = r.status.is_object() ? r.status.value("status", json::object()) : json::object();
@@ -53,7 +53,7 @@ plan::OwnedPod observe_pod(const PodRecord& r) {
   for (const auto& c : status.value("conditions", json::array())) {
     if (c.value("type", "") != "Ready" || c.value("status", "") != "True") continue;
     p.ready = true;
-    p.ready_since = static_cast<plan::WallMillis>(parse_rfc3339(c.value("lastTransitionTime", ""))) * 1000;
+    p.ready_since = wall_millis_at(c.value("lastTransitionTime", ""));
   }
   for (const auto& cs : status.value("containerStatuses", json::array()))
     p.restarts = std::max<int64_t>(p.restarts, cs.value("restartCount", int64_t{0}));
@@ -96,6 +96,10 @@ manifest::Pod pod_from_template(const manifest::PodTemplate& tmpl, const json& o
     pod.metadata.name = base + random_suffix();
     if (taken.insert(pod.metadata.name).second) return pod;
   }
+}
+
+plan::WallMillis wall_millis_at(const std::string& rfc3339) {
+  return static_cast<plan::WallMillis>(parse_rfc3339(rfc3339)) * 1000;
 }
 
 plan::WallMillis wall_millis() {

@@ -36,7 +36,8 @@ std::set<std::string> pod_names(const std::vector<PodRecord>& pods);
 // The ownerReference a controller puts on what it makes.
 manifest::OwnerReference controller_reference(const nlohmann::json& owner);
 
-// Milliseconds since the epoch.
+// Milliseconds since the epoch: now, and at an RFC 3339 time (seconds precision).
 plan::WallMillis wall_millis();
+plan::WallMillis wall_millis_at(const std::string& rfc3339);
 
 }  // namespace podctl

@@ -54,6 +54,20 @@ Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pod
   return result;
 }
 
+std::vector<PodRecord> pods_named(const std::vector<PodRecord>& pods, const std::vector<std::string>& names) {
+  std::vector<PodRecord> out;
+  for (const auto& p : pods)
+    if (std::find(names.begin(), names.end(), p.name) != names.end()) out.push_back(p);
+  return out;
+}
+
+void request_stops(const std::vector<PodRecord>& owned, const std::vector<std::string>& remove) {
+  for (const auto& p : pods_named(owned, remove))
+    if (auto st = request_pod_stop(p, -1); !st) spdlog::error("{}", st.error().message);
+  for (const auto& p : owned)
+    if (auto st = enforce_stop_deadline(p); !st) spdlog::error("{}", st.error().message);
+}
+
 namespace {
 
 json replica_set_status(const plan::ReplicaCounts& counts, int64_t generation, const std::string& failure) {
@@ -93,20 +107,9 @@ Result<ControllerStep> reconcile_replica_set(const ControllerEnv& env, const nlo
   for (const auto& p : owned) observed.push_back(observe_pod(p));
 
   auto plan = plan::plan_replicas(rs.replicas, observed);
-  auto named = [&](const std::vector<std::string>& names) {
-    std::vector<PodRecord> out;
-    for (const auto& p : owned)
-      if (std::find(names.begin(), names.end(), p.name) != names.end()) out.push_back(p);
-    return out;
-  };
-  // Stops are asked for, not waited for: replacements start while the old pods use their grace
-  // period, as on a cluster; a later step cleans up what their supervisors leave.
-  for (const auto& p : named(plan.remove))
-    if (auto st = request_pod_stop(p, -1); !st) spdlog::error("{}", st.error().message);
-  for (const auto& p : owned)
-    if (auto st = enforce_stop_deadline(p); !st) spdlog::error("{}", st.error().message);
+  request_stops(owned, plan.remove);
   std::string failure;
-  if (auto st = clean_up_pods(env, named(plan.clean_up)); !st) spdlog::error("{}", st.error().message);
+  if (auto st = clean_up_pods(env, pods_named(owned, plan.clean_up)); !st) spdlog::error("{}", st.error().message);
   std::vector<manifest::Pod> fresh;
   auto taken = pod_names(all);
   for (int64_t i = 0; i < plan.create; ++i) fresh.push_back(pod_from_template(rs.template_, stored, taken));

@@ -98,12 +98,8 @@ Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env, const nl
   plan::StatefulSetSpec spec{st.replicas, st.pod_management_policy == "Parallel", st.update_strategy == "OnDelete",
                              st.partition, revision};
   auto plan = plan::plan_stateful_set(spec, pods);
-  for (const auto& p : owned) {
-    if (std::find(plan.clean_up.begin(), plan.clean_up.end(), p.name) != plan.clean_up.end()) gone.push_back(p);
-    if (std::find(plan.remove.begin(), plan.remove.end(), p.name) != plan.remove.end())
-      if (auto s = request_pod_stop(p, -1); !s) spdlog::error("{}", s.error().message);
-    if (auto s = enforce_stop_deadline(p); !s) spdlog::error("{}", s.error().message);
-  }
+  request_stops(owned, plan.remove);
+  for (const auto& p : pods_named(owned, plan.clean_up)) gone.push_back(p);
   if (auto s = clean_up_pods(env, gone); !s) spdlog::error("{}", s.error().message);
   ControllerStep step;
   std::vector<manifest::Pod> fresh;
@@ -123,8 +119,7 @@ Result<ControllerStep> reconcile_stateful_set(const ControllerEnv& env, const nl
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));
   json status = status_json(plan, stored["metadata"].value("generation", 1), revision);
-  if (auto before = read_json_file(paths.status()); !before || *before != status)
-    PODCTL_TRY(write_file_atomic(paths.status(), status.dump(2) + "\n", 0600));
+  PODCTL_TRY(write_status(paths, status));
   return step;
 }
 
