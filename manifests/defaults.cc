@@ -20,8 +20,15 @@ void default_field_ref(FieldRef& f) {
   if (f.api_version.empty()) f.api_version = "v1";
 }
 
+void default_downward_items(DownwardApiSource& d) {
+  for (auto& f : d.items)
+    if (f.field_ref) default_field_ref(*f.field_ref);
+}
+
 void default_container(Container& c) {
   if (c.image_pull_policy.empty()) c.image_pull_policy = default_pull_policy(c.image);
+  if (c.termination_message_path.empty()) c.termination_message_path = "/dev/termination-log";
+  if (c.termination_message_policy.empty()) c.termination_message_policy = "File";
   for (auto& p : c.ports)
     if (p.protocol.empty()) p.protocol = "TCP";
   for (auto& e : c.env)
@@ -55,13 +62,17 @@ void apply_defaults(Pod& pod, const std::string& default_namespace) {
   if (spec.restart_policy.empty()) spec.restart_policy = "Always";
   if (spec.dns_policy.empty()) spec.dns_policy = "ClusterFirst";
   if (spec.service_account_name.empty()) spec.service_account_name = "default";
+  if (spec.scheduler_name.empty()) spec.scheduler_name = "default-scheduler";
   for (auto& c : spec.init_containers) default_container(c);
   for (auto& c : spec.containers) default_container(c);
   for (auto& v : spec.volumes) {
-    if (!v.empty_dir && !v.host_path && !v.config_map && !v.secret && !v.downward_api && !v.persistent_volume_claim)
+    if (!v.empty_dir && !v.host_path && !v.config_map && !v.secret && !v.downward_api && !v.projected &&
+        !v.persistent_volume_claim)
       v.empty_dir.emplace();
-    if (v.downward_api)
-      for (auto& f : v.downward_api->items) default_field_ref(f.field_ref);
+    if (v.downward_api) default_downward_items(*v.downward_api);
+    if (v.projected)
+      for (auto& source : v.projected->sources)
+        if (source.downward_api) default_downward_items(*source.downward_api);
   }
 }
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "manifests/workload_spec.h"
+#include "manifests/selector_spec.h"
 
 namespace podctl::manifest {
 

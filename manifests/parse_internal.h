@@ -9,6 +9,10 @@
 namespace podctl::manifest {
 
 void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec);
+// nodeSelector, nodeName, schedulerName, affinity, tolerations, topologySpreadConstraints.
+void read_scheduling(MapReader& m, PodSpec& spec);
+// matchLabels and matchExpressions of the map `s` is reading.
+void read_label_selector(MapReader& s, LabelSelector& out);
 // A PersistentVolumeClaim's spec (also a StatefulSet's volumeClaimTemplates[].spec).
 void read_claim_spec(ParseContext& ctx, MapReader& s, PersistentVolumeClaim& pvc);
 // The fields of an ObjectMeta (a pod template's has no required name).

@@ -50,6 +50,12 @@ void read_quantity_map(ParseContext& ctx, MapReader& r, const char* key, std::ma
   }
 }
 
+void read_resources(ParseContext& ctx, MapReader& r, ResourceRequirements& out) {
+  read_quantity_map(ctx, r, "limits", out.limits);
+  read_quantity_map(ctx, r, "requests", out.requests);
+  r.unsupported({"claims"});
+}
+
 void read_exec(ParseContext&, MapReader& r, ExecAction& out) { r.string_list("command", out.command); }
 
 void read_http_get(ParseContext& ctx, MapReader& r, HttpGetAction& out) {
@@ -108,6 +114,12 @@ void read_field_ref(MapReader& m, FieldRef& f) {
   m.string("fieldPath", f.field_path, true);
 }
 
+void read_resource_field_ref(ParseContext& ctx, MapReader& f, ResourceFieldRef& rf) {
+  f.string("containerName", rf.container_name);
+  f.string("resource", rf.resource, true);
+  if (const YAML::Node* d = f.take("divisor")) read_quantity(ctx, *d, f.child("divisor"), rf.divisor);
+}
+
 void read_env(ParseContext& ctx, MapReader& r, Container& c) {
   read_object_list<EnvVar>(ctx, r, "env", c.env, [&](MapReader& m, EnvVar& e) {
     m.string("name", e.name, true);
@@ -115,12 +127,7 @@ void read_env(ParseContext& ctx, MapReader& r, Container& c) {
     m.object("valueFrom", [&](MapReader& s) {
       auto& src = e.value_from.emplace();
       s.object("fieldRef", [&](MapReader& f) { read_field_ref(f, src.field_ref.emplace()); });
-      s.object("resourceFieldRef", [&](MapReader& f) {
-        auto& rf = src.resource_field_ref.emplace();
-        f.string("containerName", rf.container_name);
-        f.string("resource", rf.resource, true);
-        if (const YAML::Node* d = f.take("divisor")) read_quantity(ctx, *d, f.child("divisor"), rf.divisor);
-      });
+      s.object("resourceFieldRef", [&](MapReader& f) { read_resource_field_ref(ctx, f, src.resource_field_ref.emplace()); });
       s.object("configMapKeyRef", [&](MapReader& f) { read_key_ref(f, src.config_map_key_ref.emplace()); });
       s.object("secretKeyRef", [&](MapReader& f) { read_key_ref(f, src.secret_key_ref.emplace()); });
       s.unsupported({"fileKeyRef"});
@@ -179,11 +186,7 @@ void read_container(ParseContext& ctx, MapReader& m, Container& c) {
     p.string("protocol", port.protocol);
   });
   read_env(ctx, m, c);
-  m.object("resources", [&](MapReader& r) {
-    read_quantity_map(ctx, r, "limits", c.resources.limits);
-    read_quantity_map(ctx, r, "requests", c.resources.requests);
-    r.unsupported({"claims"});
-  });
+  m.object("resources", [&](MapReader& r) { read_resources(ctx, r, c.resources); });
   read_object_list<VolumeMount>(ctx, m, "volumeMounts", c.volume_mounts, [](MapReader& v, VolumeMount& vm) {
     v.string("name", vm.name, true);
     v.string("mountPath", vm.mount_path, true);
@@ -204,7 +207,9 @@ void read_container(ParseContext& ctx, MapReader& m, Container& c) {
   m.string("restartPolicy", c.restart_policy);
   m.boolean("stdin", c.stdin);
   m.boolean("tty", c.tty);
-  m.unsupported({"terminationMessagePath", "terminationMessagePolicy", "stdinOnce", "volumeDevices", "resizePolicy",
+  m.string("terminationMessagePath", c.termination_message_path);
+  m.string("terminationMessagePolicy", c.termination_message_policy);
+  m.unsupported({"stdinOnce", "volumeDevices", "resizePolicy",
                  "restartPolicyRules"});
 }
 
@@ -214,6 +219,36 @@ void read_key_to_path(ParseContext& ctx, MapReader& r, std::vector<KeyToPath>& i
     m.string("path", k.path, true);
     m.integer("mode", k.mode);
   });
+}
+
+void read_downward_items(ParseContext& ctx, MapReader& s, DownwardApiSource& d) {
+  read_object_list<DownwardApiFile>(ctx, s, "items", d.items, [&](MapReader& f, DownwardApiFile& file) {
+    f.string("path", file.path, true);
+    f.object("fieldRef", [&](MapReader& r) { read_field_ref(r, file.field_ref.emplace()); });
+    f.object("resourceFieldRef",
+             [&](MapReader& r) { read_resource_field_ref(ctx, r, file.resource_field_ref.emplace()); });
+    f.integer("mode", file.mode);
+  });
+}
+
+// configMap and secret projections: a name, items and optional, without a defaultMode of their own.
+void read_key_projection(ParseContext& ctx, MapReader& s, ConfigMapVolumeSource& c) {
+  s.string("name", c.name, true);
+  read_key_to_path(ctx, s, c.items);
+  s.boolean("optional", c.optional);
+}
+
+void read_projected(ParseContext& ctx, MapReader& s, ProjectedVolumeSource& p) {
+  read_object_list<VolumeProjection>(ctx, s, "sources", p.sources, [&](MapReader& src, VolumeProjection& one) {
+    src.object("configMap", [&](MapReader& c) { read_key_projection(ctx, c, one.config_map.emplace()); });
+    src.object("secret", [&](MapReader& c) { read_key_projection(ctx, c, one.secret.emplace()); });
+    src.object("downwardAPI", [&](MapReader& d) { read_downward_items(ctx, d, one.downward_api.emplace()); });
+    if (const YAML::Node* token = src.take("serviceAccountToken"))
+      ctx.error(*token, src.child("serviceAccountToken"),
+                "not supported by podctl: there is no API server to issue service account tokens");
+    src.unsupported({"clusterTrustBundle", "podCertificate"});
+  });
+  s.integer("defaultMode", p.default_mode);
 }
 
 void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
@@ -248,18 +283,11 @@ void read_volume(ParseContext& ctx, MapReader& m, Volume& v) {
     s.boolean("optional", c.optional);
   });
   m.object("downwardAPI", [&](MapReader& s) {
-    auto& d = v.downward_api.emplace();
-    read_object_list<DownwardApiFile>(ctx, s, "items", d.items, [](MapReader& f, DownwardApiFile& file) {
-      f.string("path", file.path, true);
-      f.object(
-          "fieldRef", [&](MapReader& r) { read_field_ref(r, file.field_ref); }, true);
-      f.integer("mode", file.mode);
-      f.unsupported({"resourceFieldRef"});
-    });
-    s.integer("defaultMode", d.default_mode);
+    read_downward_items(ctx, s, v.downward_api.emplace());
+    s.integer("defaultMode", v.downward_api->default_mode);
   });
+  m.object("projected", [&](MapReader& s) { read_projected(ctx, s, v.projected.emplace()); });
   m.unsupported({"nfs",
-                 "projected",
                  "csi",
                  "ephemeral",
                  "image",
@@ -311,6 +339,8 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
   // The deprecated alias, as the API server reads it when serviceAccountName is unset.
   if (std::string alias; m.string("serviceAccount", alias) && spec.service_account_name.empty())
     spec.service_account_name = alias;
+  read_scheduling(m, spec);
+  m.object("resources", [&](MapReader& r) { read_resources(ctx, r, spec.resources.emplace()); });
   m.object("securityContext", [&](MapReader& s) {
     auto& sc = spec.security_context;
     s.integer("runAsUser", sc.run_as_user);
@@ -326,7 +356,6 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                    "supplementalGroupsPolicy", "seLinuxChangePolicy"});
   });
   m.unsupported({"activeDeadlineSeconds",
-                 "affinity",
                  "automountServiceAccountToken",
                  "dnsConfig",
                  "ephemeralContainers",
@@ -335,8 +364,6 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "hostPID",
                  "hostUsers",
                  "imagePullSecrets",
-                 "nodeName",
-                 "nodeSelector",
                  "os",
                  "overhead",
                  "preemptionPolicy",
@@ -344,13 +371,9 @@ void read_pod_spec(ParseContext& ctx, MapReader& m, PodSpec& spec) {
                  "priorityClassName",
                  "readinessGates",
                  "resourceClaims",
-                 "resources",
                  "runtimeClassName",
-                 "schedulerName",
                  "schedulingGates",
                  "setHostnameAsFQDN",
-                 "tolerations",
-                 "topologySpreadConstraints",
                  "hostnameOverride"});
 }
 

@@ -6,20 +6,7 @@ namespace {
 
 void read_selector(MapReader& r, LabelSelector& out) {
   r.object(
-      "selector",
-      [&](MapReader& s) {
-        s.string_map("matchLabels", out.match_labels);
-        s.list("matchExpressions", [&](const YAML::Node& node, const std::string& path) {
-          MapReader e(s.context(), node, path);
-          LabelSelectorRequirement req;
-          e.string("key", req.key, true);
-          e.string("operator", req.op, true);
-          e.string_list("values", req.values);
-          e.finish();
-          out.match_expressions.push_back(std::move(req));
-        });
-      },
-      true);
+      "selector", [&](MapReader& s) { read_label_selector(s, out); }, true);
 }
 
 void read_template(MapReader& r, PodTemplate& out) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "manifests/quantity.h"
+#include "manifests/scheduling_spec.h"
 
 namespace podctl::manifest {
 
@@ -218,6 +219,8 @@ struct Container {
   std::optional<Lifecycle> lifecycle;
   std::optional<ContainerSecurityContext> security_context;
   std::optional<std::string> restart_policy;  // init containers only: "Always" makes a sidecar
+  std::string termination_message_path;       // defaulted: /dev/termination-log
+  std::string termination_message_policy;     // defaulted: File | FallbackToLogsOnError
   bool stdin = false;
   bool tty = false;
   bool operator==(const Container&) const = default;
@@ -250,9 +253,11 @@ struct ConfigMapVolumeSource {  // also used for secret (name holds secretName)
   bool operator==(const ConfigMapVolumeSource&) const = default;
 };
 
+// Exactly one of fieldRef and resourceFieldRef (whose containerName is required in a volume).
 struct DownwardApiFile {
   std::string path;
-  FieldRef field_ref;
+  std::optional<FieldRef> field_ref;
+  std::optional<ResourceFieldRef> resource_field_ref;
   std::optional<int64_t> mode;
   bool operator==(const DownwardApiFile&) const = default;
 };
@@ -261,6 +266,21 @@ struct DownwardApiSource {
   std::vector<DownwardApiFile> items;
   int64_t default_mode = 0644;
   bool operator==(const DownwardApiSource&) const = default;
+};
+
+// One source of a projected volume: exactly one is set. A projection has no defaultMode of its
+// own, and a secret projection names its Secret with `name` (not `secretName`).
+struct VolumeProjection {
+  std::optional<ConfigMapVolumeSource> config_map;
+  std::optional<ConfigMapVolumeSource> secret;
+  std::optional<DownwardApiSource> downward_api;
+  bool operator==(const VolumeProjection&) const = default;
+};
+
+struct ProjectedVolumeSource {
+  std::vector<VolumeProjection> sources;
+  int64_t default_mode = 0644;
+  bool operator==(const ProjectedVolumeSource&) const = default;
 };
 
 struct PersistentVolumeClaimSource {
@@ -277,6 +297,7 @@ struct Volume {
   std::optional<ConfigMapVolumeSource> config_map;
   std::optional<ConfigMapVolumeSource> secret;
   std::optional<DownwardApiSource> downward_api;
+  std::optional<ProjectedVolumeSource> projected;
   bool operator==(const Volume&) const = default;
 };
 
@@ -310,6 +331,16 @@ struct PodSpec {
   std::optional<bool> enable_service_links;  // unset: true, as the API server defaults it
   std::string service_account_name;          // defaulted: "default"; podctl mounts no token
   PodSecurityContext security_context;
+  // Scheduling, evaluated against podctl's one node (docs/manifest-reference.md lists its labels).
+  std::map<std::string, std::string> node_selector;
+  std::string node_name;       // set: the scheduler is bypassed
+  std::string scheduler_name;  // defaulted: default-scheduler; another name is never scheduled
+  std::optional<Affinity> affinity;
+  std::vector<Toleration> tolerations;
+  std::vector<TopologySpreadConstraint> topology_spread_constraints;
+  // Pod-level resources (PodLevelResources): cpu and memory for the pod as a whole, enforced on
+  // the pod's cgroup; requests default to limits.
+  std::optional<ResourceRequirements> resources;
   bool operator==(const PodSpec&) const = default;
 };
 

@@ -83,6 +83,13 @@ json object_ref(const ObjectRef& o) {
 
 json field_ref(const FieldRef& f) { return json{{"apiVersion", f.api_version}, {"fieldPath", f.field_path}}; }
 
+json resource_field_ref(const ResourceFieldRef& ref) {
+  json r{{"resource", ref.resource}};
+  put(r, "containerName", ref.container_name);
+  if (ref.divisor) r["divisor"] = ref.divisor->text;
+  return r;
+}
+
 json env_var(const EnvVar& e) {
   json j{{"name", e.name}};
   if (!e.value_from) {
@@ -92,12 +99,7 @@ json env_var(const EnvVar& e) {
   json s = json::object();
   const auto& src = *e.value_from;
   if (src.field_ref) s["fieldRef"] = field_ref(*src.field_ref);
-  if (src.resource_field_ref) {
-    json r{{"resource", src.resource_field_ref->resource}};
-    put(r, "containerName", src.resource_field_ref->container_name);
-    if (src.resource_field_ref->divisor) r["divisor"] = src.resource_field_ref->divisor->text;
-    s["resourceFieldRef"] = r;
-  }
+  if (src.resource_field_ref) s["resourceFieldRef"] = resource_field_ref(*src.resource_field_ref);
   if (src.config_map_key_ref) s["configMapKeyRef"] = key_ref(*src.config_map_key_ref);
   if (src.secret_key_ref) s["secretKeyRef"] = key_ref(*src.secret_key_ref);
   j["valueFrom"] = s;
@@ -108,6 +110,13 @@ json quantities(const std::map<std::string, Quantity>& m) {
   json j = json::object();
   for (const auto& [k, q] : m) j[k] = q.text;
   return j;
+}
+
+json resources(const ResourceRequirements& r) {
+  json res = json::object();
+  if (!r.limits.empty()) res["limits"] = quantities(r.limits);
+  if (!r.requests.empty()) res["requests"] = quantities(r.requests);
+  return res;
 }
 
 void put_seccomp(json& j, const std::optional<SeccompProfileRef>& p) {
@@ -141,6 +150,26 @@ json key_to_path(const KeyToPath& k) {
   return j;
 }
 
+// A configMap or secret source; `name_key` is "secretName" for a secret volume, "name" elsewhere.
+json key_source(const ConfigMapVolumeSource& src, const char* name_key) {
+  json c{{name_key, src.name}};
+  put_list(c, "items", src.items, key_to_path);
+  put(c, "optional", src.optional);
+  return c;
+}
+
+json downward_items(const DownwardApiSource& d) {
+  json j = json::object();
+  put_list(j, "items", d.items, [](const DownwardApiFile& f) {
+    json x{{"path", f.path}};
+    if (f.field_ref) x["fieldRef"] = field_ref(*f.field_ref);
+    if (f.resource_field_ref) x["resourceFieldRef"] = resource_field_ref(*f.resource_field_ref);
+    put(x, "mode", f.mode);
+    return x;
+  });
+  return j;
+}
+
 json volume(const Volume& v) {
   if (v.persistent_volume_claim) {
     json c{{"claimName", v.persistent_volume_claim->claim_name}};
@@ -161,19 +190,25 @@ json volume(const Volume& v) {
   }
   for (const auto* src : {&v.config_map, &v.secret}) {
     if (!*src) continue;
-    json c{{src == &v.config_map ? "name" : "secretName", (*src)->name}, {"defaultMode", (*src)->default_mode}};
-    put_list(c, "items", (*src)->items, key_to_path);
-    put(c, "optional", (*src)->optional);
+    json c = key_source(**src, src == &v.config_map ? "name" : "secretName");
+    c["defaultMode"] = (*src)->default_mode;
     j[src == &v.config_map ? "configMap" : "secret"] = c;
   }
   if (v.downward_api) {
-    json d{{"defaultMode", v.downward_api->default_mode}};
-    put_list(d, "items", v.downward_api->items, [](const DownwardApiFile& f) {
-      json x{{"path", f.path}, {"fieldRef", field_ref(f.field_ref)}};
-      put(x, "mode", f.mode);
+    json d = downward_items(*v.downward_api);
+    d["defaultMode"] = v.downward_api->default_mode;
+    j["downwardAPI"] = d;
+  }
+  if (v.projected) {
+    json p{{"defaultMode", v.projected->default_mode}};
+    put_list(p, "sources", v.projected->sources, [](const VolumeProjection& one) {
+      json x = json::object();
+      if (one.config_map) x["configMap"] = key_source(*one.config_map, "name");
+      if (one.secret) x["secret"] = key_source(*one.secret, "name");
+      if (one.downward_api) x["downwardAPI"] = downward_items(*one.downward_api);
       return x;
     });
-    j["downwardAPI"] = d;
+    j["projected"] = p;
   }
   return j;
 }
@@ -221,10 +256,7 @@ json to_json(const Container& c) {
     if (e.secret_ref) x["secretRef"] = object_ref(*e.secret_ref);
     return x;
   });
-  json res = json::object();
-  if (!c.resources.limits.empty()) res["limits"] = quantities(c.resources.limits);
-  if (!c.resources.requests.empty()) res["requests"] = quantities(c.resources.requests);
-  j["resources"] = res;
+  j["resources"] = resources(c.resources);
   put_list(j, "volumeMounts", c.volume_mounts, [](const VolumeMount& m) {
     json x{{"name", m.name}, {"mountPath", m.mount_path}};
     put(x, "subPath", m.sub_path);
@@ -242,6 +274,8 @@ json to_json(const Container& c) {
   }
   if (c.security_context) j["securityContext"] = security_context(*c.security_context);
   put(j, "restartPolicy", c.restart_policy);
+  put(j, "terminationMessagePath", c.termination_message_path);
+  put(j, "terminationMessagePolicy", c.termination_message_policy);
   if (c.stdin) j["stdin"] = true;
   if (c.tty) j["tty"] = true;
   return j;
@@ -264,6 +298,8 @@ json to_json(const Pod& pod) {
   put(spec, "shareProcessNamespace", s.share_process_namespace);
   put(spec, "enableServiceLinks", s.enable_service_links);
   put(spec, "serviceAccountName", s.service_account_name);
+  if (s.resources) spec["resources"] = resources(*s.resources);
+  put_scheduling(spec, s);
   json sc = json::object();
   put(sc, "runAsUser", s.security_context.run_as_user);
   put(sc, "runAsGroup", s.security_context.run_as_group);

@@ -13,6 +13,9 @@
 namespace podctl::manifest {
 
 nlohmann::json to_json(const Pod& pod);
+nlohmann::json selector_json(const LabelSelector& s);
+// nodeSelector, nodeName, schedulerName, affinity, tolerations, topologySpreadConstraints.
+void put_scheduling(nlohmann::json& spec, const PodSpec& s);
 nlohmann::json to_json(const ConfigMap& cm);
 // stringData is merged into data (base64), as the API server stores a Secret.
 nlohmann::json to_json(const Secret& secret);

@@ -6,19 +6,6 @@ namespace {
 
 using nlohmann::json;
 
-json selector_json(const LabelSelector& s) {
-  json j = json::object();
-  if (!s.match_labels.empty()) j["matchLabels"] = s.match_labels;
-  if (s.match_expressions.empty()) return j;
-  json list = json::array();
-  for (const auto& r : s.match_expressions) {
-    json x{{"key", r.key}, {"operator", r.op}};
-    if (!r.values.empty()) x["values"] = r.values;
-    list.push_back(x);
-  }
-  j["matchExpressions"] = list;
-  return j;
-}
 
 json int_or_string_json(const IntOrString& v) { return v.is_string ? json(v.text) : json(v.number); }
 

@@ -57,14 +57,13 @@ void Validator::relative_path(const std::string& path, const std::string& value)
   if (s.find("/../") != std::string::npos) add(path, quoted(value) + ": must not contain '..'");
 }
 
-void Validator::volume(const std::string& path, const Volume& v) {
+void Validator::volume(const std::string& path, const Volume& v, const Pod& pod) {
   check(path + ".name", v.name, check_dns1123_label(v.name));
   if (v.persistent_volume_claim)
     check(path + ".persistentVolumeClaim.claimName", v.persistent_volume_claim->claim_name,
           check_dns1123_subdomain(v.persistent_volume_claim->claim_name));
   int n = v.persistent_volume_claim.has_value() + v.empty_dir.has_value() + v.host_path.has_value() +
-          v.config_map.has_value() + v.secret.has_value() +
-          v.downward_api.has_value();
+          v.config_map.has_value() + v.secret.has_value() + v.downward_api.has_value() + v.projected.has_value();
   if (n > 1) add(path, "may not specify more than 1 volume type");
   if (v.empty_dir) {
     one_of(path + ".emptyDir.medium", v.empty_dir->medium, {"", "Memory"});
@@ -80,28 +79,78 @@ void Validator::volume(const std::string& path, const Volume& v) {
     one_of(path + ".hostPath.type", h.type,
            {"", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"});
   }
-  for (const auto* src : {&v.config_map, &v.secret}) {
-    if (!*src) continue;
-    std::string sp = path + (src == &v.config_map ? ".configMap" : ".secret");
-    check(sp + (src == &v.config_map ? ".name" : ".secretName"), (*src)->name, check_dns1123_subdomain((*src)->name));
-    mode(sp + ".defaultMode", (*src)->default_mode);
-    for (size_t i = 0; i < (*src)->items.size(); ++i) {
-      const auto& k = (*src)->items[i];
-      std::string ip = idx(sp + ".items", i);
-      check(ip + ".key", k.key, check_config_key(k.key));
-      if (k.path.empty()) add(ip + ".path", "required value");
-      relative_path(ip + ".path", k.path);
-      if (k.mode) mode(ip + ".mode", *k.mode);
-    }
+  if (v.config_map) key_source(path + ".configMap", *v.config_map, "name", true);
+  if (v.secret) key_source(path + ".secret", *v.secret, "secretName", true);
+  if (v.downward_api) downward_items(path + ".downwardAPI", *v.downward_api, pod, true);
+  if (v.projected) projected(path + ".projected", *v.projected, pod);
+}
+
+void Validator::key_source(const std::string& path, const ConfigMapVolumeSource& src, const char* name_key,
+                           bool has_default_mode) {
+  check(path + "." + name_key, src.name, check_dns1123_subdomain(src.name));
+  if (has_default_mode) mode(path + ".defaultMode", src.default_mode);
+  for (size_t i = 0; i < src.items.size(); ++i) {
+    const auto& k = src.items[i];
+    std::string ip = idx(path + ".items", i);
+    check(ip + ".key", k.key, check_config_key(k.key));
+    if (k.path.empty()) add(ip + ".path", "required value");
+    relative_path(ip + ".path", k.path);
+    if (k.mode) mode(ip + ".mode", *k.mode);
   }
-  if (v.downward_api) {
-    mode(path + ".downwardAPI.defaultMode", v.downward_api->default_mode);
-    for (size_t i = 0; i < v.downward_api->items.size(); ++i) {
-      const auto& f = v.downward_api->items[i];
-      std::string ip = idx(path + ".downwardAPI.items", i);
-      relative_path(ip + ".path", f.path);
-      field_ref(ip + ".fieldRef", f.field_ref, false);
-      if (f.mode) mode(ip + ".mode", *f.mode);
+}
+
+// validateDownwardAPIVolumeFile: one of the two references; a resourceFieldRef names its container.
+void Validator::downward_items(const std::string& path, const DownwardApiSource& d, const Pod& pod,
+                               bool has_default_mode) {
+  if (has_default_mode) mode(path + ".defaultMode", d.default_mode);
+  for (size_t i = 0; i < d.items.size(); ++i) {
+    const auto& f = d.items[i];
+    std::string ip = idx(path + ".items", i);
+    if (f.path.empty()) add(ip + ".path", "required value");
+    relative_path(ip + ".path", f.path);
+    if (f.field_ref && f.resource_field_ref)
+      add(ip, "fieldRef and resourceFieldRef can not be specified simultaneously");
+    if (!f.field_ref && !f.resource_field_ref) add(ip, "must specify one of: `fieldRef` or `resourceFieldRef`");
+    if (f.field_ref) field_ref(ip + ".fieldRef", *f.field_ref, false);
+    if (f.resource_field_ref) volume_resource_field_ref(ip + ".resourceFieldRef", *f.resource_field_ref, pod);
+    if (f.mode) mode(ip + ".mode", *f.mode);
+  }
+}
+
+void Validator::volume_resource_field_ref(const std::string& path, const ResourceFieldRef& ref, const Pod& pod) {
+  resource_field_ref(path, ref);
+  if (ref.container_name.empty()) {
+    add(path + ".containerName", "Required value");
+    return;
+  }
+  for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers})
+    for (const auto& c : *list)
+      if (c.name == ref.container_name) return;
+  add(path + ".containerName", quoted(ref.container_name) + ": must be the name of one of the pod's containers");
+}
+
+void Validator::projected(const std::string& path, const ProjectedVolumeSource& p, const Pod& pod) {
+  mode(path + ".defaultMode", p.default_mode);
+  std::map<std::string, std::string> paths;  // a file's path → the first item that writes it
+  auto claim = [&](const std::string& file, const std::string& item) {
+    auto [it, fresh] = paths.emplace(file, item);
+    if (!fresh) add(item + ".path", quoted(file) + ": conflicting duplicate paths (also written by " + it->second + ")");
+  };
+  for (size_t i = 0; i < p.sources.size(); ++i) {
+    const auto& one = p.sources[i];
+    std::string sp = idx(path + ".sources", i);
+    int n = one.config_map.has_value() + one.secret.has_value() + one.downward_api.has_value();
+    if (n != 1) add(sp, "must specify exactly one of: `configMap`, `secret` or `downwardAPI`");
+    for (const auto* src : {&one.config_map, &one.secret}) {
+      if (!*src) continue;
+      std::string kp = sp + (src == &one.config_map ? ".configMap" : ".secret");
+      key_source(kp, **src, "name", false);
+      for (size_t j = 0; j < (*src)->items.size(); ++j) claim((*src)->items[j].path, idx(kp + ".items", j));
+    }
+    if (one.downward_api) {
+      downward_items(sp + ".downwardAPI", *one.downward_api, pod, false);
+      for (size_t j = 0; j < one.downward_api->items.size(); ++j)
+        claim(one.downward_api->items[j].path, idx(sp + ".downwardAPI.items", j));
     }
   }
 }
@@ -165,8 +214,10 @@ std::vector<FieldError> validate(const Pod& pod) {
     std::string p = idx("spec.volumes", i);
     if (!volume_names.insert(spec.volumes[i].name).second)
       v.add(p + ".name", quoted(spec.volumes[i].name) + ": duplicate volume name");
-    v.volume(p, spec.volumes[i]);
+    v.volume(p, spec.volumes[i], pod);
   }
+  if (spec.resources) v.pod_resources(pod);
+  v.scheduling(spec);
   v.one_of("spec.restartPolicy", spec.restart_policy, {"Always", "OnFailure", "Never"});
   v.non_negative("spec.terminationGracePeriodSeconds", spec.termination_grace_period_seconds);
   v.one_of("spec.dnsPolicy", spec.dns_policy, {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});

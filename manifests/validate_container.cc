@@ -2,9 +2,18 @@
 #include <set>
 
 #include "manifests/names.h"
+#include "manifests/pod_resources.h"
 #include "manifests/validator.h"
 
 namespace podctl::manifest::detail {
+namespace {
+
+std::string amount_text(const std::string& resource, int64_t milli) {
+  if (resource == "cpu" && milli % 1000 != 0) return std::to_string(milli) + "m";
+  return std::to_string(milli / 1000);
+}
+
+}  // namespace
 
 void Validator::port_ref(const std::string& path, const IntOrString& port) {
   if (port.is_string)
@@ -64,9 +73,7 @@ void Validator::env(const std::string& path, const Container& c) {
       add(p + ".valueFrom",
           "must specify exactly one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
     if (s.field_ref) field_ref(p + ".valueFrom.fieldRef", *s.field_ref, true);
-    if (s.resource_field_ref)
-      one_of(p + ".valueFrom.resourceFieldRef.resource", s.resource_field_ref->resource,
-             {"limits.cpu", "limits.memory", "requests.cpu", "requests.memory"});
+    if (s.resource_field_ref) resource_field_ref(p + ".valueFrom.resourceFieldRef", *s.resource_field_ref);
     for (const auto* ref : {&s.config_map_key_ref, &s.secret_key_ref}) {
       if (!*ref) continue;
       std::string rp = p + ".valueFrom." + (ref == &s.config_map_key_ref ? "configMapKeyRef" : "secretKeyRef");
@@ -103,22 +110,67 @@ void Validator::field_ref(const std::string& path, const FieldRef& f, bool for_e
                                ", metadata.labels['<KEY>'], metadata.annotations['<KEY>']");
 }
 
-void Validator::resources(const std::string& path, const ResourceRequirements& r) {
+void Validator::resource_field_ref(const std::string& path, const ResourceFieldRef& ref) {
+  one_of(path + ".resource", ref.resource, {"limits.cpu", "limits.memory", "requests.cpu", "requests.memory"});
+  if (ref.divisor && ref.divisor->milli <= 0) add(path + ".divisor", quoted(ref.divisor->text) + ": must be positive");
+}
+
+void Validator::resources(const std::string& path, const ResourceRequirements& r, bool pod_level) {
   for (const auto* m : {&r.limits, &r.requests}) {
     std::string p = path + (m == &r.limits ? ".limits" : ".requests");
     for (const auto& [name, q] : *m) {
-      if (name != "cpu" && name != "memory")
-        add(p + "." + name, name == "ephemeral-storage" || name.rfind("hugepages-", 0) == 0
-                                ? "resource " + quoted(name) + " is not supported by podctl (supported: cpu, memory)"
-                                : "unknown resource name " + quoted(name) + " (supported: cpu, memory)");
+      bool extended = !pod_level && is_extended_resource(name);
+      if (name != "cpu" && name != "memory" && !extended) {
+        if (pod_level)
+          add(p + "." + name, "resource " + quoted(name) + " is not supported at pod level (supported: cpu, memory)");
+        else
+          add(p + "." + name, name == "ephemeral-storage" || name.rfind("hugepages-", 0) == 0
+                                  ? "resource " + quoted(name) + " is not supported by podctl (supported: cpu, memory)"
+                                  : "unknown resource name " + quoted(name) +
+                                        " (supported: cpu, memory, and extended resources such as example.com/dongle)");
+      }
       if (q.milli < 0) add(p + "." + name, quoted(q.text) + ": must be greater than or equal to 0");
+      // Checked on the limit, which a request of an extended resource must equal (or is defaulted to).
+      if (extended && m == &r.limits && q.milli % 1000 != 0) add(p + "." + name, quoted(q.text) + ": must be an integer");
     }
   }
   for (const auto& [name, req] : r.requests) {
     auto lim = r.limits.find(name);
-    if (lim != r.limits.end() && req.milli > lim->second.milli)
+    bool extended = !pod_level && is_extended_resource(name);
+    if (extended && lim == r.limits.end())
+      add(path + ".limits", "Limit must be set for non overcommitable resources (" + name + ")");
+    if (extended && lim != r.limits.end() && req.milli != lim->second.milli)
+      add(path + ".requests." + name, quoted(req.text) + ": must be equal to " + name + " limit of " + lim->second.text);
+    else if (lim != r.limits.end() && req.milli > lim->second.milli)
       add(path + ".requests." + name,
           quoted(req.text) + ": must be less than or equal to " + name + " limit of " + lim->second.text);
+  }
+}
+
+// Pod-level resources hold the containers: they ask for at least what the containers ask for
+// together, and no container may be limited beyond the pod.
+void Validator::pod_resources(const Pod& pod) {
+  const ResourceRequirements& r = *pod.spec.resources;
+  resources("spec.resources", r, true);
+  ResourceAmounts aggregate = aggregate_container_requests(pod.spec);
+  ResourceAmounts requested = pod_requests(pod.spec);
+  for (const char* name : {"cpu", "memory"}) {
+    bool set = r.requests.count(name) || r.limits.count(name);
+    if (set && requested[name] < aggregate[name])
+      add(std::string("spec.resources.") + (r.requests.count(name) ? "requests." : "limits.") + name,
+          "must be greater than or equal to aggregate container requests of " + amount_text(name, aggregate[name]));
+    auto pod_limit = r.limits.find(name);
+    if (pod_limit == r.limits.end()) continue;
+    auto each = [&](const std::vector<Container>& list, const std::string& list_path) {
+      for (size_t i = 0; i < list.size(); ++i) {
+        auto limit = list[i].resources.limits.find(name);
+        if (limit != list[i].resources.limits.end() && limit->second.milli > pod_limit->second.milli)
+          add(idx(list_path, i) + ".resources.limits." + name,
+              quoted(limit->second.text) + ": must be less than or equal to pod limits of " + pod_limit->second.text);
+      }
+    };
+    each(pod.spec.init_containers, "spec.initContainers");
+    each(pod.spec.containers, "spec.containers");
   }
 }
 
@@ -236,7 +288,7 @@ void Validator::container(const std::string& path, const Container& c, const Pod
     }
   }
   env(path, c);
-  resources(path + ".resources", c.resources);
+  resources(path + ".resources", c.resources, false);
   std::set<std::string> mount_paths;
   for (size_t i = 0; i < c.volume_mounts.size(); ++i) {
     const auto& m = c.volume_mounts[i];
@@ -246,6 +298,14 @@ void Validator::container(const std::string& path, const Container& c, const Pod
     if (!mount_paths.insert(m.mount_path).second) add(mp + ".mountPath", quoted(m.mount_path) + ": must be unique");
     if (!m.sub_path.empty()) relative_path(mp + ".subPath", m.sub_path);
   }
+  one_of(path + ".terminationMessagePolicy", c.termination_message_policy, {"File", "FallbackToLogsOnError"});
+  const std::string& tm = c.termination_message_path;
+  if (tm.empty() || tm.front() != '/')
+    add(path + ".terminationMessagePath", quoted(tm) + ": must be an absolute path");
+  else if ((tm + "/").find("/../") != std::string::npos)
+    add(path + ".terminationMessagePath", quoted(tm) + ": must not contain '..'");
+  if (mount_paths.count(tm))
+    add(path + ".terminationMessagePath", quoted(tm) + ": must not be the mountPath of a volume");
   bool sidecar = is_init && c.restart_policy == "Always";
   if (c.restart_policy) {
     if (!is_init)

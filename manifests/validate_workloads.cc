@@ -23,21 +23,7 @@ std::string map_text(const std::map<std::string, std::string>& m) {
 
 void selector(Validator& v, const LabelSelector& s, const std::map<std::string, std::string>& template_labels) {
   if (s.empty()) v.add("spec.selector", "empty selector is invalid for deployment");
-  for (const auto& [k, val] : s.match_labels) {
-    v.check("spec.selector.matchLabels." + k, k, check_qualified_name(k));
-    v.check("spec.selector.matchLabels." + k, val, check_label_value(val));
-  }
-  for (size_t i = 0; i < s.match_expressions.size(); ++i) {
-    const auto& r = s.match_expressions[i];
-    std::string p = idx("spec.selector.matchExpressions", i);
-    v.check(p + ".key", r.key, check_qualified_name(r.key));
-    v.one_of(p + ".operator", r.op, {"In", "NotIn", "Exists", "DoesNotExist"});
-    bool needs_values = r.op == "In" || r.op == "NotIn";
-    if (needs_values && r.values.empty())
-      v.add(p + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
-    if (!needs_values && !r.values.empty())
-      v.add(p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-  }
+  v.label_selector("spec.selector", s);
   if (!s.empty() && !selector_matches(s, template_labels))
     v.add("spec.template.metadata.labels", map_text(template_labels) + ": `selector` does not match template `labels`");
 }

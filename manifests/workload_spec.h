@@ -12,20 +12,6 @@
 
 namespace podctl::manifest {
 
-struct LabelSelectorRequirement {
-  std::string key;
-  std::string op;  // In, NotIn, Exists, DoesNotExist
-  std::vector<std::string> values;
-  bool operator==(const LabelSelectorRequirement&) const = default;
-};
-
-struct LabelSelector {
-  std::map<std::string, std::string> match_labels;
-  std::vector<LabelSelectorRequirement> match_expressions;
-  bool empty() const { return match_labels.empty() && match_expressions.empty(); }
-  bool operator==(const LabelSelector&) const = default;
-};
-
 struct PodTemplate {
   ObjectMeta metadata;  // labels and annotations; no name
   PodSpec spec;

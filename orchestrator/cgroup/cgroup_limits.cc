@@ -73,8 +73,11 @@ Result<ControllerLayout> detect_controllers() {
   return layout;
 }
 
-Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, const std::string& v2_cgroup,
-                                                const plan::ContainerLimits& l, int64_t pids_limit) {
+namespace {
+
+// `oom_group`: an OOM kill takes the whole cgroup (a container), not one process of it.
+Result<ContainerCgroups> apply_limits(const ControllerLayout& layout, const std::string& v2_cgroup,
+                                      const plan::ContainerLimits& l, int64_t pids_limit, bool oom_group) {
   ContainerCgroups out{v2_cgroup, {}};
   PODCTL_TRY(enable_down_to(layout, v2_cgroup));
   PODCTL_TRY(create_cgroup(v2_cgroup));
@@ -100,7 +103,7 @@ Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, 
     PODCTL_TRY(write_setting(memory + (v2_memory ? "/memory.max" : "/memory.limit_in_bytes"),
                              std::to_string(*l.memory_max_bytes)));
     // The whole container is killed on OOM, as the kubelet sets it since 1.32.
-    if (v2_memory) PODCTL_TRY(write_setting(memory + "/memory.oom.group", "1"));
+    if (v2_memory && oom_group) PODCTL_TRY(write_setting(memory + "/memory.oom.group", "1"));
   }
   if (!cpu.empty()) {
     if (v2_cpu) {
@@ -120,6 +123,20 @@ Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, 
     PODCTL_TRY(write_setting(pids + "/pids.max", std::to_string(pids_limit)));
   }
   return out;
+}
+
+}  // namespace
+
+Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, const std::string& v2_cgroup,
+                                                const plan::ContainerLimits& limits, int64_t pids_limit) {
+  return apply_limits(layout, v2_cgroup, limits, pids_limit, true);
+}
+
+Status apply_pod_limits(const ControllerLayout& layout, const std::string& v2_pod_cgroup,
+                        const plan::ContainerLimits& limits) {
+  auto applied = apply_limits(layout, v2_pod_cgroup, limits, 0, false);
+  if (!applied) return fail(applied.error());
+  return {};
 }
 
 uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cgroup) {

@@ -35,6 +35,11 @@ struct ContainerCgroups {
 Result<ContainerCgroups> apply_container_limits(const ControllerLayout& layout, const std::string& v2_cgroup,
                                                 const plan::ContainerLimits& limits, int64_t pids_limit);
 
+// Pod-level resources on the pod's cgroup, above its containers' (no oom.group: an OOM kill there
+// takes a process, and the container it belongs to reports it).
+Status apply_pod_limits(const ControllerLayout& layout, const std::string& v2_pod_cgroup,
+                        const plan::ContainerLimits& limits);
+
 // Device rules: the eBPF device program on the container's v2 cgroup (`v2_cgroup_fd`), and on a
 // host with a v1 devices hierarchy its lists too ("a" denied, then each rule allowed) in a v1
 // cgroup at the same relative path. Returns that v1 cgroup ("" without one), for the container to

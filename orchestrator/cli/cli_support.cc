@@ -70,6 +70,9 @@ nlohmann::json pod_object(const PodRecord& r) {
   nlohmann::json pod = r.spec;
   pod["metadata"]["uid"] = r.uid;
   pod["metadata"]["creationTimestamp"] = r.creation_timestamp;
+  // Bound by the scheduler: the node's name, as the binding sets spec.nodeName.
+  if (r.status.is_object() && r.status.contains("binding") && !pod["spec"].contains("nodeName"))
+    pod["spec"]["nodeName"] = r.status["binding"].value("node", "");
   nlohmann::json status =
       r.status.is_object() && r.status.contains("status") ? r.status["status"] : nlohmann::json{{"phase", "Pending"}};
   if (!r.supervisor_alive) {

@@ -35,8 +35,13 @@ void print_state(const char* title, const json& state) {
     for (const auto& [k, v] : s.items()) {
       std::string key = k;
       key[0] = static_cast<char>(std::toupper(key[0]));
-      std::cout << "      " << key << ":" << std::string(key.size() < 13 ? 13 - key.size() : 1, ' ')
-                << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+      std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+      // A termination message may span lines: each continues under the first, none left empty at the end.
+      while (!value.empty() && value.back() == '\n') value.pop_back();
+      std::string indent(6 + 14, ' ');
+      for (size_t nl = 0; (nl = value.find('\n', nl)) != std::string::npos; nl += indent.size() + 1)
+        value.insert(nl + 1, indent);
+      std::cout << "      " << key << ":" << std::string(key.size() < 13 ? 13 - key.size() : 1, ' ') << value << "\n";
     }
   }
 }
@@ -156,10 +161,11 @@ int cmd_describe(const Invocation& inv) {
     }
     json pod = pod_object(*r);
     const json& status = pod["status"];
-    PodRow row = pod_row(pod, now);
-    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns << "\nNode:             localhost/"
-              << field(status, "hostIP") << "\nStart Time:       " << field(status, "startTime")
-              << "\nLabels:           ";
+    std::string node = pod["spec"].value("nodeName", "");
+    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns << "\nService Account:  "
+              << pod["spec"].value("serviceAccountName", "default") << " (podctl mounts no token)"
+              << "\nNode:             " << (node.empty() ? "<none>" : node + "/" + field(status, "hostIP"))
+              << "\nStart Time:       " << field(status, "startTime") << "\nLabels:           ";
     const json& labels = pod["metadata"].value("labels", json::object());
     if (labels.empty()) std::cout << "<none>";
     bool first = true;
@@ -167,8 +173,12 @@ int cmd_describe(const Invocation& inv) {
       std::cout << (first ? "" : "\n                  ") << k << "=" << v.get<std::string>();
       first = false;
     }
-    std::cout << "\nStatus:           " << row.status << "\nIP:               " << field(status, "podIP")
-              << "\nUID:              " << r->uid << "\n";
+    // kubectl's: the phase (Terminating while a delete is under way), then the pod's own reason.
+    bool deleting = pod["metadata"].contains("deletionTimestamp");
+    std::cout << "\nStatus:           " << (deleting ? "Terminating" : field(status, "phase"));
+    if (status.contains("reason")) std::cout << "\nReason:           " << field(status, "reason");
+    if (status.contains("message")) std::cout << "\nMessage:          " << field(status, "message");
+    std::cout << "\nIP:               " << field(status, "podIP") << "\nUID:              " << r->uid << "\n";
     if (!pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
     const json& runtime = r->status.is_object() ? r->status.value("runtime", json::object()) : json::object();
     for (const char* kind : {"initContainers", "containers"}) {

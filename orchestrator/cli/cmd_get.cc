@@ -292,7 +292,10 @@ int cmd_get(const Invocation& inv) {
         [&](const json& pod) {
           PodRow r = pod_row(pod, now);
           std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
-          if (output == "wide") cells.insert(cells.end(), {r.ip, "localhost", "<none>", "<none>"});
+          if (output == "wide") {
+            std::string node = pod["spec"].value("nodeName", "");
+            cells.insert(cells.end(), {r.ip, node.empty() ? "<none>" : node, "<none>", "<none>"});
+          }
           return cells;
         },
         header, headers);

@@ -18,45 +18,17 @@
 #include "base/unique_fd.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/logs/cri_parser.h"
 #include "orchestrator/logs/log_files.h"
 #include "orchestrator/output/pod_printer.h"
 
 namespace podctl {
 namespace {
 
-struct LogLine {
-  std::string time;
-  std::string text;  // without the trailing newline
-};
-
 struct Options {
   bool timestamps = false;
   std::string prefix;     // "[pod/name/container] " or ""
   std::time_t since = 0;  // 0: all
-};
-
-// Parses CRI records ("TIME STREAM P|F MESSAGE"), joining partial records into whole lines.
-class CriParser {
- public:
-  void feed(const std::string& data, std::vector<LogLine>& out) {
-    buffer_ += data;
-    size_t start = 0;
-    for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1) {
-      std::string rec = buffer_.substr(start, nl - start);
-      size_t a = rec.find(' '), b = rec.find(' ', a + 1), c = rec.find(' ', b + 1);
-      if (a == std::string::npos || b == std::string::npos || c == std::string::npos) continue;
-      std::string time = rec.substr(0, a);
-      char tag = rec[b + 1];
-      partial_ += rec.substr(c + 1);
-      if (tag == 'P') continue;
-      out.push_back({time, partial_});
-      partial_.clear();
-    }
-    buffer_.erase(0, start);
-  }
-
- private:
-  std::string buffer_, partial_;
 };
 
 void emit(const LogLine& l, const Options& o) {

@@ -57,20 +57,28 @@ Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& fa
   return fail(make_error("unsupported fieldPath \"" + p + "\""));
 }
 
-Result<std::string> resource_field_value(const manifest::Container& c, const manifest::ResourceFieldRef& ref) {
+Result<std::string> resource_field_value(const manifest::Pod& pod, const manifest::Container* own,
+                                         const manifest::ResourceFieldRef& ref) {
+  const manifest::Container* c = ref.container_name.empty() ? own : nullptr;
+  for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers})
+    for (const auto& candidate : *list)
+      if (!c && candidate.name == ref.container_name) c = &candidate;
+  if (!c) return fail(make_error("container \"" + ref.container_name + "\" not found in the pod"));
   auto dot = ref.resource.find('.');
   std::string which = ref.resource.substr(0, dot), name = ref.resource.substr(dot + 1);
-  const auto& m = which == "limits" ? c.resources.limits : c.resources.requests;
-  bool cpu = name == "cpu";
+  const auto& m = which == "limits" ? c->resources.limits : c->resources.requests;
+  const auto* pod_limits = pod.spec.resources ? &pod.spec.resources->limits : nullptr;
   int64_t milli;
   if (auto it = m.find(name); it != m.end())
     milli = it->second.milli;
-  else if (which == "requests" && c.resources.limits.count(name))
-    milli = c.resources.limits.at(name).milli;
+  else if (which == "requests" && c->resources.limits.count(name))
+    milli = c->resources.limits.at(name).milli;
   else if (which == "requests")
     milli = 0;
+  else if (pod_limits && pod_limits->count(name))  // pod-level limits bound a container without its own
+    milli = pod_limits->at(name).milli;
   else
-    milli = cpu ? ::sysconf(_SC_NPROCESSORS_ONLN) * 1000 : machine_memory_bytes() * 1000;
+    milli = name == "cpu" ? ::sysconf(_SC_NPROCESSORS_ONLN) * 1000 : machine_memory_bytes() * 1000;
   int64_t divisor = ref.divisor ? ref.divisor->milli : 1000;
   if (divisor <= 0) return fail(make_error("invalid divisor for " + ref.resource));
   // ceil(value / divisor), as the kubelet's ExtractContainerResourceValue.
@@ -151,7 +159,7 @@ Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, cons
     if (src.field_ref) {
       PODCTL_ASSIGN_OR_RETURN(value, field_ref_value(pod, facts, *src.field_ref));
     } else if (src.resource_field_ref) {
-      PODCTL_ASSIGN_OR_RETURN(value, resource_field_value(c, *src.resource_field_ref));
+      PODCTL_ASSIGN_OR_RETURN(value, resource_field_value(pod, &c, *src.resource_field_ref));
     } else {
       const auto& key_ref = src.config_map_key_ref ? *src.config_map_key_ref : *src.secret_key_ref;
       std::string kind = src.config_map_key_ref ? "configmaps" : "secrets";

@@ -42,9 +42,11 @@ int64_t machine_memory_bytes();
 // metadata.name, metadata.labels['k'], status.podIP, …: the value of a downward-API field.
 Result<std::string> field_ref_value(const manifest::Pod& pod, const PodFacts& facts, const manifest::FieldRef& ref);
 
-// limits.cpu, requests.memory…, divided by the divisor and rounded up; an unset limit is the
+// limits.cpu, requests.memory…, of the container the reference names (`own` when it names
+// none), divided by the divisor and rounded up. An unset limit is the pod-level limit, else the
 // machine's capacity, as the kubelet reports node allocatable.
-Result<std::string> resource_field_value(const manifest::Container& c, const manifest::ResourceFieldRef& ref);
+Result<std::string> resource_field_value(const manifest::Pod& pod, const manifest::Container* own,
+                                         const manifest::ResourceFieldRef& ref);
 
 struct EnvEntry {
   std::string name, value;

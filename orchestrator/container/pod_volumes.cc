@@ -75,16 +75,17 @@ Status check_host_path(const manifest::HostPathSource& h) {
   return {};
 }
 
-// The files of a configMap or secret volume: every key, or the listed items.
+// The files of a configMap or secret source: every key, or the listed items.
 Result<std::map<std::string, FileToWrite>> key_files(const manifest::ConfigMapVolumeSource& src,
-                                                     const std::string& kind, const PodFacts& facts) {
+                                                     const std::string& kind, const PodFacts& facts,
+                                                     int64_t default_mode) {
   std::map<std::string, FileToWrite> files;
   auto payload = lookup_payload(facts, kind, src.name);
   if (!payload) {
     if (payload.error().code == ENOENT && src.optional.value_or(false)) return files;
     return fail(payload.error());
   }
-  unsigned mode = static_cast<unsigned>(src.default_mode);
+  unsigned mode = static_cast<unsigned>(default_mode);
   if (src.items.empty()) {
     for (const auto& [k, v] : *payload) files[k] = {v, mode};
     return files;
@@ -96,34 +97,67 @@ Result<std::map<std::string, FileToWrite>> key_files(const manifest::ConfigMapVo
       return fail(make_error((kind == "configmaps" ? "configmap" : "secret") +
                              std::string(" references non-existent config key: ") + item.key));
     }
-    files[item.path] = {it->second, static_cast<unsigned>(item.mode.value_or(src.default_mode))};
+    files[item.path] = {it->second, static_cast<unsigned>(item.mode.value_or(default_mode))};
   }
   return files;
+}
+
+Result<std::string> downward_value(const manifest::Pod& pod, const manifest::DownwardApiFile& item,
+                                   const PodFacts& facts) {
+  if (item.field_ref) return field_ref_value(pod, facts, *item.field_ref);
+  return resource_field_value(pod, nullptr, *item.resource_field_ref);
 }
 
 Result<std::map<std::string, FileToWrite>> downward_files(const manifest::Pod& pod,
                                                           const manifest::DownwardApiSource& src,
-                                                          const PodFacts& facts) {
+                                                          const PodFacts& facts, int64_t default_mode) {
   std::map<std::string, FileToWrite> files;
   for (const auto& item : src.items) {
     std::string value;
-    PODCTL_ASSIGN_OR_RETURN(value, field_ref_value(pod, facts, item.field_ref));
-    files[item.path] = {value, static_cast<unsigned>(item.mode.value_or(src.default_mode))};
+    PODCTL_ASSIGN_OR_RETURN(value, downward_value(pod, item, facts));
+    files[item.path] = {value, static_cast<unsigned>(item.mode.value_or(default_mode))};
   }
   return files;
 }
 
-// configMap, secret, downwardAPI: the files through the atomic writer.
+// A projected volume: its sources' files in order, a later one replacing an earlier one's path
+// as the kubelet's projected collectData does.
+Result<std::map<std::string, FileToWrite>> projected_files(const manifest::Pod& pod,
+                                                           const manifest::ProjectedVolumeSource& p,
+                                                           const PodFacts& facts) {
+  std::map<std::string, FileToWrite> files;
+  for (const auto& one : p.sources) {
+    std::map<std::string, FileToWrite> part;
+    if (one.config_map) {
+      PODCTL_ASSIGN_OR_RETURN(part, key_files(*one.config_map, "configmaps", facts, p.default_mode));
+    } else if (one.secret) {
+      PODCTL_ASSIGN_OR_RETURN(part, key_files(*one.secret, "secrets", facts, p.default_mode));
+    } else if (one.downward_api) {
+      PODCTL_ASSIGN_OR_RETURN(part, downward_files(pod, *one.downward_api, facts, p.default_mode));
+    }
+    for (auto& [path, file] : part) files[path] = std::move(file);
+  }
+  return files;
+}
+
+bool is_atomic_writer_volume(const Volume& v) { return v.config_map || v.secret || v.downward_api || v.projected; }
+
+// configMap, secret, downwardAPI, projected: the files through the atomic writer. Secrets and
+// projections (which may hold secrets) live on a tmpfs, never on the node's disk.
 Status write_projected(const manifest::Pod& pod, const Volume& v, const std::string& dir, const PodFacts& facts) {
   std::map<std::string, FileToWrite> files;
-  if (v.config_map) {
-    PODCTL_ASSIGN_OR_RETURN(files, key_files(*v.config_map, "configmaps", facts));
-  } else if (v.secret) {
+  if (v.secret || v.projected) {
     PODCTL_TRY(make_dirs(dir, 0755));
     PODCTL_TRY(mount_tmpfs(dir, "mode=0755"));
-    PODCTL_ASSIGN_OR_RETURN(files, key_files(*v.secret, "secrets", facts));
+  }
+  if (v.config_map) {
+    PODCTL_ASSIGN_OR_RETURN(files, key_files(*v.config_map, "configmaps", facts, v.config_map->default_mode));
+  } else if (v.secret) {
+    PODCTL_ASSIGN_OR_RETURN(files, key_files(*v.secret, "secrets", facts, v.secret->default_mode));
+  } else if (v.downward_api) {
+    PODCTL_ASSIGN_OR_RETURN(files, downward_files(pod, *v.downward_api, facts, v.downward_api->default_mode));
   } else {
-    PODCTL_ASSIGN_OR_RETURN(files, downward_files(pod, *v.downward_api, facts));
+    PODCTL_ASSIGN_OR_RETURN(files, projected_files(pod, *v.projected, facts));
   }
   long long group = fs_group_of(pod);
   if (group >= 0)
@@ -195,9 +229,9 @@ Result<std::vector<VolumeBind>> prepare_volumes(const manifest::Pod& pod, const 
     if (!prepared)
       return fail(make_error("MountVolume.SetUp failed for volume \"" + m.name + "\" : " + prepared.error().message));
     std::string root = *prepared;
-    // configMap, secret and downwardAPI volumes are always read-only, as the kubelet mounts them:
-    // the container can never touch "..data" or the files the supervisor rewrites.
-    bool projected = v->config_map || v->secret || v->downward_api;
+    // configMap, secret, downwardAPI and projected volumes are always read-only, as the kubelet
+    // mounts them: the container can never touch "..data" or the files the supervisor rewrites.
+    bool projected = is_atomic_writer_volume(*v);
     bool claim_read_only = v->persistent_volume_claim && v->persistent_volume_claim->read_only;
     VolumeBind bind{UniqueFd(), root, m.mount_path, m.read_only || projected || claim_read_only};
     PODCTL_ASSIGN_OR_RETURN(bind.source, open_volume_root(root));
@@ -216,7 +250,7 @@ Result<std::vector<VolumeBind>> prepare_volumes(const manifest::Pod& pod, const 
 
 void refresh_volumes(const manifest::Pod& pod, const PodPaths& paths, const PodFacts& facts) {
   for (const auto& v : pod.spec.volumes)
-    if ((v.config_map || v.secret || v.downward_api) && path_exists(paths.volume_dir(v.name) + "/..data"))
+    if (is_atomic_writer_volume(v) && path_exists(paths.volume_dir(v.name) + "/..data"))
       (void)write_projected(pod, v, paths.volume_dir(v.name), facts);
 }
 

@@ -63,11 +63,13 @@ struct PodCondition {
   ConditionType type = ConditionType::PodScheduled;
   bool status = false;
   std::string last_transition_time;
+  std::string reason, message;  // PodScheduled False: Unschedulable and the scheduler's message
   bool operator==(const PodCondition&) const = default;
 };
 
 struct PodStatus {
   PodPhase phase = PodPhase::Pending;
+  std::string reason, message;  // a pod the kubelet rejected: OutOfmemory, NodeAffinity…
   std::string host_ip, pod_ip, start_time, qos_class;
   std::vector<PodCondition> conditions;
   std::vector<ContainerStatus> init_containers, containers;

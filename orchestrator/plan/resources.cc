@@ -33,6 +33,15 @@ int64_t shares_to_weight(int64_t shares) {
 }
 
 std::string qos_class(const manifest::Pod& pod) {
+  // With pod-level resources, they alone decide (ComputePodQOS under PodLevelResources).
+  if (const auto& r = pod.spec.resources; r && (!r->requests.empty() || !r->limits.empty())) {
+    bool guaranteed = true;
+    for (const char* name : {"cpu", "memory"}) {
+      auto limit = quantity(r->limits, name, true), request = quantity(r->requests, name, true);
+      if (!limit || (request && *request != *limit)) guaranteed = false;
+    }
+    return guaranteed ? "Guaranteed" : "Burstable";
+  }
   bool any = false, guaranteed = true;
   for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers})
     for (const auto& c : *list) {
@@ -63,6 +72,24 @@ ContainerLimits container_limits(const manifest::Pod& pod, const manifest::Conta
     int64_t adj = machine_memory_bytes > 0 ? 1000 - (1000 * request) / machine_memory_bytes : 999;
     l.oom_score_adj = static_cast<int>(std::clamp<int64_t>(adj, 2, 999));
   }
+  return l;
+}
+
+}  // namespace podctl::plan
+
+namespace podctl::plan {
+
+std::optional<ContainerLimits> pod_level_limits(const manifest::Pod& pod) {
+  const auto& r = pod.spec.resources;
+  if (!r || (r->requests.empty() && r->limits.empty())) return std::nullopt;
+  ContainerLimits l;
+  auto cpu_request = quantity(r->requests, "cpu", true);
+  if (!cpu_request) cpu_request = quantity(r->limits, "cpu", true);
+  l.cpu_shares = milli_cpu_to_shares(cpu_request.value_or(0));
+  l.cpu_weight = shares_to_weight(l.cpu_shares);
+  if (auto limit = quantity(r->limits, "cpu", true); limit && *limit > 0)
+    l.cpu_quota_us = milli_cpu_to_quota(*limit, kCfsPeriodUs);
+  l.memory_max_bytes = quantity(r->limits, "memory", false);
   return l;
 }
 

@@ -37,4 +37,8 @@ std::string qos_class(const manifest::Pod& pod);
 // memory_bytes: the machine's memory, for the Burstable oom_score_adj.
 ContainerLimits container_limits(const manifest::Pod& pod, const manifest::Container& c, int64_t machine_memory_bytes);
 
+// The pod cgroup's settings for pod-level resources (none without them): shares from the pod's
+// cpu request, quota from its cpu limit, memory.max from its memory limit.
+std::optional<ContainerLimits> pod_level_limits(const manifest::Pod& pod);
+
 }  // namespace podctl::plan

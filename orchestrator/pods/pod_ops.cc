@@ -256,6 +256,10 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
   if (!record.pod_ip.empty())
     if (auto ip = parse_ip(record.pod_ip)) note(net::release_ip(ctx.root.ipam_dir(), *ip, record.uid));
   if (!record.cgroup.empty()) note(remove_v1_cgroups(record.cgroup));
+  if (is_store_name(record.uid)) {
+    std::string entry = ctx.root.anti_affinity_dir() + "/" + record.uid;
+    if (::unlink(entry.c_str()) != 0 && errno != ENOENT) problems.push_back(sys_error("remove " + entry).message);
+  }
   note(remove_tree(record.paths.dir));
   if (!problems.empty()) {
     std::string all;

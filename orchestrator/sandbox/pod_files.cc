@@ -3,8 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "base/files.h"
 #include "base/unique_fd.h"
+#include "manifests/policies.h"
 
 namespace podctl {
 
@@ -83,12 +87,41 @@ Status rewrite_in_place(const std::string& path, const std::string& content) {
   return {};
 }
 
+std::string render_resolv_conf(const std::string& host_resolv_conf, const manifest::Pod& pod) {
+  auto policy = manifest::dns_policy_of(pod.spec);
+  if (policy != manifest::DnsPolicy::ClusterFirst && policy != manifest::DnsPolicy::ClusterFirstWithHostNet)
+    return host_resolv_conf;
+  std::vector<std::string> nameservers, host_search;
+  std::istringstream lines(host_resolv_conf);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string key;
+    words >> key;
+    if (key == "nameserver") {
+      std::string ns;
+      if (words >> ns) nameservers.push_back(ns);
+    } else if (key == "search" || key == "domain") {
+      host_search.clear();  // the last search or domain line wins, as in the resolver
+      for (std::string d; words >> d;) host_search.push_back(d);
+    }
+  }
+  const std::string& ns = pod.metadata.namespace_;
+  std::vector<std::string> search = {ns + ".svc.cluster.local", "svc.cluster.local", "cluster.local"};
+  for (const auto& d : host_search)
+    if (search.size() < 32 && std::find(search.begin(), search.end(), d) == search.end()) search.push_back(d);
+  std::string out;
+  for (const auto& n : nameservers) out += "nameserver " + n + "\n";
+  out += "search";
+  for (const auto& d : search) out += " " + d;
+  return out + "\noptions ndots:5\n";
+}
+
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
                        const std::vector<PeerPod>& peers, const std::vector<PeerPod>& services) {
   PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers, services)));
   PODCTL_TRY(write_file_atomic(dir + "/hostname", pod_hostname(pod) + "\n"));
   auto resolv = read_file("/etc/resolv.conf");
-  return write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "");
+  return write_file_atomic(dir + "/resolv.conf", render_resolv_conf(resolv ? *resolv : "", pod));
 }
 
 }  // namespace podctl

@@ -1,5 +1,5 @@
 // podctl - the files every container of a pod gets bound into /etc: hosts (kubelet format, plus
-// the root's Services and the other pods of the namespace), hostname, and resolv.conf (the host's: dnsPolicy Default).
+// the root's Services and the other pods of the namespace), hostname, and resolv.conf.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -36,6 +36,12 @@ std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, con
                          const std::vector<PeerPod>& services = {});
 // Rewrites the file in place (same inode), so that containers with it bind-mounted see the change.
 Status rewrite_in_place(const std::string& path, const std::string& content);
+// The pod's resolv.conf from the host's. dnsPolicy Default: the host's as it is. ClusterFirst (and
+// ClusterFirstWithHostNet): as the kubelet writes it for a cluster with DNS, the host's
+// nameservers, the search line NS.svc.cluster.local svc.cluster.local cluster.local followed by
+// the host's own domains (32 at most), and options ndots:5. The cluster's names themselves come
+// from /etc/hosts, which the resolver reads first.
+std::string render_resolv_conf(const std::string& host_resolv_conf, const manifest::Pod& pod);
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
                        const std::vector<PeerPod>& peers, const std::vector<PeerPod>& services);
 

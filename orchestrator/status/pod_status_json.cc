@@ -110,16 +110,27 @@ json to_json(const ContainerState& state) {
 
 json to_json(const PodStatus& status) {
   json conditions = json::array(), containers = json::array(), init_containers = json::array();
-  for (const auto& c : status.conditions)
-    conditions.push_back({{"type", name_of(c.type)},
-                          {"status", c.status ? "True" : "False"},
-                          {"lastTransitionTime", c.last_transition_time}});
+  for (const auto& c : status.conditions) {
+    json x{{"type", name_of(c.type)},
+           {"status", c.status ? "True" : "False"},
+           {"lastTransitionTime", c.last_transition_time}};
+    if (!c.reason.empty()) x["reason"] = c.reason;
+    if (!c.message.empty()) x["message"] = c.message;
+    conditions.push_back(x);
+  }
   for (const auto& cs : status.containers) containers.push_back(container_json(cs));
   for (const auto& cs : status.init_containers) init_containers.push_back(container_json(cs));
-  json j{{"phase", name_of(status.phase)}, {"hostIP", status.host_ip},
-         {"podIP", status.pod_ip},         {"podIPs", json::array({json{{"ip", status.pod_ip}}})},
-         {"startTime", status.start_time}, {"qosClass", status.qos_class},
-         {"conditions", conditions},       {"containerStatuses", containers}};
+  json j{{"phase", name_of(status.phase)}, {"qosClass", status.qos_class}, {"conditions", conditions}};
+  if (!status.reason.empty()) j["reason"] = status.reason;
+  if (!status.message.empty()) j["message"] = status.message;
+  // A pod that is not on the node yet has no addresses, start time or containers to report.
+  if (!status.host_ip.empty()) j["hostIP"] = status.host_ip;
+  if (!status.pod_ip.empty()) {
+    j["podIP"] = status.pod_ip;
+    j["podIPs"] = json::array({json{{"ip", status.pod_ip}}});
+  }
+  if (!status.start_time.empty()) j["startTime"] = status.start_time;
+  if (!containers.empty()) j["containerStatuses"] = containers;
   if (!init_containers.empty()) j["initContainerStatuses"] = init_containers;
   return j;
 }
@@ -130,6 +141,8 @@ Result<PodStatus> parse_pod_status(const json& status) {
   auto phase = pod_phase_named(text(status, "phase"));
   if (!phase) return fail(make_error("unknown pod phase \"" + text(status, "phase") + "\""));
   st.phase = *phase;
+  st.reason = text(status, "reason");
+  st.message = text(status, "message");
   st.host_ip = text(status, "hostIP");
   st.pod_ip = text(status, "podIP");
   st.start_time = text(status, "startTime");
@@ -137,7 +150,8 @@ Result<PodStatus> parse_pod_status(const json& status) {
   if (auto it = status.find("conditions"); it != status.end() && it->is_array())
     for (const auto& c : *it)
       if (auto type = condition_type_named(text(c, "type")))
-        st.conditions.push_back({*type, text(c, "status") == "True", text(c, "lastTransitionTime")});
+        st.conditions.push_back({*type, text(c, "status") == "True", text(c, "lastTransitionTime"),
+                                 text(c, "reason"), text(c, "message")});
   PODCTL_ASSIGN_OR_RETURN(st.containers, parse_containers(status, "containerStatuses"));
   PODCTL_ASSIGN_OR_RETURN(st.init_containers, parse_containers(status, "initContainerStatuses"));
   return st;

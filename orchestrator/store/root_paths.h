@@ -23,6 +23,10 @@ struct RootPaths {
   std::string seccomp_dir() const { return root + "/seccomp"; }              // Localhost seccomp profiles
   std::string seccomp_cache_dir() const { return root + "/cache/seccomp"; }  // compiled RuntimeDefault
   std::string pods_dir() const { return root + "/pods"; }
+  // Held while a pod is placed on the node, so that two pods never take the same free memory.
+  std::string scheduler_lock() const { return root + "/scheduler.lock"; }
+  // One entry per bound pod with required podAntiAffinity (by uid), removed with the pod.
+  std::string anti_affinity_dir() const { return root + "/scheduler/anti-affinity"; }
   // A PersistentVolumeClaim's data, by the claim's uid: it outlives the pods that mount it.
   std::string claim_dir(const std::string& ns, const std::string& uid) const {
     return root + "/volumes/" + store_label(ns) + "/" + store_name(uid);

@@ -2,6 +2,7 @@
 // volumes first (each failure waits with its own reason), then a fresh writable layer, log pipes,
 // cgroups with their limits and device rules, and the clone into the pause's namespaces.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "orchestrator/container/container_launch.h"
 #include "orchestrator/container/seccomp_filter.h"
 #include "orchestrator/logs/log_files.h"
+#include "orchestrator/logs/termination_message.h"
 #include "orchestrator/plan/resources.h"
 #include "orchestrator/sandbox/pod_files.h"
 #include "orchestrator/supervisor/linux_runtime.h"
@@ -36,6 +38,22 @@ bool same_filter(const std::vector<sock_filter>& a, const std::vector<sock_filte
 
 }  // namespace
 
+// A fresh, empty file for each run, bound at terminationMessagePath; 0666 as the kubelet makes
+// it, so that a container running as any user can write its message. It lives beside the
+// container's layers, where the container reaches only its contents, never its name.
+Result<VolumeBind> LinuxPodRuntime::termination_log_bind(ContainerProcess& p, const manifest::Container& c,
+                                                         const std::string& dir) {
+  PODCTL_TRY(make_dirs(dir, 0755));
+  p.termination_log = dir + "/termination-log";
+  p.termination_policy = c.termination_message_policy;
+  UniqueFd file(::open(p.termination_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666));
+  if (!file || ::fchmod(file.get(), 0666) != 0) return fail(sys_error("create " + p.termination_log));
+  VolumeBind bind{UniqueFd(::open(p.termination_log.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC)), p.termination_log,
+                  c.termination_message_path, false};
+  if (!bind.source) return fail(sys_error("open " + p.termination_log));
+  return bind;
+}
+
 // What is decided from the spec and the ConfigMaps, Secrets and volumes it refers to.
 std::optional<StartFailure> LinuxPodRuntime::prepare_start(ContainerProcess& p, const manifest::Pod& pod,
                                                            const manifest::Container& c, ContainerConfig& cfg,
@@ -51,6 +69,9 @@ std::optional<StartFailure> LinuxPodRuntime::prepare_start(ContainerProcess& p, 
   if (!binds) return failure(StartFailureKind::Mount, binds.error());
   volumes = std::move(*binds);
   std::string dir = paths_.container_dir(c.name);
+  auto termination_log = termination_log_bind(p, c, dir);
+  if (!termination_log) return failure(StartFailureKind::Setup, termination_log.error());
+  volumes.push_back(std::move(*termination_log));
   // A restart is a new container, with a fresh writable layer, as with any CRI runtime.
   for (const char* sub : {"/upper", "/work"})
     if (auto st = remove_tree(dir + sub); !st)  // a missing directory is no error
@@ -113,6 +134,10 @@ std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t
   if (auto f = prepare_start(p, pod, c, *cfg, volumes)) return std::unexpected(*f);
   UniqueFd out_w, err_w;
   if (auto f = open_log_pipes(p, c, out_w, err_w)) return std::unexpected(*f);
+  if (auto pod_limits = plan::pod_level_limits(pod)) {
+    if (auto st = apply_pod_limits(cgroup_layout_, record_.cgroup, *pod_limits); !st)
+      return std::unexpected(failure(StartFailureKind::Config, st.error()));
+  }
   auto limits = plan::container_limits(pod, c, machine_memory_);
   auto cgroups = apply_container_limits(cgroup_layout_, p.cgroup, limits, opt_.pids_limit);
   if (!cgroups) return std::unexpected(failure(StartFailureKind::Config, cgroups.error()));

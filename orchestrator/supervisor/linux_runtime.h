@@ -40,6 +40,8 @@ struct ContainerProcess {
   uint64_t proc_start_time = 0;
   std::string container_id;
   int run = 0;          // names its log file
+  // The host side of the run's terminationMessagePath, and how its message is read at the end.
+  std::string termination_log, termination_policy;
   int stop_signal = 0;  // the image's StopSignal
   UniqueFd out, err;
   LogWriter log;
@@ -102,6 +104,7 @@ class LinuxPodRuntime final : public PodRuntime {
 
  private:
   Status publish_host_ports(const manifest::Pod& pod);
+  Result<VolumeBind> termination_log_bind(ContainerProcess& p, const manifest::Container& c, const std::string& dir);
   std::optional<StartFailure> prepare_start(ContainerProcess& p, const manifest::Pod& pod, const manifest::Container& c,
                                             ContainerConfig& cfg, std::vector<VolumeBind>& volumes);
   std::optional<StartFailure> open_log_pipes(ContainerProcess& p, const manifest::Container& c, UniqueFd& out_w,

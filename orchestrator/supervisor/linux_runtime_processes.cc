@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "orchestrator/container/container_config.h"
+#include "orchestrator/logs/termination_message.h"
 #include "orchestrator/supervisor/linux_runtime.h"
 
 namespace podctl::supervisor {
@@ -20,7 +21,9 @@ ContainerExit LinuxPodRuntime::end_run(size_t i, int exit_code) {
   cancel_handlers(i);
   p.exec_target.reset();
   bool oom = exit_code == 137 && oom_kill_count(cgroup_layout_, p.cgroup) > p.oom_kills_at_start;
-  return {exit_code, oom};
+  std::string message =
+      termination_message(p.termination_log, p.termination_policy, exit_code, paths_.log_dir(p.name), p.run);
+  return {exit_code, oom, std::move(message)};
 }
 
 std::optional<ContainerExit> LinuxPodRuntime::reap_container(size_t i) {

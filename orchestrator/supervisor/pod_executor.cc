@@ -257,7 +257,7 @@ void PodExecutor::on_container_exit(size_t i, const ContainerExit& exit) {
                 : exit.exit_code == 0 ? TerminatedReason::Completed
                                       : TerminatedReason::Error;
   c.state = plan::TerminatedState{
-      exit.exit_code, reason, "", c.started_at, runtime_.wall_clock(), "podctl://" + c.container_id};
+      exit.exit_code, reason, exit.message, c.started_at, runtime_.wall_clock(), "podctl://" + c.container_id};
 }
 
 void PodExecutor::on_sandbox_lost() {

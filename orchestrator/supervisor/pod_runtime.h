@@ -45,6 +45,7 @@ struct StartFailure {
 struct ContainerExit {
   int exit_code = 0;
   bool oom_killed = false;
+  std::string message;  // the termination message (terminationMessagePath, or the log's end)
 };
 
 enum class StopSignal { Graceful, Kill };  // the image's StopSignal (SIGTERM by default), or SIGKILL

@@ -19,11 +19,11 @@
 
 #include "base/files.h"
 #include "base/process_identity.h"
-#include "manifests/policies.h"
 #include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/supervisor/linux_runtime.h"
+#include "orchestrator/supervisor/pod_binding.h"
 #include "orchestrator/supervisor/pod_executor.h"
 #include "orchestrator/supervisor/supervisor.h"
 
@@ -37,6 +37,10 @@ class Supervisor {
 
  private:
   Status start();
+  Status place();
+  Status begin_running();
+  plan::PodStatus waiting_status() const;
+  bool finished() const { return executor_->done() || (!binding_ && stopped_); }
   Status setup_process();
   Status watch_config_sources();
   void report(const std::string& line);
@@ -48,6 +52,7 @@ class Supervisor {
   void after_events();
   Status arm_timer(std::optional<Millis> at);
   void write_status();
+  Status write_status_document();
   void guarded(const char* step, const std::function<void()>& body);
 
   SupervisorOptions opt_;
@@ -57,7 +62,15 @@ class Supervisor {
   UniqueFd signal_fd_, timer_fd_, config_watch_;
   std::string start_time_;
   std::string last_status_;
+  // Until the pod is bound to the node: why it waits (Unschedulable, Rejected or NotOurs), since when.
+  std::optional<Binding> binding_;
+  std::optional<plan::SchedulingDecision> placement_;
+  std::string placement_since_;
+  bool stopped_ = false;  // deleted before it was ever bound
 };
+
+// The scheduler retries a pod that did not fit as pods come and go; here, on this period.
+constexpr Millis kPlacementRetryMs = 2000;
 
 Status Supervisor::setup_process() {
   // The supervisor is the parent of every pod process; a sub-reaper also inherits their orphans.
@@ -116,18 +129,61 @@ Status Supervisor::start() {
   executor_.emplace(runtime_, pod, ExecutorOptions{opt_.backoff, runtime_.record().uid});
   PODCTL_TRY(setup_process());
   PODCTL_TRY(runtime_.prepare(pod));
+  PODCTL_TRY(place());
+  return binding_ ? begin_running() : Status{};
+}
+
+// Bound already (a supervisor started again for its pod), or placed now by the scheduler's rules.
+Status Supervisor::place() {
+  if (auto previous = read_json_file(runtime_.paths().status()))
+    if (auto bound = binding_in(*previous)) {
+      binding_ = bound;
+      return {};
+    }
+  const manifest::Pod& pod = executor_->pod();
+  auto decision = place_pod(opt_.root, pod, runtime_.record().uid, [&] {
+    binding_ = binding_of(pod);
+    return write_status_document();
+  });
+  if (!decision) return fail(decision.error());
+  if (decision->placement == plan::Placement::Bind) {
+    runtime_.record_event(EventType::Normal, "Scheduled",
+                          "Successfully assigned " + opt_.ns + "/" + opt_.name + " to " + plan::kNodeName, "");
+    placement_.reset();
+    return {};
+  }
+  if (placement_ == *decision) return {};
+  placement_ = *decision;
+  placement_since_ = rfc3339_now();
+  if (decision->placement == plan::Placement::Unschedulable)
+    runtime_.record_event(EventType::Warning, "FailedScheduling", decision->message, "");
+  else if (decision->placement == plan::Placement::Rejected)
+    runtime_.record_event(EventType::Warning, decision->reason, decision->message, "");
+  else
+    spdlog::info("not scheduled: {}", decision->message);
+  return {};
+}
+
+Status Supervisor::begin_running() {
   start_time_ = rfc3339_now();
-  runtime_.record_event(EventType::Normal, "Scheduled",
-                        "Successfully assigned " + opt_.ns + "/" + opt_.name + " to this machine", "");
-  // There is no cluster DNS on one machine: the kubelet's fallback, with its warning.
-  auto dns = manifest::dns_policy_of(pod.spec);
-  if (dns == manifest::DnsPolicy::ClusterFirst || dns == manifest::DnsPolicy::ClusterFirstWithHostNet)
-    runtime_.record_event(EventType::Warning, "MissingClusterDNS",
-                          "pod: \"" + opt_.name + "_" + opt_.ns + "(" + runtime_.record().uid +
-                              ")\". kubelet does not have ClusterDNS IP configured and cannot create Pod using \"" +
-                              pod.spec.dns_policy + "\" policy. Falling back to \"Default\" policy.",
-                          "");
   return executor_->create_sandbox();
+}
+
+// The status of a pod the node has not taken: Pending (with the scheduler's reason), or Failed
+// when the kubelet refused it.
+plan::PodStatus Supervisor::waiting_status() const {
+  plan::PodStatus st;
+  st.qos_class = plan::qos_class(executor_->pod());
+  if (!placement_) return st;
+  if (placement_->placement == plan::Placement::Rejected) {
+    st.phase = plan::PodPhase::Failed;
+    st.reason = placement_->reason;
+    st.message = placement_->message;
+  } else if (placement_->placement == plan::Placement::Unschedulable) {
+    st.conditions.push_back(
+        {plan::ConditionType::PodScheduled, false, placement_since_, placement_->reason, placement_->message});
+  }
+  return st;
 }
 
 Status Supervisor::arm_timer(std::optional<Millis> at) {
@@ -145,13 +201,17 @@ void Supervisor::on_timer() {
   uint64_t expirations;
   // EAGAIN when the timer was re-armed after it fired: nothing to count, the handler runs anyway.
   (void)!::read(timer_fd_.get(), &expirations, sizeof expirations);
-  executor_->on_timer();
+  if (binding_) return executor_->on_timer();
+  if (auto st = place(); !st) spdlog::error("schedule: {}", st.error().message);
+  if (binding_)
+    if (auto st = begin_running(); !st) spdlog::error("{}", st.error().message);
 }
 
 void Supervisor::on_config_sources_changed() {
   char buf[4096];
   while (::read(config_watch_.get(), buf, sizeof buf) > 0) {
   }
+  if (!binding_) return;
   runtime_.refresh_volumes(executor_->pod());
   executor_->on_config_sources_changed();
 }
@@ -173,6 +233,8 @@ void Supervisor::on_signals() {
       runtime_.reap_strangers();
     else if (si.ssi_signo == SIGHUP)
       reload_spec();
+    else if (!binding_)
+      stopped_ = true;  // nothing runs yet: a delete takes it at once
     else
       executor_->on_terminate(runtime_.requested_grace_period());
   }
@@ -204,15 +266,20 @@ void Supervisor::dispatch(Tag kind, size_t index) {
   }
 }
 
-void Supervisor::write_status() {
-  auto status = executor_->status(runtime_.host_ip(), runtime_.record().pod_ip, start_time_);
+Status Supervisor::write_status_document() {
+  plan::PodStatus status =
+      binding_ ? executor_->status(runtime_.host_ip(), runtime_.record().pod_ip, start_time_) : waiting_status();
   nlohmann::json doc{{"status", to_json(status)}, {"runtime", runtime_.describe(executor_->applied_spec_hash())}};
+  if (binding_) doc["binding"] = to_json(*binding_);
   std::string text = json_text(doc, 2) + "\n";
-  if (text == last_status_) return;
-  if (auto st = write_file_atomic(runtime_.paths().status(), text); !st)
-    spdlog::error("write status: {}", st.error().message);
-  else
-    last_status_ = text;
+  if (text == last_status_) return {};
+  PODCTL_TRY(write_file_atomic(runtime_.paths().status(), text));
+  last_status_ = text;
+  return {};
+}
+
+void Supervisor::write_status() {
+  if (auto st = write_status_document(); !st) spdlog::error("write status: {}", st.error().message);
 }
 
 // No exception may leave the loop: the pod's containers would run on unsupervised. Whatever a
@@ -231,9 +298,14 @@ void Supervisor::guarded(const char* step, const std::function<void()>& body) {
 }
 
 void Supervisor::after_events() {
-  if (!executor_->done()) guarded("reconcile", [&] { executor_->reconcile(); });
+  if (binding_ && !executor_->done()) guarded("reconcile", [&] { executor_->reconcile(); });
   guarded("arm the timer", [&] {
-    if (auto st = arm_timer(executor_->next_wake()); !st) spdlog::error("{}", st.error().message);
+    std::optional<Millis> wake = executor_->next_wake();
+    if (!binding_)
+      wake = placement_ && placement_->placement == plan::Placement::Unschedulable
+                 ? std::optional<Millis>(monotonic_ms() + kPlacementRetryMs)
+                 : std::nullopt;
+    if (auto st = arm_timer(wake); !st) spdlog::error("{}", st.error().message);
   });
   guarded("write the status", [&] { write_status(); });
 }
@@ -252,7 +324,7 @@ int Supervisor::run() {
   after_events();
   report("ok\n");
   epoll_event events[16];
-  while (!executor_->done()) {
+  while (!finished()) {
     int n = ::epoll_wait(watcher_.fd(), events, 16, -1);
     if (n < 0 && errno != EINTR) {
       spdlog::error("epoll_wait: {}", std::strerror(errno));
@@ -260,7 +332,7 @@ int Supervisor::run() {
     }
     // Output alone changes neither the plan nor the status: only other events lead to a re-plan.
     bool state_changed = false;
-    for (int i = 0; i < n && !executor_->done(); ++i) {
+    for (int i = 0; i < n && !finished(); ++i) {
       Tag kind = tag_kind(events[i].data.u64);
       state_changed |= kind != Tag::Stdout && kind != Tag::Stderr;
       guarded("handle an event", [&] { dispatch(kind, tag_index(events[i].data.u64)); });

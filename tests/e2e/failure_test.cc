@@ -144,5 +144,45 @@ TEST_F(Failure, AConflictingSubnetForAnExistingRootIsRefused) {
   EXPECT_NE(a.err.find("uses subnet " + env_->subnet() + ", not 10.250.0.0/24"), std::string::npos) << a.err;
 }
 
+// The kubelet's termination messages: what the container wrote at terminationMessagePath (by any
+// user, at any path), or with FallbackToLogsOnError the end of its log when it failed.
+TEST_F(Failure, TerminationMessagesComeFromTheFileOrTheLogsEnd) {
+  ASSERT_EQ(env_->apply(pod_yaml("term", R"(  - name: file
+    image: busybox:1.35
+    command: [sh, -c, "echo 'database unreachable' > /dev/termination-log; exit 3"]
+  - name: logs
+    image: busybox:1.35
+    command: [sh, -c, "for i in $(seq 1 100); do echo line $i; done; exit 2"]
+    terminationMessagePolicy: FallbackToLogsOnError
+  - name: succeeded
+    image: busybox:1.35
+    command: [sh, -c, "echo only logs; exit 0"]
+    terminationMessagePolicy: FallbackToLogsOnError
+  - name: custom
+    image: busybox:1.35
+    command: [sh, -c, "echo done > /tmp/status"]
+    terminationMessagePath: /tmp/status
+    securityContext: {runAsUser: 1000}
+)",
+                                 "  restartPolicy: Never\n"))
+                .rc,
+            0);
+  ASSERT_TRUE(env_->eventually([&] {
+    json pod = env_->pod("term");
+    return pod["status"]["phase"] == "Failed";
+  }));
+  std::map<std::string, json> terminated;
+  json statuses = env_->pod("term")["status"]["containerStatuses"];
+  for (const auto& c : statuses) terminated[c["name"].get<std::string>()] = c["state"]["terminated"];
+  EXPECT_EQ(terminated["file"]["message"], "database unreachable\n");
+  std::string tail;
+  for (int i = 21; i <= 100; ++i) tail += "line " + std::to_string(i) + "\n";  // the last 80 lines
+  EXPECT_EQ(terminated["logs"]["message"], tail);
+  EXPECT_FALSE(terminated["succeeded"].contains("message"));  // the logs only stand in for a failure
+  EXPECT_EQ(terminated["custom"]["message"], "done\n");
+  EXPECT_EQ(env_->pod("term")["spec"]["containers"][0]["terminationMessagePath"], "/dev/termination-log");
+  EXPECT_EQ(env_->pod("term")["spec"]["containers"][0]["terminationMessagePolicy"], "File");
+}
+
 }  // namespace
 }  // namespace podctl::test

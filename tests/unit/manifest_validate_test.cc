@@ -193,7 +193,91 @@ const Case kCases[] = {
      "pod.yaml:13:14: spec.containers[0].resources.requests.cpu: \"1\": must be less than or equal to cpu limit of "
      "500m"},
     {"unknown resource", pod_with("    resources:\n      limits:\n        gpu: 1\n"),
-     "pod.yaml:11:14: spec.containers[0].resources.limits.gpu: unknown resource name \"gpu\" (supported: cpu, memory)"},
+     "pod.yaml:11:14: spec.containers[0].resources.limits.gpu: unknown resource name \"gpu\" (supported: cpu, memory, "
+     "and extended resources such as example.com/dongle)"},
+    {"an extended resource is a whole number asked for by its limit",
+     pod_with("    resources:\n      limits:\n        example.com/dongle: 1\n"), ""},
+    {"an extended resource's request equals its limit",
+     pod_with("    resources:\n      limits:\n        nvidia.com/gpu: 2\n      requests:\n        nvidia.com/gpu: 1\n"),
+     "pod.yaml:13:25: spec.containers[0].resources.requests.nvidia.com/gpu: \"1\": must be equal to nvidia.com/gpu limit of 2"},
+    {"an extended resource is not overcommitted",
+     pod_with("    resources:\n      requests:\n        nvidia.com/gpu: 1\n"), "pod.yaml:9:5: spec.containers[0].resources.limits: Limit must be set for non overcommitable resources (nvidia.com/gpu)"},
+    {"an extended resource is whole", pod_with("    resources:\n      limits:\n        example.com/dongle: 500m\n"),
+     "pod.yaml:11:29: spec.containers[0].resources.limits.example.com/dongle: \"500m\": must be an integer"},
+    {"pod-level resources", pod_with("", "  resources:\n    limits:\n      cpu: \"1\"\n      memory: 100Mi\n"), ""},
+    {"pod-level resources are cpu and memory",
+     pod_with("", "  resources:\n    limits:\n      example.com/dongle: 1\n"), "pod.yaml:8:27: spec.resources.limits.example.com/dongle: resource \"example.com/dongle\" is not supported at pod level (supported: cpu, memory)"},
+    {"pod-level requests hold the containers'",
+     pod_with("    resources:\n      requests:\n        memory: 200Mi\n",
+              "  resources:\n    requests:\n      memory: 100Mi\n"),
+     "pod.yaml:8:15: spec.resources.requests.memory: must be greater than or equal to aggregate container requests of 209715200"},
+    {"no container is limited beyond the pod",
+     pod_with("    resources:\n      limits:\n        cpu: \"2\"\n", "  resources:\n    limits:\n      cpu: \"1\"\n"), "pod.yaml:8:12: spec.resources.limits.cpu: must be greater than or equal to aggregate container requests of 2"},
+    {"downwardAPI resourceFieldRef items",
+     pod_with("", "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: cpu\n        resourceFieldRef:\n"
+                  "          containerName: main\n          resource: limits.cpu\n          divisor: 1m\n"),
+     ""},
+    {"a volume's resourceFieldRef names its container",
+     pod_with("", "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: cpu\n        resourceFieldRef:\n"
+                  "          resource: limits.cpu\n"),
+     "pod.yaml:11:9: spec.volumes[0].downwardAPI.items[0].resourceFieldRef.containerName: Required value"},
+    {"a volume's resourceFieldRef names a container of the pod",
+     pod_with("", "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: cpu\n        resourceFieldRef:\n"
+                  "          containerName: nope\n          resource: limits.cpu\n"),
+     "pod.yaml:12:26: spec.volumes[0].downwardAPI.items[0].resourceFieldRef.containerName: \"nope\": must be the name of one of the pod's containers"},
+    {"a downwardAPI item has one reference",
+     pod_with("", "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: cpu\n"), "pod.yaml:10:9: spec.volumes[0].downwardAPI.items[0]: must specify one of: `fieldRef` or `resourceFieldRef`"},
+    {"projected volume",
+     pod_with("", "  volumes:\n  - name: all\n    projected:\n      defaultMode: 0440\n      sources:\n"
+                  "      - configMap:\n          name: cfg\n      - secret:\n          name: creds\n          items:\n"
+                  "          - {key: password, path: db/password}\n      - downwardAPI:\n          items:\n"
+                  "          - {path: labels, fieldRef: {fieldPath: metadata.labels}}\n"),
+     ""},
+    {"a projection has one source",
+     pod_with("", "  volumes:\n  - name: all\n    projected:\n      sources:\n      - configMap:\n          name: cfg\n"
+                  "        secret:\n          name: creds\n"),
+     "pod.yaml:10:9: spec.volumes[0].projected.sources[0]: must specify exactly one of: `configMap`, `secret` or `downwardAPI`"},
+    {"a projection writes each path once",
+     pod_with("", "  volumes:\n  - name: all\n    projected:\n      sources:\n      - configMap:\n          name: cfg\n"
+                  "          items: [{key: a, path: x}]\n      - secret:\n          name: creds\n"
+                  "          items: [{key: b, path: x}]\n"),
+     "pod.yaml:15:34: spec.volumes[0].projected.sources[1].secret.items[0].path: \"x\": conflicting duplicate paths (also written by spec.volumes[0].projected.sources[0].configMap.items[0])"},
+    {"no service account tokens",
+     pod_with("", "  volumes:\n  - name: all\n    projected:\n      sources:\n      - serviceAccountToken:\n"
+                  "          path: token\n"),
+     "pod.yaml:11:11: spec.volumes[0].projected.sources[0].serviceAccountToken: not supported by podctl: there is no API server to issue service account tokens"},
+    {"scheduling fields",
+     pod_with("", "  nodeSelector:\n    kubernetes.io/os: linux\n  schedulerName: default-scheduler\n"
+                  "  tolerations:\n  - {key: dedicated, operator: Equal, value: web, effect: NoSchedule}\n"
+                  "  - {operator: Exists}\n  affinity:\n    nodeAffinity:\n"
+                  "      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n"
+                  "        - matchExpressions:\n          - {key: cores, operator: Gt, values: [\"1\"]}\n"
+                  "      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 1\n        preference:\n"
+                  "          matchFields:\n          - {key: metadata.name, operator: In, values: [localhost]}\n"
+                  "    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n"
+                  "        podAffinityTerm:\n          labelSelector: {matchLabels: {app: web}}\n"
+                  "          topologyKey: kubernetes.io/hostname\n"
+                  "  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: topology.kubernetes.io/zone\n"
+                  "    whenUnsatisfiable: ScheduleAnyway\n    labelSelector: {matchLabels: {app: web}}\n"),
+     ""},
+    {"bad node selector operator",
+     pod_with("", "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                  "        nodeSelectorTerms:\n        - matchExpressions:\n          - {key: a, operator: Near}\n"),
+     "pod.yaml:11:32: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: unsupported value \"Near\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\""},
+    {"Gt compares with one integer",
+     pod_with("", "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                  "        nodeSelectorTerms:\n        - matchExpressions:\n          - {key: a, operator: Gt, values: [x]}\n"),
+     "pod.yaml:11:36: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: must be specified single value when `operator` is 'Lt' or 'Gt' (an integer)"},
+    {"a pod affinity term has a topology key",
+     pod_with("", "  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                  "      - labelSelector: {matchLabels: {app: db}}\n        topologyKey: \"\"\n"),
+     "pod.yaml:10:22: spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: can not be empty"},
+    {"Exists tolerates any value", pod_with("", "  tolerations:\n  - {key: a, operator: Exists, value: b}\n"), "pod.yaml:7:24: spec.tolerations[0].operator: Invalid value: \"b\": value must be empty when `operator` is 'Exists'"},
+    {"tolerationSeconds is for NoExecute",
+     pod_with("", "  tolerations:\n  - {key: a, operator: Equal, value: b, tolerationSeconds: 30}\n"), "pod.yaml:7:5: spec.tolerations[0].effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set"},
+    {"maxSkew is positive",
+     pod_with("", "  topologySpreadConstraints:\n  - {maxSkew: 0, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n"),
+     "pod.yaml:7:15: spec.topologySpreadConstraints[0].maxSkew: 0: must be greater than zero"},
     {"probe without handler", pod_with("    livenessProbe:\n      periodSeconds: 5\n"),
      "pod.yaml:9:5: spec.containers[0].livenessProbe: must specify a handler type: one of exec, httpGet, tcpSocket, "
      "grpc"},

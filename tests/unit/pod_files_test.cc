@@ -34,3 +34,32 @@ TEST(Hosts, ASubdomainGivesTheKubeletsFqdnLine) {
 
 }  // namespace
 }  // namespace podctl
+
+namespace podctl {
+namespace {
+
+manifest::Pod pod_in(const std::string& ns, const std::string& dns_policy) {
+  manifest::Pod pod;
+  pod.metadata.name = "web";
+  pod.metadata.namespace_ = ns;
+  pod.spec.dns_policy = dns_policy;
+  return pod;
+}
+
+TEST(ResolvConf, ClusterFirstHasTheKubeletsSearchLineAndNdots) {
+  const std::string host = "# host\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch corp.example lab\noptions rotate\n";
+  EXPECT_EQ(render_resolv_conf(host, pod_in("shop", "ClusterFirst")),
+            "nameserver 10.0.0.2\nnameserver 10.0.0.3\n"
+            "search shop.svc.cluster.local svc.cluster.local cluster.local corp.example lab\n"
+            "options ndots:5\n");
+  EXPECT_EQ(render_resolv_conf("nameserver 1.1.1.1\n", pod_in("default", "")),  // unset: ClusterFirst
+            "nameserver 1.1.1.1\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n");
+}
+
+TEST(ResolvConf, DefaultIsTheHostsAsItIs) {
+  const std::string host = "nameserver 10.0.0.2\nsearch corp.example\noptions rotate\n";
+  EXPECT_EQ(render_resolv_conf(host, pod_in("shop", "Default")), host);
+}
+
+}  // namespace
+}  // namespace podctl
