@@ -68,7 +68,7 @@ struct Affinity {
 
 struct Toleration {
   std::string key;
-  std::string op;  // Equal (default) | Exists
+  std::string op;  // Equal (default) | Exists | Gt | Lt (an integer value)
   std::string value;
   std::string effect;  // "" (all) | NoSchedule | PreferNoSchedule | NoExecute
   std::optional<int64_t> toleration_seconds;

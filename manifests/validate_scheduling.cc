@@ -105,9 +105,12 @@ void Validator::tolerations(const std::vector<Toleration>& list) {
     if (t.key.empty() && t.op != "Exists")
       add(p + ".operator", "Invalid value: " + quoted(t.op) +
                                ": operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
-    one_of(p + ".operator", t.op, {"", "Equal", "Exists"});
+    // Gt and Lt compare a taint's integer value (TaintTolerationComparisonOperators, 1.35).
+    one_of(p + ".operator", t.op, {"", "Equal", "Exists", "Gt", "Lt"});
     if (t.op == "Exists" && !t.value.empty())
       add(p + ".operator", "Invalid value: " + quoted(t.value) + ": value must be empty when `operator` is 'Exists'");
+    else if ((t.op == "Gt" || t.op == "Lt") && !is_integer(t.value))
+      add(p + ".value", "Invalid value: " + quoted(t.value) + ": must be an integer when `operator` is 'Gt' or 'Lt'");
     else if (!t.value.empty())
       check(p + ".value", t.value, check_label_value(t.value));
     one_of(p + ".effect", t.effect, {"", "NoSchedule", "PreferNoSchedule", "NoExecute"});

@@ -272,6 +272,12 @@ const Case kCases[] = {
      pod_with("", "  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
                   "      - labelSelector: {matchLabels: {app: db}}\n        topologyKey: \"\"\n"),
      "pod.yaml:10:22: spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: can not be empty"},
+    {"numeric tolerations compare integers",
+     pod_with("", "  tolerations:\n  - {key: sla, operator: Gt, value: \"900\", effect: NoSchedule}\n"), ""},
+    {"a numeric toleration's value is an integer",
+     pod_with("", "  tolerations:\n  - {key: sla, operator: Lt, value: high}\n"),
+     "pod.yaml:7:37: spec.tolerations[0].value: Invalid value: \"high\": must be an integer when `operator` is 'Gt' or "
+     "'Lt'"},
     {"Exists tolerates any value", pod_with("", "  tolerations:\n  - {key: a, operator: Exists, value: b}\n"), "pod.yaml:7:24: spec.tolerations[0].operator: Invalid value: \"b\": value must be empty when `operator` is 'Exists'"},
     {"tolerationSeconds is for NoExecute",
      pod_with("", "  tolerations:\n  - {key: a, operator: Equal, value: b, tolerationSeconds: 30}\n"), "pod.yaml:7:5: spec.tolerations[0].effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set"},
