@@ -1,16 +1,19 @@
-// podctl describe pod NAME: the pod, its containers, conditions and events, as kubectl shows them.
+// podctl describe TYPE NAME…: a pod with its containers, conditions and events; a workload, Service
+// or claim with what it holds; each as kubectl shows it.
 #include <algorithm>
 #include <array>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "manifests/serialize.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/controllers/service_support.h"
+#include "orchestrator/pods/claims.h"
 #include "orchestrator/output/describe_workload.h"
 #include "orchestrator/store/object_store.h"
 #include "orchestrator/output/describe_container.h"
@@ -108,34 +111,64 @@ void print_events(const std::string& path, std::time_t now) {
 
 }  // namespace
 
-// A Deployment with its ReplicaSets, or a Service with its endpoints, as kubectl describes them.
+// The pods a workload owns, as objects (with their status).
+std::vector<json> owned_pod_objects(const RootPaths& root, const std::string& ns, const json& owner) {
+  std::vector<json> out;
+  if (auto records = list_pod_records(root, ns))
+    for (const auto& r : pods_owned_by(*records, owner["metadata"].value("uid", ""))) out.push_back(pod_object(r));
+  return out;
+}
+
+std::string describe_deployment_of(const RootPaths& root, const std::string& ns, const json& stored) {
+  std::vector<json> sets;
+  if (auto all = list_objects(root, "replicasets", ns))
+    for (const auto& rs : *all)
+      if (owned_by(rs, stored["metadata"].value("uid", ""))) sets.push_back(with_status(root, "replicasets", rs));
+  std::string new_set;
+  if (auto typed = typed_object(stored))
+    new_set = stored["metadata"].value("name", "") + "-" +
+              manifest::pod_template_hash(std::get<manifest::Deployment>(*typed).template_);
+  return describe_deployment(with_status(root, "deployments", stored), sets, new_set);
+}
+
+std::string describe_service_of(const RootPaths& root, const std::string& ns, const json& stored) {
+  auto paths = controller_paths(root, {"services", ns, stored["metadata"].value("name", "")});
+  std::vector<std::vector<std::string>> endpoints;
+  for (const auto& p : read_installed_rules(paths).ports) {
+    endpoints.emplace_back();
+    for (const auto& e : p.endpoints) endpoints.back().push_back(e.ip + ":" + std::to_string(e.port));
+  }
+  return describe_service(service_with_status(stored), endpoints);
+}
+
+std::string describe_claim_of(const RootPaths& root, const std::string& ns, const json& stored) {
+  std::vector<std::string> used_by;
+  if (auto records = list_pod_records(root, ns)) used_by = pods_using_claim(*records, stored["metadata"].value("name", ""));
+  return describe_claim(claim_with_status(stored), used_by);
+}
+
+// Every kind but pods, as kubectl describes it: a Deployment with its ReplicaSets, a Service with
+// its endpoints, a workload with its pods' phases, a claim with the pods that use it.
 int describe_other(const Invocation& inv, const ResourceArgs& wanted) {
   RootPaths root{inv.global.root};
+  const std::string& ns = inv.global.ns;
   int rc = kExitOk;
   for (const auto& name : wanted.names) {
-    auto stored = get_object(root, wanted.kind, inv.global.ns, name);
+    auto stored = get_object(root, wanted.kind, ns, name);
     if (!stored) {
       rc = report_error(stored.error().message);
       continue;
     }
-    if (wanted.kind == "services") {
-      auto paths = controller_paths(root, {"services", inv.global.ns, name});
-      std::vector<std::vector<std::string>> endpoints;
-      for (const auto& p : read_installed_rules(paths).ports) {
-        endpoints.emplace_back();
-        for (const auto& e : p.endpoints) endpoints.back().push_back(e.ip + ":" + std::to_string(e.port));
-      }
-      std::cout << describe_service(service_with_status(*stored), endpoints) << "\n";
-      continue;
-    }
-    std::vector<json> sets;
-    if (auto all = list_objects(root, "replicasets", inv.global.ns))
-      for (const auto& rs : *all)
-        if (owned_by(rs, (*stored)["metadata"].value("uid", ""))) sets.push_back(with_status(root, "replicasets", rs));
-    std::string new_set;
-    if (auto typed = typed_object(*stored))
-      new_set = name + "-" + manifest::pod_template_hash(std::get<manifest::Deployment>(*typed).template_);
-    std::cout << describe_deployment(with_status(root, "deployments", *stored), sets, new_set) << "\n";
+    const std::string& kind = wanted.kind;
+    std::string text;
+    if (kind == "deployments") text = describe_deployment_of(root, ns, *stored);
+    if (kind == "services") text = describe_service_of(root, ns, *stored);
+    if (kind == "persistentvolumeclaims") text = describe_claim_of(root, ns, *stored);
+    PodCounts pods = count_pods(owned_pod_objects(root, ns, *stored));
+    if (kind == "replicasets") text = describe_replica_set(with_status(root, kind, *stored), pods);
+    if (kind == "statefulsets") text = describe_stateful_set(with_status(root, kind, *stored), pods);
+    if (kind == "jobs") text = describe_job(with_status(root, kind, *stored), pods);
+    std::cout << text << "\n";
   }
   return rc;
 }
@@ -143,12 +176,17 @@ int describe_other(const Invocation& inv, const ResourceArgs& wanted) {
 int cmd_describe(const Invocation& inv) {
   auto wanted = resource_args(inv.args);
   if (!wanted) return report_error(wanted.error().message, kExitUsage);
-  if ((wanted->kind == "deployments" || wanted->kind == "services") && !wanted->names.empty()) {
+  static const std::set<std::string> kOthers = {"deployments", "replicasets", "statefulsets",
+                                                "jobs",        "services",    "persistentvolumeclaims"};
+  if (kOthers.count(wanted->kind) && !wanted->names.empty()) {
     if (int bad = refuse_invalid_names(singular(wanted->kind), wanted->names)) return bad;
     return describe_other(inv, *wanted);
   }
   if (wanted->kind != "pods" || wanted->names.empty())
-    return report_error("usage: podctl describe pod|deployment|service NAME… (or TYPE/NAME…)", kExitUsage);
+    return report_error(
+        "usage: podctl describe pod|deployment|replicaset|statefulset|job|service|persistentvolumeclaim NAME… (or "
+        "TYPE/NAME…)",
+        kExitUsage);
   RootPaths root{inv.global.root};
   int rc = kExitOk;
   std::time_t now = std::time(nullptr);

@@ -1,5 +1,6 @@
 #include "orchestrator/output/describe_workload.h"
 
+#include <map>
 #include <sstream>
 
 namespace podctl {
@@ -51,6 +52,45 @@ void append(std::string& list, const char* sep, const std::string& item) {
 
 int64_t num(const json& j, const char* key) { return j.is_object() ? j.value(key, int64_t{0}) : 0; }
 
+void pod_template(std::ostringstream& out, const json& tmpl) {
+  const json tmpl_meta = tmpl.value("metadata", json::object());
+  out << "Pod Template:\n  Labels:  " << pairs(tmpl_meta.value("labels", json::object()), "=", 11) << "\n  Containers:\n";
+  const json tmpl_spec = tmpl.value("spec", json::object());
+  for (const auto& c : tmpl_spec.value("containers", json::array())) {
+    out << "   " << str(c, "name") << ":\n    Image:      " << str(c, "image") << "\n";
+    for (const auto& p : c.value("ports", json::array()))
+      out << "    Port:       " << p.value("containerPort", 0) << "/" << p.value("protocol", "TCP") << "\n";
+  }
+}
+
+// The head every workload's description starts with.
+void identity(std::ostringstream& out, const json& meta, size_t w) {
+  line(out, "Name", str(meta, "name"), w);
+  line(out, "Namespace", str(meta, "namespace"), w);
+}
+
+std::string pods_status(const PodCounts& c) {
+  return std::to_string(c.running) + " Running / " + std::to_string(c.waiting) + " Waiting / " +
+         std::to_string(c.succeeded) + " Succeeded / " + std::to_string(c.failed) + " Failed";
+}
+
+std::string controlled_by(const json& meta) {
+  for (const auto& ref : meta.value("ownerReferences", json::array()))
+    if (ref.value("controller", false)) return str(ref, "kind") + "/" + str(ref, "name");
+  return "";
+}
+
+std::string access_modes(const json& modes) {
+  static const std::map<std::string, std::string> kShort = {
+      {"ReadWriteOnce", "RWO"}, {"ReadOnlyMany", "ROX"}, {"ReadWriteMany", "RWX"}, {"ReadWriteOncePod", "RWOP"}};
+  std::string out;
+  for (const auto& m : modes) {
+    std::string mode = m.is_string() ? m.get<std::string>() : "";
+    append(out, ",", kShort.count(mode) ? kShort.at(mode) : mode);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string describe_deployment(const json& d, const std::vector<json>& sets, const std::string& new_set_name) {
@@ -78,15 +118,7 @@ std::string describe_deployment(const json& d, const std::vector<json>& sets, co
     line(out, "RollingUpdateStrategy", str(r, "maxUnavailable") + " max unavailable, " + str(r, "maxSurge") + " max surge",
          w);
   }
-  const json tmpl = spec.value("template", json::object());
-  const json tmpl_meta = tmpl.value("metadata", json::object());
-  out << "Pod Template:\n  Labels:  " << pairs(tmpl_meta.value("labels", json::object()), "=", 11) << "\n  Containers:\n";
-  const json tmpl_spec = tmpl.value("spec", json::object());
-  for (const auto& c : tmpl_spec.value("containers", json::array())) {
-    out << "   " << str(c, "name") << ":\n    Image:      " << str(c, "image") << "\n";
-    for (const auto& p : c.value("ports", json::array()))
-      out << "    Port:       " << p.value("containerPort", 0) << "/" << p.value("protocol", "TCP") << "\n";
-  }
+  pod_template(out, spec.value("template", json::object()));
   out << "Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n";
   for (const auto& c : st.value("conditions", json::array())) {
     std::string type = str(c, "type"), status = str(c, "status");
@@ -105,6 +137,125 @@ std::string describe_deployment(const json& d, const std::vector<json>& sets, co
   }
   line(out, "OldReplicaSets", old_sets.empty() ? "<none>" : old_sets, 17);
   line(out, "NewReplicaSet", new_set, 17);
+  return out.str();
+}
+
+PodCounts count_pods(const std::vector<json>& pods) {
+  PodCounts c;
+  for (const auto& pod : pods) {
+    const json status = pod.value("status", json::object());
+    std::string phase = status.value("phase", "Pending");
+    if (phase == "Running") ++c.running;
+    else if (phase == "Succeeded") ++c.succeeded;
+    else if (phase == "Failed") ++c.failed;
+    else ++c.waiting;
+    for (const auto& cond : status.value("conditions", json::array()))
+      if (cond.value("type", "") == "Ready" && cond.value("status", "") == "True") ++c.ready;
+  }
+  return c;
+}
+
+std::string describe_replica_set(const json& rs, const PodCounts& pods) {
+  std::ostringstream out;
+  const size_t w = 16;  // "Controlled By:" and a space, as kubectl's tabwriter aligns them
+  const json meta = rs.value("metadata", json::object()), spec = rs.value("spec", json::object());
+  identity(out, meta, w);
+  line(out, "Selector", selector_text(spec.value("selector", json::object())), w);
+  line(out, "Labels", pairs(meta.value("labels", json::object()), "=", w), w);
+  line(out, "Annotations", pairs(meta.value("annotations", json::object()), ": ", w), w);
+  if (std::string owner = controlled_by(meta); !owner.empty()) line(out, "Controlled By", owner, w);
+  line(out, "Replicas",
+       std::to_string(num(rs.value("status", json::object()), "replicas")) + " current / " +
+           std::to_string(spec.value("replicas", int64_t{1})) + " desired",
+       w);
+  line(out, "Pods Status", pods_status(pods), w);
+  pod_template(out, spec.value("template", json::object()));
+  return out.str();
+}
+
+std::string describe_stateful_set(const json& sts, const PodCounts& pods) {
+  std::ostringstream out;
+  const size_t w = 20;
+  const json meta = sts.value("metadata", json::object()), spec = sts.value("spec", json::object());
+  identity(out, meta, w);
+  line(out, "CreationTimestamp", str(meta, "creationTimestamp"), w);
+  line(out, "Selector", selector_text(spec.value("selector", json::object())), w);
+  line(out, "Labels", pairs(meta.value("labels", json::object()), "=", w), w);
+  line(out, "Annotations", pairs(meta.value("annotations", json::object()), ": ", w), w);
+  line(out, "Replicas",
+       std::to_string(spec.value("replicas", int64_t{1})) + " desired | " +
+           std::to_string(num(sts.value("status", json::object()), "replicas")) + " total",
+       w);
+  const json strategy = spec.value("updateStrategy", json::object());
+  line(out, "Update Strategy", str(strategy, "type", "RollingUpdate"), w);
+  if (strategy.contains("rollingUpdate"))
+    line(out, "  Partition", std::to_string(num(strategy["rollingUpdate"], "partition")), w);
+  line(out, "Pods Status", pods_status(pods), w);
+  pod_template(out, spec.value("template", json::object()));
+  out << "Volume Claims:";
+  const json claims = spec.value("volumeClaimTemplates", json::array());
+  if (claims.empty()) out << "  <none>";
+  out << "\n";
+  for (const auto& c : claims) {
+    const json cmeta = c.value("metadata", json::object()), cspec = c.value("spec", json::object());
+    const json requests = cspec.value("resources", json::object()).value("requests", json::object());
+    out << "  Name:          " << str(cmeta, "name") << "\n  StorageClass:  " << str(cspec, "storageClassName", "")
+        << "\n  Labels:        " << pairs(cmeta.value("labels", json::object()), "=", 17)
+        << "\n  Capacity:      " << str(requests, "storage") << "\n  Access Modes:  ["
+        << access_modes(cspec.value("accessModes", json::array())) << "]\n";
+  }
+  return out.str();
+}
+
+std::string describe_job(const json& job, const PodCounts& pods) {
+  std::ostringstream out;
+  const size_t w = 18;
+  const json meta = job.value("metadata", json::object()), spec = job.value("spec", json::object());
+  const json st = job.value("status", json::object());
+  identity(out, meta, w);
+  line(out, "Labels", pairs(meta.value("labels", json::object()), "=", w), w);
+  line(out, "Annotations", pairs(meta.value("annotations", json::object()), ": ", w), w);
+  line(out, "Parallelism", std::to_string(spec.value("parallelism", int64_t{1})), w);
+  line(out, "Completions", spec.contains("completions") ? str(spec, "completions") : "<unset>", w);
+  line(out, "Completion Mode", str(spec, "completionMode", "NonIndexed"), w);
+  line(out, "Backoff Limit", std::to_string(spec.value("backoffLimit", int64_t{6})), w);
+  if (spec.contains("activeDeadlineSeconds")) line(out, "Active Deadline Seconds", str(spec, "activeDeadlineSeconds") + "s", w + 6);
+  line(out, "Start Time", str(st, "startTime"), w);
+  if (st.contains("completionTime")) line(out, "Completed At", str(st, "completionTime"), w);
+  line(out, "Pods Statuses",
+       std::to_string(pods.running + pods.waiting) + " Active (" + std::to_string(pods.ready) + " Ready) / " +
+           std::to_string(num(st, "succeeded")) + " Succeeded / " + std::to_string(num(st, "failed")) + " Failed",
+       w);
+  pod_template(out, spec.value("template", json::object()));
+  const json conditions = st.value("conditions", json::array());
+  if (!conditions.empty()) {
+    out << "Conditions:\n  Type      Status  Reason\n  ----      ------  ------\n";
+    for (const auto& c : conditions) {
+      std::string type = str(c, "type"), status = str(c, "status");
+      out << "  " << type << std::string(type.size() < 10 ? 10 - type.size() : 1, ' ') << status
+          << std::string(status.size() < 8 ? 8 - status.size() : 1, ' ') << str(c, "reason", "") << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string describe_claim(const json& pvc, const std::vector<std::string>& used_by) {
+  std::ostringstream out;
+  const size_t w = 15;
+  const json meta = pvc.value("metadata", json::object()), spec = pvc.value("spec", json::object());
+  const json st = pvc.value("status", json::object());
+  identity(out, meta, w);
+  line(out, "StorageClass", str(spec, "storageClassName", ""), w);
+  line(out, "Status", str(st, "phase", "Pending"), w);
+  line(out, "Volume", str(spec, "volumeName", ""), w);
+  line(out, "Labels", pairs(meta.value("labels", json::object()), "=", w), w);
+  line(out, "Annotations", pairs(meta.value("annotations", json::object()), ": ", w), w);
+  line(out, "Capacity", str(st.value("capacity", json::object()), "storage", ""), w);
+  line(out, "Access Modes", access_modes(st.value("accessModes", spec.value("accessModes", json::array()))), w);
+  line(out, "VolumeMode", str(spec, "volumeMode", "Filesystem"), w);
+  std::string users;
+  for (const auto& u : used_by) append(users, "\n" "               ", u);
+  line(out, "Used By", users.empty() ? "<none>" : users, w);
   return out.str();
 }
 

@@ -50,6 +50,11 @@ TEST_F(Jobs, AnIndexedJobRunsEachIndexOnceAndApplyWaitReportsItsCompletion) {
   EXPECT_EQ(parts, (std::set<std::string>{"part 0\n", "part 1\n", "part 2\n"}));
   std::string row = env_->podctl({"get", "jobs", "--no-headers"}).out;
   EXPECT_TRUE(std::regex_match(row, std::regex("migrate +Complete +3/3 +[0-9]+s +[0-9]+s\n"))) << row;
+  std::string described = env_->podctl({"describe", "job", "migrate"}).out;
+  EXPECT_NE(described.find("Completion Mode:  Indexed\n"), std::string::npos) << described;
+  EXPECT_NE(described.find("Pods Statuses:    0 Active (0 Ready) / 3 Succeeded / 0 Failed\n"), std::string::npos)
+      << described;
+  EXPECT_NE(described.find("  Complete  True    CompletionsReached\n"), std::string::npos) << described;
 }
 
 TEST_F(Jobs, AJobsTemplateCannotChange) {

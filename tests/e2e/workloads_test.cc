@@ -295,6 +295,12 @@ spec:
   json claims = object("pvc")["items"];
   ASSERT_EQ(claims.size(), 3u);
   EXPECT_EQ(claims[0]["metadata"]["name"], "data-kv-0");
+  std::string described = env_->podctl({"describe", "sts", "kv"}).out;
+  EXPECT_NE(described.find("Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), std::string::npos)
+      << described;
+  described = env_->podctl({"describe", "pvc/data-kv-0"}).out;
+  EXPECT_NE(described.find("Status:        Bound\n"), std::string::npos) << described;
+  EXPECT_NE(described.find("Used By:       kv-0\n"), std::string::npos) << described;
   // Stable network identity through the headless Service, from a pod of the set.
   ASSERT_TRUE(env_->eventually([&] {
     return env_->podctl({"exec", "kv-0", "--", "timeout", "3", "wget", "-q", "-O", "-", "http://kv-2.kv:8080/"}).out ==
