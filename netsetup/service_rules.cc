@@ -1,5 +1,6 @@
 #include "netsetup/service_rules.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -19,8 +20,19 @@ std::string endpoint_chain(const ServiceRules& s, size_t port, size_t k) {
   return "ep_" + s.id + "_" + std::to_string(port) + "_" + std::to_string(k);
 }
 
-std::string affinity_set(const ServiceRules& s, size_t port, size_t k) {
-  return "aff_" + s.id + "_" + std::to_string(port) + "_" + std::to_string(k);
+// Named by the endpoint itself (as kube-proxy names its affinity sets), not by its place in the
+// list: a client's entry then outlives changes to the other endpoints.
+std::string affinity_set(const ServiceRules& s, size_t port, const ServiceEndpoint& ep) {
+  std::string ip;
+  for (char c : ep.ip) ip += c == '.' ? '_' : c;
+  return "aff_" + s.id + "_" + std::to_string(port) + "_" + ip + "_" + std::to_string(ep.port);
+}
+
+// Whether `next` still has the affinity set of endpoint `ep` of port `i`, with the same timeout.
+bool keeps_set(const ServiceRules& s, size_t i, const ServiceEndpoint& ep, const ServiceRules* next) {
+  if (!next || next->affinity_timeout_seconds != s.affinity_timeout_seconds || i >= next->ports.size()) return false;
+  const auto& eps = next->ports[i].endpoints;
+  return std::find(eps.begin(), eps.end(), ep) != eps.end();
 }
 
 std::string map_key(const ServiceRules& s, const ServicePortRules& p) {
@@ -29,8 +41,9 @@ std::string map_key(const ServiceRules& s, const ServicePortRules& p) {
 
 std::string node_key(const ServicePortRules& p) { return lower(p.protocol) + " . " + std::to_string(p.node_port); }
 
-// Everything of `s` that may exist, for removal: its map elements, chains and sets.
-std::string removal(const std::string& table, const ServiceRules& s) {
+// Everything of `s` that may exist, for removal: its map elements, chains, and the affinity sets
+// that `next` (what replaces it, if anything) does not keep.
+std::string removal(const std::string& table, const ServiceRules& s, const ServiceRules* next) {
   std::string out;
   for (size_t i = 0; i < s.ports.size(); ++i) {
     out += "delete element ip " + table + " services { " + map_key(s, s.ports[i]) + " }\n";
@@ -39,7 +52,9 @@ std::string removal(const std::string& table, const ServiceRules& s) {
     out += "delete chain ip " + table + " " + service_chain(s, i) + "\n";
     for (size_t k = 0; k < s.ports[i].endpoints.size(); ++k) {
       out += "delete chain ip " + table + " " + endpoint_chain(s, i, k) + "\n";
-      if (s.affinity_timeout_seconds > 0) out += "delete set ip " + table + " " + affinity_set(s, i, k) + "\n";
+      const auto& ep = s.ports[i].endpoints[k];
+      if (s.affinity_timeout_seconds > 0 && !keeps_set(s, i, ep, next))
+        out += "delete set ip " + table + " " + affinity_set(s, i, ep) + "\n";
     }
   }
   return out;
@@ -58,7 +73,7 @@ std::string installation(const std::string& table, const ServiceRules& s) {
       std::string chain = endpoint_chain(s, i, k);
       out += "add chain " + t + chain + "\n";
       if (s.affinity_timeout_seconds > 0) {
-        std::string set = affinity_set(s, i, k);
+        std::string set = affinity_set(s, i, ep);
         out += "add set " + t + set + " { type ipv4_addr; flags dynamic,timeout; timeout " +
                std::to_string(s.affinity_timeout_seconds) + "s; }\n";
         out += "add rule " + t + svc + " ip saddr @" + set + " goto " + chain + "\n";
@@ -125,7 +140,7 @@ Status sync_service_rules(const std::string& bridge, const ServiceRules& before,
   if (before == after) return {};
   std::string table = nat_table_name(bridge);
   // One transaction: traffic never sees the service half-changed.
-  std::string script = before.ports.empty() ? "" : removal(table, before);
+  std::string script = before.ports.empty() ? "" : removal(table, before, &after);
   if (run_nft(script + installation(table, after))) return {};
   // What was installed is not all there (the table was made anew, after a reboot): remove what
   // is, piece by piece, then install.
@@ -137,7 +152,7 @@ Status sync_service_rules(const std::string& bridge, const ServiceRules& before,
 
 Status remove_service_rules(const std::string& bridge, const ServiceRules& installed) {
   if (installed.ports.empty()) return {};
-  std::string script = removal(nat_table_name(bridge), installed);
+  std::string script = removal(nat_table_name(bridge), installed, nullptr);
   if (run_nft(script)) return {};
   // Not all there (the table was made anew): each piece that is goes.
   std::istringstream lines(script);

@@ -7,7 +7,8 @@
 //    set with a timeout, which the service chain checks first);
 //  - a filter chain that rejects what is still addressed to the service range after DNAT (a
 //    Service without ready endpoints), so that such traffic never leaves the host.
-// A service's rules are replaced in one transaction.
+// A service's rules are replaced in one transaction; the affinity sets of endpoints that stay are
+// kept, with the clients they remember.
 #pragma once
 
 #include <string>
