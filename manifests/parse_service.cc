@@ -10,6 +10,7 @@ std::optional<Object> parse_service(ParseContext& ctx, MapReader& top) {
       "spec",
       [&](MapReader& s) {
         s.string("type", svc.type);
+        s.string("externalName", svc.external_name);
         s.string_map("selector", svc.selector);
         s.string("clusterIP", svc.cluster_ip);
         s.string("sessionAffinity", svc.session_affinity);
@@ -28,7 +29,7 @@ std::optional<Object> parse_service(ParseContext& ctx, MapReader& top) {
           p.finish();
           svc.ports.push_back(std::move(port));
         });
-        s.unsupported({"clusterIPs", "externalIPs", "externalName", "externalTrafficPolicy", "internalTrafficPolicy",
+        s.unsupported({"clusterIPs", "externalIPs", "externalTrafficPolicy", "internalTrafficPolicy",
                        "healthCheckNodePort", "ipFamilies", "ipFamilyPolicy", "loadBalancerIP",
                        "loadBalancerSourceRanges", "loadBalancerClass", "allocateLoadBalancerNodePorts",
                        "publishNotReadyAddresses", "trafficDistribution"});

@@ -82,6 +82,7 @@ json to_json(const Service& s) {
   json spec{{"type", s.type}, {"ports", ports}, {"sessionAffinity", s.session_affinity}};
   if (!s.selector.empty()) spec["selector"] = s.selector;
   if (!s.cluster_ip.empty()) spec["clusterIP"] = s.cluster_ip;
+  if (!s.external_name.empty()) spec["externalName"] = s.external_name;
   if (s.session_affinity == "ClientIP")
     spec["sessionAffinityConfig"] = {{"clientIP", {{"timeoutSeconds", s.affinity_timeout_seconds}}}};
   return json{{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", to_json(s.metadata)}, {"spec", spec}};

@@ -21,7 +21,8 @@ struct ServicePort {
 
 struct Service {
   ObjectMeta metadata;
-  std::string type;  // ClusterIP (default)
+  std::string type;  // ClusterIP (default), NodePort, LoadBalancer or ExternalName
+  std::string external_name;  // ExternalName: the host name the Service's names stand for
   std::map<std::string, std::string> selector;
   std::vector<ServicePort> ports;
   std::string cluster_ip;        // "" (allocated), "None" (headless) or an address of the service range

@@ -31,7 +31,24 @@ std::vector<FieldError> validate(const Service& s) {
   ObjectMeta rest = s.metadata;
   rest.name = "x";  // checked above, by the Service's own rule
   v.metadata(rest, false);
-  v.one_of("spec.type", s.type, {"ClusterIP", "NodePort", "LoadBalancer"});
+  v.one_of("spec.type", s.type, {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"});
+  // ExternalName: names only (ValidateService's rules for it), checked here and nothing further.
+  if (s.type == "ExternalName") {
+    if (s.external_name.empty())
+      v.add("spec.externalName", "Required value");
+    else
+      v.check("spec.externalName", s.external_name, check_dns1123_subdomain(s.external_name));
+    if (!s.cluster_ip.empty()) v.add("spec.clusterIP", "may not be set for ExternalName services");
+    for (size_t i = 0; i < s.ports.size(); ++i) {
+      ServicePort p = s.ports[i];
+      if (p.node_port) v.add(idx("spec.ports", i) + ".nodePort", "may not be used when `type` is 'ExternalName'");
+      p.node_port = 0;
+      service_port(v, idx("spec.ports", i), p, s.ports.size() > 1, false);
+    }
+    v.one_of("spec.sessionAffinity", s.session_affinity, {"None", "ClientIP"});
+    return v.errors;
+  }
+  if (!s.external_name.empty()) v.add("spec.externalName", "may only be set when `type` is 'ExternalName'");
   const bool headless = s.cluster_ip == "None";
   const bool node_ports = s.type == "NodePort" || s.type == "LoadBalancer";
   if (headless && node_ports) v.add("spec.clusterIP", "may not be set to 'None' for " + s.type + " services");

@@ -202,6 +202,8 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
       std::string ip = o["spec"].value("clusterIP", ""), external = "<none>";
       const json ingress = o.value("status", json::object()).value("loadBalancer", json::object());
       if (ingress.contains("ingress") && !ingress["ingress"].empty()) external = ingress["ingress"][0].value("ip", "");
+      if (o["spec"].contains("externalName")) external = o["spec"].value("externalName", "");
+      if (ip.empty()) ip = "<none>";
       return std::vector<std::string>{o["metadata"]["name"], o["spec"].value("type", "ClusterIP"), ip,
                                       external, ports.empty() ? "<none>" : comma_joined(ports), age_of(o, now)};
     };

@@ -1,7 +1,11 @@
 // The Service controller's step: the ready pods that match the selector become the endpoints of
 // each port (a named targetPort through each pod's own container ports), and the root's nftables
 // table is made to match (netsetup/service_rules).
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <spdlog/spdlog.h>
+
+#include <set>
 
 #include "base/fnv1a.h"
 #include "base/files.h"
@@ -89,6 +93,50 @@ Status publish_endpoints(const ControllerEnv& env, const ControllerPaths& paths,
   return refresh_all_hosts(locked.ctx);
 }
 
+constexpr plan::WallMillis kExternalNameRefreshMs = 30'000;
+
+// The addresses the host resolves `name` to (IPv4), each once, in the resolver's order.
+json resolve_external_name(const std::string& name) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  json out = json::array();
+  if (::getaddrinfo(name.c_str(), nullptr, &hints, &found) != 0) return out;
+  std::set<std::string> seen;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    char text[INET_ADDRSTRLEN];
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+    if (::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) && seen.insert(text).second)
+      out.push_back({{"ip", text}});
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+// An ExternalName Service stands for another name. A hosts file cannot hold a CNAME, so its names
+// list the addresses the host resolves that name to, resolved again every 30 s (and at once when
+// the name changes); the pods' /etc/hosts follow.
+Result<ControllerStep> reconcile_external_name(const ControllerEnv& env, const ControllerPaths& paths,
+                                               const manifest::Service& svc) {
+  std::string path = paths.dir + "/endpoints.json";
+  auto before = read_json_file(path);
+  plan::WallMillis now = wall_millis();
+  if (before && before->value("externalName", "") == svc.external_name) {
+    plan::WallMillis at = before->value("resolvedAt", plan::WallMillis{0});
+    if (now - at < kExternalNameRefreshMs) return ControllerStep{false, at + kExternalNameRefreshMs, false};
+  }
+  json addresses = resolve_external_name(svc.external_name);
+  json now_doc{{"addresses", addresses}, {"externalName", svc.external_name}, {"resolvedAt", now}};
+  PODCTL_TRY(write_file_atomic(path, now_doc.dump(2) + "\n", 0600));
+  if (!before || before->value("addresses", json::array()) != addresses) {
+    spdlog::info("service {}: {} is {}", svc.metadata.name, svc.external_name, addresses.dump());
+    PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
+    PODCTL_TRY(refresh_all_hosts(locked.ctx));
+  }
+  return ControllerStep{false, now + kExternalNameRefreshMs, false};
+}
+
 // A node port is held open by the Service's controller for as long as it runs (as kube-proxy's
 // port opener does), so that no process of the machine takes it meanwhile.
 Status hold_node_ports(const manifest::Service& svc) {
@@ -111,10 +159,16 @@ Result<ControllerStep> reconcile_service(const ControllerEnv& env, const nlohman
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(env.ctx.root, ref.ns));
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));
-  PODCTL_TRY(publish_endpoints(env, paths, endpoint_addresses(svc, pods), cluster_ip == "None"));
   auto before = read_installed_rules(paths);
-  PODCTL_TRY(hold_node_ports(svc));  // as stored: apply allocated them
-  auto after = cluster_ip == "None" ? net::ServiceRules{} : service_rules(svc, cluster_ip, pods);
+  const bool no_address = cluster_ip.empty() || cluster_ip == "None";
+  ControllerStep step;
+  if (svc.type == "ExternalName") {
+    PODCTL_ASSIGN_OR_RETURN(step, reconcile_external_name(env, paths, svc));
+  } else {
+    PODCTL_TRY(publish_endpoints(env, paths, endpoint_addresses(svc, pods), no_address));
+    PODCTL_TRY(hold_node_ports(svc));  // as stored: apply allocated them
+  }
+  auto after = no_address ? net::ServiceRules{} : service_rules(svc, cluster_ip, pods);
   if (!(before == after)) {
     PODCTL_TRY(net::sync_service_rules(env.ctx.net.bridge, before, after));
     PODCTL_TRY(write_installed_rules(paths, after));
@@ -122,7 +176,7 @@ Result<ControllerStep> reconcile_service(const ControllerEnv& env, const nlohman
     for (const auto& p : after.ports) n += p.endpoints.size();
     spdlog::info("service {}: {} endpoint(s) over {} port(s)", ref.name, n, after.ports.size());
   }
-  return ControllerStep{};
+  return step;
 }
 
 }  // namespace podctl

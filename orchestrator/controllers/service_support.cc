@@ -112,6 +112,10 @@ Result<json> with_addresses(const PodContext& ctx, json service, const std::opti
 }
 
 Result<json> with_cluster_ip(const PodContext& ctx, json service, const std::optional<json>& existing) {
+  if (service["spec"].value("type", "") == "ExternalName") {  // a name for another name: no address
+    service["spec"].erase("clusterIP");
+    return service;
+  }
   const auto& range = ctx.net.service_subnet;
   std::string asked = service["spec"].value("clusterIP", "");
   std::string had = existing ? (*existing)["spec"].value("clusterIP", "") : "";

@@ -269,7 +269,8 @@ std::string describe_service(const json& s, const std::vector<std::vector<std::s
   line(out, "Annotations", pairs(meta.value("annotations", json::object()), ": ", w), w);
   line(out, "Selector", pairs(spec.value("selector", json::object()), "=", w), w);
   line(out, "Type", str(spec, "type", "ClusterIP"), w);
-  line(out, "IP", str(spec, "clusterIP"), w);
+  if (spec.contains("clusterIP")) line(out, "IP", str(spec, "clusterIP"), w);
+  if (spec.contains("externalName")) line(out, "External Name", str(spec, "externalName"), w);
   const json status = s.value("status", json::object());
   const json balancer = status.value("loadBalancer", json::object());
   const json ingress = balancer.value("ingress", json::array());

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -131,6 +132,28 @@ TEST_F(Services, ClientIpAffinitySendsAClientToOnePod) {
   ASSERT_EQ(env_->podctl({"exec", other, "--", "rm", "/tmp/ready"}).rc, 0);
   ASSERT_TRUE(env_->eventually([&] { return endpoints() == 2; }));
   EXPECT_EQ(answers("http://web/", 10), std::set<std::string>{chosen});
+}
+
+// An ExternalName Service's names stand for the addresses of its external name, as the host
+// resolves it ("localhost": no network needed), without a cluster IP, rules or variables.
+TEST_F(Services, AnExternalNameServiceNamesTheAddressesOfItsExternalName) {
+  std::string external =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: upstream\nspec:\n  type: ExternalName\n"
+      "  externalName: localhost\n  ports:\n  - port: 80\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, external + "---\n" + client_yaml("default")).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"exec", "client", "--", "grep", "upstream.default.svc.cluster.local", "/etc/hosts"}).out ==
+           "127.0.0.1\tupstream.default.svc.cluster.local\tupstream.default.svc\tupstream.default\tupstream\n";
+  }));
+  std::string row = env_->podctl({"get", "svc", "upstream", "--no-headers"}).out;
+  EXPECT_TRUE(std::regex_search(row, std::regex("^upstream +ExternalName +<none> +localhost +80/TCP "))) << row;
+  EXPECT_EQ(env_->podctl({"exec", "client", "--", "sh", "-c", "env | grep -c UPSTREAM_ || true"}).out, "0\n");
+  RunResult table = sh("nft list table ip podctl_" + env_->bridge());
+  EXPECT_EQ(table.out.find("svc_"), std::string::npos) << table.out;
+  ASSERT_EQ(env_->podctl({"delete", "svc", "upstream"}).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"exec", "client", "--", "grep", "-c", "upstream", "/etc/hosts"}).out == "0\n";
+  }));
 }
 
 TEST_F(Services, DeletingAServiceRemovesItsRulesAndNames) {

@@ -359,10 +359,25 @@ const Case kCases[] = {
     {"service ports need names when there are several",
      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n  - port: 443\n",
      "pod.yaml:8:5: spec.ports[1].name: required value (a Service with several ports names each)"},
-    {"service type not yet supported",
-     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ExternalName\n  ports:\n  - port: 80\n",
-     "pod.yaml:6:9: spec.type: unsupported value \"ExternalName\": supported values: \"ClusterIP\", \"NodePort\", "
-     "\"LoadBalancer\""},
+    {"unknown service type",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: Ingress\n  ports:\n  - port: 80\n",
+     "pod.yaml:6:9: spec.type: unsupported value \"Ingress\": supported values: \"ClusterIP\", \"NodePort\", "
+     "\"LoadBalancer\", \"ExternalName\""},
+    {"an ExternalName Service",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ExternalName\n"
+     "  externalName: db.example.com\n",
+     ""},
+    {"an ExternalName Service names its external name",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ExternalName\n",
+     "pod.yaml:5:1: spec.externalName: Required value"},
+    {"an ExternalName Service has no cluster IP",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: ExternalName\n"
+     "  externalName: db.example.com\n  clusterIP: 10.96.0.9\n",
+     "pod.yaml:8:14: spec.clusterIP: may not be set for ExternalName services"},
+    {"externalName is for ExternalName Services",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  externalName: db.example.com\n"
+     "  ports:\n  - port: 80\n",
+     "pod.yaml:6:17: spec.externalName: may only be set when `type` is 'ExternalName'"},
     {"node port out of range",
      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n"
      "    nodePort: 8080\n",
