@@ -4,27 +4,14 @@
 
 #include "base/base64.h"
 #include "base/fnv1a.h"
+#include "manifests/serialize_internal.h"
 
 namespace podctl::manifest {
 namespace {
 
+using detail::put;
+using detail::put_list;
 using nlohmann::json;
-
-template <class T, class F>
-void put_list(json& j, const char* key, const std::vector<T>& list, F&& fn) {
-  if (list.empty()) return;
-  json arr = json::array();
-  for (const auto& v : list) arr.push_back(fn(v));
-  j[key] = std::move(arr);
-}
-
-void put(json& j, const char* key, const std::string& v) {
-  if (!v.empty()) j[key] = v;
-}
-template <class T>
-void put(json& j, const char* key, const std::optional<T>& v) {
-  if (v) j[key] = *v;
-}
 
 json int_or_string(const IntOrString& v) { return v.is_string ? json(v.text) : json(v.number); }
 

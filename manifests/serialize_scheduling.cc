@@ -1,25 +1,19 @@
 // Label selectors and a pod's scheduling fields → Kubernetes-shaped JSON.
 #include "manifests/serialize.h"
+#include "manifests/serialize_internal.h"
 
 namespace podctl::manifest {
 namespace {
 
+using detail::put;
+using detail::put_list;
+using detail::requirement_json;
 using nlohmann::json;
-
-json node_requirements(const std::vector<NodeSelectorRequirement>& list) {
-  json out = json::array();
-  for (const auto& r : list) {
-    json x{{"key", r.key}, {"operator", r.op}};
-    if (!r.values.empty()) x["values"] = r.values;
-    out.push_back(x);
-  }
-  return out;
-}
 
 json node_selector_term(const NodeSelectorTerm& t) {
   json j = json::object();
-  if (!t.match_expressions.empty()) j["matchExpressions"] = node_requirements(t.match_expressions);
-  if (!t.match_fields.empty()) j["matchFields"] = node_requirements(t.match_fields);
+  put_list(j, "matchExpressions", t.match_expressions, requirement_json<NodeSelectorRequirement>);
+  put_list(j, "matchFields", t.match_fields, requirement_json<NodeSelectorRequirement>);
   return j;
 }
 
@@ -30,12 +24,9 @@ json node_affinity(const NodeAffinity& a) {
     for (const auto& t : *a.required) terms.push_back(node_selector_term(t));
     j["requiredDuringSchedulingIgnoredDuringExecution"] = {{"nodeSelectorTerms", terms}};
   }
-  if (!a.preferred.empty()) {
-    json list = json::array();
-    for (const auto& p : a.preferred)
-      list.push_back({{"weight", p.weight}, {"preference", node_selector_term(p.preference)}});
-    j["preferredDuringSchedulingIgnoredDuringExecution"] = list;
-  }
+  put_list(j, "preferredDuringSchedulingIgnoredDuringExecution", a.preferred, [](const PreferredSchedulingTerm& p) {
+    return json{{"weight", p.weight}, {"preference", node_selector_term(p.preference)}};
+  });
   return j;
 }
 
@@ -49,35 +40,29 @@ json pod_affinity_term(const PodAffinityTerm& t) {
 
 json pod_affinity(const PodAffinity& a) {
   json j = json::object();
-  if (!a.required.empty()) {
-    json list = json::array();
-    for (const auto& t : a.required) list.push_back(pod_affinity_term(t));
-    j["requiredDuringSchedulingIgnoredDuringExecution"] = list;
-  }
-  if (!a.preferred.empty()) {
-    json list = json::array();
-    for (const auto& w : a.preferred) list.push_back({{"weight", w.weight}, {"podAffinityTerm", pod_affinity_term(w.term)}});
-    j["preferredDuringSchedulingIgnoredDuringExecution"] = list;
-  }
+  put_list(j, "requiredDuringSchedulingIgnoredDuringExecution", a.required, pod_affinity_term);
+  put_list(j, "preferredDuringSchedulingIgnoredDuringExecution", a.preferred, [](const WeightedPodAffinityTerm& w) {
+    return json{{"weight", w.weight}, {"podAffinityTerm", pod_affinity_term(w.term)}};
+  });
   return j;
 }
 
 json toleration(const Toleration& t) {
   json j = json::object();
-  if (!t.key.empty()) j["key"] = t.key;
-  if (!t.op.empty()) j["operator"] = t.op;
-  if (!t.value.empty()) j["value"] = t.value;
-  if (!t.effect.empty()) j["effect"] = t.effect;
-  if (t.toleration_seconds) j["tolerationSeconds"] = *t.toleration_seconds;
+  put(j, "key", t.key);
+  put(j, "operator", t.op);
+  put(j, "value", t.value);
+  put(j, "effect", t.effect);
+  put(j, "tolerationSeconds", t.toleration_seconds);
   return j;
 }
 
 json spread_constraint(const TopologySpreadConstraint& c) {
   json j{{"maxSkew", c.max_skew}, {"topologyKey", c.topology_key}, {"whenUnsatisfiable", c.when_unsatisfiable}};
   if (c.label_selector) j["labelSelector"] = selector_json(*c.label_selector);
-  if (c.min_domains) j["minDomains"] = *c.min_domains;
-  if (!c.node_affinity_policy.empty()) j["nodeAffinityPolicy"] = c.node_affinity_policy;
-  if (!c.node_taints_policy.empty()) j["nodeTaintsPolicy"] = c.node_taints_policy;
+  put(j, "minDomains", c.min_domains);
+  put(j, "nodeAffinityPolicy", c.node_affinity_policy);
+  put(j, "nodeTaintsPolicy", c.node_taints_policy);
   if (!c.match_label_keys.empty()) j["matchLabelKeys"] = c.match_label_keys;
   return j;
 }
@@ -87,21 +72,14 @@ json spread_constraint(const TopologySpreadConstraint& c) {
 json selector_json(const LabelSelector& s) {
   json j = json::object();
   if (!s.match_labels.empty()) j["matchLabels"] = s.match_labels;
-  if (s.match_expressions.empty()) return j;
-  json list = json::array();
-  for (const auto& r : s.match_expressions) {
-    json x{{"key", r.key}, {"operator", r.op}};
-    if (!r.values.empty()) x["values"] = r.values;
-    list.push_back(x);
-  }
-  j["matchExpressions"] = list;
+  put_list(j, "matchExpressions", s.match_expressions, requirement_json<LabelSelectorRequirement>);
   return j;
 }
 
 void put_scheduling(json& spec, const PodSpec& s) {
   if (!s.node_selector.empty()) spec["nodeSelector"] = s.node_selector;
-  if (!s.node_name.empty()) spec["nodeName"] = s.node_name;
-  if (!s.scheduler_name.empty()) spec["schedulerName"] = s.scheduler_name;
+  put(spec, "nodeName", s.node_name);
+  put(spec, "schedulerName", s.scheduler_name);
   if (s.affinity) {
     json a = json::object();
     if (s.affinity->node_affinity) a["nodeAffinity"] = node_affinity(*s.affinity->node_affinity);
@@ -109,16 +87,8 @@ void put_scheduling(json& spec, const PodSpec& s) {
     if (s.affinity->pod_anti_affinity) a["podAntiAffinity"] = pod_affinity(*s.affinity->pod_anti_affinity);
     spec["affinity"] = a;
   }
-  if (!s.tolerations.empty()) {
-    json list = json::array();
-    for (const auto& t : s.tolerations) list.push_back(toleration(t));
-    spec["tolerations"] = list;
-  }
-  if (!s.topology_spread_constraints.empty()) {
-    json list = json::array();
-    for (const auto& c : s.topology_spread_constraints) list.push_back(spread_constraint(c));
-    spec["topologySpreadConstraints"] = list;
-  }
+  put_list(spec, "tolerations", s.tolerations, toleration);
+  put_list(spec, "topologySpreadConstraints", s.topology_spread_constraints, spread_constraint);
 }
 
 }  // namespace podctl::manifest
