@@ -1,4 +1,5 @@
-// podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all : graceful termination, then
+// podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all | TYPE -l SELECTOR [--now|--force]:
+// graceful termination, then
 // nothing left behind. No lock is held while pods use their grace period: the pods of one delete
 // stop together, and only their cleanup takes the root's lock.
 #include <algorithm>
@@ -6,6 +7,7 @@
 
 #include "base/files.h"
 #include "manifests/load.h"
+#include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/workload_delete.h"
@@ -15,6 +17,8 @@
 
 namespace podctl {
 namespace {
+
+using nlohmann::json;
 
 struct Target {
   std::string kind, ns, name;
@@ -55,16 +59,32 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
                            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
                            "persistentvolumeclaims, namespaces)"));
   bool all = inv.vm["all"].as<bool>();
-  if (args->names.empty() && !all) return fail(make_error("delete " + args->type_word + " needs names, or --all"));
+  std::optional<manifest::LabelSelector> selector;
+  if (inv.has("selector")) {
+    std::string why;
+    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
+    if (!selector) return fail(make_error("-l: " + why));
+    if (!args->names.empty()) return fail(make_error("a name cannot be given with a selector (-l)"));
+  }
+  if (args->names.empty() && !all && !selector)
+    return fail(make_error("delete " + args->type_word + " needs names, -l SELECTOR, or --all"));
   std::vector<Target> targets;
   for (const auto& n : args->names) targets.push_back({args->kind, args->kind == "namespaces" ? "" : inv.global.ns, n});
+  if (!all && !selector) return targets;
+  // Every object of the type in the namespace (--all), or those whose labels match (-l).
+  auto wanted = [&](const json& labels) {
+    return !selector || manifest::selector_matches(*selector, labels.get<std::map<std::string, std::string>>());
+  };
   RootPaths root{inv.global.root};
-  if (all && args->kind == "pods") {
+  if (args->kind == "pods") {
     if (auto pods = list_pod_records(root, inv.global.ns))
-      for (const auto& p : *pods) targets.push_back({args->kind, p.ns, p.name});
-  } else if (all) {
-    if (auto objects = list_objects(root, args->kind, inv.global.ns))
-      for (const auto& c : *objects) targets.push_back({args->kind, inv.global.ns, c["metadata"]["name"]});
+      for (const auto& p : *pods)
+        if (wanted(p.spec["metadata"].value("labels", json::object()))) targets.push_back({args->kind, p.ns, p.name});
+  } else if (auto objects = args->kind == "namespaces" ? list_objects(root, "namespaces", "")
+                                                       : list_objects(root, args->kind, inv.global.ns)) {
+    for (const auto& c : *objects)
+      if (wanted(c["metadata"].value("labels", json::object())))
+        targets.push_back({args->kind, args->kind == "namespaces" ? "" : inv.global.ns, c["metadata"]["name"]});
   }
   return targets;
 }
@@ -178,6 +198,14 @@ int cmd_delete(const Invocation& inv) {
   DeleteOptions o;
   o.grace = inv.has("grace-period") ? inv.get<int64_t>("grace-period") : -1;
   if (o.grace < -1) return report_error("--grace-period must be 0 or more", kExitUsage);
+  // kubectl's shorthands: --now is a grace period of 1 s, --force (with --grace-period=0) at once.
+  if (inv.vm["now"].as<bool>()) o.grace = 1;
+  if (inv.vm["force"].as<bool>()) {
+    if (o.grace > 0) return report_error("--force needs --grace-period=0 (or none)", kExitUsage);
+    std::cerr << "Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                 "terminated.\n";
+    o.grace = 0;
+  }
   o.ignore_not_found = inv.vm["ignore-not-found"].as<bool>();
   std::string cascade = inv.get<std::string>("cascade");
   if (cascade != "background" && cascade != "foreground" && cascade != "orphan")
@@ -213,6 +241,9 @@ int cmd_delete(const Invocation& inv) {
 void delete_options(po::options_description& d) {
   d.add_options()("filename,f", po::value<std::vector<std::string>>(), "delete the objects of these manifests")(
       "all", po::bool_switch()->default_value(false), "delete every object of the type in the namespace")(
+      "selector,l", po::value<std::string>(), "delete the objects of the type whose labels match (as get -l)")(
+      "now", po::bool_switch()->default_value(false), "a grace period of 1 s")(
+      "force", po::bool_switch()->default_value(false), "no grace period: kill at once (with --grace-period=0)")(
       "grace-period", po::value<int64_t>(),
       "seconds to wait after SIGTERM before SIGKILL (default: the pod's "
       "terminationGracePeriodSeconds; 0 kills at once)")("ignore-not-found", po::bool_switch()->default_value(false),

@@ -1,4 +1,5 @@
-// podctl get pods|configmaps|secrets [NAME…] [-o wide|json|yaml|name] [-A]: kubectl's output.
+// podctl get TYPE[,TYPE…]|all [NAME…] | TYPE/NAME… [-l SELECTOR] [-o wide|json|yaml|name|jsonpath=…]
+// [-A] [--show-labels] [-L KEY…]: kubectl's output.
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
@@ -249,19 +251,147 @@ std::pair<std::vector<std::string>, Row> table_of(const std::string& kind, bool 
 
 }  // namespace
 
+namespace {
+
+// One kind of a get, with the names asked for (none: all of them).
+struct GetGroup {
+  std::string kind;
+  std::vector<std::string> names;
+};
+
+// What kubectl's `all` category holds, among the kinds podctl has.
+const char* const kAllKinds[] = {"pods", "services", "deployments", "replicasets", "statefulsets", "jobs"};
+
+std::string unknown_type(const std::string& word) {
+  return "the server doesn't have a resource type \"" + word +
+         "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
+         "persistentvolumeclaims, namespaces, and all)";
+}
+
+// `pods`, `po,svc`, `all`, `pods a b`, or `pod/a svc/b`: the kinds in the order asked.
+Result<std::vector<GetGroup>> get_groups(const std::vector<std::string>& args) {
+  std::vector<GetGroup> out;
+  auto group = [&](const std::string& kind) -> GetGroup& {
+    for (auto& g : out)
+      if (g.kind == kind) return g;
+    return out.emplace_back(GetGroup{kind, {}});
+  };
+  if (args[0].find('/') == std::string::npos) {
+    std::istringstream words(args[0]);
+    for (std::string word; std::getline(words, word, ',');) {
+      if (word == "all") {
+        for (const char* k : kAllKinds) group(k);
+        continue;
+      }
+      std::string kind = resource_kind(word);
+      if (kind.empty()) return fail(make_error(unknown_type(word)));
+      group(kind);
+    }
+    if (args.size() > 1 && out.size() > 1)
+      return fail(make_error("names go with one type: write TYPE/NAME for each (e.g. 'podctl get pod/" + args[1] + "')"));
+    if (!out.empty()) out[0].names.assign(args.begin() + 1, args.end());
+    return out;
+  }
+  for (const auto& a : args) {
+    auto slash = a.find('/');
+    if (slash == std::string::npos)
+      return fail(make_error("there is no need to specify a resource type as a separate argument when passing "
+                             "arguments in resource/name form (e.g. 'podctl get pod/" + a + "')"));
+    std::string kind = resource_kind(a.substr(0, slash));
+    if (kind.empty()) return fail(make_error(unknown_type(a.substr(0, slash))));
+    group(kind).names.push_back(a.substr(slash + 1));
+  }
+  return out;
+}
+
+// The objects of a group as get shows them (pods and workloads with their status), the names
+// asked for only; a name that is not there is reported and makes `rc` a failure.
+Result<std::vector<json>> group_objects(const RootPaths& root, const GetGroup& g, const std::string& ns, int& rc) {
+  std::vector<json> all;
+  if (g.kind == "pods") {
+    PODCTL_ASSIGN_OR_RETURN(auto records, list_pod_records(root, ns));
+    for (const auto& r : records) all.push_back(pod_object(r));
+  } else {
+    PODCTL_ASSIGN_OR_RETURN(all, g.kind == "namespaces" ? all_namespaces(root) : list_objects(root, g.kind, ns));
+  }
+  std::vector<json> out;
+  for (const auto& name : g.names) {
+    size_t before = out.size();
+    for (const auto& o : all)
+      if (o["metadata"]["name"] == name) out.push_back(o);
+    if (out.size() == before) rc = report_error(g.kind + " \"" + name + "\" not found");
+  }
+  if (g.names.empty()) out = std::move(all);
+  for (auto& o : out) {
+    if (is_workload(g.kind)) o = with_status(root, g.kind, o);
+    if (g.kind == "persistentvolumeclaims") o = claim_with_status(o);
+    if (g.kind == "services") o = service_with_status(o);
+  }
+  return out;
+}
+
+std::pair<std::vector<std::string>, Row> pod_table(bool wide, std::time_t now) {
+  std::vector<std::string> header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
+  if (wide) header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
+  return {header, [wide, now](const json& pod) {
+            PodRow r = pod_row(pod, now);
+            std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
+            if (wide) {
+              std::string node = pod["spec"].value("nodeName", "");
+              cells.insert(cells.end(), {r.ip, node.empty() ? "<none>" : node, "<none>", "<none>"});
+            }
+            return cells;
+          }};
+}
+
+struct Columns {
+  bool show_labels = false;
+  std::vector<std::string> label_columns;  // -L
+  std::string name_prefix;                 // "pod/" when several kinds are listed
+};
+
+// The kind's table, with kubectl's extra columns: -L keys (upper-cased), then LABELS.
+std::pair<std::vector<std::string>, Row> columns_of(const std::string& kind, bool wide, std::time_t now,
+                                                    const Columns& extra) {
+  auto [header, row] = kind == "pods" ? pod_table(wide, now) : table_of(kind, wide, now);
+  for (const auto& key : extra.label_columns) {
+    std::string title = key.substr(key.rfind('/') + 1);
+    for (auto& c : title) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    header.push_back(title);
+  }
+  if (extra.show_labels) header.push_back("LABELS");
+  return {header, [row, extra](const json& o) {
+            auto cells = row(o);
+            cells[0] = extra.name_prefix + cells[0];
+            const json labels = o["metadata"].value("labels", json::object());
+            for (const auto& key : extra.label_columns) cells.push_back(labels.value(key, ""));
+            if (extra.show_labels) {
+              std::vector<std::string> pairs;
+              for (const auto& [k, v] : labels.items()) pairs.push_back(k + "=" + v.get<std::string>());
+              cells.push_back(pairs.empty() ? "<none>" : comma_joined(pairs));
+            }
+            return cells;
+          }};
+}
+
+std::vector<std::string> comma_list(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    std::istringstream items(v);
+    for (std::string item; std::getline(items, item, ',');)
+      if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace
+
 int cmd_get(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("get needs a resource type: pods, configmaps or secrets", kExitUsage);
-  auto args = resource_args(inv.args);
-  if (!args) return report_error(args.error().message, kExitUsage);
-  std::string kind = args->kind;
-  if (kind.empty())
-    return report_error(
-        "the server doesn't have a resource type \"" + args->type_word +
-            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
-            "persistentvolumeclaims, namespaces)",
-        kExitUsage);
-  std::vector<std::string> names = args->names;
-  if (int bad = refuse_invalid_names(singular(kind), names)) return bad;
+  if (inv.args.empty()) return report_error("get needs a resource type: pods, services, deployments… or all", kExitUsage);
+  auto groups = get_groups(inv.args);
+  if (!groups) return report_error(groups.error().message, kExitUsage);
+  for (const auto& g : *groups)
+    if (int bad = refuse_invalid_names(singular(g.kind), g.names)) return bad;
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
   const bool headers = !inv.vm["no-headers"].as<bool>();
   if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&
@@ -269,67 +399,71 @@ int cmd_get(const Invocation& inv) {
     return report_error("unable to match a printer suitable for the output format \"" + output +
                             "\", allowed formats are: json, jsonpath=TEMPLATE, name, wide, yaml",
                         kExitUsage);
-  bool all = inv.vm["all-namespaces"].as<bool>();
-  std::string ns = all ? "" : inv.global.ns;
+  std::optional<manifest::LabelSelector> selector;
+  if (inv.has("selector")) {
+    std::string why;
+    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
+    if (!selector) return report_error("-l: " + why, kExitUsage);
+    for (const auto& g : *groups)
+      if (!g.names.empty()) return report_error("a name cannot be given with a selector (-l)", kExitUsage);
+  }
+  Columns extra;
+  extra.show_labels = inv.vm["show-labels"].as<bool>();
+  if (inv.has("label-columns")) extra.label_columns = comma_list(inv.get<std::vector<std::string>>("label-columns"));
+  const bool all = inv.vm["all-namespaces"].as<bool>();
+  const std::string ns = all ? "" : inv.global.ns;
   RootPaths root{inv.global.root};
   std::time_t now = std::time(nullptr);
-  std::vector<json> objects;
   int rc = kExitOk;
-  if (kind == "pods") {
-    auto records = list_pod_records(root, ns);
-    if (!records) return report_error(records.error().message);
-    for (const auto& name : names) {
-      bool found = false;
-      for (const auto& r : *records)
-        if (r.name == name) objects.push_back(pod_object(r)), found = true;
-      if (!found) rc = report_error("pods \"" + name + "\" not found");
-    }
-    if (names.empty())
-      for (const auto& r : *records) objects.push_back(pod_object(r));
-    if (objects.empty() && rc != kExitOk) return rc;
-    std::vector<std::string> header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
-    if (output == "wide") header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
-    int printed = print_objects(
-        objects, output, names.size() == 1 && objects.size() == 1, "pod", ns,
-        [&](const json& pod) {
-          PodRow r = pod_row(pod, now);
-          std::vector<std::string> cells = {r.name, r.ready, r.status, r.restarts, r.age};
-          if (output == "wide") {
-            std::string node = pod["spec"].value("nodeName", "");
-            cells.insert(cells.end(), {r.ip, node.empty() ? "<none>" : node, "<none>", "<none>"});
-          }
-          return cells;
-        },
-        header, headers);
+  std::vector<std::pair<GetGroup, std::vector<json>>> found;
+  size_t total = 0;
+  for (const auto& g : *groups) {
+    auto objects = group_objects(root, g, ns, rc);
+    if (!objects) return report_error(objects.error().message);
+    if (selector)
+      std::erase_if(*objects, [&](const json& o) {
+        return !manifest::selector_matches(*selector, o["metadata"].value("labels", std::map<std::string, std::string>{}));
+      });
+    total += objects->size();
+    found.emplace_back(g, std::move(*objects));
+  }
+  if (total == 0 && rc != kExitOk) return rc;
+  const bool several = groups->size() > 1;
+  const bool single = !several && found[0].first.names.size() == 1 && total == 1;
+  if (output == "json" || output == "yaml" || output.rfind("jsonpath=", 0) == 0) {
+    std::vector<json> items;
+    for (auto& [g, objects] : found) items.insert(items.end(), objects.begin(), objects.end());
+    int printed = print_objects(items, output, single, "", ns, {}, {}, headers);
     return rc != kExitOk ? rc : printed;
   }
-  auto stored = kind == "namespaces" ? all_namespaces(root) : list_objects(root, kind, ns);
-  if (!stored) return report_error(stored.error().message);
-  if (kind == "namespaces") ns = inv.global.ns;  // no NAMESPACE column for them
-  for (const auto& name : names) {
-    bool found = false;
-    for (const auto& o : *stored)
-      if (o["metadata"]["name"] == name) objects.push_back(o), found = true;
-    if (!found) rc = report_error(kind + " \"" + name + "\" not found");
+  if (total == 0) {
+    // kubectl's words: "No resources found in default namespace."
+    std::cerr << "No resources found" << (ns.empty() || (!several && found[0].first.kind == "namespaces") ? "" : " in " + ns + " namespace") << ".\n";
+    return rc;
   }
-  if (names.empty()) objects = *stored;
-  if (objects.empty() && rc != kExitOk) return rc;
-  if (is_workload(kind))
-    for (auto& o : objects) o = with_status(root, kind, o);
-  if (kind == "persistentvolumeclaims")
-    for (auto& o : objects) o = claim_with_status(o);
-  if (kind == "services")
-    for (auto& o : objects) o = service_with_status(o);
-  auto [header, row] = table_of(kind, output == "wide", now);
-  int printed = print_objects(objects, output, names.size() == 1 && objects.size() == 1, printed_kind(kind), ns, row,
-                              header, headers);
-  return rc != kExitOk ? rc : printed;
+  bool first = true;
+  for (const auto& [g, objects] : found) {
+    if (objects.empty()) continue;
+    if (!first && output != "name") std::cout << "\n";
+    first = false;
+    extra.name_prefix = several ? printed_kind(g.kind) + "/" : "";
+    auto [header, row] = columns_of(g.kind, output == "wide", now, extra);
+    // Namespaces have no NAMESPACE column of their own.
+    std::string table_ns = g.kind == "namespaces" ? inv.global.ns : ns;
+    int printed = print_objects(objects, output, single, printed_kind(g.kind), table_ns, row, header, headers);
+    if (printed != kExitOk) rc = printed;
+  }
+  return rc;
 }
 
 void get_options(po::options_description& d) {
   d.add_options()("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")(
       "all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")(
-      "no-headers", po::bool_switch()->default_value(false), "print the table without its header line");
+      "no-headers", po::bool_switch()->default_value(false), "print the table without its header line")(
+      "selector,l", po::value<std::string>(), "only objects whose labels match: app=web,tier!=db,env in (a,b),!canary")(
+      "show-labels", po::bool_switch()->default_value(false), "add a LABELS column")(
+      "label-columns,L", po::value<std::vector<std::string>>()->composing(),
+      "add a column with the value of each label key (-L app,tier)");
 }
 
 }  // namespace podctl

@@ -1,105 +1,32 @@
 // podctl logs NAME [-c C | --all-containers] [-f] [--previous] [--tail N] [--since D] [--timestamps]
 // [--prefix]: reads the CRI log files the supervisor writes (one per restart); -f follows across
 // restarts (inotify) until the pod ends.
-#include <fcntl.h>
+// podctl logs -l SELECTOR | NAME NAME… | (nothing) [-f]: the logs of many pods (the matching ones,
+// the named ones, or the whole namespace), every container of each, lines merged in time order
+// behind compose-style `pod/container | ` prefixes; -f goes on with pods that appear, and a pod that
+// goes away does not end it.
 #include <poll.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
-#include <cstdlib>
-#include <ctime>
-#include <deque>
+#include <chrono>
 #include <iostream>
+#include <map>
+#include <set>
+#include <thread>
 
 #include "base/files.h"
-#include "base/unique_fd.h"
+#include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/log_follower.h"
 #include "orchestrator/cli/verbs.h"
-#include "orchestrator/logs/cri_parser.h"
-#include "orchestrator/logs/log_files.h"
 #include "orchestrator/output/pod_printer.h"
 
 namespace podctl {
 namespace {
 
-struct Options {
-  bool timestamps = false;
-  std::string prefix;     // "[pod/name/container] " or ""
-  std::time_t since = 0;  // 0: all
-};
-
-void emit(const LogLine& l, const Options& o) {
-  if (o.since && parse_rfc3339(l.time) < o.since) return;
-  std::string out = o.prefix;
-  if (o.timestamps) out += l.time + " ";
-  out += l.text + "\n";
-  std::cout << out;
-}
-
-// Reads one container's logs: the files of one run (rotated parts, then the live file), and with
-// follow, new lines as they come, across rotations and restarts. The live file is read through an
-// open fd, so that a rotation (a rename) never loses the lines written just before it.
-struct Follower {
-  std::string dir;
-  Options options;
-  int run = -1;
-  CriParser parser;
-  UniqueFd fd;
-  ino_t inode = 0;
-
-  std::string live_path() const { return dir + "/" + std::to_string(run) + ".log"; }
-
-  void open_live() {
-    fd.reset(::open(live_path().c_str(), O_RDONLY | O_CLOEXEC));
-    struct stat st {};
-    inode = fd && ::fstat(fd.get(), &st) == 0 ? st.st_ino : 0;
-  }
-
-  void drain(std::vector<LogLine>& out) {
-    if (!fd) return;
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) parser.feed(std::string(buf, static_cast<size_t>(n)), out);
-  }
-
-  // Everything of `run` so far, oldest first.
-  std::vector<LogLine> read_run(int which) {
-    run = which;
-    std::vector<LogLine> lines;
-    for (const auto& f : run_logs(dir, run))
-      if (f.part != INT_MAX)
-        if (auto text = read_file(f.path)) parser.feed(*text, lines);
-    open_live();
-    drain(lines);
-    return lines;
-  }
-
-  void pump() {
-    for (;;) {
-      std::vector<LogLine> lines;
-      drain(lines);
-      for (const auto& l : lines) emit(l, options);
-      struct stat st {};
-      if (::stat(live_path().c_str(), &st) == 0 && st.st_ino != inode) {  // rotated: go on in the new file
-        open_live();
-        continue;
-      }
-      auto files = list_logs(dir);
-      if (files.empty() || files.back().run <= run) break;
-      for (const auto& f : files)  // the container restarted: go on with its next run
-        if (f.run > run) {
-          run = f.run;
-          parser = CriParser();
-          open_live();
-          break;
-        }
-    }
-    std::cout.flush();
-  }
-};
+using nlohmann::json;
 
 bool pod_finished(const RootPaths& root, const std::string& ns, const std::string& name) {
   auto r = read_pod_record(root, ns, name);
@@ -108,10 +35,127 @@ bool pod_finished(const RootPaths& root, const std::string& ns, const std::strin
   return phase == "Succeeded" || phase == "Failed";
 }
 
-}  // namespace
+// kubectl's order: init containers, then the app containers.
+std::vector<std::string> all_containers(const PodRecord& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.spec["spec"].value("initContainers", json::array())) out.push_back(c["name"]);
+  for (const auto& c : r.spec["spec"].value("containers", json::array())) out.push_back(c["name"]);
+  return out;
+}
 
-int cmd_logs(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("usage: podctl logs NAME [-c CONTAINER] [-f]", kExitUsage);
+LogOptions base_options(const Invocation& inv, std::time_t since) {
+  LogOptions o;
+  o.timestamps = inv.vm["timestamps"].as<bool>();
+  o.since = since;
+  return o;
+}
+
+// The last `tail` lines of the follower's newest run (or the one before, for --previous), tagged.
+Status read_backlog(Follower& f, bool previous, int64_t tail, size_t stream, std::vector<TaggedLine>& backlog) {
+  std::vector<int> runs = f.runs();
+  if (previous) {
+    if (runs.size() < 2) return fail(make_error("previous terminated container not found"));
+    runs.pop_back();
+  }
+  if (runs.empty()) return {};  // nothing yet: follow picks up the first run
+  auto lines = f.read_run(runs.back());
+  size_t first = tail >= 0 && lines.size() > static_cast<size_t>(tail) ? lines.size() - static_cast<size_t>(tail) : 0;
+  for (size_t i = first; i < lines.size(); ++i) backlog.emplace_back(std::move(lines[i]), stream);
+  return {};
+}
+
+// The pods `logs` is about in many-pod mode, by name, by selector, or all of the namespace.
+struct PodSet {
+  std::vector<std::string> names;                // given: only these
+  std::optional<manifest::LabelSelector> labels;  // -l
+  std::vector<PodRecord> current(const RootPaths& root, const std::string& ns) const {
+    std::vector<PodRecord> out;
+    auto records = list_pod_records(root, ns);
+    if (!records) return out;
+    for (auto& r : *records) {
+      if (!names.empty() && std::find(names.begin(), names.end(), r.name) == names.end()) continue;
+      if (labels && !manifest::selector_matches(*labels, r.spec["metadata"].value("labels", std::map<std::string, std::string>{})))
+        continue;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+};
+
+int logs_of_many(const Invocation& inv, const PodSet& set, std::time_t since) {
+  RootPaths root{inv.global.root};
+  const std::string& ns = inv.global.ns;
+  const bool follow = inv.vm["follow"].as<bool>(), previous = inv.vm["previous"].as<bool>();
+  const int64_t tail = inv.get<int64_t>("tail");
+  std::vector<Follower> followers;
+  std::vector<LogOptions> streams;
+  std::map<std::string, std::string> followed;  // "pod/container" → the pod's uid, to see a pod replaced
+  std::vector<TaggedLine> lines;
+  int inotify = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  // New pods and containers (all of them at the start) get a follower; their lines so far are read.
+  auto take_new = [&](bool at_start) {
+    for (const auto& r : set.current(root, ns))
+      for (const auto& c : all_containers(r)) {
+        std::string key = r.name + "/" + c;
+        if (followed.count(key) && followed[key] == r.uid) continue;
+        followed[key] = r.uid;
+        Follower f;
+        f.dir = r.paths.log_dir(c);
+        f.options = base_options(inv, since);
+        f.options.prefix = coloured(key + " | ", followers.size());
+        (void)read_backlog(f, previous, at_start ? tail : -1, followers.size(), lines);
+        (void)make_dirs(f.dir);  // for the watch; a pod that never wrote has nothing to follow
+        ::inotify_add_watch(inotify, f.dir.c_str(), IN_MODIFY | IN_CREATE);
+        streams.push_back(f.options);
+        followers.push_back(std::move(f));
+      }
+  };
+  take_new(true);
+  if (followers.empty() && !follow) {
+    close_fd(inotify);
+    std::cerr << "No resources found in " << ns << " namespace.\n";
+    return kExitOk;
+  }
+  emit_in_time_order(lines, streams);
+  if (!follow || previous) {
+    close_fd(inotify);
+    return kExitOk;
+  }
+  // Named pods: until every one has ended. A selector or the namespace: until interrupted.
+  auto last_scan = std::chrono::steady_clock::now();
+  for (;;) {
+    pollfd p{inotify, POLLIN, 0};
+    int n = ::poll(&p, 1, 1000);
+    char buf[4096];
+    while (n > 0 && ::read(inotify, buf, sizeof buf) > 0) {
+    }
+    lines.clear();
+    if (std::chrono::steady_clock::now() - last_scan >= std::chrono::seconds(1)) {
+      take_new(false);
+      last_scan = std::chrono::steady_clock::now();
+    }
+    for (size_t i = 0; i < followers.size(); ++i) followers[i].pump(lines, i);
+    emit_in_time_order(lines, streams);
+    if (!set.names.empty() && n == 0 &&
+        std::all_of(set.names.begin(), set.names.end(), [&](const std::string& name) { return pod_finished(root, ns, name); }))
+      break;
+  }
+  close_fd(inotify);
+  return kExitOk;
+}
+
+// `logs A B`: B is A's container when A has one of that name (kubectl's form), else a second pod.
+bool names_several_pods(const Invocation& inv) {
+  if (inv.args.size() < 2 || inv.has("container")) return false;
+  auto first = pod_name_arg(inv.args[0]);
+  if (!first || !is_store_name(*first)) return false;  // the one-pod path reports what is wrong
+  auto r = read_pod_record(RootPaths{inv.global.root}, inv.global.ns, *first);
+  if (!r) return false;
+  auto containers = all_containers(*r);
+  return std::find(containers.begin(), containers.end(), inv.args[1]) == containers.end();
+}
+
+int logs_of_one(const Invocation& inv, std::time_t since) {
   auto pod_name = pod_of(inv, inv.args[0]);
   if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
   std::string name = *pod_name;
@@ -123,18 +167,15 @@ int cmd_logs(const Invocation& inv) {
   if (!r) return report_error("pods \"" + name + "\" not found");
   std::vector<std::string> names;  // app containers first: the default is the first of them
   for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
-  for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array())) names.push_back(c["name"]);
+  for (const auto& c : r->spec["spec"].value("initContainers", json::array())) names.push_back(c["name"]);
   std::vector<std::string> containers;
   if (inv.vm["all-containers"].as<bool>()) {
-    // kubectl's order: init containers, then the app containers.
-    for (const auto& c : r->spec["spec"].value("initContainers", nlohmann::json::array()))
-      containers.push_back(c["name"]);
-    for (const auto& c : r->spec["spec"]["containers"]) containers.push_back(c["name"]);
-  } else if (inv.has("container"))
+    containers = all_containers(*r);
+  } else if (inv.has("container")) {
     containers = {inv.get<std::string>("container")};
-  else if (inv.args.size() > 1)
+  } else if (inv.args.size() > 1) {
     containers = {inv.args[1]};
-  else {
+  } else {
     containers = {names.at(0)};
     if (names.size() > 1) {
       std::string list;
@@ -148,53 +189,22 @@ int cmd_logs(const Invocation& inv) {
       return report_error("container " + c + " is not valid for pod " + name);
   bool previous = inv.vm["previous"].as<bool>(), follow = inv.vm["follow"].as<bool>();
   int64_t tail = inv.get<int64_t>("tail");
-  Options base;
-  base.timestamps = inv.vm["timestamps"].as<bool>();
-  if (inv.has("since")) {
-    auto since = duration_flag_ms(inv, "since");
-    if (!since) return report_error(since.error().message, kExitUsage);
-    base.since = std::time(nullptr) - *since / 1000;
-  }
   bool prefix = inv.vm["prefix"].as<bool>() || containers.size() > 1;
-  // On a terminal each container's prefix gets its own colour, as docker compose does.
-  static const char* const kColours[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m", "\033[31m"};
-  bool colour = ::isatty(1) && !std::getenv("NO_COLOR");
   std::vector<Follower> followers;
+  std::vector<LogOptions> streams;
   // What is there already, of every container, in the order it was written (CRI timestamps).
-  std::vector<std::pair<LogLine, size_t>> backlog;
+  std::vector<TaggedLine> backlog;
   for (const auto& c : containers) {
     Follower f;
     f.dir = r->paths.log_dir(c);
-    if (prefix) {
-      f.options.prefix = "[pod/" + name + "/" + c + "] ";
-      if (colour)
-        f.options.prefix =
-            kColours[followers.size() % 6] + f.options.prefix.substr(0, f.options.prefix.size() - 1) + "\033[0m ";
-    }
-    f.options.timestamps = base.timestamps;
-    f.options.since = base.since;
-    std::vector<int> runs;
-    for (const auto& file : list_logs(f.dir))
-      if (runs.empty() || runs.back() != file.run) runs.push_back(file.run);
-    if (previous) {
-      if (runs.size() < 2)
-        return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
-      runs.pop_back();
-    }
-    if (runs.empty()) {
-      followers.push_back(std::move(f));  // nothing yet: follow picks up the first run
-      continue;
-    }
-    auto lines = f.read_run(runs.back());
-    size_t first = tail >= 0 && lines.size() > static_cast<size_t>(tail) ? lines.size() - tail : 0;
-    for (size_t i = first; i < lines.size(); ++i) backlog.emplace_back(std::move(lines[i]), followers.size());
+    f.options = base_options(inv, since);
+    if (prefix) f.options.prefix = coloured("[pod/" + name + "/" + c + "] ", followers.size());
+    if (auto st = read_backlog(f, previous, tail, followers.size(), backlog); !st)
+      return report_error("previous terminated container \"" + c + "\" in pod \"" + name + "\" not found");
+    streams.push_back(f.options);
     followers.push_back(std::move(f));
   }
-  // RFC 3339 with nanoseconds, all in UTC and of one length: text order is time order.
-  std::stable_sort(backlog.begin(), backlog.end(),
-                   [](const auto& a, const auto& b) { return a.first.time < b.first.time; });
-  for (const auto& [line, index] : backlog) emit(line, followers[index].options);
-  std::cout.flush();
+  emit_in_time_order(backlog, streams);
   if (!follow || previous) return kExitOk;
   int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   for (const auto& c : containers) {
@@ -209,26 +219,65 @@ int cmd_logs(const Invocation& inv) {
     char buf[4096];
     while (n > 0 && ::read(in, buf, sizeof buf) > 0) {
     }
-    for (auto& f : followers) f.pump();
-    if (n == 0 && pod_finished(root, inv.global.ns, name)) {
-      for (auto& f : followers) f.pump();
-      break;
-    }
+    std::vector<TaggedLine> lines;
+    for (size_t i = 0; i < followers.size(); ++i) followers[i].pump(lines, i);
+    bool ended = n == 0 && pod_finished(root, inv.global.ns, name);
+    if (ended)
+      for (size_t i = 0; i < followers.size(); ++i) followers[i].pump(lines, i);
+    emit_in_time_order(lines, streams);
+    if (ended) break;
   }
   close_fd(in);
   return kExitOk;
+}
+
+}  // namespace
+
+int cmd_logs(const Invocation& inv) {
+  std::time_t since = 0;
+  if (inv.has("since")) {
+    auto since_ms = duration_flag_ms(inv, "since");
+    if (!since_ms) return report_error(since_ms.error().message, kExitUsage);
+    since = std::time(nullptr) - *since_ms / 1000;
+  }
+  PodSet set;
+  if (inv.has("selector")) {
+    if (!inv.args.empty()) return report_error("a pod name cannot be given with a selector (-l)", kExitUsage);
+    std::string why;
+    set.labels = manifest::parse_selector(inv.get<std::string>("selector"), &why);
+    if (!set.labels) return report_error("-l: " + why, kExitUsage);
+    return logs_of_many(inv, set, since);
+  }
+  if (inv.args.empty()) {
+    if (!inv.vm["follow"].as<bool>())
+      return report_error("usage: podctl logs NAME [-c CONTAINER] [-f] (or -l SELECTOR, or -f for the namespace)",
+                          kExitUsage);
+    return logs_of_many(inv, set, since);  // the whole namespace, as `docker compose logs -f`
+  }
+  if (!names_several_pods(inv)) return logs_of_one(inv, since);
+  for (const auto& a : inv.args) {
+    auto name = pod_name_arg(a);
+    if (!name) return report_error(name.error().message, kExitUsage);
+    set.names.push_back(*name);
+  }
+  if (int bad = refuse_invalid_names("pod", set.names)) return bad;
+  RootPaths root{inv.global.root};
+  for (const auto& n : set.names)
+    if (!read_pod_record(root, inv.global.ns, n)) return report_error("pods \"" + n + "\" not found");
+  return logs_of_many(inv, set, since);
 }
 
 void logs_options(po::options_description& d) {
   d.add_options()("container,c", po::value<std::string>(), "container name")(
       "all-containers", po::bool_switch()->default_value(false), "logs of every container, prefixed")(
       "follow,f", po::bool_switch()->default_value(false),
-      "keep printing new lines, across restarts, until the pod ends")(
+      "keep printing new lines, across restarts, until the pod ends (with -l or no name: until interrupted)")(
       "previous,p", po::bool_switch()->default_value(false), "the previous run of the container")(
       "tail", po::value<int64_t>()->default_value(-1), "only the last N lines")(
       "since", po::value<std::string>(), "only lines newer than a duration such as 30s, 5m, 2h")(
       "timestamps", po::bool_switch()->default_value(false), "prefix each line with its RFC 3339 time")(
-      "prefix", po::bool_switch()->default_value(false), "prefix each line with [pod/NAME/CONTAINER]");
+      "prefix", po::bool_switch()->default_value(false), "prefix each line with [pod/NAME/CONTAINER]")(
+      "selector,l", po::value<std::string>(), "the logs of every pod whose labels match, merged (as get -l)");
 }
 
 }  // namespace podctl

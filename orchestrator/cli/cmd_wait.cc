@@ -1,10 +1,11 @@
-// podctl wait pod/NAME… --for=condition=Ready | --for=delete | --for=jsonpath='{.status.phase}'=Succeeded
+// podctl wait pod/NAME… | pods --all | pods -l SELECTOR --for=condition=Ready | --for=delete | --for=jsonpath='{.status.phase}'=Succeeded
 // [--timeout=60s]: event-driven (inotify on the pod's files), exit 0 once every pod meets the
 // condition, 1 on timeout with what was seen last.
 #include <chrono>
 #include <iostream>
 
 #include "base/files.h"
+#include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/verbs.h"
@@ -87,12 +88,27 @@ int cmd_wait(const Invocation& inv) {
     std::string a = inv.args[i];
     if (a.rfind("pod/", 0) == 0 || a.rfind("pods/", 0) == 0)
       names.push_back(a.substr(a.find('/') + 1));
-    else if (resource_kind(a) == "pods" && i + 1 < inv.args.size())
+    else if (resource_kind(a) == "pods")
       continue;
     else
       names.push_back(a);
   }
-  if (names.empty()) return report_error("wait needs pod names: podctl wait pod/NAME --for=…", kExitUsage);
+  const bool all = inv.vm["all"].as<bool>();
+  if (all || inv.has("selector")) {
+    if (!names.empty()) return report_error("pod names cannot be given with --all or -l", kExitUsage);
+    std::optional<manifest::LabelSelector> selector = manifest::LabelSelector{};
+    if (inv.has("selector")) selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
+    if (!selector) return report_error("-l: " + why, kExitUsage);
+    auto records = list_pod_records(RootPaths{inv.global.root}, inv.global.ns);
+    if (!records) return report_error(records.error().message);
+    for (const auto& r : *records)
+      if (manifest::selector_matches(*selector, r.spec["metadata"].value("labels", std::map<std::string, std::string>{})))
+        names.push_back(r.name);
+    if (names.empty()) return report_error("no matching resources found");
+  }
+  if (names.empty())
+    return report_error("wait needs pods: podctl wait pod/NAME… (or pods --all, or pods -l SELECTOR) --for=…",
+                        kExitUsage);
   if (int bad = refuse_invalid_names("pod", names)) return bad;
   auto timeout = duration_flag_ms(inv, "timeout");
   if (!timeout) return report_error(timeout.error().message, kExitUsage);
@@ -122,7 +138,9 @@ void wait_options(po::options_description& d) {
   d.add_options()("for", po::value<std::string>(),
                   "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")(
       "timeout", po::value<std::string>()->default_value("30s"),
-      "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once");
+      "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once")(
+      "all", po::bool_switch()->default_value(false), "every pod of the namespace")(
+      "selector,l", po::value<std::string>(), "the pods whose labels match (as get -l)");
 }
 
 }  // namespace podctl

@@ -1,0 +1,94 @@
+// Daily use as a kubectl user expects it: label selectors, several kinds at once, extra columns,
+// deletes and waits by selector; and as a compose user expects it: the logs of many pods, merged
+// and followed.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/podctl_env.h"
+
+namespace podctl::test {
+namespace {
+
+using Daily = PodctlTest;
+
+std::string labelled_pod(const std::string& name, const std::string& labels, const std::string& script) {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n  labels: {" + labels +
+         "}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+         "    command: [sh, -c, \"" + script + "\"]\n";
+}
+
+const char* kService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n"
+                       "  ports:\n  - port: 80\n";
+
+TEST_F(Daily, SelectorsSeveralKindsAndLabelColumnsAsWithKubectl) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         labelled_pod("web-1", "app: web, tier: front", "sleep 600") + "---\n" +
+                             labelled_pod("web-2", "app: web, tier: back", "sleep 600") + "---\n" +
+                             labelled_pod("db", "app: db", "sleep 600") + "---\n" + kService)
+                .rc,
+            0);
+  EXPECT_EQ(env_->podctl({"get", "pods", "-l", "app=web", "-o", "name"}).out, "pod/web-1\npod/web-2\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-l", "app=web,tier in (back)", "-o", "name"}).out, "pod/web-2\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-l", "!tier", "-o", "name"}).out, "pod/db\n");
+  RunResult none = env_->podctl({"get", "pods", "-l", "app=nothing"});
+  EXPECT_EQ(none.rc, 0);
+  EXPECT_EQ(none.err, "No resources found in default namespace.\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-l", "app in web"}).rc, 2);
+  std::string labels = env_->podctl({"get", "pods", "--show-labels"}).out;
+  EXPECT_NE(labels.find("LABELS"), std::string::npos) << labels;
+  EXPECT_NE(labels.find("app=web,tier=front"), std::string::npos) << labels;
+  std::string columns = env_->podctl({"get", "pods", "-L", "app,tier"}).out;
+  EXPECT_NE(columns.find("APP"), std::string::npos) << columns;
+  EXPECT_NE(columns.find("TIER"), std::string::npos) << columns;
+  std::string both = env_->podctl({"get", "pods,svc"}).out;
+  EXPECT_NE(both.find("pod/db"), std::string::npos) << both;
+  EXPECT_NE(both.find("\n\nNAME"), std::string::npos) << both;  // one table per kind
+  EXPECT_NE(both.find("service/web"), std::string::npos) << both;
+  std::string all = env_->podctl({"get", "all", "--no-headers"}).out;
+  EXPECT_NE(all.find("pod/web-1"), std::string::npos) << all;
+  EXPECT_NE(all.find("service/web"), std::string::npos) << all;
+  EXPECT_EQ(env_->podctl({"get", "pod/db", "svc/web", "-o", "name"}).out, "pod/db\nservice/web\n");
+  auto list = nlohmann::json::parse(env_->podctl({"get", "pods,svc", "-o", "json"}).out);
+  EXPECT_EQ(list["kind"], "List");
+  EXPECT_EQ(list["items"].size(), 4u);
+  // Waits and deletes by selector.
+  RunResult waited = env_->podctl({"wait", "pods", "-l", "app=web", "--for=condition=Ready"});
+  EXPECT_EQ(waited.out, "pod/web-1 condition met\npod/web-2 condition met\n") << waited.err;
+  EXPECT_EQ(env_->podctl({"wait", "pods", "--all", "--for=condition=Ready"}).rc, 0);
+  RunResult deleted = env_->podctl({"delete", "pods", "-l", "app=web", "--now"});
+  EXPECT_EQ(deleted.rc, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, "pod \"web-1\" deleted\npod \"web-2\" deleted\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "pod/db\n");
+}
+
+TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         labelled_pod("a", "app: x", "echo a1; sleep 1; echo a2; sleep 600") + "---\n" +
+                             labelled_pod("b", "app: x", "sleep 0.5; echo b1; sleep 600") + "---\n" +
+                             labelled_pod("other", "app: other", "echo nope; sleep 600"))
+                .rc,
+            0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "a"}).out == "a1\na2\n"; }));
+  // Merged in the order written, whatever pod wrote it.
+  EXPECT_EQ(env_->podctl({"logs", "-l", "app=x"}).out, "a/c | a1\nb/c | b1\na/c | a2\n");
+  EXPECT_EQ(env_->podctl({"logs", "a", "b"}).out, "a/c | a1\nb/c | b1\na/c | a2\n");
+  EXPECT_EQ(env_->podctl({"logs", "b", "c"}).out, "b1\n");  // b's own container c, as kubectl reads it
+  // Following: a pod that appears is followed, one that goes away does not end the stream.
+  RunResult followed;
+  std::thread follower([&] {
+    followed = run_program({"timeout", "-s", "INT", "8", PODCTL_BINARY, "--root", env_->root(), "--bridge",
+                            env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
+                            "logs", "-f", "-l", "app=x", "--tail", "0"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(env_->podctl({"delete", "pod", "a", "--grace-period", "0"}).rc, 0);
+  ASSERT_EQ(env_->apply(labelled_pod("late", "app: x", "echo late1; sleep 600")).rc, 0);
+  follower.join();
+  EXPECT_NE(followed.out.find("late/c | late1\n"), std::string::npos) << followed.out << followed.err;
+  EXPECT_EQ(followed.out.find("nope"), std::string::npos) << followed.out;
+  EXPECT_EQ(followed.out.find("a1"), std::string::npos) << followed.out;  // --tail 0: only what comes
+}
+
+}  // namespace
+}  // namespace podctl::test
