@@ -68,6 +68,10 @@ Result<LockedContext> open_locked_context(const Invocation& inv, bool create) {
 
 nlohmann::json pod_object(const PodRecord& r) {
   nlohmann::json pod = r.spec;
+  // A pod being removed (or made) may have no spec.json at this moment: it still has its name.
+  if (!pod.is_object()) pod = {{"apiVersion", "v1"}, {"kind", "Pod"}, {"spec", nlohmann::json::object()}};
+  pod["metadata"]["name"] = r.name;
+  pod["metadata"]["namespace"] = r.ns;
   pod["metadata"]["uid"] = r.uid;
   pod["metadata"]["creationTimestamp"] = r.creation_timestamp;
   // Bound by the scheduler: the node's name, as the binding sets spec.nodeName.

@@ -4,12 +4,14 @@
 #include <ctime>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "base/files.h"
 #include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/field_selector.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/output/json_path.h"
@@ -407,6 +409,13 @@ int cmd_get(const Invocation& inv) {
     for (const auto& g : *groups)
       if (!g.names.empty()) return report_error("a name cannot be given with a selector (-l)", kExitUsage);
   }
+  std::map<std::string, std::vector<FieldRequirement>> fields;  // by kind: each kind has its own fields
+  if (inv.has("field-selector"))
+    for (const auto& g : *groups) {
+      auto parsed = parse_field_selector(inv.get<std::string>("field-selector"), g.kind);
+      if (!parsed) return report_error("--field-selector: " + parsed.error().message, kExitUsage);
+      fields[g.kind] = std::move(*parsed);
+    }
   Columns extra;
   extra.show_labels = inv.vm["show-labels"].as<bool>();
   if (inv.has("label-columns")) extra.label_columns = comma_list(inv.get<std::vector<std::string>>("label-columns"));
@@ -424,6 +433,8 @@ int cmd_get(const Invocation& inv) {
       std::erase_if(*objects, [&](const json& o) {
         return !manifest::selector_matches(*selector, o["metadata"].value("labels", std::map<std::string, std::string>{}));
       });
+    if (fields.count(g.kind))
+      std::erase_if(*objects, [&](const json& o) { return !fields_match(fields[g.kind], o); });
     total += objects->size();
     found.emplace_back(g, std::move(*objects));
   }
@@ -461,6 +472,8 @@ void get_options(po::options_description& d) {
       "all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")(
       "no-headers", po::bool_switch()->default_value(false), "print the table without its header line")(
       "selector,l", po::value<std::string>(), "only objects whose labels match: app=web,tier!=db,env in (a,b),!canary")(
+      "field-selector", po::value<std::string>(),
+      "only objects whose fields match: status.phase=Running,spec.nodeName=localhost (pods), metadata.name=x")(
       "show-labels", po::bool_switch()->default_value(false), "add a LABELS column")(
       "label-columns,L", po::value<std::vector<std::string>>()->composing(),
       "add a column with the value of each label key (-L app,tier)");

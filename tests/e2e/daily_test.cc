@@ -49,6 +49,22 @@ TEST_F(Daily, SelectorsSeveralKindsAndLabelColumnsAsWithKubectl) {
   EXPECT_NE(all.find("pod/web-1"), std::string::npos) << all;
   EXPECT_NE(all.find("service/web"), std::string::npos) << all;
   EXPECT_EQ(env_->podctl({"get", "pod/db", "svc/web", "-o", "name"}).out, "pod/db\nservice/web\n");
+  // Field selectors: a pod the node cannot take is Pending, with no node.
+  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  containers:\n  - name: c\n"
+                        "    image: busybox:1.35\n    resources:\n      requests: {memory: 1000Gi}\n")
+                .rc,
+            0);
+  EXPECT_EQ(env_->podctl({"get", "pods", "--field-selector", "status.phase!=Running", "-o", "name"}).out,
+            "pod/huge\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "--field-selector", "spec.nodeName=localhost,metadata.name!=db", "-o",
+                          "name"})
+                .out,
+            "pod/web-1\npod/web-2\n");
+  EXPECT_EQ(env_->podctl({"get", "svc", "--field-selector", "metadata.name=web", "-o", "name"}).out, "service/web\n");
+  RunResult bad = env_->podctl({"get", "svc", "--field-selector", "status.phase=Running"});
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find("field label not supported: status.phase"), std::string::npos) << bad.err;
+  ASSERT_EQ(env_->podctl({"delete", "pod", "huge"}).rc, 0);
   auto list = nlohmann::json::parse(env_->podctl({"get", "pods,svc", "-o", "json"}).out);
   EXPECT_EQ(list["kind"], "List");
   EXPECT_EQ(list["items"].size(), 4u);
