@@ -1,6 +1,7 @@
 #include "orchestrator/sandbox/pod_files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -80,10 +81,22 @@ std::string render_hosts(const HostsEntries& pod, const std::string& pod_ip, con
 }
 
 Status rewrite_in_place(const std::string& path, const std::string& content) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd) return fail(sys_error("open " + path));
-  if (::write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size()))
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return fail(sys_error("stat " + path));
+  std::string old(static_cast<size_t>(st.st_size), '\0');
+  if (::pread(fd.get(), old.data(), old.size(), 0) != static_cast<ssize_t>(old.size()))
+    return fail(sys_error("read " + path));
+  if (old == content) return {};
+  // Readers (a resolver looking a name up) run while this writes: O_TRUNC would show them an empty
+  // file for a moment. One write of the new text, padded with blank lines to the old size, then the
+  // truncation: every read sees the old text, or the new one with or without blank lines after it.
+  std::string padded = content;
+  if (padded.size() < old.size()) padded.append(old.size() - padded.size(), '\n');
+  if (::pwrite(fd.get(), padded.data(), padded.size(), 0) != static_cast<ssize_t>(padded.size()))
     return fail(sys_error("write " + path));
+  if (::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) return fail(sys_error("truncate " + path));
   return {};
 }
 

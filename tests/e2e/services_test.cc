@@ -235,7 +235,8 @@ TEST_F(Services, ARollingUpdateBehindAServiceFailsNoRequest) {
   std::string counter =
       "apiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox:1.35\n"
       "    command: [\"sh\", \"-c\", \"ok=0; failed=0; while true; do if timeout 3 wget -q -O - http://web/ >/dev/null "
-      "2>&1; then ok=$((ok+1)); else failed=$((failed+1)); fi; echo $ok $failed > /tmp/count; sleep 0.05; done\"]\n";
+      "2>/tmp/last; then ok=$((ok+1)); else failed=$((failed+1)); (date +%T; cat /tmp/last) >> /tmp/failures; fi; "
+      "echo $ok $failed > /tmp/count; sleep 0.05; done\"]\n";
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
                          deployment("v1") + "---\n" + service_yaml() + "---\n" + counter)
                 .rc,
@@ -252,7 +253,8 @@ TEST_F(Services, ARollingUpdateBehindAServiceFailsNoRequest) {
   ASSERT_EQ(rolled.rc, 0) << rolled.err;
   ::sleep(3);  // the last old pods' preStop and grace, with requests going on
   auto after = counts();
-  EXPECT_EQ(after.second, before.second) << "requests failed during the rollout";
+  EXPECT_EQ(after.second, before.second)
+      << "requests failed during the rollout:\n" << env_->podctl({"exec", "client", "--", "cat", "/tmp/failures"}).out;
   EXPECT_GT(after.first - before.first, 20);
   EXPECT_EQ(fetch("http://web/"), "v2");
 }

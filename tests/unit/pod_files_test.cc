@@ -1,5 +1,12 @@
 // /etc/hosts as the kubelet writes it, plus podctl's lines for the namespace's other pods.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "base/files.h"
 
 #include "orchestrator/sandbox/pod_files.h"
 
@@ -32,6 +39,34 @@ TEST(Hosts, ASubdomainGivesTheKubeletsFqdnLine) {
   EXPECT_EQ(render_hosts(pod, "10.0.0.2", {}), kHeader + "10.0.0.2\tweb-0.web.dev.svc.cluster.local\tweb-0\n");
 }
 
+// A resolver reads /etc/hosts while podctl rewrites it (a peer came or went): every read must find
+// the lines both versions share, and the inode stays the one bind-mounted into the containers.
+TEST(Hosts, ARewriteNeverShowsReadersAFileWithoutItsLines) {
+  std::string path = "/tmp/podctl-hosts-" + std::to_string(::getpid());
+  std::string shared = kHeader + "10.0.0.9\tweb.default.svc.cluster.local\tweb\n";
+  std::string longer = shared + "10.0.0.3\tpeer-with-a-long-name-that-comes-and-goes\n";
+  ASSERT_TRUE(rewrite_in_place(path, longer));
+  struct stat before {};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  std::atomic<bool> done{false};
+  std::atomic<int> torn{0};
+  std::thread reader([&] {
+    while (!done) {
+      auto text = read_file(path);
+      if (!text || text->compare(0, shared.size(), shared) != 0) ++torn;
+    }
+  });
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(rewrite_in_place(path, i % 2 ? longer : shared));
+  done = true;
+  reader.join();
+  EXPECT_EQ(torn, 0);
+  EXPECT_EQ(*read_file(path), shared + "10.0.0.3\tpeer-with-a-long-name-that-comes-and-goes\n");
+  struct stat after {};
+  ASSERT_EQ(::stat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  ::unlink(path.c_str());
+}
+
 }  // namespace
 }  // namespace podctl
 
@@ -60,6 +95,8 @@ TEST(ResolvConf, DefaultIsTheHostsAsItIs) {
   const std::string host = "nameserver 10.0.0.2\nsearch corp.example\noptions rotate\n";
   EXPECT_EQ(render_resolv_conf(host, pod_in("shop", "Default")), host);
 }
+
+// A resolver reads /etc/hosts while podctl rewrites it (a peer came or went): every read must find
 
 }  // namespace
 }  // namespace podctl
