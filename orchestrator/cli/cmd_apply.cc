@@ -176,18 +176,18 @@ int apply_once(const Invocation& inv) {
   auto locked = open_locked_context(inv, true);
   if (!locked) return report_error(locked.error().message);
   PodContext& ctx = locked->ctx;
-  ctx.restart_backoff = backoff;
+  ctx.pod_options.restart_backoff = backoff;
   std::string why;
   auto max_size = manifest::parse_quantity(inv.get<std::string>("log-max-size"), &why);
   if (!max_size || max_size->value() < 1024)
     return report_error(
         "--log-max-size \"" + inv.get<std::string>("log-max-size") + "\": a size such as 10Mi (at least 1Ki)",
         kExitUsage);
-  ctx.log_max_bytes = max_size->value();
-  ctx.log_max_files = inv.get<int>("log-max-files");
-  if (ctx.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
-  ctx.pids_limit = inv.get<int64_t>("pids-limit");
-  if (ctx.pids_limit < 0) return report_error("--pids-limit must be 0 (no limit) or more", kExitUsage);
+  ctx.pod_options.log_max_bytes = max_size->value();
+  ctx.pod_options.log_max_files = inv.get<int>("log-max-files");
+  if (ctx.pod_options.log_max_files < 2) return report_error("--log-max-files must be at least 2", kExitUsage);
+  ctx.pod_options.pids_limit = inv.get<int64_t>("pids-limit");
+  if (ctx.pod_options.pids_limit < 0) return report_error("--pids-limit must be 0 (no limit) or more", kExitUsage);
   int rc = kExitOk;
   for (const auto& o : loaded.objects) {
     if (!std::holds_alternative<Pod>(o.object)) {

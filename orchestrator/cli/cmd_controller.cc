@@ -79,10 +79,10 @@ int cmd_controller(const Invocation& inv) {
   ControllerEnv env;
   env.ref = {inv.args[0], inv.global.ns, inv.args[1]};
   env.ctx = read_only_context(inv);
-  env.ctx.restart_backoff = inv.get<std::string>("restart-backoff");
-  env.ctx.log_max_bytes = inv.get<int64_t>("log-max-size");
-  env.ctx.log_max_files = inv.get<int>("log-max-files");
-  env.ctx.pids_limit = inv.get<int64_t>("pids-limit");
+  env.ctx.pod_options.restart_backoff = inv.get<std::string>("restart-backoff");
+  env.ctx.pod_options.log_max_bytes = inv.get<int64_t>("log-max-size");
+  env.ctx.pod_options.log_max_files = inv.get<int>("log-max-files");
+  env.ctx.pod_options.pids_limit = inv.get<int64_t>("pids-limit");
   env.lock = [&inv]() { return open_locked_context(inv, false); };
   auto paths = controller_paths(env.ctx.root, env.ref);
   if (auto st = make_dirs(paths.dir, 0700); !st) return report_error(st.error().message);

@@ -8,6 +8,7 @@
 #include "manifests/names.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/rollout_verdict.h"
+#include "orchestrator/cli/stored_update.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/store/object_store.h"
@@ -28,23 +29,15 @@ Result<Target> one_target(const Invocation& inv, size_t first, std::initializer_
   PODCTL_ASSIGN_OR_RETURN(auto parsed, resource_args(args));
   bool known = false;
   for (const char* k : kinds) known |= parsed.kind == k;
-  if (!known || parsed.names.size() != 1)
-    return fail(make_error(std::string("expected one ") +
-                           (kinds.size() > 1 ? "deployment, replicaset or statefulset" : "deployment") +
-                           ", as TYPE NAME or TYPE/NAME (e.g. deployment/web)"));
+  if (!known || parsed.names.size() != 1) {
+    std::string expected;
+    size_t i = 0;
+    for (const char* k : kinds) expected += (i++ == 0 ? "" : i == kinds.size() ? " or " : ", ") + singular(k);
+    return fail(make_error("expected one " + expected + ", as TYPE NAME or TYPE/NAME (e.g. deployment/web)"));
+  }
   if (auto why = manifest::check_dns1123_subdomain(parsed.names[0]); !why.empty())
     return fail(make_error("invalid name \"" + parsed.names[0] + "\": " + why));
   return Target{parsed.kind, parsed.names[0]};
-}
-
-// Writes the changed object and tells its controller.
-Status store_and_wake(const Invocation& inv, const Target& t, const json& object) {
-  auto locked = open_locked_context(inv, false);
-  if (!locked) return fail(locked.error());
-  PODCTL_TRY(put_object(locked->ctx.root, t.kind, object));
-  ControllerRef ref{t.kind, inv.global.ns, t.name};
-  wake_controller(locked->ctx.root, ref);
-  return ensure_controller(locked->ctx, ref);
 }
 
 // The ReplicaSets a Deployment owns, by revision.
@@ -78,8 +71,7 @@ int rollout_status(const Invocation& inv, const Target& t) {
 }
 
 int rollout_restart(const Invocation& inv, const Target& t, json d) {
-  d["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] = rfc3339_now();
-  if (auto st = store_and_wake(inv, t, d); !st) return report_error(st.error().message);
+  if (auto st = restart_template(inv, t.kind, std::move(d)); !st) return report_error(st.error().message);
   std::cout << printed_kind(t.kind) << "/" << t.name << " restarted\n";
   return kExitOk;
 }
@@ -96,7 +88,7 @@ int rollout_undo(const Invocation& inv, const Target& t, json d) {
   json tmpl = it->second["spec"]["template"];
   tmpl["metadata"]["labels"].erase("pod-template-hash");
   d["spec"]["template"] = tmpl;
-  if (auto st = store_and_wake(inv, t, d); !st) return report_error(st.error().message);
+  if (auto st = store_and_wake(inv, t.kind, t.name, d); !st) return report_error(st.error().message);
   std::cout << printed_kind(t.kind) << "/" << t.name << " rolled back\n";
   return kExitOk;
 }
@@ -119,7 +111,9 @@ int cmd_rollout(const Invocation& inv) {
   const std::string& action = inv.args[0];
   if (action != "status" && action != "restart" && action != "undo" && action != "history")
     return report_error("unknown rollout command \"" + action + "\": status, restart, undo or history", kExitUsage);
-  auto t = one_target(inv, 1, {"deployments"});
+  // restart also takes a StatefulSet (its controller rolls a template change out too); the
+  // history and status kubectl shows for one are not kept.
+  auto t = action == "restart" ? one_target(inv, 1, {"deployments", "statefulsets"}) : one_target(inv, 1, {"deployments"});
   if (!t) return report_error(t.error().message, kExitUsage);
   if (action == "status") return rollout_status(inv, *t);
   auto d = get_object(RootPaths{inv.global.root}, t->kind, inv.global.ns, t->name);
@@ -143,7 +137,7 @@ int cmd_scale(const Invocation& inv) {
   auto object = get_object(RootPaths{inv.global.root}, t->kind, inv.global.ns, t->name);
   if (!object) return report_error(object.error().message);
   (*object)["spec"]["replicas"] = replicas;
-  if (auto st = store_and_wake(inv, *t, *object); !st) return report_error(st.error().message);
+  if (auto st = store_and_wake(inv, t->kind, t->name, *object); !st) return report_error(st.error().message);
   std::cout << printed_kind(t->kind) << "/" << t->name << " scaled\n";
   return kExitOk;
 }

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
        scale_options, cmd_scale},
       {"rollout", "rollout status|restart|undo|history deployment/NAME", "follow, restart or undo a Deployment's rollout",
        rollout_options, cmd_rollout},
+      {"restart", "restart NAME… | TYPE/NAME… | [TYPE] -l SELECTOR | [TYPE] --all",
+       "stop and start pods again (a workload's as a rolling restart)", restart_options, cmd_restart},
       {"image", "image import NAME[:TAG] ROOTFS.tar|DIR | ls | rm NAME", "manage local images", image_options,
        cmd_image},
       {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge",

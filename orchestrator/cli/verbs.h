@@ -25,6 +25,7 @@ PODCTL_VERB(system)
 PODCTL_VERB(controller)
 PODCTL_VERB(scale)
 PODCTL_VERB(rollout)
+PODCTL_VERB(restart)
 
 #undef PODCTL_VERB
 

@@ -39,10 +39,10 @@ Status write_status(const ControllerPaths& paths, const nlohmann::json& status) 
 }
 
 std::vector<std::string> pod_option_args(const PodContext& ctx) {
-  return {"--restart-backoff", ctx.restart_backoff,
-          "--log-max-size",    std::to_string(ctx.log_max_bytes),
-          "--log-max-files",   std::to_string(ctx.log_max_files),
-          "--pids-limit",      std::to_string(ctx.pids_limit)};
+  return {"--restart-backoff", ctx.pod_options.restart_backoff,
+          "--log-max-size",    std::to_string(ctx.pod_options.log_max_bytes),
+          "--log-max-files",   std::to_string(ctx.pod_options.log_max_files),
+          "--pids-limit",      std::to_string(ctx.pod_options.pids_limit)};
 }
 
 // Double fork and setsid, as for a pod's supervisor: it outlives the command that started it and

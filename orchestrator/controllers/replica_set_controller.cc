@@ -17,10 +17,7 @@ using nlohmann::json;
 Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::Pod>& pods) {
   if (pods.empty()) return {};
   PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
-  locked.ctx.restart_backoff = env.ctx.restart_backoff;
-  locked.ctx.log_max_bytes = env.ctx.log_max_bytes;
-  locked.ctx.log_max_files = env.ctx.log_max_files;
-  locked.ctx.pids_limit = env.ctx.pids_limit;
+  locked.ctx.pod_options = env.ctx.pod_options;
   Status result;
   for (const auto& pod : pods) {
     auto created = create_pod(locked.ctx, pod);

@@ -6,6 +6,7 @@
 
 #include "orchestrator/plan/backoff.h"
 #include "orchestrator/store/network_config.h"
+#include "orchestrator/store/pod_options.h"
 #include "orchestrator/store/root_paths.h"
 
 namespace podctl {
@@ -14,10 +15,7 @@ struct PodContext {
   RootPaths root;
   NetworkConfig net;
   std::string cgroup_mount;
-  std::string restart_backoff = "10s:300s";
-  int64_t log_max_bytes = 10 * 1024 * 1024;
-  int log_max_files = 5;
-  int64_t pids_limit = 0;  // per container; 0: none
+  PodOptions pod_options;
   std::string log_level = "info";
 };
 

@@ -54,13 +54,13 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
                                    "--report-fd",
                                    "3",
                                    "--restart-backoff",
-                                   ctx.restart_backoff,
+                                   r.options.restart_backoff,
                                    "--log-max-size",
-                                   std::to_string(ctx.log_max_bytes),
+                                   std::to_string(r.options.log_max_bytes),
                                    "--log-max-files",
-                                   std::to_string(ctx.log_max_files),
+                                   std::to_string(r.options.log_max_files),
                                    "--pids-limit",
-                                   std::to_string(ctx.pids_limit),
+                                   std::to_string(r.options.pids_limit),
                                    "--log-level",
                                    ctx.log_level,
                                    r.name};
@@ -110,6 +110,7 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   r.cgroup = pod_cgroup_path(ctx.cgroup_mount, r.uid);
   r.spec_hash = manifest::pod_hash(pod);
   r.pod_level_hash = manifest::pod_level_hash(pod);
+  r.options = ctx.pod_options;
   r.paths.dir = ctx.root.pod_dir(r.ns, r.name);
   r.spec = manifest::to_json(pod);  // uid and creationTimestamp live in pod.json: the loader refuses them
 

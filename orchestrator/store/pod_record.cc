@@ -24,7 +24,12 @@ Status write_pod_record(const PodRecord& r) {
          {"hostVeth", r.host_veth},
          {"cgroup", r.cgroup},
          {"specHash", r.spec_hash},
-         {"podLevelHash", r.pod_level_hash}};
+         {"podLevelHash", r.pod_level_hash},
+         {"options",
+          {{"restartBackoff", r.options.restart_backoff},
+           {"logMaxSize", r.options.log_max_bytes},
+           {"logMaxFiles", r.options.log_max_files},
+           {"pidsLimit", r.options.pids_limit}}}};
   PODCTL_TRY(write_file_atomic(r.paths.spec(), r.spec.dump(2) + "\n"));
   return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
 }
@@ -44,6 +49,11 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
   r.cgroup = rec->value("cgroup", "");
   r.spec_hash = rec->value("specHash", "");
   r.pod_level_hash = rec->value("podLevelHash", "");
+  const json options = rec->value("options", json::object());
+  r.options.restart_backoff = options.value("restartBackoff", r.options.restart_backoff);
+  r.options.log_max_bytes = options.value("logMaxSize", r.options.log_max_bytes);
+  r.options.log_max_files = options.value("logMaxFiles", r.options.log_max_files);
+  r.options.pids_limit = options.value("pidsLimit", r.options.pids_limit);
   if (auto spec = read_json_file(r.paths.spec())) r.spec = std::move(*spec);
   if (auto status = read_json_file(r.paths.status())) r.status = std::move(*status);
   r.supervisor = read_supervisor_identity(r.paths);

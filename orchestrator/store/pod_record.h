@@ -12,6 +12,7 @@
 #include "base/identifiers.h"
 #include "base/process_identity.h"
 #include "manifests/pod_spec.h"
+#include "orchestrator/store/pod_options.h"
 #include "orchestrator/store/root_paths.h"
 
 namespace podctl {
@@ -26,6 +27,7 @@ struct PodRecord {
   std::string cgroup;  // the pod's cgroup v2 directory
   std::string spec_hash;
   std::string pod_level_hash;  // what an in-place update may not change
+  PodOptions options;
   PodPaths paths;
 
   nlohmann::json spec;    // Kubernetes Pod object (apiVersion, kind, metadata, spec)

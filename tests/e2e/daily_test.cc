@@ -3,6 +3,9 @@
 // and followed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <fstream>
 #include <thread>
 
 #include "tests/support/podctl_env.h"
@@ -11,6 +14,7 @@ namespace podctl::test {
 namespace {
 
 using Daily = PodctlTest;
+using nlohmann::json;
 
 std::string labelled_pod(const std::string& name, const std::string& labels, const std::string& script) {
   return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n  labels: {" + labels +
@@ -104,6 +108,73 @@ TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
   EXPECT_NE(followed.out.find("late/c | late1\n"), std::string::npos) << followed.out << followed.err;
   EXPECT_EQ(followed.out.find("nope"), std::string::npos) << followed.out;
   EXPECT_EQ(followed.out.find("a1"), std::string::npos) << followed.out;  // --tail 0: only what comes
+}
+
+// compose restart: the pod stops (its grace period) and starts again from its spec, in a fresh
+// sandbox (its init containers run again), with the options apply gave it; a workload's pods are
+// replaced by a rolling restart; a pod a ReplicaSet owns is replaced by its controller.
+TEST_F(Daily, RestartStartsPodsAgainAsComposeRestartDoes) {
+  std::string api = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  labels: {app: api}\nspec:\n"
+                    "  terminationGracePeriodSeconds: 0\n  initContainers:\n  - name: init\n    image: busybox:1.35\n"
+                    "    command: [sh, -c, \"date +%s%N > /work/started\"]\n    volumeMounts:\n    - {name: w, mountPath: /work}\n"
+                    "  containers:\n  - name: c\n    image: busybox:1.35\n    command: [sleep, \"600\"]\n"
+                    "    volumeMounts:\n    - {name: w, mountPath: /work}\n  volumes:\n  - name: w\n    emptyDir: {}\n";
+  std::string web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n"
+                    "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
+                    "    spec:\n      terminationGracePeriodSeconds: 0\n      containers:\n      - name: c\n"
+                    "        image: busybox:1.35\n        command: [sleep, \"600\"]\n";
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s", "--restart-backoff", "1s:20s"}, api + "---\n" + web).rc, 0);
+  std::string uid = env_->pod("api")["metadata"]["uid"];
+  std::string started = env_->podctl({"exec", "api", "--", "cat", "/work/started"}).out;
+  ASSERT_FALSE(started.empty());
+
+  RunResult restarted = env_->podctl({"restart", "pod/api"});
+  ASSERT_EQ(restarted.rc, 0) << restarted.err;
+  EXPECT_EQ(restarted.out, "pod/api restarted\n");
+  EXPECT_NE(restarted.err.find("pod/api: stopping it (grace period 0s), then starting it again"), std::string::npos)
+      << restarted.err;
+  ASSERT_EQ(env_->podctl({"wait", "pod/api", "--for=condition=Ready", "--timeout=30s"}).rc, 0);
+  EXPECT_NE(env_->pod("api")["metadata"]["uid"], uid);
+  std::string again = env_->podctl({"exec", "api", "--", "cat", "/work/started"}).out;
+  EXPECT_FALSE(again.empty());
+  EXPECT_NE(again, started);  // the init container ran again, in a new emptyDir
+  json record = json::parse(std::ifstream(env_->root() + "/pods/default/api/pod.json"));
+  EXPECT_EQ(record["options"]["restartBackoff"], "1s:20s");
+
+  // A pod of the Deployment: deleted, and its ReplicaSet makes another.
+  auto web_pods = [&] { return env_->podctl({"get", "pods", "-l", "app=web", "-o", "name"}).out; };
+  std::string before = web_pods();
+  std::string one = before.substr(0, before.find('\n'));
+  ASSERT_EQ(env_->podctl({"restart", one}).rc, 0);
+  EXPECT_TRUE(env_->eventually([&] {
+    std::string now = web_pods();
+    return now.find(one + "\n") == std::string::npos && std::count(now.begin(), now.end(), '\n') == 2;
+  })) << web_pods();
+
+  // The Deployment: every pod replaced by a rolling restart.
+  before = web_pods();
+  RunResult rolled = env_->podctl({"restart", "deployment/web"});
+  ASSERT_EQ(rolled.rc, 0) << rolled.err;
+  EXPECT_EQ(rolled.out, "deployment.apps/web restarted\n");
+  ASSERT_EQ(env_->podctl({"rollout", "status", "deployment/web", "--timeout=60s"}).rc, 0);
+  EXPECT_TRUE(env_->eventually([&] {
+    std::string now = web_pods();
+    std::istringstream names(before);
+    for (std::string n; std::getline(names, n);)
+      if (now.find(n + "\n") != std::string::npos) return false;
+    return std::count(now.begin(), now.end(), '\n') == 2;
+  })) << web_pods();
+
+  // By selector, and what cannot be restarted.
+  RunResult by_label = env_->podctl({"restart", "-l", "app=api"});
+  EXPECT_EQ(by_label.rc, 0) << by_label.err;
+  EXPECT_EQ(by_label.out, "pod/api restarted\n");
+  RunResult missing = env_->podctl({"restart", "nope"});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_EQ(missing.err, "error: pod/nope: pods \"nope\" not found\n");
+  RunResult kind = env_->podctl({"restart", "configmap/x"});
+  EXPECT_EQ(kind.rc, 2);
+  EXPECT_NE(kind.err.find("only pods, deployments and statefulsets can be restarted"), std::string::npos) << kind.err;
 }
 
 }  // namespace

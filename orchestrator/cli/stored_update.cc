@@ -1,0 +1,25 @@
+#include "orchestrator/cli/stored_update.h"
+
+#include "base/identifiers.h"
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/controllers/controller_process.h"
+#include "orchestrator/store/object_store.h"
+
+namespace podctl {
+
+Status store_and_wake(const Invocation& inv, const std::string& kind, const std::string& name,
+                      const nlohmann::json& object) {
+  PODCTL_ASSIGN_OR_RETURN(auto locked, open_locked_context(inv, false));
+  PODCTL_TRY(put_object(locked.ctx.root, kind, object));
+  ControllerRef ref{kind, inv.global.ns, name};
+  wake_controller(locked.ctx.root, ref);
+  return ensure_controller(locked.ctx, ref);
+}
+
+Status restart_template(const Invocation& inv, const std::string& kind, nlohmann::json object) {
+  std::string name = object["metadata"].value("name", "");
+  object["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] = rfc3339_now();
+  return store_and_wake(inv, kind, name, object);
+}
+
+}  // namespace podctl
