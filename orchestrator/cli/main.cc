@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
        scale_options, cmd_scale},
       {"rollout", "rollout status|restart|undo|history deployment/NAME", "follow, restart or undo a Deployment's rollout",
        rollout_options, cmd_rollout},
+      {"create", "create configmap NAME | secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH] [--dry-run -o yaml]",
+       "make a ConfigMap or a Secret from literals and files", create_options, cmd_create},
       {"restart", "restart NAME… | TYPE/NAME… | [TYPE] -l SELECTOR | [TYPE] --all",
        "stop and start pods again (a workload's as a rolling restart)", restart_options, cmd_restart},
       {"image", "image import NAME[:TAG] ROOTFS.tar|DIR | ls | rm NAME", "manage local images", image_options,

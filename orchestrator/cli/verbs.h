@@ -26,6 +26,7 @@ PODCTL_VERB(controller)
 PODCTL_VERB(scale)
 PODCTL_VERB(rollout)
 PODCTL_VERB(restart)
+PODCTL_VERB(create)
 
 #undef PODCTL_VERB
 

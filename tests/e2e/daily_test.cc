@@ -2,6 +2,7 @@
 // deletes and waits by selector; and as a compose user expects it: the logs of many pods, merged
 // and followed.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <sstream>
@@ -175,6 +176,43 @@ TEST_F(Daily, RestartStartsPodsAgainAsComposeRestartDoes) {
   RunResult kind = env_->podctl({"restart", "configmap/x"});
   EXPECT_EQ(kind.rc, 2);
   EXPECT_NE(kind.err.find("only pods, deployments and statefulsets can be restarted"), std::string::npos) << kind.err;
+}
+
+// kubectl's generators: a ConfigMap from an env file, a Secret from a literal, a pod reading both;
+// --dry-run -o yaml is a manifest that apply takes as it is.
+TEST_F(Daily, CreateMakesConfigMapsAndSecretsFromLiteralsAndFiles) {
+  std::string env_file = env_->root() + "-app.env";
+  { std::ofstream(env_file) << "# settings\nMODE=dev\nLEVEL=3\n"; }
+  RunResult cm = env_->podctl({"create", "configmap", "settings", "--from-env-file", env_file});
+  ::unlink(env_file.c_str());
+  ASSERT_EQ(cm.rc, 0) << cm.err;
+  EXPECT_EQ(cm.out, "configmap/settings created\n");
+  ASSERT_EQ(env_->podctl({"create", "secret", "generic", "db", "--from-literal=password=hunter2"}).rc, 0);
+  json stored = json::parse(env_->podctl({"get", "secret", "db", "-o", "json"}).out);
+  EXPECT_EQ(stored["data"]["password"], "aHVudGVyMg==");
+  EXPECT_EQ(stored["type"], "Opaque");
+  RunResult again = env_->podctl({"create", "cm", "settings", "--from-literal=a=b"});
+  EXPECT_EQ(again.rc, 1);
+  EXPECT_EQ(again.err, "error: failed to create configmap: configmaps \"settings\" already exists\n");
+
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  terminationGracePeriodSeconds: 0\n"
+                         "  containers:\n  - name: c\n    image: busybox:1.35\n    command: [sleep, \"600\"]\n"
+                         "    envFrom:\n    - configMapRef: {name: settings}\n    env:\n    - name: PASSWORD\n"
+                         "      valueFrom:\n        secretKeyRef: {name: db, key: password}\n")
+                .rc,
+            0);
+  EXPECT_EQ(env_->podctl({"exec", "app", "--", "sh", "-c", "echo $MODE $LEVEL $PASSWORD"}).out, "dev 3 hunter2\n");
+
+  RunResult manifest = env_->podctl({"create", "cm", "feature", "--from-literal=flag=on", "--dry-run", "-o", "yaml"});
+  ASSERT_EQ(manifest.rc, 0) << manifest.err;
+  EXPECT_EQ(manifest.out, "apiVersion: v1\ndata:\n  flag: \"on\"\nkind: ConfigMap\nmetadata:\n  name: feature\n");
+  EXPECT_EQ(env_->podctl({"get", "cm", "feature"}).rc, 1);  // a dry run stores nothing
+  RunResult applied = env_->podctl({"apply", "-f", "-"}, manifest.out);
+  EXPECT_EQ(applied.out, "configmap/feature created\n") << applied.err;
+  RunResult bad = env_->podctl({"create", "cm", "x", "--from-literal=bad key=1"});
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find("\"bad key\" is not a valid key name"), std::string::npos) << bad.err;
 }
 
 }  // namespace
