@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
        cmd_logs},
       {"exec", "exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", "run a command in a container", exec_options,
        cmd_exec},
+      {"port-forward", "port-forward NAME|TYPE/NAME [LOCAL:]REMOTE… [--address A,…]",
+       "forward local ports to a pod's ports (through its network namespace)", port_forward_options, cmd_port_forward},
       {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options,
        cmd_inspect},
       {"wait", "wait pod/NAME… --for=condition=Ready|delete|jsonpath='{…}'=VALUE [--timeout S]",

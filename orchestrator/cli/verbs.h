@@ -27,6 +27,7 @@ PODCTL_VERB(scale)
 PODCTL_VERB(rollout)
 PODCTL_VERB(restart)
 PODCTL_VERB(create)
+PODCTL_VERB(port_forward)
 
 #undef PODCTL_VERB
 

@@ -24,16 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-// The container port a target port names in this pod, or 0.
-int resolve_target_port(const manifest::IntOrString& target, const std::string& protocol, const json& pod) {
-  if (!target.is_string) return static_cast<int>(target.number);
-  for (const auto& c : pod["spec"].value("containers", json::array()))
-    for (const auto& p : c.value("ports", json::array()))
-      if (p.value("name", "") == target.text && p.value("protocol", "TCP") == protocol)
-        return p.value("containerPort", 0);
-  return 0;
-}
-
 bool pod_is_endpoint(const PodRecord& r, const std::map<std::string, std::string>& selector) {
   if (selector.empty() || r.pod_ip.empty() || !r.supervisor_alive) return false;
   auto labels = r.spec["metadata"].value("labels", std::map<std::string, std::string>{});

@@ -15,6 +15,15 @@ namespace podctl {
 
 using nlohmann::json;
 
+int resolve_target_port(const manifest::IntOrString& target, const std::string& protocol, const json& pod) {
+  if (!target.is_string) return static_cast<int>(target.number);
+  for (const auto& c : pod["spec"].value("containers", json::array()))
+    for (const auto& p : c.value("ports", json::array()))
+      if (p.value("name", "") == target.text && p.value("protocol", "TCP") == protocol)
+        return p.value("containerPort", 0);
+  return 0;
+}
+
 std::string service_id(const std::string& ns, const std::string& name) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(ns + "/" + name)));

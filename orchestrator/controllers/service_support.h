@@ -20,6 +20,9 @@ namespace podctl {
 
 std::string service_id(const std::string& ns, const std::string& name);
 
+// The container port a Service's target port names in this pod (a Pod object), or 0.
+int resolve_target_port(const manifest::IntOrString& target, const std::string& protocol, const nlohmann::json& pod);
+
 net::ServiceRules read_installed_rules(const ControllerPaths& paths);
 Status write_installed_rules(const ControllerPaths& paths, const net::ServiceRules& rules);
 

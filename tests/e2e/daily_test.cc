@@ -215,5 +215,68 @@ TEST_F(Daily, CreateMakesConfigMapsAndSecretsFromLiteralsAndFiles) {
   EXPECT_NE(bad.err.find("\"bad key\" is not a valid key name"), std::string::npos) << bad.err;
 }
 
+// kubectl port-forward: a server that listens only on the pod's own loopback is reached from the
+// host, through a pod, a Service (its port translated to the target port) or by a port's name;
+// bytes arrive whole both ways; the forward ends with an error when the pod goes away.
+TEST_F(Daily, PortForwardReachesThePodsLoopbackFromTheHost) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: h\n  labels: {app: h}\nspec:\n"
+                         "  terminationGracePeriodSeconds: 0\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+                         "    command: [sh, -c, \"mkdir -p /www && echo hi > /www/index.html && "
+                         "dd if=/dev/urandom of=/www/big bs=1024 count=3072 2>/dev/null && "
+                         "exec httpd -f -p 127.0.0.1:8080 -h /www\"]\n    ports:\n    - {name: web, containerPort: 8080}\n"
+                         "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: h\nspec:\n  selector: {app: h}\n"
+                         "  ports:\n  - {name: http, port: 80, targetPort: web}\n")
+                .rc,
+            0);
+  int by_pod = env_->host_port(0), by_name = env_->host_port(1), by_service = env_->host_port(2),
+      refused = env_->host_port(3);
+  auto forward = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"timeout", "-s", "INT", "8", PODCTL_BINARY, "--root", env_->root(), "--bridge",
+                                  env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
+                                  "port-forward"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv);
+  };
+  RunResult pod_forward, service_forward;
+  std::thread pod_thread([&] {
+    pod_forward = forward({"pod/h", std::to_string(by_pod) + ":8080", std::to_string(by_name) + ":web",
+                           std::to_string(refused) + ":9"});
+  });
+  std::thread service_thread([&] { service_forward = forward({"svc/h", std::to_string(by_service) + ":80"}); });
+  auto get = [](int port, const std::string& path) {
+    return sh("curl -s --max-time 3 http://127.0.0.1:" + std::to_string(port) + path).out;
+  };
+  EXPECT_TRUE(env_->eventually([&] { return get(by_pod, "/") == "hi\n"; }, std::chrono::seconds(5)));
+  EXPECT_EQ(get(by_name, "/"), "hi\n");
+  EXPECT_EQ(get(by_service, "/"), "hi\n");
+  std::string inside = env_->podctl({"exec", "h", "--", "sha256sum", "/www/big"}).out;
+  std::string outside = sh("curl -s --max-time 5 http://127.0.0.1:" + std::to_string(by_pod) + "/big | sha256sum").out;
+  ASSERT_GE(inside.size(), 64u) << inside;
+  EXPECT_EQ(inside.substr(0, 64), outside.substr(0, 64));
+  EXPECT_EQ(get(refused, "/"), "");  // nothing listens on port 9: that connection fails, the forward goes on
+  EXPECT_EQ(get(by_pod, "/"), "hi\n");
+  ASSERT_EQ(env_->podctl({"delete", "pod", "h", "--now"}).rc, 0);
+  pod_thread.join();
+  service_thread.join();
+  EXPECT_NE(pod_forward.out.find("Forwarding from 127.0.0.1:" + std::to_string(by_pod) + " -> 8080\n"), std::string::npos)
+      << pod_forward.out;
+  EXPECT_NE(pod_forward.out.find("Handling connection for " + std::to_string(by_pod)), std::string::npos);
+  EXPECT_NE(pod_forward.err.find("an error occurred forwarding " + std::to_string(refused) + " -> 9: connect to port 9"),
+            std::string::npos)
+      << pod_forward.err;
+  EXPECT_NE(service_forward.out.find("Forwarding from 127.0.0.1:" + std::to_string(by_service) + " -> 8080\n"),
+            std::string::npos)
+      << service_forward.out;
+  // The pod went away before the timeout: both end at once with kubectl's words.
+  EXPECT_EQ(pod_forward.rc, 1);
+  EXPECT_NE(pod_forward.err.find("lost connection to pod"), std::string::npos) << pod_forward.err;
+  EXPECT_EQ(service_forward.rc, 1);
+  RunResult missing = env_->podctl({"port-forward", "pod/h", "8080"});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_EQ(missing.err, "error: pods \"h\" not found\n");
+  EXPECT_EQ(env_->podctl({"port-forward", "pod/h", "70000"}).rc, 2);
+}
+
 }  // namespace
 }  // namespace podctl::test

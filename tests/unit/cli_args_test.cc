@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/port_forward_spec.h"
 
 namespace podctl {
 namespace {
@@ -31,6 +32,31 @@ TEST(PodNameArg, TakesANameOrPodSlashName) {
   EXPECT_EQ(pod_name_arg("pod/api").value(), "api");
   EXPECT_FALSE(pod_name_arg("cm/api"));
   EXPECT_EQ(pod_name_arg("../../victim").value(), "../../victim");  // not a type: the name check refuses it
+}
+
+TEST(PortForwardArgs, PortPairsAsKubectlReadsThem) {
+  auto pair = [](const std::string& text) {
+    auto p = parse_port_pair(text);
+    return p ? std::to_string(p->local_port) + ">" + p->remote_text() : "error: " + p.error().message;
+  };
+  EXPECT_EQ(pair("8080"), "8080>8080");
+  EXPECT_EQ(pair("8080:80"), "8080>80");
+  EXPECT_EQ(pair(":80"), "0>80");
+  EXPECT_EQ(pair("0:80"), "0>80");
+  EXPECT_EQ(pair("8080:http"), "8080>http");
+  EXPECT_EQ(pair("http"), "error: invalid port \"http\": the remote port must be 1-65535 (or a port's name, as LOCAL:NAME)");
+  EXPECT_EQ(pair("8080:0"), "error: invalid port \"8080:0\": the remote port must be 1-65535 (or a port's name, as LOCAL:NAME)");
+  EXPECT_EQ(pair("70000"), "error: invalid port \"70000\": the remote port must be 1-65535 (or a port's name, as LOCAL:NAME)");
+  EXPECT_EQ(pair("x:80"), "error: invalid port \"x:80\": the local port must be 0-65535");
+  EXPECT_EQ(pair("-1:80"), "error: invalid port \"-1:80\": the local port must be 0-65535");
+}
+
+TEST(PortForwardArgs, AddressesAreLocalhostOrIpv4) {
+  EXPECT_EQ(parse_forward_addresses("localhost").value(), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(parse_forward_addresses("localhost,127.0.0.1,0.0.0.0").value(),
+            (std::vector<std::string>{"127.0.0.1", "0.0.0.0"}));
+  EXPECT_EQ(parse_forward_addresses("example.com").error().message,
+            "--address example.com: expected localhost or an IPv4 address");
 }
 
 }  // namespace
