@@ -4,12 +4,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
-#include <pty.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -19,6 +17,7 @@
 
 #include "base/files.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/exec_terminal.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/container/child_process.h"
 #include "orchestrator/container/container_exec.h"
@@ -54,46 +53,13 @@ Result<SeccompProgram> container_filter(const Invocation& inv, const PodRecord& 
   return fail(make_error("container \"" + name + "\" is not in the pod's spec"));
 }
 
-int wait_for(ChildProcess& child) {
-  siginfo_t info{};
-  while (::waitid(static_cast<idtype_t>(P_PIDFD), child.pidfd(), &info, WEXITED) < 0 && errno == EINTR) {
-  }
-  child.release();
-  return exit_status_of(info);
-}
-
-// Copies between the terminal and the pty master until the command ends.
-int proxy_tty(int master, ChildProcess& child, bool forward_stdin) {
-  termios saved{};
-  bool raw = forward_stdin && ::isatty(0) && ::tcgetattr(0, &saved) == 0;
-  if (raw) {
-    termios t = saved;
-    ::cfmakeraw(&t);
-    ::tcsetattr(0, TCSANOW, &t);
-  }
-  if (::isatty(1)) {
-    winsize ws{};
-    if (::ioctl(1, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
-  }
-  char buf[16384];
-  for (;;) {
-    pollfd fds[2] = {{master, POLLIN, 0}, {forward_stdin ? 0 : -1, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(master, buf, sizeof buf);
-      if (n <= 0) break;
-      (void)!::write(1, buf, static_cast<size_t>(n));
-    }
-    if (fds[1].revents & POLLIN) {
-      ssize_t n = ::read(0, buf, sizeof buf);
-      if (n <= 0)
-        forward_stdin = false;
-      else
-        (void)!::write(master, buf, static_cast<size_t>(n));
-    }
-  }
-  if (raw) ::tcsetattr(0, TCSANOW, &saved);
-  return wait_for(child);
+// The container's environment, with the user's TERM (xterm when unset) when it sets none, as
+// container runtimes do for a command with a terminal.
+void add_term(std::vector<std::string>& env) {
+  for (const auto& e : env)
+    if (e.rfind("TERM=", 0) == 0) return;
+  const char* term = std::getenv("TERM");
+  env.push_back(std::string("TERM=") + (term && *term ? term : "xterm"));
 }
 
 }  // namespace
@@ -139,18 +105,22 @@ int cmd_exec(const Invocation& inv) {
   auto pidfd = pidfd_open_pid(pid);
   if (!pidfd) return report_error(pidfd.error().message);
   bool tty = inv.vm["tty"].as<bool>(), interactive = inv.vm["stdin"].as<bool>();
-  int master = -1, slave = -1;
-  if (tty && ::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0)
-    return report_error(sys_error("openpty").message);
-  UniqueFd master_fd(master), slave_fd(slave);
-  if (master >= 0) ::fcntl(master, F_SETFD, FD_CLOEXEC);
   ExecStdio stdio;
-  stdio.in = interactive ? 0 : -1;
-  stdio.tty = slave;
+  stdio.in = interactive && !tty ? 0 : -1;
+  UniqueFd ours, theirs;
+  if (tty) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+      return report_error(sys_error("socketpair").message);
+    ours.reset(pair[0]);
+    theirs.reset(pair[1]);
+    stdio.terminal_socket = theirs.get();
+    add_term(target->env);
+  }
   auto child = spawn_in_container(*target, pidfd->get(), cmd, stdio);
   if (!child) return report_error(child.error().message);
-  slave_fd.reset();
-  if (tty) return proxy_tty(master, *child, interactive);
+  theirs.reset();  // the child's copy is the only one left: its exit ends recv_terminal
+  if (tty) return run_with_terminal(ours.get(), *child, interactive);
   return wait_for(*child);
 }
 

@@ -4,9 +4,9 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,12 +36,6 @@ void wire_stdio(const ExecStdio& stdio) {
     write_error(what, errno);
     ::_exit(126);
   };
-  if (stdio.tty >= 0) {
-    must(::setsid() >= 0, "setsid");
-    must(::ioctl(stdio.tty, TIOCSCTTY, 0) == 0, "make the terminal the controlling one");
-    for (int fd = 0; fd < 3; ++fd) must(::dup2(stdio.tty, fd) >= 0, "connect the terminal");
-    return;
-  }
   int in = stdio.in >= 0 ? stdio.in : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   must(in >= 0 && ::dup2(in, 0) >= 0, "connect stdin");
   if (stdio.out >= 0) must(::dup2(stdio.out, 1) >= 0, "connect stdout");
@@ -77,6 +71,27 @@ Result<ExecTarget> describe_container_process(pid_t pid) {
   return t;
 }
 
+Result<UniqueFd> recv_terminal(int socket) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) return fail(sys_error("receive the terminal"));
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (n == 0 || !c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+    return fail(make_error("the command's process exited before it made a terminal"));
+  int fd = -1;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return UniqueFd(fd);
+}
+
 int exit_status_of(const siginfo_t& info) { return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status; }
 
 namespace {
@@ -97,8 +112,9 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   // The last step runs as podctl-enter from a sealed memfd: see enter_main.cc.
   UniqueFd sealed;
   PODCTL_ASSIGN_OR_RETURN(sealed, sealed_copy(enter_binary_path()));
-  // Above fds 3 and 4, which the child makes the container's pidfd and its seccomp filter.
-  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 5));
+  // Above fds 3, 4 and 5, which the child makes the container's pidfd, its seccomp filter and the
+  // terminal socket.
+  UniqueFd enter(::fcntl(sealed.get(), F_DUPFD_CLOEXEC, 6));
   if (!enter) return fail(sys_error("dup the sealed podctl-enter"));
   UniqueFd filter;
   if (!target.seccomp.empty()) {
@@ -106,7 +122,7 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
     size_t bytes = target.seccomp.size() * sizeof(sock_filter);
     if (!mem || ::write(mem.get(), target.seccomp.data(), bytes) != static_cast<ssize_t>(bytes))
       return fail(sys_error("pass the seccomp filter to podctl-enter"));
-    filter.reset(::fcntl(mem.get(), F_DUPFD_CLOEXEC, 5));
+    filter.reset(::fcntl(mem.get(), F_DUPFD_CLOEXEC, 6));
     if (!filter) return fail(sys_error("dup the seccomp filter"));
   }
   char caps[32];
@@ -115,6 +131,12 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   if (target.no_new_privs) flags.push_back('n');
   if (stdio.die_with_parent) flags.push_back('d');
   if (filter) flags.push_back('s');  // the filter is fd 4
+  UniqueFd terminal;
+  if (stdio.terminal_socket >= 0) {
+    flags.push_back('t');  // the socket is fd 5
+    terminal.reset(::fcntl(stdio.terminal_socket, F_DUPFD_CLOEXEC, 6));
+    if (!terminal) return fail(sys_error("dup the terminal socket"));
+  }
   // Everything the children need is built before the fork.
   // The container's pidfd reaches podctl-enter as fd 3.
   std::vector<std::string> args = {
@@ -152,7 +174,11 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
     write_error("pass the seccomp filter", errno);
     ::_exit(126);
   }
-  cloexec_from_in_child(5);
+  if (terminal && ::dup2(terminal.get(), 5) < 0) {
+    write_error("pass the terminal socket", errno);
+    ::_exit(126);
+  }
+  cloexec_from_in_child(terminal ? 6 : 5);
   ::fexecve(enter.get(), c_argv.data(), c_envp.data());
   write_error("exec podctl-enter", errno);
   ::_exit(126);

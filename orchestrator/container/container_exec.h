@@ -33,7 +33,9 @@ Result<ExecTarget> describe_container_process(pid_t pid);
 
 struct ExecStdio {
   int in = -1, out = -1, err = -1;  // -1: /dev/null for stdin, inherited for the others
-  int tty = -1;                     // a pty slave that becomes the controlling terminal and stdio
+  int terminal_socket = -1;         // a unix socket: the command gets a new terminal of the
+                                    // container's devpts, whose master end comes back over it
+                                    // (recv_terminal); the command starts once a byte is sent back
   bool die_with_parent = false;     // the command dies when the returned process dies (timeouts)
 };
 
@@ -41,6 +43,10 @@ struct ExecStdio {
 // (126: could not enter or exec, 127: not found, 128+N: killed by signal N).
 Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_pidfd,
                                         const std::vector<std::string>& argv, const ExecStdio& stdio);
+
+// The master end of the terminal the child made (-t), received over the other end of its
+// terminal_socket; an error when the child exited first (its own error is on stderr).
+Result<UniqueFd> recv_terminal(int socket);
 
 // Exit status of a process reaped by waitid, the shell's way (128+N for signal N).
 int exit_status_of(const siginfo_t& info);

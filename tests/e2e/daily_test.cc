@@ -2,6 +2,10 @@
 // deletes and waits by selector; and as a compose user expects it: the logs of many pods, merged
 // and followed.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -276,6 +280,61 @@ TEST_F(Daily, PortForwardReachesThePodsLoopbackFromTheHost) {
   EXPECT_EQ(missing.rc, 1);
   EXPECT_EQ(missing.err, "error: pods \"h\" not found\n");
   EXPECT_EQ(env_->podctl({"port-forward", "pod/h", "70000"}).rc, 2);
+}
+
+// exec -it as kubectl gives it: a terminal of the container's own devpts (tty names it, and the
+// user's TERM and window size are there, the size following a resize), and the command's exit code.
+TEST_F(Daily, ExecWithATerminalGetsARealTerminalInTheContainer) {
+  ASSERT_EQ(env_->apply(labelled_pod("t", "app: t", "sleep 600")).rc, 0);
+  ASSERT_EQ(env_->podctl({"wait", "pod/t", "--for=condition=Ready", "--timeout=30s"}).rc, 0);
+  // Everything the child needs is built before the fork (only exec follows it).
+  std::vector<std::string> args{PODCTL_BINARY, "--root", env_->root(), "--bridge", env_->bridge(), "--subnet",
+                                env_->subnet(), "exec", "-it", "t", "--", "sh"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::string term = "TERM=vt100", path = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+  char* envp[] = {term.data(), path.data(), nullptr};
+  winsize size{33, 111, 0, 0};
+  int master = -1;
+  pid_t pid = ::forkpty(&master, nullptr, nullptr, &size);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::execve(argv[0], argv.data(), envp);
+    ::_exit(127);
+  }
+  std::string out;
+  // Reads what the terminal shows until `want` is in it (or 10 s pass, or the command ends).
+  auto read_until = [&](const std::string& want) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (out.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) return false;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out.find(want) != std::string::npos;
+  };
+  ASSERT_TRUE(read_until("# ")) << out;
+  std::string line = "tty; echo T=$TERM; stty size\r";
+  ASSERT_EQ(::write(master, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  EXPECT_TRUE(read_until("33 111")) << out;
+  EXPECT_NE(out.find("/dev/pts/0"), std::string::npos) << out;
+  EXPECT_NE(out.find("T=vt100"), std::string::npos) << out;
+  size = {44, 122, 0, 0};
+  ASSERT_EQ(::ioctl(master, TIOCSWINSZ, &size), 0);  // the kernel sends SIGWINCH to podctl
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  line = "stty size; exit 3\r";
+  ASSERT_EQ(::write(master, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  EXPECT_TRUE(read_until("44 122")) << out;
+  read_until("the end: read until the command is gone");
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ::close(master);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3) << out;
 }
 
 }  // namespace

@@ -179,5 +179,31 @@ TEST_F(PodAttack, ExecCannotBeHijackedThroughProcExe) {
   }
 }
 
+// exec -t opens the container's /dev/pts/ptmx as root. A privileged container can put anything
+// there: a FIFO (an open that would hang), a host-looking node. exec refuses what is not the pty
+// multiplexer, at once, and leaves it alone.
+TEST_F(PodAttack, ExecWithATerminalRefusesAFakePtyMultiplexer) {
+  env_->apply(pod_yaml("pty", "  - name: main\n    image: busybox:1.35\n    command: [sleep, '3600']\n"
+                              "    securityContext: {privileged: true}\n",
+                       "  terminationGracePeriodSeconds: 0\n"));
+  ASSERT_TRUE(env_->eventually([&] { return env_->pod("pty")["status"].value("phase", "") == "Running"; }));
+  int rc = -1;
+  exec("pty", "mount -t tmpfs fake /dev/pts && mkfifo /dev/pts/ptmx", &rc);
+  ASSERT_EQ(rc, 0);
+  RunResult fifo = run_program({"timeout", "10", PODCTL_BINARY, "--root", env_->root(), "exec", "-t", "pty", "--",
+                                "true"});
+  EXPECT_EQ(fifo.rc, 126) << fifo.err;
+  EXPECT_NE(fifo.err.find("podctl exec: the container's /dev/pts/ptmx is not the pty multiplexer"), std::string::npos)
+      << fifo.err;
+  exec("pty", "rm /dev/pts/ptmx && mknod /dev/pts/ptmx c 1 3", &rc);  // /dev/null's numbers
+  ASSERT_EQ(rc, 0);
+  RunResult null_node = run_program({"timeout", "10", PODCTL_BINARY, "--root", env_->root(), "exec", "-t", "pty", "--",
+                                     "true"});
+  EXPECT_EQ(null_node.rc, 126) << null_node.err;
+  EXPECT_NE(null_node.err.find("is not the pty multiplexer"), std::string::npos) << null_node.err;
+  // Without -t nothing of the terminal is touched.
+  EXPECT_EQ(env_->podctl({"exec", "pty", "--", "true"}).rc, 0);
+}
+
 }  // namespace
 }  // namespace podctl::test
