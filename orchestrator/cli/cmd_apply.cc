@@ -1,5 +1,6 @@
 // podctl apply -f FILE|DIR|- : create, replace or leave unchanged each object, as kubectl apply.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "base/files.h"
@@ -156,6 +157,24 @@ std::string env_or(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
+// Where an object came from, to tell one project's pod from another's of the same name: the
+// manifest file's absolute path, or STDIN.
+std::string source_of(const manifest::LoadedObject& o) {
+  if (o.file == "STDIN") return o.file;
+  std::error_code ec;
+  auto path = std::filesystem::weakly_canonical(o.file, ec);
+  return ec ? o.file : path.string();
+}
+
+// Two projects that name a pod alike replace each other's pod in one namespace: said before it
+// happens, with the way out.
+void warn_other_source(const PodRecord& existing, const std::string& source, const std::string& name) {
+  if (existing.source.empty() || existing.source == source) return;
+  std::cerr << "warning: pod/" << name << " was applied from " << existing.source << ", not from " << source
+            << ": it is replaced (give each project its own namespace: -n NAME, or a .podctl file with "
+               "\"namespace: NAME\" in the project's directory)\n";
+}
+
 int apply_once(const Invocation& inv) {
   manifest::LoadOptions lo;
   lo.default_namespace = inv.global.ns;
@@ -223,6 +242,9 @@ int apply_once(const Invocation& inv) {
       std::cout << "pod/" << pod.metadata.name << " unchanged\n";
       continue;
     }
+    const std::string source = source_of(o);
+    if (existing && (action == PodAction::Update || action == PodAction::Replace))
+      warn_other_source(*existing, source, pod.metadata.name);
     // What takes time is said before it starts (a grace period can be long), on stderr so that
     // stdout keeps kubectl's lines.
     const int64_t old_grace = existing ? existing->spec["spec"].value("terminationGracePeriodSeconds", 30) : 0;
@@ -249,7 +271,7 @@ int apply_once(const Invocation& inv) {
         continue;
       }
     }
-    auto created = create_pod(ctx, pod);
+    auto created = create_pod(ctx, pod, source);
     if (!created) {
       rc = report_error("pod/" + pod.metadata.name + ": " + created.error().message);
       continue;

@@ -98,7 +98,7 @@ Status recreate(const Invocation& inv, const PodRecord& pod, const manifest::Pod
   if (path_exists(locked.ctx.root.pod_dir(pod.ns, pod.name)))
     return fail(make_error("it was created again by another command meanwhile; left as it is"));
   locked.ctx.pod_options = pod.options;
-  auto created = create_pod(locked.ctx, spec);
+  auto created = create_pod(locked.ctx, spec, pod.source);
   if (!created) return fail(created.error().wrap("start it again"));
   return refresh_namespace_hosts(locked.ctx, pod.ns);
 }

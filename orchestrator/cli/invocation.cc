@@ -1,6 +1,7 @@
 #include "orchestrator/cli/invocation.h"
 
 #include "manifests/names.h"
+#include "orchestrator/cli/project_file.h"
 
 #include <spdlog/spdlog.h>
 
@@ -27,7 +28,7 @@ void add_global_options(po::options_description& d) {
       "true|false: pods also find the pods of their namespace by bare name in /etc/hosts (podctl's old behaviour; "
       "a cluster has no such names), fixed at first use (env PODCTL_POD_NAME_HOSTS; default false)")(
       "namespace,n", po::value<std::string>(),
-                                                                  "namespace (default \"default\")")(
+      "namespace (env PODCTL_NAMESPACE; default: the nearest .podctl file's, else \"default\")")(
       "log-level", po::value<std::string>(), "trace, debug, info, warn (default), error, off")("help,h", "show help");
 }
 
@@ -140,6 +141,12 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   inv.global.pod_name_hosts = opt("pod-name-hosts", "PODCTL_POD_NAME_HOSTS", "");
   inv.global.ns = opt("namespace", "PODCTL_NAMESPACE", "default");
   inv.global.ns_explicit = inv.vm.count("namespace") || std::getenv("PODCTL_NAMESPACE");
+  if (!inv.global.ns_explicit) {
+    // As kubectl's context namespace: a default, which a manifest's own namespace overrides.
+    auto project = find_project_file(".");
+    if (!project) return report_error(project.error().message, kExitUsage);
+    if (*project) inv.global.ns = (*project)->ns;
+  }
   inv.global.log_level = opt("log-level", "PODCTL_LOG_LEVEL", "warn");
   // A namespace is a directory of the store: checked before any verb builds a path with it.
   if (auto why = manifest::check_dns1123_label(inv.global.ns); !why.empty())

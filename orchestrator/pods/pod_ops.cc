@@ -100,7 +100,7 @@ std::string self_exe() {
   return path;
 }
 
-Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
+Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod, const std::string& source) {
   PodRecord r;
   r.ns = pod.metadata.namespace_;
   r.name = pod.metadata.name;
@@ -111,6 +111,7 @@ Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod) {
   r.spec_hash = manifest::pod_hash(pod);
   r.pod_level_hash = manifest::pod_level_hash(pod);
   r.options = ctx.pod_options;
+  r.source = source;
   r.paths.dir = ctx.root.pod_dir(r.ns, r.name);
   r.spec = manifest::to_json(pod);  // uid and creationTimestamp live in pod.json: the loader refuses them
 

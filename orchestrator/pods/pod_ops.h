@@ -14,7 +14,7 @@ namespace podctl {
 
 // Allocates the IP, writes the pod's files, starts its supervisor and waits until every container
 // has started or has a known start error. On failure everything made so far is removed.
-Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod);
+Result<PodRecord> create_pod(const PodContext& ctx, const manifest::Pod& pod, const std::string& source = "");
 
 // The running podctl binary (/proc/self/exe), for the processes it starts of itself.
 std::string self_exe();

@@ -25,6 +25,7 @@ Status write_pod_record(const PodRecord& r) {
          {"cgroup", r.cgroup},
          {"specHash", r.spec_hash},
          {"podLevelHash", r.pod_level_hash},
+         {"source", r.source},
          {"options",
           {{"restartBackoff", r.options.restart_backoff},
            {"logMaxSize", r.options.log_max_bytes},
@@ -49,6 +50,7 @@ Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, 
   r.cgroup = rec->value("cgroup", "");
   r.spec_hash = rec->value("specHash", "");
   r.pod_level_hash = rec->value("podLevelHash", "");
+  r.source = rec->value("source", "");
   const json options = rec->value("options", json::object());
   r.options.restart_backoff = options.value("restartBackoff", r.options.restart_backoff);
   r.options.log_max_bytes = options.value("logMaxSize", r.options.log_max_bytes);

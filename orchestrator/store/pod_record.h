@@ -28,6 +28,7 @@ struct PodRecord {
   std::string spec_hash;
   std::string pod_level_hash;  // what an in-place update may not change
   PodOptions options;
+  std::string source;  // the manifest file apply read it from (absolute), "STDIN", or "" (a controller's)
   PodPaths paths;
 
   nlohmann::json spec;    // Kubernetes Pod object (apiVersion, kind, metadata, spec)

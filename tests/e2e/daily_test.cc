@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -335,6 +336,53 @@ TEST_F(Daily, ExecWithATerminalGetsARealTerminalInTheContainer) {
   ::close(master);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 3) << out;
+}
+
+// Two projects that both have a pod named db: without namespaces the second apply replaces the
+// first's pod, and says so; with a .podctl file each project lives in its own namespace, and every
+// command run in its directory finds its own pods.
+TEST_F(Daily, ProjectsDoNotReplaceEachOthersPodsSilently) {
+  namespace fs = std::filesystem;
+  fs::path top = env_->root() + "-projects";
+  fs::create_directories(top / "shop");
+  fs::create_directories(top / "blog/manifests");
+  { std::ofstream(top / "shop/db.yaml") << labelled_pod("db", "app: db", "echo shop; sleep 600"); }
+  { std::ofstream(top / "blog/manifests/db.yaml") << labelled_pod("db", "app: db", "echo blog; sleep 600"); }
+  auto in_dir = [&](const fs::path& dir, const std::string& args) {
+    return sh("cd '" + dir.string() + "' && '" + PODCTL_BINARY + "' --root '" + env_->root() + "' --bridge " +
+              env_->bridge() + " --subnet " + env_->subnet() + " --service-cidr " + env_->service_subnet() + " " + args);
+  };
+  RunResult shop = in_dir(top / "shop", "apply -f db.yaml");
+  ASSERT_EQ(shop.rc, 0) << shop.err;
+  EXPECT_EQ(shop.err, "");
+  RunResult blog = in_dir(top / "blog", "apply -f manifests");
+  ASSERT_EQ(blog.rc, 0) << blog.err;
+  EXPECT_NE(blog.err.find("warning: pod/db was applied from " + fs::canonical(top / "shop/db.yaml").string() +
+                          ", not from " + fs::canonical(top / "blog/manifests/db.yaml").string() + ": it is replaced"),
+            std::string::npos)
+      << blog.err;
+  EXPECT_EQ(in_dir(top / "blog", "apply -f manifests").err, "");  // unchanged: nothing to warn of
+  ASSERT_EQ(env_->podctl({"delete", "pod", "db", "--now"}).rc, 0);
+
+  // A namespace per project: .podctl in the project's directory, seen from any directory below it.
+  { std::ofstream(top / "shop/.podctl") << "namespace: shop\n"; }
+  { std::ofstream(top / "blog/.podctl") << "namespace: blog\n"; }
+  ASSERT_EQ(in_dir(top / "shop", "apply -f db.yaml --wait=60s").rc, 0);
+  RunResult second = in_dir(top / "blog/manifests", "apply -f db.yaml --wait=60s");
+  ASSERT_EQ(second.rc, 0) << second.err;
+  EXPECT_EQ(second.err, "");
+  EXPECT_EQ(in_dir(top / "shop", "get pods -o name").out, "pod/db\n");
+  EXPECT_TRUE(env_->eventually([&] { return in_dir(top / "blog/manifests", "logs db").out == "blog\n"; }));
+  EXPECT_EQ(in_dir(top / "shop", "logs db").out, "shop\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-A", "-o", "name"}).out, "pod/db\npod/db\n");
+  EXPECT_EQ(in_dir(top / "shop", "-n blog logs db").out, "blog\n");  // -n wins
+  { std::ofstream(top / "blog/.podctl") << "namespace: Blog\n"; }
+  RunResult bad = in_dir(top / "blog", "get pods");
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find(fs::canonical(top / "blog/.podctl").string() + ": namespace: \"Blog\""), std::string::npos)
+      << bad.err;
+  ASSERT_EQ(env_->podctl({"delete", "namespace", "shop", "blog"}).rc, 0);
+  fs::remove_all(top);
 }
 
 }  // namespace
