@@ -12,6 +12,7 @@
 #include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/field_selector.h"
+#include "orchestrator/cli/get_watch.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/output/json_path.h"
@@ -68,11 +69,6 @@ int print_objects(const std::vector<json>& objects, const std::string& output, b
   }
   if (output == "name") {
     for (const auto& o : objects) std::cout << kind << "/" << o["metadata"]["name"].get<std::string>() << "\n";
-    return kExitOk;
-  }
-  if (objects.empty()) {
-    // kubectl's words: "No resources found in default namespace."
-    std::cerr << "No resources found" << (all_namespaces ? "" : " in " + ns + " namespace") << ".\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
@@ -308,11 +304,20 @@ Result<std::vector<GetGroup>> get_groups(const std::vector<std::string>& args) {
 
 // The objects of a group as get shows them (pods and workloads with their status), the names
 // asked for only; a name that is not there is reported and makes `rc` a failure.
-Result<std::vector<json>> group_objects(const RootPaths& root, const GetGroup& g, const std::string& ns, int& rc) {
+// A pod whose supervisor is not (yet, or any more) there while it is being made or removed: a
+// watch waits for it to settle rather than show it Unknown for a moment.
+bool in_transition(const PodRecord& r) {
+  return !r.supervisor_alive &&
+         (r.status.is_null() || !r.spec.is_object() || path_exists(r.paths.stop_request()));
+}
+
+Result<std::vector<json>> group_objects(const RootPaths& root, const GetGroup& g, const std::string& ns, int& rc,
+                                        bool watching = false) {
   std::vector<json> all;
   if (g.kind == "pods") {
     PODCTL_ASSIGN_OR_RETURN(auto records, list_pod_records(root, ns));
-    for (const auto& r : records) all.push_back(pod_object(r));
+    for (const auto& r : records)
+      if (!watching || !in_transition(r)) all.push_back(pod_object(r));
   } else {
     PODCTL_ASSIGN_OR_RETURN(all, g.kind == "namespaces" ? all_namespaces(root) : list_objects(root, g.kind, ns));
   }
@@ -321,7 +326,7 @@ Result<std::vector<json>> group_objects(const RootPaths& root, const GetGroup& g
     size_t before = out.size();
     for (const auto& o : all)
       if (o["metadata"]["name"] == name) out.push_back(o);
-    if (out.size() == before) rc = report_error(g.kind + " \"" + name + "\" not found");
+    if (out.size() == before && !watching) rc = report_error(g.kind + " \"" + name + "\" not found");
   }
   if (g.names.empty()) out = std::move(all);
   for (auto& o : out) {
@@ -386,6 +391,70 @@ std::vector<std::string> comma_list(const std::vector<std::string>& values) {
   return out;
 }
 
+struct Filters {
+  std::optional<manifest::LabelSelector> selector;
+  std::map<std::string, std::vector<FieldRequirement>> fields;  // by kind: each kind has its own fields
+};
+
+Result<std::vector<json>> filtered_objects(const RootPaths& root, const GetGroup& g, const std::string& ns,
+                                          const Filters& filters, int& rc, bool watching) {
+  PODCTL_ASSIGN_OR_RETURN(auto objects, group_objects(root, g, ns, rc, watching));
+  if (filters.selector)
+    std::erase_if(objects, [&](const json& o) {
+      return !manifest::selector_matches(*filters.selector,
+                                         o["metadata"].value("labels", std::map<std::string, std::string>{}));
+    });
+  if (auto f = filters.fields.find(g.kind); f != filters.fields.end())
+    std::erase_if(objects, [&](const json& o) { return !fields_match(f->second, o); });
+  return objects;
+}
+
+// One line per change, in the output's format; a table's header comes before the first row when
+// the listing did not print it (--watch-only, or nothing was there).
+int watch_get(const Invocation& inv, const GetGroup& g, const std::string& ns, const Filters& filters,
+              const Columns& extra, const std::vector<json>& printed, bool header_printed = false) {
+  RootPaths root{inv.global.root};
+  std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
+  bool header_due = !header_printed && !inv.vm["no-headers"].as<bool>();
+  std::map<std::string, std::vector<std::string>> last_shown;
+  std::vector<WatchedObject> seen;
+  for (const auto& o : printed) seen.push_back({o["metadata"].value("namespace", "") + "/" + o["metadata"].value("name", ""), o});
+  auto list = [&]() -> Result<std::vector<WatchedObject>> {
+    int ignored = kExitOk;  // a named object that is gone is a deletion, not an error
+    PODCTL_ASSIGN_OR_RETURN(auto objects, filtered_objects(root, g, ns, filters, ignored, true));
+    std::vector<WatchedObject> out;
+    for (auto& o : objects) out.push_back({o["metadata"].value("namespace", "") + "/" + o["metadata"].value("name", ""), std::move(o)});
+    return out;
+  };
+  auto changed = [&](const WatchedObject& w, bool deleted) {
+    const json& o = w.object;
+    if (output == "name") {
+      std::cout << printed_kind(g.kind) << "/" << o["metadata"].value("name", "") << std::endl;
+    } else if (output == "json") {
+      std::cout << json_text(o, 4) << std::endl;
+    } else if (output == "yaml") {
+      std::cout << "---\n" << to_yaml(o) << std::flush;
+    } else if (output.rfind("jsonpath=", 0) == 0) {
+      std::string why;
+      std::cout << json_path_value(o, output.substr(9), &why).value_or("") << std::flush;
+    } else {
+      auto [header, row] = columns_of(g.kind, output == "wide", std::time(nullptr), extra);
+      std::vector<std::vector<std::string>> rows{header, row(o)};
+      // A change that shows nothing new (only the age moved on) is not printed.
+      std::vector<std::string> shown = rows[1];
+      if (auto age = std::find(header.begin(), header.end(), "AGE"); age != header.end()) shown[age - header.begin()].clear();
+      if (std::exchange(last_shown[w.key], shown) == shown && !deleted) return;
+      if (ns.empty()) {
+        rows[0].insert(rows[0].begin(), "NAMESPACE");
+        rows[1].insert(rows[1].begin(), o["metadata"].value("namespace", ""));
+      }
+      print_table(rows, std::exchange(header_due, false));
+      std::cout << std::flush;
+    }
+  };
+  return watch_store(root, list, changed, std::move(seen));
+}
+
 }  // namespace
 
 int cmd_get(const Invocation& inv) {
@@ -424,32 +493,34 @@ int cmd_get(const Invocation& inv) {
   RootPaths root{inv.global.root};
   std::time_t now = std::time(nullptr);
   int rc = kExitOk;
+  const bool watch = inv.vm["watch"].as<bool>(), watch_only = inv.vm["watch-only"].as<bool>();
+  if ((watch || watch_only) && groups->size() != 1)
+    return report_error("you may only specify a single resource type with --watch", kExitUsage);
+  Filters filters{selector, fields};
   std::vector<std::pair<GetGroup, std::vector<json>>> found;
   size_t total = 0;
   for (const auto& g : *groups) {
-    auto objects = group_objects(root, g, ns, rc);
+    auto objects = filtered_objects(root, g, ns, filters, rc, false);
     if (!objects) return report_error(objects.error().message);
-    if (selector)
-      std::erase_if(*objects, [&](const json& o) {
-        return !manifest::selector_matches(*selector, o["metadata"].value("labels", std::map<std::string, std::string>{}));
-      });
-    if (fields.count(g.kind))
-      std::erase_if(*objects, [&](const json& o) { return !fields_match(fields[g.kind], o); });
     total += objects->size();
     found.emplace_back(g, std::move(*objects));
   }
   if (total == 0 && rc != kExitOk) return rc;
+  // --watch-only: what is there now was listed, not printed; only what changes from here on is.
+  if (watch_only) return watch_get(inv, found[0].first, ns, filters, extra, found[0].second);
   const bool several = groups->size() > 1;
   const bool single = !several && found[0].first.names.size() == 1 && total == 1;
   if (output == "json" || output == "yaml" || output.rfind("jsonpath=", 0) == 0) {
     std::vector<json> items;
     for (auto& [g, objects] : found) items.insert(items.end(), objects.begin(), objects.end());
     int printed = print_objects(items, output, single, "", ns, {}, {}, headers);
+    if (watch && printed == kExitOk) return watch_get(inv, found[0].first, ns, filters, extra, found[0].second);
     return rc != kExitOk ? rc : printed;
   }
   if (total == 0) {
     // kubectl's words: "No resources found in default namespace."
     std::cerr << "No resources found" << (ns.empty() || (!several && found[0].first.kind == "namespaces") ? "" : " in " + ns + " namespace") << ".\n";
+    if (watch) return watch_get(inv, found[0].first, ns, filters, extra, {});
     return rc;
   }
   bool first = true;
@@ -464,6 +535,7 @@ int cmd_get(const Invocation& inv) {
     int printed = print_objects(objects, output, single, printed_kind(g.kind), table_ns, row, header, headers);
     if (printed != kExitOk) rc = printed;
   }
+  if (watch && rc == kExitOk) return watch_get(inv, found[0].first, ns, filters, extra, found[0].second, true);
   return rc;
 }
 
@@ -476,7 +548,10 @@ void get_options(po::options_description& d) {
       "only objects whose fields match: status.phase=Running,spec.nodeName=localhost (pods), metadata.name=x")(
       "show-labels", po::bool_switch()->default_value(false), "add a LABELS column")(
       "label-columns,L", po::value<std::vector<std::string>>()->composing(),
-      "add a column with the value of each label key (-L app,tier)");
+      "add a column with the value of each label key (-L app,tier)")(
+      "watch,w", po::bool_switch()->default_value(false),
+      "after the listing, print a line for each object that appears, changes or goes away (Ctrl-C ends it)")(
+      "watch-only", po::bool_switch()->default_value(false), "as --watch, without the listing first");
 }
 
 }  // namespace podctl

@@ -262,6 +262,11 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
     std::string entry = ctx.root.anti_affinity_dir() + "/" + record.uid;
     if (::unlink(entry.c_str()) != 0 && errno != ENOENT) problems.push_back(sys_error("remove " + entry).message);
   }
+  // The record goes first, once what it names is released: listings drop the pod at once instead
+  // of showing it half-removed (a stop request already gone, a spec still there). A failure above
+  // keeps it, so that a later delete still knows the cgroup and veth to remove.
+  if (problems.empty() && ::unlink(record.paths.record().c_str()) != 0 && errno != ENOENT)
+    problems.push_back(sys_error("remove " + record.paths.record()).message);
   note(remove_tree(record.paths.dir));
   if (!problems.empty()) {
     std::string all;

@@ -385,5 +385,38 @@ TEST_F(Daily, ProjectsDoNotReplaceEachOthersPodsSilently) {
   fs::remove_all(top);
 }
 
+// get -w as kubectl's: the listing, then a line for each change as it happens (no "Unknown" while a
+// pod is made or removed), the deleted object's last line; --watch-only -o name prints changes only.
+TEST_F(Daily, GetWatchPrintsEachChangeAsItHappens) {
+  auto watch = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"timeout", "-s", "INT", "9", PODCTL_BINARY, "--root", env_->root(), "--bridge",
+                                  env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
+                                  "get"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv);
+  };
+  ASSERT_EQ(env_->apply(labelled_pod("other", "app: other", "sleep 600")).rc, 0);
+  RunResult table, names;
+  std::thread table_thread([&] { table = watch({"pods", "-w", "-l", "app=w"}); });
+  std::thread names_thread([&] { names = watch({"pods", "--watch-only", "-o", "name"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(env_->apply(labelled_pod("w", "app: w", "sleep 600")).rc, 0);
+  ASSERT_EQ(env_->podctl({"wait", "pod/w", "--for=condition=Ready", "--timeout=30s"}).rc, 0);
+  ASSERT_EQ(env_->podctl({"delete", "pod", "w"}).rc, 0);
+  table_thread.join();
+  names_thread.join();
+  EXPECT_EQ(table.err, "No resources found in default namespace.\n");
+  EXPECT_EQ(table.out.rfind("NAME   READY   STATUS", 0), 0u) << table.out;
+  EXPECT_NE(table.out.find("Running"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Terminating"), std::string::npos) << table.out;
+  EXPECT_LT(table.out.find("Running"), table.out.find("Terminating")) << table.out;
+  EXPECT_EQ(table.out.find("Unknown"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("other"), std::string::npos) << table.out;  // -l holds for the changes too
+  // Only the pod that changed, never the one that did not; the header is not printed with -o name.
+  EXPECT_NE(names.out.find("pod/w\n"), std::string::npos) << names.out;
+  EXPECT_EQ(names.out.find("pod/other"), std::string::npos) << names.out;
+  EXPECT_EQ(env_->podctl({"get", "pods,svc", "-w"}).rc, 2);
+}
+
 }  // namespace
 }  // namespace podctl::test
