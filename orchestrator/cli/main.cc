@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
        cmd_exec},
       {"port-forward", "port-forward NAME|TYPE/NAME [LOCAL:]REMOTE… [--address A,…]",
        "forward local ports to a pod's ports (through its network namespace)", port_forward_options, cmd_port_forward},
+      {"top", "top pod [NAME…] [-l SELECTOR] [-A] [--containers] [--sort-by cpu|memory] | top node",
+       "show the CPU and memory pods (or the machine) use now, from their cgroups", top_options, cmd_top},
       {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options,
        cmd_inspect},
       {"wait", "wait pod/NAME… --for=condition=Ready|delete|jsonpath='{…}'=VALUE [--timeout S]",

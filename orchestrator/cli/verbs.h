@@ -28,6 +28,7 @@ PODCTL_VERB(rollout)
 PODCTL_VERB(restart)
 PODCTL_VERB(create)
 PODCTL_VERB(port_forward)
+PODCTL_VERB(top)
 
 #undef PODCTL_VERB
 

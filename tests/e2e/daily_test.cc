@@ -12,6 +12,7 @@
 #include <sstream>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "tests/support/podctl_env.h"
@@ -416,6 +417,37 @@ TEST_F(Daily, GetWatchPrintsEachChangeAsItHappens) {
   EXPECT_NE(names.out.find("pod/w\n"), std::string::npos) << names.out;
   EXPECT_EQ(names.out.find("pod/other"), std::string::npos) << names.out;
   EXPECT_EQ(env_->podctl({"get", "pods,svc", "-w"}).rc, 2);
+}
+
+// kubectl top from the cgroups: a container that spins under a 200m limit uses about 200m, one that
+// keeps 30Mi in /dev/shm has that working set; the node is the machine.
+TEST_F(Daily, TopShowsWhatPodsUseFromTheirCgroups) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: burn\nspec:\n  terminationGracePeriodSeconds: 0\n"
+                         "  containers:\n  - name: spin\n    image: busybox:1.35\n"
+                         "    command: [sh, -c, \"while true; do :; done\"]\n    resources:\n      limits: {cpu: 200m}\n"
+                         "  - name: mem\n    image: busybox:1.35\n"
+                         "    command: [sh, -c, \"dd if=/dev/zero bs=1M count=30 2>/dev/null > /dev/shm/x; touch /tmp/ok; sleep 600\"]\n")
+                .rc,
+            0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"exec", "burn", "-c", "mem", "--", "test", "-f", "/tmp/ok"}).rc == 0; }));
+  auto number = [](const std::string& cell) { return std::atoi(cell.c_str()); };
+  RunResult containers = env_->podctl({"top", "pod", "burn", "--containers", "--no-headers"});
+  ASSERT_EQ(containers.rc, 0) << containers.err;
+  std::istringstream lines(containers.out);
+  std::map<std::string, std::pair<int, int>> usage;  // container → (millicores, MiB)
+  for (std::string pod, name, cpu, memory; lines >> pod >> name >> cpu >> memory;) usage[name] = {number(cpu), number(memory)};
+  ASSERT_EQ(usage.size(), 2u) << containers.out;
+  EXPECT_GE(usage["spin"].first, 50) << containers.out;  // on a busy machine it gets less than its limit
+  EXPECT_LE(usage["spin"].first, 250) << containers.out;
+  EXPECT_GE(usage["mem"].second, 28) << containers.out;
+  RunResult pod = env_->podctl({"top", "pod"});
+  EXPECT_EQ(pod.out.rfind("NAME   CPU(cores)   MEMORY(bytes)\nburn   ", 0), 0u) << pod.out;
+  RunResult node = env_->podctl({"top", "node"});
+  EXPECT_EQ(node.out.rfind("NAME        CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nlocalhost   ", 0), 0u) << node.out;
+  RunResult missing = env_->podctl({"top", "pod", "nope"});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_EQ(missing.err, "error: pods \"nope\" not found\n");
 }
 
 }  // namespace
