@@ -17,6 +17,7 @@
 #include "orchestrator/output/describe_workload.h"
 #include "orchestrator/store/object_store.h"
 #include "orchestrator/output/describe_container.h"
+#include "orchestrator/output/event_lines.h"
 #include "orchestrator/output/pod_printer.h"
 
 namespace podctl {
@@ -47,36 +48,6 @@ void print_state(const char* title, const json& state) {
       std::cout << "      " << key << ":" << std::string(key.size() < 13 ? 13 - key.size() : 1, ' ') << value << "\n";
     }
   }
-}
-
-// Repeats of one event (same type, reason, object and message) are one line, as the event
-// recorder's aggregation shows them: "3s (x4 over 40s)".
-struct EventLine {
-  json first;
-  std::time_t first_at = 0, last_at = 0;
-  int count = 0;
-};
-
-std::vector<EventLine> aggregate_events(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<EventLine> lines;
-  std::map<std::string, size_t> index;
-  for (std::string text; std::getline(in, text);) {
-    auto e = json::parse(text, nullptr, false);
-    if (e.is_discarded()) continue;
-    std::string key =
-        field(e, "type") + "\n" + field(e, "reason") + "\n" + field(e, "object", "") + "\n" + field(e, "message");
-    std::time_t at = parse_rfc3339(field(e, "time", ""));
-    auto [it, fresh] = index.try_emplace(key, lines.size());
-    if (fresh) lines.push_back({e, at, at, 0});
-    EventLine& line = lines[it->second];
-    line.last_at = at;
-    ++line.count;
-  }
-  // Ordered by the last occurrence, like kubectl's sort by lastTimestamp.
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const EventLine& a, const EventLine& b) { return a.last_at < b.last_at; });
-  return lines;
 }
 
 void print_events(const std::string& path, std::time_t now) {

@@ -459,6 +459,10 @@ int watch_get(const Invocation& inv, const GetGroup& g, const std::string& ns, c
 
 int cmd_get(const Invocation& inv) {
   if (inv.args.empty()) return report_error("get needs a resource type: pods, services, deployments… or all", kExitUsage);
+  // Events are not objects of the store: each pod keeps its own (get events is kubectl events).
+  if (inv.args.size() == 1 && (inv.args[0] == "events" || inv.args[0] == "event" || inv.args[0] == "ev"))
+    return cmd_events(inv);
+  if (inv.has("for")) return report_error("--for is for events: podctl get events --for pod/NAME", kExitUsage);
   auto groups = get_groups(inv.args);
   if (!groups) return report_error(groups.error().message, kExitUsage);
   for (const auto& g : *groups)
@@ -551,7 +555,8 @@ void get_options(po::options_description& d) {
       "add a column with the value of each label key (-L app,tier)")(
       "watch,w", po::bool_switch()->default_value(false),
       "after the listing, print a line for each object that appears, changes or goes away (Ctrl-C ends it)")(
-      "watch-only", po::bool_switch()->default_value(false), "as --watch, without the listing first");
+      "watch-only", po::bool_switch()->default_value(false), "as --watch, without the listing first")(
+      "for", po::value<std::string>(), "get events: only those of this pod (pod/NAME)");
 }
 
 }  // namespace podctl

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
        "forward local ports to a pod's ports (through its network namespace)", port_forward_options, cmd_port_forward},
       {"top", "top pod [NAME…] [-l SELECTOR] [-A] [--containers] [--sort-by cpu|memory] | top node",
        "show the CPU and memory pods (or the machine) use now, from their cgroups", top_options, cmd_top},
+      {"events", "events [--for pod/NAME] [--types Normal,Warning] [-A] [-o json|yaml]",
+       "list the events of the namespace's pods, newest last", events_options, cmd_events},
       {"inspect", "inspect NAME", "show a pod's runtime details (pids, namespaces, veth) as JSON", inspect_options,
        cmd_inspect},
       {"wait", "wait pod/NAME… --for=condition=Ready|delete|jsonpath='{…}'=VALUE [--timeout S]",

@@ -29,6 +29,7 @@ PODCTL_VERB(restart)
 PODCTL_VERB(create)
 PODCTL_VERB(port_forward)
 PODCTL_VERB(top)
+PODCTL_VERB(events)
 
 #undef PODCTL_VERB
 

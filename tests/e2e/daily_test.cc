@@ -450,5 +450,34 @@ TEST_F(Daily, TopShowsWhatPodsUseFromTheirCgroups) {
   EXPECT_EQ(missing.err, "error: pods \"nope\" not found\n");
 }
 
+// kubectl events: every pod's events of the namespace, newest last, by type and by pod; get events
+// is the same list, -o json a List of core/v1 Events.
+TEST_F(Daily, EventsListWhatHappenedToThePods) {
+  ASSERT_EQ(env_->apply(labelled_pod("fine", "app: e", "sleep 600")).rc, 0);
+  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n  - name: c\n"
+                        "    image: busybox:1.35\n    command: [/no/such/binary]\n")
+                .rc,
+            0);
+  ASSERT_EQ(env_->podctl({"wait", "pod/fine", "--for=condition=Ready", "--timeout=30s"}).rc, 0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"events", "--types", "Warning"}).out.find("pod/broken") != std::string::npos; }));
+  std::string all = env_->podctl({"events"}).out;
+  EXPECT_EQ(all.rfind("LAST SEEN ", 0), 0u) << all;
+  EXPECT_NE(all.find("Started"), std::string::npos) << all;
+  EXPECT_NE(all.find("pod/fine"), std::string::npos) << all;
+  std::string warnings = env_->podctl({"events", "--types", "Warning"}).out;
+  EXPECT_EQ(warnings.find("pod/fine"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("Warning"), std::string::npos) << warnings;
+  std::string one = env_->podctl({"get", "events", "--for", "pod/fine", "--no-headers"}).out;
+  EXPECT_EQ(one.find("pod/broken"), std::string::npos) << one;
+  EXPECT_NE(one.find("Successfully assigned default/fine to localhost"), std::string::npos) << one;
+  json list = json::parse(env_->podctl({"get", "events", "-o", "json"}).out);
+  ASSERT_FALSE(list["items"].empty());
+  EXPECT_EQ(list["items"][0]["kind"], "Event");
+  EXPECT_EQ(list["items"][0]["involvedObject"]["kind"], "Pod");
+  EXPECT_EQ(env_->podctl({"events", "--for", "pod/nope"}).err, "error: pods \"nope\" not found\n");
+  RunResult other = env_->podctl({"events", "-n", "empty"});
+  EXPECT_EQ(other.err, "No events found in empty namespace.\n");
+}
+
 }  // namespace
 }  // namespace podctl::test

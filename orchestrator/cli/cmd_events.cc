@@ -1,0 +1,150 @@
+// podctl events [--for pod/NAME] [--types T,…] [-A] [-o json|yaml]: kubectl events (and get events),
+// over every pod's event log: one line per event, repeats aggregated ("5s (x4 over 40s)").
+#include <algorithm>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/event_lines.h"
+#include "orchestrator/output/pod_printer.h"
+#include "orchestrator/output/yaml_output.h"
+#include "orchestrator/store/json_file.h"
+
+namespace podctl {
+namespace {
+
+using nlohmann::json;
+
+struct PodEvent {
+  const PodRecord* pod;
+  EventLine line;
+};
+
+std::string text(const json& e, const char* key) { return e.value(key, ""); }
+
+std::string rfc3339(std::time_t t) {
+  char buf[32];
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The core/v1 Event kubectl would show for it.
+json event_object(const PodEvent& e, size_t index) {
+  const json& first = e.line.first;
+  json involved{{"kind", "Pod"}, {"name", e.pod->name}, {"namespace", e.pod->ns}, {"uid", e.pod->uid}, {"apiVersion", "v1"}};
+  if (!text(first, "object").empty()) involved["fieldPath"] = text(first, "object");
+  std::ostringstream name;
+  name << e.pod->name << "." << std::hex << (static_cast<uint64_t>(e.line.first_at) * 1000 + index);
+  return {{"apiVersion", "v1"},
+          {"kind", "Event"},
+          {"metadata", {{"name", name.str()}, {"namespace", e.pod->ns}, {"creationTimestamp", rfc3339(e.line.first_at)}}},
+          {"involvedObject", involved},
+          {"type", text(first, "type")},
+          {"reason", text(first, "reason")},
+          {"message", text(first, "message")},
+          {"count", e.line.count},
+          {"firstTimestamp", rfc3339(e.line.first_at)},
+          {"lastTimestamp", rfc3339(e.line.last_at)},
+          {"source", {{"component", "podctl"}, {"host", "localhost"}}}};
+}
+
+std::set<std::string> wanted_types(const Invocation& inv) {
+  std::set<std::string> out;
+  if (!inv.vm.count("types")) return out;
+  std::istringstream in(inv.get<std::string>("types"));
+  for (std::string t; std::getline(in, t, ',');) out.insert(t);
+  return out;
+}
+
+void print_table(const std::vector<PodEvent>& events, bool all, bool headers) {
+  std::time_t now = std::time(nullptr);
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"});
+  if (all) rows.back().insert(rows.back().begin(), "NAMESPACE");
+  for (const auto& e : events) {
+    std::string seen = human_duration(now - e.line.last_at);
+    if (e.line.count > 1)
+      seen += " (x" + std::to_string(e.line.count) + " over " + human_duration(now - e.line.first_at) + ")";
+    rows.push_back({seen, text(e.line.first, "type"), text(e.line.first, "reason"), "pod/" + e.pod->name,
+                    text(e.line.first, "message")});
+    if (all) rows.back().insert(rows.back().begin(), e.pod->ns);
+  }
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  for (size_t k = headers ? 0 : 1; k < rows.size(); ++k) {
+    std::string line;
+    for (size_t i = 0; i < rows[k].size(); ++i)
+      line += rows[k][i] + (i + 1 < rows[k].size() ? std::string(width[i] - rows[k][i].size() + 3, ' ') : "");
+    std::cout << line << "\n";
+  }
+}
+
+}  // namespace
+
+namespace {
+
+int print_events_table(const Invocation& inv, const std::string& for_pod) {
+  const bool all = inv.vm["all-namespaces"].as<bool>();
+  const std::string ns = all ? "" : inv.global.ns;
+  std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
+  if (!output.empty() && output != "json" && output != "yaml")
+    return report_error("-o " + output + ": events print a table, json or yaml", kExitUsage);
+  auto pods = list_pod_records(RootPaths{inv.global.root}, ns);
+  if (!pods) return report_error(pods.error().message);
+  if (!for_pod.empty() && std::none_of(pods->begin(), pods->end(), [&](const PodRecord& p) { return p.name == for_pod; }))
+    return report_error("pods \"" + for_pod + "\" not found");
+  auto types = wanted_types(inv);
+  std::vector<PodEvent> events;
+  for (const auto& p : *pods) {
+    if (!for_pod.empty() && p.name != for_pod) continue;
+    for (auto& line : aggregate_events(p.paths.events()))
+      if (types.empty() || types.count(text(line.first, "type"))) events.push_back({&p, std::move(line)});
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const PodEvent& a, const PodEvent& b) { return a.line.last_at < b.line.last_at; });
+  if (output == "json" || output == "yaml") {
+    json items = json::array();
+    for (size_t i = 0; i < events.size(); ++i) items.push_back(event_object(events[i], i));
+    json list{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}, {"metadata", {{"resourceVersion", ""}}}};
+    std::cout << (output == "json" ? json_text(list, 4) + "\n" : to_yaml(list));
+    return kExitOk;
+  }
+  if (events.empty()) {
+    std::cerr << "No events found" << (all ? "" : " in " + ns + " namespace") << ".\n";
+    return kExitOk;
+  }
+  print_table(events, all, !inv.vm["no-headers"].as<bool>());
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_events(const Invocation& inv) {
+  // Also `get events`, whose one argument is the type.
+  if (!inv.args.empty() && inv.verb != "get") return report_error("usage: podctl events [--for pod/NAME] [--types Warning] [-A]", kExitUsage);
+  std::string for_pod;
+  if (inv.has("for")) {
+    std::string target = inv.get<std::string>("for");
+    auto slash = target.find('/');
+    if (slash == std::string::npos || resource_kind(target.substr(0, slash)) != "pods")
+      return report_error("--for " + target + ": podctl keeps events for pods: --for pod/NAME", kExitUsage);
+    for_pod = target.substr(slash + 1);
+    if (int bad = refuse_invalid_names("pod", {for_pod})) return bad;
+  }
+  return print_events_table(inv, for_pod);
+}
+
+void events_options(po::options_description& d) {
+  d.add_options()("for", po::value<std::string>(), "only the events of this object (pod/NAME)")(
+      "types", po::value<std::string>(), "only these types, comma-separated: Normal, Warning")(
+      "all-namespaces,A", po::bool_switch()->default_value(false), "events of every namespace")(
+      "output,o", po::value<std::string>(), "json or yaml: a List of Event objects")(
+      "no-headers", po::bool_switch()->default_value(false), "print the table without its header line");
+}
+
+}  // namespace podctl
