@@ -352,6 +352,7 @@ std::pair<std::vector<std::string>, Row> pod_table(bool wide, std::time_t now) {
 }
 
 struct Columns {
+  std::vector<std::pair<std::string, std::string>> custom;  // -o custom-columns: header, {path}
   bool show_labels = false;
   std::vector<std::string> label_columns;  // -L
   std::string name_prefix;                 // "pod/" when several kinds are listed
@@ -360,6 +361,15 @@ struct Columns {
 // The kind's table, with kubectl's extra columns: -L keys (upper-cased), then LABELS.
 std::pair<std::vector<std::string>, Row> columns_of(const std::string& kind, bool wide, std::time_t now,
                                                     const Columns& extra) {
+  if (!extra.custom.empty()) {
+    std::vector<std::string> header;
+    for (const auto& c : extra.custom) header.push_back(c.first);
+    return {header, [custom = extra.custom](const json& o) {
+              std::vector<std::string> cells;
+              for (const auto& c : custom) cells.push_back(json_path_value(o, c.second, nullptr, ",").value_or("<none>"));
+              return cells;
+            }};
+  }
   auto [header, row] = kind == "pods" ? pod_table(wide, now) : table_of(kind, wide, now);
   for (const auto& key : extra.label_columns) {
     std::string title = key.substr(key.rfind('/') + 1);
@@ -389,6 +399,37 @@ std::vector<std::string> comma_list(const std::vector<std::string>& values) {
       if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// -o custom-columns=NAME:.metadata.name,IP:.status.podIP (a path with or without its braces).
+Result<std::vector<std::pair<std::string, std::string>>> parse_custom_columns(const std::string& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::istringstream in(spec);
+  for (std::string column; std::getline(in, column, ',');) {
+    auto colon = column.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == column.size())
+      return fail(make_error("custom-columns: \"" + column + "\": expected HEADER:JSONPATH, e.g. NAME:.metadata.name"));
+    std::string path = column.substr(colon + 1);
+    if (path.front() != '{') path = "{" + path + "}";
+    std::string why;
+    if (!valid_json_path(path, &why)) return fail(make_error("custom-columns: " + why));
+    out.emplace_back(column.substr(0, colon), path);
+  }
+  if (out.empty()) return fail(make_error("custom-columns: no column given"));
+  return out;
+}
+
+// --sort-by=.metadata.name (or {…}): ascending, numbers as numbers, objects without it first.
+void sort_objects(std::vector<json>& objects, const std::string& path) {
+  auto key = [&](const json& o) { return json_path_value(o, path); };
+  std::stable_sort(objects.begin(), objects.end(), [&](const json& a, const json& b) {
+    auto x = key(a), y = key(b);
+    if (!x || !y) return !x && y;
+    char *end_x = nullptr, *end_y = nullptr;
+    double nx = std::strtod(x->c_str(), &end_x), ny = std::strtod(y->c_str(), &end_y);
+    if (!x->empty() && !y->empty() && !*end_x && !*end_y) return nx < ny;
+    return *x < *y;
+  });
 }
 
 struct Filters {
@@ -470,10 +511,16 @@ int cmd_get(const Invocation& inv) {
   std::string output = inv.has("output") ? inv.get<std::string>("output") : "";
   const bool headers = !inv.vm["no-headers"].as<bool>();
   if (!output.empty() && output != "wide" && output != "json" && output != "yaml" && output != "name" &&
-      output.rfind("jsonpath=", 0) != 0)
+      output.rfind("jsonpath=", 0) != 0 && output.rfind("custom-columns=", 0) != 0)
     return report_error("unable to match a printer suitable for the output format \"" + output +
-                            "\", allowed formats are: json, jsonpath=TEMPLATE, name, wide, yaml",
+                            "\", allowed formats are: custom-columns=SPEC, json, jsonpath=TEMPLATE, name, wide, yaml",
                         kExitUsage);
+  if (output.rfind("jsonpath=", 0) == 0)
+    if (std::string why; !valid_json_path(output.substr(9), &why)) return report_error(why, kExitUsage);
+  std::string sort_by = inv.has("sort-by") ? inv.get<std::string>("sort-by") : "";
+  if (!sort_by.empty() && sort_by.front() != '{') sort_by = "{" + sort_by + "}";
+  if (std::string why; !sort_by.empty() && !valid_json_path(sort_by, &why))
+    return report_error("--sort-by: " + why, kExitUsage);
   std::optional<manifest::LabelSelector> selector;
   if (inv.has("selector")) {
     std::string why;
@@ -490,6 +537,11 @@ int cmd_get(const Invocation& inv) {
       fields[g.kind] = std::move(*parsed);
     }
   Columns extra;
+  if (output.rfind("custom-columns=", 0) == 0) {
+    auto custom = parse_custom_columns(output.substr(15));
+    if (!custom) return report_error(custom.error().message, kExitUsage);
+    extra.custom = std::move(*custom);
+  }
   extra.show_labels = inv.vm["show-labels"].as<bool>();
   if (inv.has("label-columns")) extra.label_columns = comma_list(inv.get<std::vector<std::string>>("label-columns"));
   const bool all = inv.vm["all-namespaces"].as<bool>();
@@ -506,6 +558,7 @@ int cmd_get(const Invocation& inv) {
   for (const auto& g : *groups) {
     auto objects = filtered_objects(root, g, ns, filters, rc, false);
     if (!objects) return report_error(objects.error().message);
+    if (!sort_by.empty()) sort_objects(*objects, sort_by);
     total += objects->size();
     found.emplace_back(g, std::move(*objects));
   }
@@ -544,7 +597,8 @@ int cmd_get(const Invocation& inv) {
 }
 
 void get_options(po::options_description& d) {
-  d.add_options()("output,o", po::value<std::string>(), "wide, json, yaml, name, or jsonpath='{.status.podIP}'")(
+  d.add_options()("output,o", po::value<std::string>(),
+                  "wide, json, yaml, name, jsonpath='{.items[*].metadata.name}', custom-columns=NAME:.metadata.name")(
       "all-namespaces,A", po::bool_switch()->default_value(false), "list objects of every namespace")(
       "no-headers", po::bool_switch()->default_value(false), "print the table without its header line")(
       "selector,l", po::value<std::string>(), "only objects whose labels match: app=web,tier!=db,env in (a,b),!canary")(
@@ -556,7 +610,8 @@ void get_options(po::options_description& d) {
       "watch,w", po::bool_switch()->default_value(false),
       "after the listing, print a line for each object that appears, changes or goes away (Ctrl-C ends it)")(
       "watch-only", po::bool_switch()->default_value(false), "as --watch, without the listing first")(
-      "for", po::value<std::string>(), "get events: only those of this pod (pod/NAME)");
+      "for", po::value<std::string>(), "get events: only those of this pod (pod/NAME)")(
+      "sort-by", po::value<std::string>(), "sort by a field, as a JSONPath: .metadata.name, .status.startTime");
 }
 
 }  // namespace podctl

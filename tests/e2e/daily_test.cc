@@ -79,6 +79,18 @@ TEST_F(Daily, SelectorsSeveralKindsAndLabelColumnsAsWithKubectl) {
   auto list = nlohmann::json::parse(env_->podctl({"get", "pods,svc", "-o", "json"}).out);
   EXPECT_EQ(list["kind"], "List");
   EXPECT_EQ(list["items"].size(), 4u);
+  // kubectl's JSONPath, custom columns and sorting.
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "jsonpath={.items[*].metadata.name}"}).out, "db web-1 web-2");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o",
+                          "jsonpath={range .items[?(@.metadata.labels.app==\"web\")]}{.metadata.name}:"
+                          "{.metadata.labels.tier}{\"\\n\"}{end}"})
+                .out,
+            "web-1:front\nweb-2:back\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-l", "app=web", "-o", "custom-columns=POD:.metadata.name,TIER:.metadata.labels.tier",
+                          "--sort-by", ".metadata.labels.tier"})
+                .out,
+            "POD     TIER\nweb-2   back\nweb-1   front\n");
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "custom-columns=NAME"}).rc, 2);
   // Waits and deletes by selector.
   RunResult waited = env_->podctl({"wait", "pods", "-l", "app=web", "--for=condition=Ready"});
   EXPECT_EQ(waited.out, "pod/web-1 condition met\npod/web-2 condition met\n") << waited.err;
