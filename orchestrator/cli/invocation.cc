@@ -64,7 +64,17 @@ int report_error(const std::string& message, int code) {
   return code;
 }
 
+namespace {
+const std::vector<Verb>* g_verbs = nullptr;
+}  // namespace
+
+const std::vector<Verb>& registered_verbs() {
+  static const std::vector<Verb> none;
+  return g_verbs ? *g_verbs : none;
+}
+
 int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
+  g_verbs = &verbs;
   std::vector<std::string> before, after;
   bool dash = false;
   for (int i = 1; i < argc; ++i) {

@@ -52,6 +52,8 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 int run_cli(int argc, char** argv, const std::vector<Verb>& verbs);
+// The verbs run_cli was given (for completion).
+const std::vector<Verb>& registered_verbs();
 
 // Prints "error: MESSAGE" on stderr and returns `code`.
 int report_error(const std::string& message, int code = kExitFailure);

@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
       {"system", "system reset [--force]", "remove every pod, image and setting of the root, and its bridge",
        system_options, cmd_system},
       {"version", "version", "print the version", version_options, cmd_version},
+      {"completion", "completion bash|zsh", "print the shell completion script (source <(podctl completion bash))",
+       completion_options, cmd_completion},
+      {"__complete", "__complete -- WORDS…", "what may come next on a command line (for the completion script)",
+       complete_options, cmd_complete, true},
       {"controller", "controller deployments|replicasets|statefulsets|jobs|services NAME", "reconcile one workload object (started by apply)",
        controller_options, cmd_controller, true},
   };

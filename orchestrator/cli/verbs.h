@@ -30,6 +30,8 @@ PODCTL_VERB(create)
 PODCTL_VERB(port_forward)
 PODCTL_VERB(top)
 PODCTL_VERB(events)
+PODCTL_VERB(completion)
+PODCTL_VERB(complete)
 
 #undef PODCTL_VERB
 

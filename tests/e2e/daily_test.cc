@@ -491,5 +491,25 @@ TEST_F(Daily, EventsListWhatHappenedToThePods) {
   EXPECT_EQ(other.err, "No events found in empty namespace.\n");
 }
 
+// bash completion as a user sources it: the root's own pod and container names at the Tab.
+TEST_F(Daily, BashCompletionOffersTheRootsPodsAndContainers) {
+  ASSERT_EQ(env_->apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: tabby\nspec:\n  terminationGracePeriodSeconds: 0\n"
+                        "  containers:\n  - name: app\n    image: busybox:1.35\n    command: [sleep, \"600\"]\n"
+                        "  - name: sidecar\n    image: busybox:1.35\n    command: [sleep, \"600\"]\n")
+                .rc,
+            0);
+  std::string bin = PODCTL_BINARY;
+  std::string env = "PATH='" + bin.substr(0, bin.rfind('/')) + "':$PATH PODCTL_ROOT='" + env_->root() + "' ";
+  auto tab = [&](const std::string& words, int cword) {
+    return sh(env + "bash -c 'source <(podctl completion bash); COMP_WORDS=(podctl " + words + "); COMP_CWORD=" +
+              std::to_string(cword) + "; _podctl; printf \"%s\\n\" \"${COMPREPLY[@]}\"'")
+        .out;
+  };
+  EXPECT_EQ(tab("exec ta", 2), "tabby\n");
+  EXPECT_EQ(tab("logs tabby -c \"\"", 4), "app\nsidecar\n");
+  EXPECT_EQ(tab("port-f", 1), "port-forward\n");
+  EXPECT_EQ(env_->podctl({"completion", "fish"}).rc, 2);
+}
+
 }  // namespace
 }  // namespace podctl::test
