@@ -1,0 +1,23 @@
+// podctl - a running container made ready to be entered (exec, cp): what its main process runs as,
+// its seccomp filter, and a pidfd of that very process.
+#pragma once
+
+#include <string>
+
+#include "base/error.h"
+#include "base/unique_fd.h"
+#include "orchestrator/cli/invocation.h"
+#include "orchestrator/container/container_exec.h"
+
+namespace podctl {
+
+struct PreparedExec {
+  ExecTarget target;
+  UniqueFd pidfd;
+};
+
+// `container` empty: the pod's first. Errors are kubectl's words: pods "x" not found, container x
+// is not valid for pod p, container "x" in pod "p" is not running.
+Result<PreparedExec> prepare_exec(const Invocation& inv, const std::string& pod, const std::string& container);
+
+}  // namespace podctl
