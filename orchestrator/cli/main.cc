@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
        cmd_logs},
       {"exec", "exec NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS…]", "run a command in a container", exec_options,
        cmd_exec},
+      {"cp", "cp [-c CONTAINER] POD:SRC DEST | SRC POD:DEST", "copy files out of a container or into it (tar through the container's tar)",
+       cp_options, cmd_cp},
       {"port-forward", "port-forward NAME|TYPE/NAME [LOCAL:]REMOTE… [--address A,…]",
        "forward local ports to a pod's ports (through its network namespace)", port_forward_options, cmd_port_forward},
       {"top", "top pod [NAME…] [-l SELECTOR] [-A] [--containers] [--sort-by cpu|memory] | top node",

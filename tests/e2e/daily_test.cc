@@ -511,5 +511,36 @@ TEST_F(Daily, BashCompletionOffersTheRootsPodsAndContainers) {
   EXPECT_EQ(env_->podctl({"completion", "fish"}).rc, 2);
 }
 
+// kubectl cp both ways, through the container's tar: a tree out (into an existing directory, links
+// as links, no set-id bits), a file and a tree in; a missing path is the container's tar's error.
+TEST_F(Daily, CpCopiesFilesOutOfAndIntoAContainer) {
+  ASSERT_EQ(env_->apply(labelled_pod("box", "app: box", "mkdir -p /data/sub && echo one > /data/a && echo two > "
+                                                         "/data/sub/b && ln -s a /data/link && chmod 4755 /data/a && "
+                                                         "sleep 600")).rc,
+            0);
+  ASSERT_EQ(env_->podctl({"wait", "pod/box", "--for=condition=Ready", "--timeout=30s"}).rc, 0);
+  namespace fs = std::filesystem;
+  fs::path host = env_->root() + "-cp";
+  fs::create_directories(host / "into");
+  RunResult out = env_->podctl({"cp", "box:/data", (host / "copy").string()});
+  ASSERT_EQ(out.rc, 0) << out.err;
+  EXPECT_EQ(sh("cat '" + (host / "copy/a").string() + "' '" + (host / "copy/sub/b").string() + "'").out, "one\ntwo\n");
+  EXPECT_EQ(fs::read_symlink(host / "copy/link").string(), "a");
+  EXPECT_EQ(fs::status(host / "copy/a").permissions() & fs::perms::set_uid, fs::perms::none);
+  ASSERT_EQ(env_->podctl({"cp", "pod/box:/data/sub/b", (host / "into").string()}).rc, 0);
+  EXPECT_TRUE(fs::exists(host / "into/b"));
+  { std::ofstream(host / "note.txt") << "from the host\n"; }
+  RunResult in = env_->podctl({"cp", (host / "note.txt").string(), "box:/tmp/note.txt"});
+  ASSERT_EQ(in.rc, 0) << in.err;
+  EXPECT_EQ(env_->podctl({"exec", "box", "--", "cat", "/tmp/note.txt"}).out, "from the host\n");
+  ASSERT_EQ(env_->podctl({"cp", (host / "copy").string(), "box:/tmp/tree"}).rc, 0);
+  EXPECT_EQ(env_->podctl({"exec", "box", "--", "cat", "/tmp/tree/sub/b"}).out, "two\n");
+  RunResult missing = env_->podctl({"cp", "box:/nope", (host / "x").string()});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_NE(missing.err.find("No such file or directory"), std::string::npos) << missing.err;
+  EXPECT_EQ(env_->podctl({"cp", "a", "b"}).rc, 2);
+  fs::remove_all(host);
+}
+
 }  // namespace
 }  // namespace podctl::test
