@@ -9,6 +9,7 @@
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/event_lines.h"
 #include "orchestrator/output/pod_printer.h"
+#include "orchestrator/output/table.h"
 #include "orchestrator/output/yaml_output.h"
 #include "orchestrator/store/json_file.h"
 
@@ -60,7 +61,7 @@ std::set<std::string> wanted_types(const Invocation& inv) {
   return out;
 }
 
-void print_table(const std::vector<PodEvent>& events, bool all, bool headers) {
+void print_events(const std::vector<PodEvent>& events, bool all, bool headers) {
   std::time_t now = std::time(nullptr);
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"});
@@ -73,15 +74,7 @@ void print_table(const std::vector<PodEvent>& events, bool all, bool headers) {
                     text(e.line.first, "message")});
     if (all) rows.back().insert(rows.back().begin(), e.pod->ns);
   }
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  for (size_t k = headers ? 0 : 1; k < rows.size(); ++k) {
-    std::string line;
-    for (size_t i = 0; i < rows[k].size(); ++i)
-      line += rows[k][i] + (i + 1 < rows[k].size() ? std::string(width[i] - rows[k][i].size() + 3, ' ') : "");
-    std::cout << line << "\n";
-  }
+  print_table(rows, headers);
 }
 
 }  // namespace
@@ -118,7 +111,7 @@ int print_events_table(const Invocation& inv, const std::string& for_pod) {
     std::cerr << "No events found" << (all ? "" : " in " + ns + " namespace") << ".\n";
     return kExitOk;
   }
-  print_table(events, all, !inv.vm["no-headers"].as<bool>());
+  print_events(events, all, !inv.vm["no-headers"].as<bool>());
   return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/output/json_path.h"
 #include "orchestrator/output/pod_printer.h"
+#include "orchestrator/output/table.h"
 #include "orchestrator/output/yaml_output.h"
 #include "orchestrator/controllers/service_support.h"
 #include "orchestrator/pods/claims.h"
@@ -27,25 +28,6 @@ namespace podctl {
 namespace {
 
 using nlohmann::json;
-
-// rows[0] is the header.
-void print_table(const std::vector<std::vector<std::string>>& rows, bool headers) {
-  std::vector<size_t> width;
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], r[i].size());
-    }
-  for (size_t k = headers ? 0 : 1; k < rows.size(); ++k) {
-    const auto& r = rows[k];
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 3, ' ');
-    }
-    std::cout << line << "\n";
-  }
-}
 
 int print_objects(const std::vector<json>& objects, const std::string& output, bool single, const std::string& kind,
                   const std::string& ns, const std::function<std::vector<std::string>(const json&)>& row,

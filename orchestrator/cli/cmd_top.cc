@@ -13,6 +13,7 @@
 #include "orchestrator/cgroup/cgroup_usage.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/output/table.h"
 
 namespace podctl {
 namespace {
@@ -83,18 +84,6 @@ void measure(std::vector<Measured>& targets, const ControllerLayout& layout) {
   }
 }
 
-void print_rows(std::vector<std::vector<std::string>> rows, bool headers) {
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  for (size_t k = headers ? 0 : 1; k < rows.size(); ++k) {
-    std::string line;
-    for (size_t i = 0; i < rows[k].size(); ++i)
-      line += rows[k][i] + (i + 1 < rows[k].size() ? std::string(width[i] - rows[k][i].size() + 3, ' ') : "");
-    std::cout << line << "\n";
-  }
-}
-
 int top_pods(const Invocation& inv) {
   const bool all = inv.vm["all-namespaces"].as<bool>(), containers = inv.vm["containers"].as<bool>();
   const std::string ns = all ? "" : inv.global.ns;
@@ -127,7 +116,7 @@ int top_pods(const Invocation& inv) {
     if (all) row.insert(row.begin(), m.ns);
     rows.push_back(row);
   }
-  print_rows(rows, !inv.vm["no-headers"].as<bool>());
+  print_table(rows, !inv.vm["no-headers"].as<bool>());
   return kExitOk;
 }
 
@@ -164,7 +153,7 @@ int top_node(const Invocation& inv) {
   // Percentages of what the node offers pods, as kubectl's: its allocatable (capacity less the
   // kubelet's 100Mi eviction threshold, as the scheduler counts it).
   uint64_t allocatable = total > (100u << 20) ? total - (100u << 20) : total;
-  print_rows({{"NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"},
+  print_table({{"NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"},
               {"localhost", std::to_string(millicores) + "m", std::to_string(millicores / (10 * static_cast<uint64_t>(cpus))) + "%",
                mebibytes(used), std::to_string(used * 100 / allocatable) + "%"}},
              !inv.vm["no-headers"].as<bool>());
