@@ -1,5 +1,7 @@
 #include "orchestrator/cli/cli_support.h"
 
+#include "manifests/label_selector.h"
+
 #include <climits>
 #include <algorithm>
 #include <cstdlib>
@@ -134,6 +136,14 @@ Result<ResourceArgs> resource_args(const std::vector<std::string>& args) {
     out.names.push_back(a.substr(slash + 1));
   }
   return out;
+}
+
+Result<std::optional<manifest::LabelSelector>> selector_option(const Invocation& inv) {
+  if (!inv.has("selector")) return std::optional<manifest::LabelSelector>{};
+  std::string why;
+  auto selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
+  if (!selector) return fail(make_error("-l: " + why));
+  return selector;
 }
 
 Result<std::string> pod_name_arg(const std::string& arg) {

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/file_lock.h"
 #include "manifests/load.h"
+#include "manifests/selector_spec.h"
 #include "orchestrator/cli/invocation.h"
 #include "orchestrator/pods/pod_context.h"
 #include "orchestrator/store/pod_record.h"
@@ -47,6 +48,9 @@ struct ResourceArgs {
   std::vector<std::string> names;
 };
 Result<ResourceArgs> resource_args(const std::vector<std::string>& args);
+
+// -l SELECTOR: none when not given, an error ("-l: …", kubectl's reason) when it does not parse.
+Result<std::optional<manifest::LabelSelector>> selector_option(const Invocation& inv);
 
 // A pod argument that may be written `pod/NAME` (exec): the name, or an error for another known
 // type (cm/x). Any other text comes back as it is, for the name check to judge.

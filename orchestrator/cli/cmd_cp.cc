@@ -104,17 +104,11 @@ int cmd_cp(const Invocation& inv) {
     return report_error("one of the two paths is in a pod (POD:PATH) and the other on this machine", kExitUsage);
   const Location& remote = from.pod.empty() ? to : from;
   if (remote.path.empty()) return report_error(remote.pod + ": a path in the pod is missing (POD:PATH)", kExitUsage);
-  auto pod = pod_of(inv, remote.pod);
-  if (!pod) return report_error(pod.error().message, kExitUsage);
-  if (int bad = refuse_invalid_names("pod", {*pod})) return bad;
-  std::string container = inv.has("container") ? inv.get<std::string>("container") : "";
-  if (!container.empty())
-    if (int bad = refuse_invalid_names("container", {container})) return bad;
-  auto prepared = prepare_exec(inv, *pod, container);
-  if (!prepared) return report_error(prepared.error().message);
+  PreparedExec prepared;
+  if (int rc = prepare_exec_of_arg(inv, remote.pod, prepared)) return rc;
   // A container that stops reading must not kill podctl: the write fails instead.
   ::signal(SIGPIPE, SIG_IGN);
-  return from.pod.empty() ? copy_to(*prepared, from.path, to) : copy_from(*prepared, from, to.path);
+  return from.pod.empty() ? copy_to(prepared, from.path, to) : copy_from(prepared, from, to.path);
 }
 
 void cp_options(po::options_description& d) {

@@ -59,13 +59,8 @@ Result<std::vector<Target>> targets_of_args(const Invocation& inv) {
                            "\" (podctl has pods, configmaps, secrets, deployments, replicasets, statefulsets, jobs, services, "
                            "persistentvolumeclaims, namespaces)"));
   bool all = inv.vm["all"].as<bool>();
-  std::optional<manifest::LabelSelector> selector;
-  if (inv.has("selector")) {
-    std::string why;
-    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
-    if (!selector) return fail(make_error("-l: " + why));
-    if (!args->names.empty()) return fail(make_error("a name cannot be given with a selector (-l)"));
-  }
+  PODCTL_ASSIGN_OR_RETURN(auto selector, selector_option(inv));
+  if (selector && !args->names.empty()) return fail(make_error("a name cannot be given with a selector (-l)"));
   if (args->names.empty() && !all && !selector)
     return fail(make_error("delete " + args->type_word + " needs names, -l SELECTOR, or --all"));
   std::vector<Target> targets;

@@ -45,16 +45,10 @@ int cmd_exec(const Invocation& inv) {
   std::vector<std::string> cmd(inv.args.begin() + 1, inv.args.end());
   cmd.insert(cmd.end(), inv.after_dash.begin(), inv.after_dash.end());
   if (cmd.empty()) return report_error("exec needs a command after --", kExitUsage);
-  auto pod_name = pod_of(inv, inv.args[0]);
-  if (!pod_name) return report_error(pod_name.error().message, kExitUsage);
-  if (int bad = refuse_invalid_names("pod", {*pod_name})) return bad;
-  std::string container = inv.has("container") ? inv.get<std::string>("container") : "";
-  if (!container.empty())
-    if (int bad = refuse_invalid_names("container", {container})) return bad;
-  auto prepared = prepare_exec(inv, *pod_name, container);
-  if (!prepared) return report_error(prepared.error().message);
-  auto& target = prepared->target;
-  auto& pidfd = prepared->pidfd;
+  PreparedExec prepared;
+  if (int rc = prepare_exec_of_arg(inv, inv.args[0], prepared)) return rc;
+  auto& target = prepared.target;
+  auto& pidfd = prepared.pidfd;
   bool tty = inv.vm["tty"].as<bool>(), interactive = inv.vm["stdin"].as<bool>();
   ExecStdio stdio;
   stdio.in = interactive && !tty ? 0 : -1;

@@ -503,14 +503,11 @@ int cmd_get(const Invocation& inv) {
   if (!sort_by.empty() && sort_by.front() != '{') sort_by = "{" + sort_by + "}";
   if (std::string why; !sort_by.empty() && !valid_json_path(sort_by, &why))
     return report_error("--sort-by: " + why, kExitUsage);
-  std::optional<manifest::LabelSelector> selector;
-  if (inv.has("selector")) {
-    std::string why;
-    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
-    if (!selector) return report_error("-l: " + why, kExitUsage);
+  auto selector = selector_option(inv);
+  if (!selector) return report_error(selector.error().message, kExitUsage);
+  if (*selector)
     for (const auto& g : *groups)
       if (!g.names.empty()) return report_error("a name cannot be given with a selector (-l)", kExitUsage);
-  }
   std::map<std::string, std::vector<FieldRequirement>> fields;  // by kind: each kind has its own fields
   if (inv.has("field-selector"))
     for (const auto& g : *groups) {
@@ -534,7 +531,7 @@ int cmd_get(const Invocation& inv) {
   const bool watch = inv.vm["watch"].as<bool>(), watch_only = inv.vm["watch-only"].as<bool>();
   if ((watch || watch_only) && groups->size() != 1)
     return report_error("you may only specify a single resource type with --watch", kExitUsage);
-  Filters filters{selector, fields};
+  Filters filters{*selector, fields};
   std::vector<std::pair<GetGroup, std::vector<json>>> found;
   size_t total = 0;
   for (const auto& g : *groups) {

@@ -55,12 +55,7 @@ Result<std::vector<Target>> restart_targets(const Invocation& inv) {
   std::string kind;
   PODCTL_ASSIGN_OR_RETURN(auto targets, named_targets(inv.args, kind));
   bool all = inv.vm["all"].as<bool>();
-  std::optional<manifest::LabelSelector> selector;
-  if (inv.has("selector")) {
-    std::string why;
-    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
-    if (!selector) return fail(make_error("-l: " + why));
-  }
+  PODCTL_ASSIGN_OR_RETURN(auto selector, selector_option(inv));
   if ((all || selector) && !targets.empty()) return fail(make_error("names cannot be given with -l or --all"));
   if (!all && !selector) {
     if (targets.empty()) return fail(make_error("restart needs names, -l SELECTOR or --all: podctl restart pod/NAME"));

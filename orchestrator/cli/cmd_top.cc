@@ -35,12 +35,7 @@ std::string mebibytes(uint64_t bytes) { return std::to_string(bytes / (1024 * 10
 Result<std::vector<PodRecord>> chosen_pods(const Invocation& inv, const std::string& ns) {
   std::vector<std::string> names(inv.args.begin() + 1, inv.args.end());
   if (int bad = refuse_invalid_names("pod", names); bad) return fail(make_error("invalid pod name"));
-  std::optional<manifest::LabelSelector> selector;
-  if (inv.has("selector")) {
-    std::string why;
-    selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
-    if (!selector) return fail(make_error("-l: " + why));
-  }
+  PODCTL_ASSIGN_OR_RETURN(auto selector, selector_option(inv));
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(RootPaths{inv.global.root}, ns));
   std::vector<PodRecord> out;
   for (const auto& name : names) {

@@ -4,6 +4,7 @@
 
 #include "base/files.h"
 #include "base/process_identity.h"
+#include "orchestrator/cli/cli_support.h"
 #include "orchestrator/container/child_process.h"
 #include "orchestrator/container/seccomp_filter.h"
 #include "orchestrator/store/network_config.h"
@@ -68,6 +69,19 @@ Result<PreparedExec> prepare_exec(const Invocation& inv, const std::string& pod,
   // Checked after the open: the pidfd holds the process the identity names, or it is gone.
   if (!process_alive(id)) return fail(make_error("container \"" + container + "\" is not running"));
   return PreparedExec{std::move(*target), std::move(pidfd)};
+}
+
+int prepare_exec_of_arg(const Invocation& inv, const std::string& pod_arg, PreparedExec& out) {
+  auto pod = pod_of(inv, pod_arg);
+  if (!pod) return report_error(pod.error().message, kExitUsage);
+  if (int bad = refuse_invalid_names("pod", {*pod})) return bad;
+  std::string container = inv.has("container") ? inv.get<std::string>("container") : "";
+  if (!container.empty())
+    if (int bad = refuse_invalid_names("container", {container})) return bad;
+  auto prepared = prepare_exec(inv, *pod, container);
+  if (!prepared) return report_error(prepared.error().message);
+  out = std::move(*prepared);
+  return kExitOk;
 }
 
 }  // namespace podctl

@@ -20,4 +20,8 @@ struct PreparedExec {
 // is not valid for pod p, container "x" in pod "p" is not running.
 Result<PreparedExec> prepare_exec(const Invocation& inv, const std::string& pod, const std::string& container);
 
+// The same for a command line's pod argument (NAME, pod/NAME or a workload's TYPE/NAME) and its
+// -c: the exit code when it fails (its error printed), else 0 with `out` set.
+int prepare_exec_of_arg(const Invocation& inv, const std::string& pod_arg, PreparedExec& out);
+
 }  // namespace podctl
