@@ -138,6 +138,26 @@ Result<ResourceArgs> resource_args(const std::vector<std::string>& args) {
   return out;
 }
 
+Result<std::vector<std::string>> names_matching(const RootPaths& root, const std::string& kind, const std::string& ns,
+                                                const std::optional<manifest::LabelSelector>& selector) {
+  auto wanted = [&](const nlohmann::json& metadata) {
+    auto labels = metadata.value("labels", std::map<std::string, std::string>{});
+    return !selector || manifest::selector_matches(*selector, labels);
+  };
+  std::vector<std::string> out;
+  if (kind == "pods") {
+    PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(root, ns));
+    for (const auto& p : pods)
+      if (wanted(p.spec.value("metadata", nlohmann::json::object()))) out.push_back(p.name);
+  } else {
+    PODCTL_ASSIGN_OR_RETURN(auto objects, list_objects(root, kind, ns));
+    for (const auto& o : objects)
+      if (wanted(o["metadata"])) out.push_back(o["metadata"].value("name", ""));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Result<std::optional<manifest::LabelSelector>> selector_option(const Invocation& inv) {
   if (!inv.has("selector")) return std::optional<manifest::LabelSelector>{};
   std::string why;

@@ -49,6 +49,11 @@ struct ResourceArgs {
 };
 Result<ResourceArgs> resource_args(const std::vector<std::string>& args);
 
+// The names of the objects of a kind (pods included) in a namespace whose labels match `selector`
+// (every one without a selector), sorted.
+Result<std::vector<std::string>> names_matching(const RootPaths& root, const std::string& kind, const std::string& ns,
+                                                const std::optional<manifest::LabelSelector>& selector);
+
 // -l SELECTOR: none when not given, an error ("-l: …", kubectl's reason) when it does not parse.
 Result<std::optional<manifest::LabelSelector>> selector_option(const Invocation& inv);
 

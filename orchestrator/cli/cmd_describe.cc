@@ -149,6 +149,19 @@ int cmd_describe(const Invocation& inv) {
   if (!wanted) return report_error(wanted.error().message, kExitUsage);
   static const std::set<std::string> kOthers = {"deployments", "replicasets", "statefulsets",
                                                 "jobs",        "services",    "persistentvolumeclaims"};
+  auto selector = selector_option(inv);
+  if (!selector) return report_error(selector.error().message, kExitUsage);
+  if (*selector && !wanted->names.empty()) return report_error("a name cannot be given with a selector (-l)", kExitUsage);
+  // No name: every object of the type, or those the selector matches, as kubectl describes them.
+  if (wanted->names.empty() && (kOthers.count(wanted->kind) || wanted->kind == "pods")) {
+    auto names = names_matching(RootPaths{inv.global.root}, wanted->kind, inv.global.ns, *selector);
+    if (!names) return report_error(names.error().message);
+    if (names->empty()) {
+      std::cerr << "No resources found in " << inv.global.ns << " namespace.\n";
+      return kExitOk;
+    }
+    wanted->names = std::move(*names);
+  }
   if (kOthers.count(wanted->kind) && !wanted->names.empty()) {
     if (int bad = refuse_invalid_names(singular(wanted->kind), wanted->names)) return bad;
     return describe_other(inv, *wanted);
@@ -229,6 +242,8 @@ int cmd_describe(const Invocation& inv) {
   return rc;
 }
 
-void describe_options(po::options_description&) {}
+void describe_options(po::options_description& d) {
+  d.add_options()("selector,l", po::value<std::string>(), "describe the objects of the type whose labels match");
+}
 
 }  // namespace podctl

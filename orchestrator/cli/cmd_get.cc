@@ -10,6 +10,7 @@
 
 #include "base/files.h"
 #include "manifests/label_selector.h"
+#include "manifests/load.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/field_selector.h"
 #include "orchestrator/cli/get_watch.h"
@@ -414,6 +415,26 @@ void sort_objects(std::vector<json>& objects, const std::string& path) {
   });
 }
 
+// get -f: TYPE/NAME of each object of the manifests (checked as apply checks them), all of one
+// namespace, which `ns` is set to.
+Result<std::vector<std::string>> objects_of_files(const Invocation& inv, std::string& ns) {
+  manifest::LoadOptions lo;
+  lo.default_namespace = inv.global.ns;
+  lo.namespace_explicit = inv.global.ns_explicit;
+  auto loaded = manifest::load_manifests(inv.get<std::vector<std::string>>("filename"), lo);
+  if (!loaded.ok()) return fail(make_error(loaded.errors.front()));
+  std::vector<std::string> out;
+  for (const auto& o : loaded.objects) {
+    const auto& meta = manifest::metadata_of(o.object);
+    if (!ns.empty() && meta.namespace_ != ns)
+      return fail(make_error("the files' objects are in namespaces " + ns + " and " + meta.namespace_ + ": get them one namespace at a time"));
+    ns = meta.namespace_;
+    out.push_back(resource_of(o.object) + "/" + meta.name);
+  }
+  if (out.empty()) return fail(make_error("the files hold no objects"));
+  return out;
+}
+
 struct Filters {
   std::optional<manifest::LabelSelector> selector;
   std::map<std::string, std::vector<FieldRequirement>> fields;  // by kind: each kind has its own fields
@@ -481,12 +502,20 @@ int watch_get(const Invocation& inv, const GetGroup& g, const std::string& ns, c
 }  // namespace
 
 int cmd_get(const Invocation& inv) {
-  if (inv.args.empty()) return report_error("get needs a resource type: pods, services, deployments… or all", kExitUsage);
+  std::vector<std::string> args = inv.args;
+  std::string file_ns;
+  if (inv.has("filename")) {
+    if (!args.empty()) return report_error("names cannot be given with -f: the files name the objects", kExitUsage);
+    auto named = objects_of_files(inv, file_ns);
+    if (!named) return report_error(named.error().message, kExitUsage);
+    args = std::move(*named);
+  }
+  if (args.empty()) return report_error("get needs a resource type: pods, services, deployments… or all", kExitUsage);
   // Events are not objects of the store: each pod keeps its own (get events is kubectl events).
-  if (inv.args.size() == 1 && (inv.args[0] == "events" || inv.args[0] == "event" || inv.args[0] == "ev"))
+  if (args.size() == 1 && (args[0] == "events" || args[0] == "event" || args[0] == "ev"))
     return cmd_events(inv);
   if (inv.has("for")) return report_error("--for is for events: podctl get events --for pod/NAME", kExitUsage);
-  auto groups = get_groups(inv.args);
+  auto groups = get_groups(args);
   if (!groups) return report_error(groups.error().message, kExitUsage);
   for (const auto& g : *groups)
     if (int bad = refuse_invalid_names(singular(g.kind), g.names)) return bad;
@@ -524,7 +553,7 @@ int cmd_get(const Invocation& inv) {
   extra.show_labels = inv.vm["show-labels"].as<bool>();
   if (inv.has("label-columns")) extra.label_columns = comma_list(inv.get<std::vector<std::string>>("label-columns"));
   const bool all = inv.vm["all-namespaces"].as<bool>();
-  const std::string ns = all ? "" : inv.global.ns;
+  const std::string ns = all ? "" : !file_ns.empty() ? file_ns : inv.global.ns;
   RootPaths root{inv.global.root};
   std::time_t now = std::time(nullptr);
   int rc = kExitOk;
@@ -590,7 +619,8 @@ void get_options(po::options_description& d) {
       "after the listing, print a line for each object that appears, changes or goes away (Ctrl-C ends it)")(
       "watch-only", po::bool_switch()->default_value(false), "as --watch, without the listing first")(
       "for", po::value<std::string>(), "get events: only those of this pod (pod/NAME)")(
-      "sort-by", po::value<std::string>(), "sort by a field, as a JSONPath: .metadata.name, .status.startTime");
+      "sort-by", po::value<std::string>(), "sort by a field, as a JSONPath: .metadata.name, .status.startTime")(
+      "filename,f", po::value<std::vector<std::string>>()->composing(), "the objects of these manifests (FILE, DIR or -)");
 }
 
 }  // namespace podctl

@@ -61,20 +61,8 @@ Result<std::vector<Target>> restart_targets(const Invocation& inv) {
     if (targets.empty()) return fail(make_error("restart needs names, -l SELECTOR or --all: podctl restart pod/NAME"));
     return targets;
   }
-  auto wanted = [&](const json& metadata) {
-    auto labels = metadata.value("labels", json::object()).get<std::map<std::string, std::string>>();
-    return !selector || manifest::selector_matches(*selector, labels);
-  };
-  RootPaths root{inv.global.root};
-  if (kind == "pods") {
-    PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(root, inv.global.ns));
-    for (const auto& p : pods)
-      if (wanted(p.spec.value("metadata", json::object()))) targets.push_back({kind, p.name});
-  } else {
-    PODCTL_ASSIGN_OR_RETURN(auto objects, list_objects(root, kind, inv.global.ns));
-    for (const auto& o : objects)
-      if (wanted(o["metadata"])) targets.push_back({kind, o["metadata"].value("name", "")});
-  }
+  PODCTL_ASSIGN_OR_RETURN(auto names, names_matching(RootPaths{inv.global.root}, kind, inv.global.ns, selector));
+  for (auto& name : names) targets.push_back({kind, std::move(name)});
   return targets;
 }
 

@@ -91,6 +91,14 @@ TEST_F(Daily, SelectorsSeveralKindsAndLabelColumnsAsWithKubectl) {
                 .out,
             "POD     TIER\nweb-2   back\nweb-1   front\n");
   EXPECT_EQ(env_->podctl({"get", "pods", "-o", "custom-columns=NAME"}).rc, 2);
+  // describe and get by what the manifests or a selector name.
+  std::string described = env_->podctl({"describe", "pods", "-l", "app=web"}).out;
+  EXPECT_NE(described.find("Name:             web-1"), std::string::npos) << described;
+  EXPECT_NE(described.find("Name:             web-2"), std::string::npos) << described;
+  EXPECT_EQ(described.find("Name:             db"), std::string::npos) << described;
+  RunResult from_files = env_->podctl({"get", "-f", "-", "-o", "name"}, labelled_pod("db", "app: db", "sleep 600") +
+                                                                           "---\n" + kService);
+  EXPECT_EQ(from_files.out, "pod/db\nservice/web\n") << from_files.err;
   // Waits and deletes by selector.
   RunResult waited = env_->podctl({"wait", "pods", "-l", "app=web", "--for=condition=Ready"});
   EXPECT_EQ(waited.out, "pod/web-1 condition met\npod/web-2 condition met\n") << waited.err;
@@ -135,7 +143,7 @@ TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
 TEST_F(Daily, RestartStartsPodsAgainAsComposeRestartDoes) {
   std::string api = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  labels: {app: api}\nspec:\n"
                     "  terminationGracePeriodSeconds: 0\n  initContainers:\n  - name: init\n    image: busybox:1.35\n"
-                    "    command: [sh, -c, \"date +%s%N > /work/started\"]\n    volumeMounts:\n    - {name: w, mountPath: /work}\n"
+                    "    command: [sh, -c, \"cat /proc/sys/kernel/random/uuid > /work/started\"]\n    volumeMounts:\n    - {name: w, mountPath: /work}\n"
                     "  containers:\n  - name: c\n    image: busybox:1.35\n    command: [sleep, \"600\"]\n"
                     "    volumeMounts:\n    - {name: w, mountPath: /work}\n  volumes:\n  - name: w\n    emptyDir: {}\n";
   std::string web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n"
@@ -156,7 +164,7 @@ TEST_F(Daily, RestartStartsPodsAgainAsComposeRestartDoes) {
   EXPECT_NE(env_->pod("api")["metadata"]["uid"], uid);
   std::string again = env_->podctl({"exec", "api", "--", "cat", "/work/started"}).out;
   EXPECT_FALSE(again.empty());
-  EXPECT_NE(again, started);  // the init container ran again, in a new emptyDir
+  EXPECT_NE(again, started);  // the init container ran again (a new random id), in a new emptyDir
   json record = json::parse(std::ifstream(env_->root() + "/pods/default/api/pod.json"));
   EXPECT_EQ(record["options"]["restartBackoff"], "1s:20s");
 
