@@ -68,13 +68,7 @@ Result<int> extract_copy(int fd, const std::string& top, const std::string& dest
     // No set-id bits from a container on the host; the files are the copier's, not the container's users'.
     archive_entry_set_perm(entry, archive_entry_perm(entry) & 0777);
     if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) return fail(archive_error("write " + name, out.get()));
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    while ((rc = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK)
-      if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
-        return fail(archive_error("write " + name, out.get()));
-    if (rc < ARCHIVE_WARN) return fail(archive_error("read " + name, in.get()));
+    PODCTL_TRY(copy_entry_data(in.get(), out.get(), name));
     if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN) return fail(archive_error("write " + name, out.get()));
     ++written;
   }

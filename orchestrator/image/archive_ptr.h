@@ -25,4 +25,16 @@ inline Error archive_error(const std::string& what, archive* a) {
   return Error{archive_errno(a), what + ": " + (msg ? msg : "unknown archive error")};
 }
 
+// Copies the current entry's data blocks from a reader to a writer (sparse holes kept).
+inline Status copy_entry_data(archive* in, archive* out, const std::string& name) {
+  const void* buf;
+  size_t size;
+  la_int64_t offset;
+  int rc;
+  while ((rc = archive_read_data_block(in, &buf, &size, &offset)) == ARCHIVE_OK)
+    if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_WARN) return fail(archive_error("write " + name, out));
+  if (rc < ARCHIVE_WARN) return fail(archive_error("read " + name, in));
+  return {};
+}
+
 }  // namespace podctl

@@ -141,13 +141,7 @@ Result<std::string> unpack_layer(const std::string& blob, const std::string& dir
       archive_entry_set_hardlink(entry, (dir + "/" + clean(hard)).c_str());
     }
     if (archive_write_header(out.get(), entry) < ARCHIVE_WARN) return fail(archive_error("unpack " + rel, out.get()));
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    while ((rc = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK)
-      if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
-        return fail(archive_error("write " + rel, out.get()));
-    if (rc < ARCHIVE_WARN) return fail(archive_error("read " + rel, in.get()));
+    PODCTL_TRY(copy_entry_data(in.get(), out.get(), rel));
     archive_write_finish_entry(out.get());
   }
   if (archive_write_close(out.get()) < ARCHIVE_WARN) return fail(archive_error("finish layer", out.get()));

@@ -29,6 +29,16 @@ std::string labelled_pod(const std::string& name, const std::string& labels, con
          "    command: [sh, -c, \"" + script + "\"]\n";
 }
 
+// podctl with the test's root, interrupted (SIGINT, as Ctrl-C) after `seconds`: for the verbs that
+// run until stopped (logs -f, port-forward, get -w).
+RunResult podctl_for(const PodctlEnv& env, int seconds, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"timeout", "-s", "INT", std::to_string(seconds), PODCTL_BINARY, "--root", env.root(),
+                                "--bridge", env.bridge(), "--subnet", env.subnet(), "--service-cidr",
+                                env.service_subnet()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
 const char* kService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n"
                        "  ports:\n  - port: 80\n";
 
@@ -124,9 +134,7 @@ TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
   // Following: a pod that appears is followed, one that goes away does not end the stream.
   RunResult followed;
   std::thread follower([&] {
-    followed = run_program({"timeout", "-s", "INT", "8", PODCTL_BINARY, "--root", env_->root(), "--bridge",
-                            env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
-                            "logs", "-f", "-l", "app=x", "--tail", "0"});
+    followed = podctl_for(*env_, 8, {"logs", "-f", "-l", "app=x", "--tail", "0"});
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   ASSERT_EQ(env_->podctl({"delete", "pod", "a", "--grace-period", "0"}).rc, 0);
@@ -257,12 +265,9 @@ TEST_F(Daily, PortForwardReachesThePodsLoopbackFromTheHost) {
             0);
   int by_pod = env_->host_port(0), by_name = env_->host_port(1), by_service = env_->host_port(2),
       refused = env_->host_port(3);
-  auto forward = [&](const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"timeout", "-s", "INT", "8", PODCTL_BINARY, "--root", env_->root(), "--bridge",
-                                  env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
-                                  "port-forward"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_program(argv);
+  auto forward = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "port-forward");
+    return podctl_for(*env_, 8, args);
   };
   RunResult pod_forward, service_forward;
   std::thread pod_thread([&] {
@@ -409,12 +414,9 @@ TEST_F(Daily, ProjectsDoNotReplaceEachOthersPodsSilently) {
 // get -w as kubectl's: the listing, then a line for each change as it happens (no "Unknown" while a
 // pod is made or removed), the deleted object's last line; --watch-only -o name prints changes only.
 TEST_F(Daily, GetWatchPrintsEachChangeAsItHappens) {
-  auto watch = [&](const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"timeout", "-s", "INT", "9", PODCTL_BINARY, "--root", env_->root(), "--bridge",
-                                  env_->bridge(), "--subnet", env_->subnet(), "--service-cidr", env_->service_subnet(),
-                                  "get"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_program(argv);
+  auto watch = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "get");
+    return podctl_for(*env_, 9, args);
   };
   ASSERT_EQ(env_->apply(labelled_pod("other", "app: other", "sleep 600")).rc, 0);
   RunResult table, names;
