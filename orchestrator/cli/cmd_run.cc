@@ -3,14 +3,17 @@
 // streamed with [pod/NAME/CONTAINER] prefixes, and the run waits until every pod with
 // restartPolicy Never or OnFailure has finished (the others are the job's services). Then a line
 // per container, everything removed (also on Ctrl-C, SIGTERM or timeout), and the exit code of
-// the first failing container (0 when all succeeded; 124 on timeout; 128+N on signal N).
+// the first failing container (0 when all succeeded; 124 on timeout; 128+N on signal N). The
+// teardown is graceful until a second Ctrl-C or the end of --timeout, and then kills at once.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <iostream>
+#include <set>
 
 #include "base/files.h"
 #include "manifests/load.h"
@@ -20,6 +23,7 @@
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/rollout_verdict.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/container/child_process.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/status/pod_status_json.h"
@@ -32,7 +36,11 @@ namespace {
 using nlohmann::json;
 
 volatile std::sig_atomic_t g_signal = 0;
-void on_signal(int sig) { g_signal = sig; }
+volatile std::sig_atomic_t g_signals = 0;  // how many arrived: one more during the teardown kills at once
+void on_signal(int sig) {
+  g_signal = sig;
+  g_signals = g_signals + 1;
+}
 
 // Without SA_RESTART, so that a wait is interrupted and notices.
 void catch_stop_signals() {
@@ -73,25 +81,94 @@ pid_t start_podctl(const Invocation& inv, const std::string& ns, std::vector<std
   return pid;
 }
 
+int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
 int wait_exit(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return 1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_of(status);
+}
+
+// The removal of what a run made. It is graceful until the user interrupts again or the run's
+// --timeout passes; from then on every pod of the run is asked to stop with no grace period, so
+// the step under way ends as soon as the supervisors have killed their containers. Nothing is
+// skipped: the same steps still remove every pod and object.
+struct Teardown {
+  const Invocation& inv;
+  RootPaths root;
+  std::string ns;
+  std::chrono::steady_clock::time_point deadline;
+  int signals_before = 0;
+  bool forcing = false;
+  std::set<std::string> forced_pods;
+  std::vector<std::string> killed;  // pod/NAME/CONTAINER, for the summary
+};
+
+// The containers of a pod's last status that are running.
+std::vector<std::string> running_containers(const PodRecord& record) {
+  std::vector<std::string> names;
+  json status = pod_object(record)["status"];
+  for (const char* list : {"initContainerStatuses", "containerStatuses"})
+    for (const auto& c : status.value(list, json::array()))
+      if (c.contains("state") && c["state"].contains("running")) names.push_back(c.value("name", ""));
+  return names;
+}
+
+void force_stop_pods(Teardown& t) {
+  auto records = list_pod_records(t.root, t.ns);
+  if (!records) return;
+  for (const auto& r : *records) {
+    if (!r.supervisor_alive || !t.forced_pods.insert(r.uid).second) continue;
+    for (const auto& c : running_containers(r)) t.killed.push_back("pod/" + r.name + "/" + c);
+    if (auto st = request_pod_stop(r, 0); !st) std::cerr << "pod/" << r.name << ": " << st.error().message << "\n";
+  }
+}
+
+void start_forcing(Teardown& t) {
+  t.forcing = true;
+  bool interrupted = g_signals > t.signals_before;
+  std::cerr << (interrupted ? "interrupted again" : "the run's timeout has passed")
+            << ": killing the run's pods at once (everything is still removed)" << std::endl;
+}
+
+// Waits for one teardown step, a podctl child that ignores SIGINT and SIGTERM.
+int wait_teardown_step(pid_t pid, Teardown& t) {
+  auto pidfd = pidfd_open_pid(pid);
+  for (;;) {
+    int status = 0;
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) return exit_code_of(status);
+    if (done < 0 && errno != EINTR) return 1;
+    if (!t.forcing && (g_signals > t.signals_before || std::chrono::steady_clock::now() >= t.deadline))
+      start_forcing(t);
+    // Also the pods a controller made meanwhile, or that a step has not reached yet.
+    if (t.forcing) force_stop_pods(t);
+    pollfd pfd{pidfd ? pidfd->get() : -1, POLLIN, 0};
+    (void)::poll(&pfd, 1, 100);  // a signal or the child's exit ends it early
+  }
 }
 
 int run_podctl(const Invocation& inv, const std::string& ns, const std::vector<std::string>& args,
-               const std::string* input = nullptr, bool quiet = false, bool steadfast = false) {
+               const std::string* input = nullptr) {
   std::cout << std::flush;
   int fds[2] = {-1, -1};
   if (input && ::pipe2(fds, O_CLOEXEC) != 0) return 1;
-  pid_t pid = start_podctl(inv, ns, args, fds[0], quiet, steadfast);
+  pid_t pid = start_podctl(inv, ns, args, fds[0]);
   if (input) {
     close_fd(fds[0]);
     (void)!::write(fds[1], input->data(), input->size());  // manifests are small: fits the pipe or is read at once
     close_fd(fds[1]);
   }
   return pid < 0 ? 1 : wait_exit(pid);
+}
+
+// A step of the teardown: quiet, and steadfast, so that a second Ctrl-C (sent to the whole process
+// group) cannot stop it half-way and leave the run's pods behind.
+void teardown_step(Teardown& t, const std::vector<std::string>& args) {
+  std::cout << std::flush;
+  pid_t pid = start_podctl(t.inv, t.ns, args, -1, true, true);
+  if (pid > 0) wait_teardown_step(pid, t);
 }
 
 bool is_job(const manifest::Pod& pod) {
@@ -157,27 +234,35 @@ void stop_followers(const std::vector<std::pair<pid_t, bool>>& followers, bool j
   }
 }
 
-void tear_down(const Invocation& inv, const RootPaths& root, const std::string& ns) {
+void tear_down(Teardown& t) {
   std::cout << std::flush;
+  const RootPaths& root = t.root;
+  const std::string& ns = t.ns;
+  t.signals_before = g_signals;
   // Controllers first, so that nothing makes pods again while they go.
   for (const char* kind : {"deployments", "replicasets", "statefulsets", "jobs", "services"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
-      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
+      teardown_step(t, {"delete", kind, "--all", "--ignore-not-found"});
   auto pods = list_pod_records(root, ns);
   if (pods && !pods->empty()) {
     int64_t grace = 0;
     for (const auto& p : *pods)
       grace = std::max<int64_t>(grace, p.spec["spec"].value("terminationGracePeriodSeconds", 30));
-    std::cerr << "removing the run's pods (each stops within its grace period, at most " << grace << "s)\n";
-    run_podctl(inv, ns, {"delete", "pods", "--all", "--ignore-not-found"}, nullptr, true, true);
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(t.deadline - std::chrono::steady_clock::now());
+    if (!t.forcing && left.count() > 0) {
+      std::cerr << "removing the run's pods (each stops within its grace period, at most "
+                << std::min<int64_t>(grace, left.count()) << "s; Ctrl-C again kills them at once)" << std::endl;
+    }
+    teardown_step(t, {"delete", "pods", "--all", "--ignore-not-found"});
   }
   for (const char* kind : {"configmaps", "secrets", "persistentvolumeclaims"})
     if (auto objects = list_objects(root, kind, ns); objects && !objects->empty())
-      run_podctl(inv, ns, {"delete", kind, "--all", "--ignore-not-found"}, nullptr, true, true);
+      teardown_step(t, {"delete", kind, "--all", "--ignore-not-found"});
   for (const char* dir : {"pods", "configmaps", "secrets", "deployments", "replicasets", "statefulsets", "jobs", "services",
                           "persistentvolumeclaims", "volumes", "controllers/deployments", "controllers/replicasets",
                           "controllers/statefulsets", "controllers/jobs", "controllers/services"})
     ::rmdir((root.root + "/" + dir + "/" + ns).c_str());
+  for (const auto& k : t.killed) std::cout << k << ": killed at once (no grace period)\n";
 }
 
 }  // namespace
@@ -213,10 +298,13 @@ int cmd_run(const Invocation& inv) {
         kExitUsage);
   catch_stop_signals();
   RootPaths root{inv.global.root};
+  // --timeout bounds the whole run: the apply, the wait and the teardown.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout > 0 ? *timeout : 1LL << 40);
+  Teardown teardown{inv, root, ns, deadline};
   std::cout << "namespace " << ns << std::endl;
   int rc = run_podctl(inv, ns, {"apply", "-f", "-"}, &manifests);
   if (rc != 0 && !g_signal) {
-    tear_down(inv, root, ns);
+    tear_down(teardown);
     return rc;
   }
   std::vector<std::pair<pid_t, bool>> followers;  // pid, follows a job (ends by itself)
@@ -224,7 +312,6 @@ int cmd_run(const Invocation& inv) {
   for (const auto& pod : pods)
     followers.push_back(
         {start_podctl(inv, ns, {"logs", pod.metadata.name, "--all-containers", "-f", "--prefix"}), is_job(pod)});
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout > 0 ? *timeout : 1LL << 40);
   auto [name, result] = watch_pods(
       root, ns, jobs, [&](const std::string& n) { return finished(root, ns, n); }, deadline);
   // Job objects: until Complete or Failed, then their pods' logs and lines in the summary.
@@ -263,7 +350,7 @@ int cmd_run(const Invocation& inv) {
   if (inv.vm["keep"].as<bool>() && !g_signal)
     std::cout << "kept namespace " << ns << " (remove it with: podctl -n " << ns << " delete pods --all)\n";
   else
-    tear_down(inv, root, ns);
+    tear_down(teardown);
   return rc;
 }
 

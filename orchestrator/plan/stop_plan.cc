@@ -1,7 +1,7 @@
 // Stops, as the kubelet's killPodWithSyncResult orders them: on a delete the regular containers
 // are stopped together, then the sidecars one at a time, last one first, once no regular
 // container runs; when the pod's grace period runs out, whatever is left gets the minimum grace
-// period. A grace period of 0 kills everything at once.
+// period. A grace period of 0 kills everything at once, also what a graceful stop was stopping.
 #include "orchestrator/plan/plan_internal.h"
 
 namespace podctl::plan::detail {
@@ -29,6 +29,12 @@ void plan_stops(PodPlan& plan, const ObservedPod& observed, Millis now) {
 namespace {
 
 std::string stopping(const manifest::Container& c) { return "Stopping container " + c.name; }
+
+// In its preStop hook, or signalled with a SIGKILL still to come (a SIGKILL sent has no deadline).
+bool being_stopped_gracefully(const ObservedContainer& c, Millis now) {
+  if (!running(c) || c.stop == StopPhase::None) return false;
+  return c.stop != StopPhase::Signalled || (c.kill_at != kNoDeadline && c.kill_at > now);
+}
 
 bool any_running(const ObservedPod& observed) {
   for (const auto& c : observed.containers)
@@ -63,9 +69,15 @@ void plan_shutdown(PodPlan& plan, const manifest::PodSpec& spec, const ObservedP
       }
   if (now >= sd.deadline)
     for (size_t i = 0; i < cs.size(); ++i) {
-      if (killable(cs[i]))
+      // A delete without a grace period that overtook a graceful one (kubectl delete --force,
+      // `run`'s second Ctrl-C): what is still in its preStop hook or its stop signal's grace goes too.
+      if (sd.grace_ms == 0 && being_stopped_gracefully(cs[i], now)) {
+        plan.force_kill.push_back(i);
+        plan.signal.erase(i);
+      } else if (killable(cs[i]))
         kill(i, kMinimumGraceMs);
-      else if (running(cs[i]) && cs[i].stop == StopPhase::Signalled && cs[i].kill_at > now + kMinimumGraceMs)
+      else if (being_stopped_gracefully(cs[i], now) && cs[i].stop == StopPhase::Signalled &&
+               cs[i].kill_at > now + kMinimumGraceMs)
         plan.kill_at[i] = now + kMinimumGraceMs;
     }
   if (!any_running(observed))

@@ -108,6 +108,7 @@ bool PodExecutor::apply_plan(const plan::PodPlan& p) {
   for (size_t i : p.force_kill) {
     // The process may have exited already: its exit is on the way to the loop.
     (void)runtime_.signal(i, StopSignal::Kill);
+    containers_[i].observed.stop = plan::StopPhase::Signalled;  // also one SIGKILLed in its preStop hook
     containers_[i].observed.kill_at = plan::kNoDeadline;
   }
   for (const auto& [i, at] : p.kill_at) containers_[i].observed.kill_at = std::min(containers_[i].observed.kill_at, at);
@@ -291,12 +292,19 @@ void PodExecutor::on_spec_changed(manifest::Pod next) {
 }
 
 void PodExecutor::on_terminate(std::optional<int64_t> grace_seconds) {
-  if (terminating_) return;
-  terminating_ = true;
   int64_t grace = grace_seconds.value_or(pod_.spec.termination_grace_period_seconds);
   // The kubelet never waits less than 2 s (minimumGracePeriodInSeconds); 0 means kill now.
   Millis grace_ms = grace == 0 ? 0 : std::max<Millis>(grace * 1000, plan::kMinimumGraceMs);
-  shutdown_ = plan::Shutdown{true, grace_ms, runtime_.now() + grace_ms};
+  Millis deadline = runtime_.now() + grace_ms;
+  if (terminating_) {
+    // A second delete may only shorten the termination under way, as the API server's
+    // deletionGracePeriodSeconds only ever decreases; 0 kills at once.
+    if (!shutdown_) return;  // everything has stopped already
+    if (grace_ms != 0 && deadline >= shutdown_->deadline) return;
+    deadline = std::min(deadline, shutdown_->deadline);
+  }
+  terminating_ = true;
+  shutdown_ = plan::Shutdown{true, grace_ms, deadline};
 }
 
 void PodExecutor::event(EventType type, const std::string& reason, const std::string& message,

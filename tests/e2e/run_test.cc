@@ -1,6 +1,7 @@
 // podctl run: one-shot CI jobs in namespaces of their own, torn down whatever happens.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -127,24 +128,53 @@ TEST_F(Run, ATimeoutOrASigtermTearsEverythingDown) {
   expect_nothing_left();
 }
 
-// Ctrl-C reaches the whole process group; a second one while the pods stop must not cut the
-// teardown short and leave them running.
-TEST_F(Run, ASecondCtrlCDoesNotLeaveThePodsBehind) {
+// A job that never ends beside a service that ignores SIGTERM and has a grace period of 60 s.
+std::string stubborn_job() {
   std::string text = kJob;
   text.replace(text.find("EXIT"), 4, "0");
   text.replace(text.find("echo passed"), 11, "sleep 600");
-  // The service ignores SIGTERM: the teardown takes its grace period (2 s).
   const std::string serve = "exec httpd -f -p 8080 -h /www";
   text.replace(text.find(serve), serve.size(), "httpd -p 8080 -h /www; trap '' TERM; while true; do sleep 1; done");
-  text.replace(text.find("terminationGracePeriodSeconds: 0"), 32, "terminationGracePeriodSeconds: 2");
+  text.replace(text.find("terminationGracePeriodSeconds: 0"), 32, "terminationGracePeriodSeconds: 60");
+  return text;
+}
+
+// Ctrl-C reaches the whole process group. The first starts a graceful teardown; a second one kills
+// the pods at once, and still removes everything, saying what it killed.
+TEST_F(Run, ASecondCtrlCKillsAtOnceAndStillRemovesEverything) {
   std::string path = env_->root() + "-ctrlc.yaml";
-  std::ofstream(path) << text;
+  std::ofstream(path) << stubborn_job();
   files_.push_back(path);
+  std::string out = env_->root() + "-ctrlc.out";
+  files_.push_back(out);
+  auto start = std::chrono::steady_clock::now();
   // setsid: a process group of its own, as a shell gives a foreground job; the run leads it.
-  RunResult r =
-      sh("setsid " + command("-f " + path) +
-         " > /dev/null 2>&1 & pid=$!; sleep 3; kill -INT -$pid; sleep 0.5; kill -INT -$pid; wait $pid; echo $?");
-  EXPECT_EQ(r.out, "130\n") << r.err;
+  RunResult r = sh("setsid " + command("-f " + path) + " > " + out +
+                   " 2>&1 & pid=$!; sleep 3; kill -INT -$pid; sleep 1; kill -INT -$pid; wait $pid; echo $?");
+  auto took = std::chrono::steady_clock::now() - start;
+  std::ifstream in(out);
+  std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.out, "130\n") << said;
+  EXPECT_NE(said.find("Ctrl-C again kills them at once"), std::string::npos) << said;
+  EXPECT_NE(said.find("interrupted again: killing the run's pods at once"), std::string::npos) << said;
+  EXPECT_NE(said.find("pod/api/httpd: killed at once (no grace period)"), std::string::npos) << said;
+  // Not the service's 60 s grace period.
+  EXPECT_LT(took, std::chrono::seconds(30)) << said;
+  expect_nothing_left();
+}
+
+// --timeout bounds the teardown too: once it has passed, the pods are killed at once.
+TEST_F(Run, ATimeoutBoundsTheTeardownToo) {
+  std::string path = env_->root() + "-stubborn.yaml";
+  std::ofstream(path) << stubborn_job();
+  files_.push_back(path);
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = sh(command("--timeout 4s -f " + path));
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.rc, 124) << r.out << r.err;
+  EXPECT_NE(r.err.find("the run's timeout has passed: killing the run's pods at once"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("pod/api/httpd: killed at once (no grace period)"), std::string::npos) << r.out;
+  EXPECT_LT(took, std::chrono::seconds(30)) << r.out << r.err;
   expect_nothing_left();
 }
 

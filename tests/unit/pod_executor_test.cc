@@ -243,6 +243,26 @@ TEST(Executor, ADeleteWithNoGraceKillsEverythingAtOnce) {
   EXPECT_EQ(s.after([&] { s.exec.on_terminate(0); }), (Calls{"signal proxy Kill", "signal a Kill"}));
 }
 
+TEST(Executor, ASecondDeleteShortensTheTerminationAndNoGraceKillsWhatIsStillStopping) {
+  Scenario s(pod_yaml(R"(  terminationGracePeriodSeconds: 30
+  initContainers:
+  - {name: proxy, image: busybox:1.35, restartPolicy: Always}
+  containers:
+  - {name: a, image: busybox:1.35, lifecycle: {preStop: {exec: {command: [sleep, '20']}}}}
+  - {name: b, image: busybox:1.35}
+)"));
+  EXPECT_EQ(s.after([&] { s.exec.on_terminate(std::nullopt); }), (Calls{"run_handler a PreStop", "signal b Graceful"}));
+  EXPECT_EQ(s.after([&] { s.exec.on_terminate(60); }), (Calls{}));  // a longer grace never extends it
+  EXPECT_EQ(s.advance(5'000), (Calls{}));
+  // kubectl delete --force (or run's second Ctrl-C): the sidecar, a in its preStop hook and b after
+  // its SIGTERM all die now.
+  EXPECT_EQ(s.after([&] { s.exec.on_terminate(0); }), (Calls{"signal proxy Kill", "signal a Kill", "signal b Kill"}));
+  EXPECT_EQ(s.exit(1, 137), (Calls{}));
+  EXPECT_EQ(s.exit(2, 137), (Calls{}));
+  EXPECT_EQ(s.exit(0, 137), (Calls{"teardown_sandbox"}));
+  EXPECT_TRUE(s.exec.done());
+}
+
 TEST(Executor, AFailedPostStartHookKillsTheContainer) {
   Scenario s(pod_yaml(R"(  containers:
   - name: a
