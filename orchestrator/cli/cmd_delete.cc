@@ -1,4 +1,5 @@
-// podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all | TYPE -l SELECTOR [--now|--force]:
+// podctl delete TYPE NAME… | TYPE/NAME… | -f FILE|DIR | TYPE --all | TYPE -l SELECTOR [--now|--force]
+// [--wait=false]:
 // graceful termination, then
 // nothing left behind. No lock is held while pods use their grace period: the pods of one delete
 // stop together, and only their cleanup takes the root's lock.
@@ -10,6 +11,7 @@
 #include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/container/child_process.h"
 #include "orchestrator/controllers/workload_delete.h"
 #include "orchestrator/pods/claims.h"
 #include "orchestrator/pods/pod_ops.h"
@@ -185,6 +187,37 @@ int delete_namespace(const Invocation& inv, const Target& t, const DeleteOptions
   return rc;
 }
 
+bool target_exists(const RootPaths& root, const Target& t) {
+  if (t.kind == "pods") return read_pod_record(root, t.ns, t.name).has_value() || path_exists(root.pod_dir(t.ns, t.name));
+  if (t.kind == "namespaces")
+    return get_object(root, "namespaces", "", t.name).has_value() || is_directory(root.root + "/pods/" + t.name);
+  return get_object(root, t.kind, t.ns, t.name).has_value();
+}
+
+// --wait=false: what does not exist is reported now, the pods are asked to stop now (they show as
+// Terminating), each target is reported deleted, and the rest of the delete (grace periods,
+// cleanup, which the CLI does: there is no kubelet to finish it) goes on in a detached copy of
+// this process, whose output is appended to ROOT/delete.log.
+Result<bool> announce_and_detach(const Invocation& inv, std::vector<Target>& targets, DeleteOptions& o, int& rc) {
+  RootPaths root{inv.global.root};
+  std::vector<Target> found;
+  for (const auto& t : targets) {
+    if (target_exists(root, t)) {
+      found.push_back(t);
+    } else if (!o.ignore_not_found) {
+      rc = report_error(t.kind + " \"" + t.name + "\" not found");
+    }
+  }
+  for (const auto& t : found)
+    if (t.kind == "pods")
+      if (auto record = read_pod_record(root, t.ns, t.name))
+        if (auto st = request_pod_stop(*record, o.grace); !st) rc = report_error(st.error().message);
+  for (const auto& t : found) std::cout << printed_kind(t.kind) << " \"" << t.name << "\" deleted\n";
+  targets = found;
+  o.ignore_not_found = true;  // a controller may remove what it owns first
+  return continue_detached(inv.global.root + "/delete.log");
+}
+
 }  // namespace
 
 int cmd_delete(const Invocation& inv) {
@@ -216,6 +249,12 @@ int cmd_delete(const Invocation& inv) {
     if (o.ignore_not_found) return kExitOk;
     return report_error("root " + inv.global.root + " does not exist (nothing was ever applied there)");
   }
+  if (!inv.vm["wait"].as<bool>()) {
+    int rc = kExitOk;
+    auto detached = announce_and_detach(inv, *targets, o, rc);
+    if (!detached) return report_error(detached.error().message);
+    if (!*detached) return rc;
+  }
   std::vector<Target> workloads, pods, stored, namespaces;
   for (const auto& t : *targets)
     (t.kind == "namespaces" ? namespaces : is_controlled(t.kind) ? workloads : t.kind == "pods" ? pods : stored)
@@ -238,6 +277,8 @@ void delete_options(po::options_description& d) {
       "all", po::bool_switch()->default_value(false), "delete every object of the type in the namespace")(
       "selector,l", po::value<std::string>(), "delete the objects of the type whose labels match (as get -l)")(
       "now", po::bool_switch()->default_value(false), "a grace period of 1 s")(
+      "wait", po::value<bool>()->default_value(true)->implicit_value(true),
+      "false: return once the pods are told to stop; the rest goes on in the background (ROOT/delete.log)")(
       "force", po::bool_switch()->default_value(false), "no grace period: kill at once (with --grace-period=0)")(
       "grace-period", po::value<int64_t>(),
       "seconds to wait after SIGTERM before SIGKILL (default: the pod's "

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 
 namespace podctl {
 
@@ -98,6 +99,26 @@ Status spawn_detached(const std::string& exe, std::vector<std::string> args, con
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
   return {};
+}
+
+Result<bool> continue_detached(const std::string& log) {
+  std::cout << std::flush;
+  std::cerr << std::flush;
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(sys_error("fork"));
+  if (pid == 0) {
+    if (::fork() != 0) ::_exit(0);
+    ::setsid();
+    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    ::dup2(devnull, 0);
+    ::dup2(logfd >= 0 ? logfd : devnull, 1);
+    ::dup2(logfd >= 0 ? logfd : devnull, 2);
+    return true;
+  }
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return false;
 }
 
 }  // namespace podctl

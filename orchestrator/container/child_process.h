@@ -57,6 +57,12 @@ void cloexec_from_in_child(int first);
 // its fd 3. Returns once the intermediate child is reaped.
 Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3 = -1);
 
+// Goes on in the background: the caller gets false once a detached copy of this process (double
+// fork and setsid, so that neither Ctrl-C nor the caller's exit reaches it) is running, and that
+// copy gets true, with /dev/null as stdin, and stdout and stderr appended to `log`. Only for a
+// single-threaded process.
+Result<bool> continue_detached(const std::string& log);
+
 int pidfd_send_signal_to(int pidfd, int sig);
 // Opens a pidfd for a process that is not our child (the supervisor, a container for exec).
 Result<UniqueFd> pidfd_open_pid(pid_t pid);

@@ -119,6 +119,29 @@ TEST_F(Daily, SelectorsSeveralKindsAndLabelColumnsAsWithKubectl) {
   EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "pod/db\n");
 }
 
+// kubectl delete --wait=false: the pod is Terminating when the command returns; its grace period
+// and the cleanup go on without the user, and leave nothing behind.
+TEST_F(Daily, DeleteWithoutWaitingReturnsAtOnceAndFinishesInTheBackground) {
+  HostSnapshot before = HostSnapshot::take(env_->bridge());
+  std::string pod = labelled_pod("slow", "app: slow", "trap '' TERM; while true; do sleep 1; done");
+  pod.replace(pod.find("terminationGracePeriodSeconds: 0"), 32, "terminationGracePeriodSeconds: 4");
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, pod).rc, 0);
+  RunResult missing = env_->podctl({"delete", "pod", "nope", "--wait=false"});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_EQ(missing.err, "error: pods \"nope\" not found\n");
+  RunResult deleted = env_->podctl({"delete", "pod", "slow", "--wait=false"});
+  EXPECT_EQ(deleted.rc, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, "pod \"slow\" deleted\n");
+  std::string listed = env_->podctl({"get", "pods"}).out;
+  EXPECT_NE(listed.find("Terminating"), std::string::npos) << listed;
+  RunResult gone = env_->podctl({"wait", "--for=delete", "pod/slow", "--timeout", "60s"});
+  EXPECT_EQ(gone.rc, 0) << gone.err;
+  EXPECT_EQ(env_->podctl({"get", "pods", "-o", "name"}).out, "");
+  HostSnapshot after = HostSnapshot::take(env_->bridge());
+  EXPECT_EQ(after.veths, before.veths);
+  EXPECT_EQ(after.mounts, before.mounts);
+}
+
 TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
                          labelled_pod("a", "app: x", "echo a1; sleep 1; echo a2; sleep 600") + "---\n" +
