@@ -50,16 +50,16 @@ std::string pod_cgroup_path(const std::string& mount, const std::string& pod_uid
   return mount + "/podctl/" + pod_uid;
 }
 
+// The shared parent (podctl/) goes with the last pod of any root, so another podctl may remove it
+// between our mkdir of the parent and of the child: make it again, a bounded number of times.
 Status create_cgroup(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    auto parent = path.substr(0, path.rfind('/'));
-    if (errno == ENOENT) {
-      PODCTL_TRY(create_cgroup(parent));
-      if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return {};
-    }
-    return fail(sys_error("create cgroup " + path));
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return {};
+    auto slash = path.rfind('/');
+    if (errno != ENOENT || slash == 0 || slash == std::string::npos) break;
+    PODCTL_TRY(create_cgroup(path.substr(0, slash)));
   }
-  return {};
+  return fail(sys_error("create cgroup " + path));
 }
 
 Result<UniqueFd> open_cgroup(const std::string& path) {
@@ -113,7 +113,7 @@ Status remove_cgroup(const std::string& path) {
       if (is_directory(path + "/" + c)) PODCTL_TRY(remove_cgroup(path + "/" + c));
   }
   // A cgroup whose last process just exited can be briefly busy until the kernel frees it.
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
     if (::rmdir(path.c_str()) == 0 || errno == ENOENT) return {};
     if (errno != EBUSY) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

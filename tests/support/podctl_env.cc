@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -123,7 +124,12 @@ RunResult PodctlEnv::podctl(const std::vector<std::string>& args, const std::str
   return run_program(argv, input);
 }
 
-RunResult PodctlEnv::apply(const std::string& manifest) const { return podctl({"apply", "-f", "-"}, manifest); }
+RunResult PodctlEnv::apply(const std::string& manifest) const {
+  RunResult r = podctl({"apply", "-f", "-"}, manifest);
+  // Shown for every failed apply, so that a test asserting only the code still says why in CI.
+  if (r.rc != 0) std::cerr << "podctl apply exited " << r.rc << ": " << r.err;
+  return r;
+}
 
 nlohmann::json PodctlEnv::pod(const std::string& name) const {
   RunResult r = podctl({"get", "pod", name, "-o", "json"});

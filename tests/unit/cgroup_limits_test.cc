@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include "base/files.h"
+#include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/cgroup/cgroup_limits.h"
 
 namespace podctl {
@@ -83,6 +87,32 @@ TEST_F(FakeCgroupfs, ALimitWithoutItsControllerIsRefused) {
   auto made = apply_container_limits(layout, ctr, limits(), 0);
   ASSERT_FALSE(made.has_value());
   EXPECT_EQ(made.error().message, "limits.memory needs the memory cgroup controller, which this host lacks");
+}
+
+// Another podctl removes the shared parent when its last pod goes; a pod being created meanwhile
+// must still get its cgroup (a CI run once failed an apply on this).
+TEST_F(FakeCgroupfs, ACgroupIsMadeEvenWhileAnotherPodctlRemovesTheSharedParent) {
+  const std::string parent = root_ + "/podctl";
+  std::atomic<bool> done{false};
+  std::thread remover([&] {
+    // As often as pods of other roots could go: far more often than they do.
+    while (!done) {
+      ::rmdir(parent.c_str());
+      std::this_thread::yield();
+    }
+  });
+  int failures = 0;
+  for (int i = 0; i < 2000; ++i) {
+    std::string pod = parent + "/pod" + std::to_string(i);
+    if (auto made = create_cgroup(pod); !made) {
+      ++failures;
+      ADD_FAILURE() << made.error().message;
+    }
+    ::rmdir(pod.c_str());
+  }
+  done = true;
+  remover.join();
+  EXPECT_EQ(failures, 0);
 }
 
 }  // namespace
