@@ -22,7 +22,7 @@ const std::set<std::string> kValuedOptions = {"-c", "--container", "-f", "--file
 const std::vector<std::string> kTypes = {"pods", "deployments", "replicasets", "statefulsets", "jobs", "services",
                                          "configmaps", "secrets", "persistentvolumeclaims", "namespaces"};
 // Verbs whose first argument is a pod (TYPE/NAME also works there).
-const std::set<std::string> kPodVerbs = {"logs", "exec", "port-forward", "inspect"};
+const std::set<std::string> kPodVerbs = {"logs", "exec", "attach", "port-forward", "inspect"};
 // Verbs whose arguments are TYPE NAME… or TYPE/NAME….
 const std::set<std::string> kTypedVerbs = {"get", "describe", "delete", "restart", "wait", "scale"};
 const std::map<std::string, std::vector<std::string>> kSubcommands = {

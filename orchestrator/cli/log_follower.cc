@@ -60,7 +60,7 @@ std::vector<int> Follower::runs() const {
   return out;
 }
 
-void Follower::pump(std::vector<TaggedLine>& out, size_t stream) {
+void Follower::pump(std::vector<TaggedLine>& out, size_t stream, bool this_run_only) {
   for (;;) {
     std::vector<LogLine> lines;
     drain(lines);
@@ -70,6 +70,7 @@ void Follower::pump(std::vector<TaggedLine>& out, size_t stream) {
       open_live();
       continue;
     }
+    if (this_run_only) break;
     auto files = list_logs(dir);
     if (files.empty() || files.back().run <= run) break;
     for (const auto& f : files)  // the container restarted: go on with its next run

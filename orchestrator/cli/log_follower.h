@@ -45,8 +45,9 @@ struct Follower {
   std::vector<LogLine> read_run(int which);
   // The runs on disk, oldest first.
   std::vector<int> runs() const;
-  // What was written since the last call, tagged with `stream`.
-  void pump(std::vector<TaggedLine>& out, size_t stream);
+  // What was written since the last call, tagged with `stream`; after a restart, the next run's
+  // lines too unless `this_run_only` (attach follows one process).
+  void pump(std::vector<TaggedLine>& out, size_t stream, bool this_run_only = false);
 };
 
 // The colour of the n-th prefix on a terminal (NO_COLOR unset), as docker compose gives them.

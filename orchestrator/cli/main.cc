@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
        cmd_exec},
       {"cp", "cp [-c CONTAINER] POD:SRC DEST | SRC POD:DEST", "copy files out of a container or into it (tar through the container's tar)",
        cp_options, cmd_cp},
+      {"attach", "attach NAME|TYPE/NAME [-c CONTAINER]",
+       "print what a container's running process writes from now on, until it ends", attach_options, cmd_attach},
       {"port-forward", "port-forward NAME|TYPE/NAME [LOCAL:]REMOTE… [--address A,…]",
        "forward local ports to a pod's ports (through its network namespace)", port_forward_options, cmd_port_forward},
       {"top", "top pod [NAME…] [-l SELECTOR] [-A] [--containers] [--sort-by cpu|memory] | top node",

@@ -31,6 +31,7 @@ PODCTL_VERB(port_forward)
 PODCTL_VERB(top)
 PODCTL_VERB(events)
 PODCTL_VERB(cp)
+PODCTL_VERB(attach)
 PODCTL_VERB(completion)
 PODCTL_VERB(complete)
 

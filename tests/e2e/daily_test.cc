@@ -168,6 +168,32 @@ TEST_F(Daily, TheLogsOfManyPodsAreMergedAndFollowedBehindPrefixes) {
   EXPECT_EQ(followed.out.find("a1"), std::string::npos) << followed.out;  // --tail 0: only what comes
 }
 
+// kubectl attach (no stdin): what the running process writes from now on, until it ends; not what
+// it wrote before (that is `logs`), not its next run after a restart.
+TEST_F(Daily, AttachFollowsTheRunningProcessUntilItEnds) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"},
+                         labelled_pod("app", "app: a",
+                                      "echo before; while [ ! -f /tmp/go ]; do sleep 0.1; done; rm /tmp/go; "
+                                      "echo after1; sleep 0.3; echo after2 >&2; exit 3"))
+                .rc,
+            0);
+  ASSERT_TRUE(env_->eventually([&] { return env_->podctl({"logs", "app"}).out == "before\n"; }));
+  RunResult attached;
+  std::thread attacher([&] { attached = podctl_for(*env_, 30, {"attach", "pod/app"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ASSERT_EQ(env_->podctl({"exec", "app", "--", "touch", "/tmp/go"}).rc, 0);
+  attacher.join();
+  EXPECT_EQ(attached.rc, 0) << attached.err;  // ended by the exit, not by the 30 s interrupt
+  EXPECT_EQ(attached.out, "after1\nafter2\n");
+  RunResult wrong = env_->podctl({"attach", "app", "-c", "nope"});
+  EXPECT_EQ(wrong.rc, 1);
+  EXPECT_EQ(wrong.err, "error: container nope is not valid for pod app\n");
+  EXPECT_EQ(env_->podctl({"attach", "nope"}).err, "error: pods \"nope\" not found\n");
+  RunResult interactive = env_->podctl({"attach", "app", "-it"});
+  EXPECT_NE(interactive.rc, 0);
+  EXPECT_NE(interactive.err.find("podctl exec -it app -- sh"), std::string::npos) << interactive.err;
+}
+
 // compose restart: the pod stops (its grace period) and starts again from its spec, in a fresh
 // sandbox (its init containers run again), with the options apply gave it; a workload's pods are
 // replaced by a rolling restart; a pod a ReplicaSet owns is replaced by its controller.
