@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libyaml-cpp-dev libboost-program-options-dev libnl-3-dev libnl-route-3-dev libspdlog-dev
   libgtest-dev nlohmann-json3-dev libarchive-dev libssl-dev libnftables-dev libcurl4-openssl-dev libseccomp-dev
-  busybox-static iproute2 util-linux procps file nftables curl python3
+  busybox-static iproute2 util-linux procps file nftables curl python3 jq
   docker-registry skopeo umoci
 )
 missing=()

@@ -12,6 +12,7 @@
 #include "orchestrator/cli/pod_verdicts.h"
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/rollout_verdict.h"
+#include "orchestrator/cli/stored_update.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/controllers/controller_process.h"
 #include "orchestrator/controllers/service_support.h"
@@ -212,6 +213,8 @@ int apply_once(const Invocation& inv) {
     if (!std::holds_alternative<Pod>(o.object)) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
+      if (auto stored = get_object(ctx.root, kind, manifest::metadata_of(o.object).namespace_, name))
+        keep_restart_annotation(*stored, object);
       Result<std::string> verb = fail(make_error(""));
       if (auto st = check_immutable(ctx, kind, object); !st)
         verb = fail(st.error());

@@ -7,6 +7,8 @@
 #include "manifests/load.h"
 #include "manifests/serialize.h"
 #include "orchestrator/cli/cli_support.h"
+#include "orchestrator/cli/stored_update.h"
+#include "orchestrator/controllers/service_support.h"
 #include "orchestrator/cli/verbs.h"
 #include "orchestrator/output/unified_diff.h"
 #include "orchestrator/output/yaml_output.h"
@@ -28,6 +30,7 @@ json live_object(const PodContext& ctx, const manifest::LoadedObject& o) {
     live = *stored;
     live["metadata"].erase("uid");
     live["metadata"].erase("creationTimestamp");
+    live["metadata"].erase("generation");  // the server's count, as uid: never in a manifest
   }
   return live;
 }
@@ -65,6 +68,10 @@ int cmd_diff(const Invocation& inv) {
     json live = live_object(ctx, o);
     json merged = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
     if (std::holds_alternative<manifest::Secret>(o.object)) mask_secret_values(live, merged);
+    if (!live.is_null()) keep_restart_annotation(live, merged);
+    // A Service keeps the cluster IP and node ports it was given, as apply keeps them.
+    if (!live.is_null() && std::holds_alternative<manifest::Service>(o.object))
+      if (auto kept = with_addresses(ctx, merged, live)) merged = *kept;
     const auto& meta = manifest::metadata_of(o.object);
     std::string name = "v1." + manifest::kind_of(o.object) + "." + meta.namespace_ + "." + meta.name;
     std::string diff =

@@ -16,10 +16,21 @@ Status store_and_wake(const Invocation& inv, const std::string& kind, const std:
   return ensure_controller(locked.ctx, ref);
 }
 
+namespace {
+const char* const kRestartedAt = "kubectl.kubernetes.io/restartedAt";
+}  // namespace
+
 Status restart_template(const Invocation& inv, const std::string& kind, nlohmann::json object) {
   std::string name = object["metadata"].value("name", "");
-  object["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] = rfc3339_now();
+  object["spec"]["template"]["metadata"]["annotations"][kRestartedAt] = rfc3339_now();
   return store_and_wake(inv, kind, name, object);
+}
+
+void keep_restart_annotation(const nlohmann::json& stored, nlohmann::json& applied) {
+  const auto restarted = stored.value("/spec/template/metadata/annotations"_json_pointer, nlohmann::json::object());
+  if (!restarted.contains(kRestartedAt) || !applied.contains("spec") || !applied["spec"].contains("template")) return;
+  auto& annotations = applied["spec"]["template"]["metadata"]["annotations"];
+  if (!annotations.is_object() || !annotations.contains(kRestartedAt)) annotations[kRestartedAt] = restarted[kRestartedAt];
 }
 
 }  // namespace podctl

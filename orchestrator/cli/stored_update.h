@@ -19,4 +19,10 @@ Status store_and_wake(const Invocation& inv, const std::string& kind, const std:
 // controller replaces every pod as for any other template change (a rolling update).
 Status restart_template(const Invocation& inv, const std::string& kind, nlohmann::json object);
 
+// kubectl apply merges: what the manifest never set stays as other verbs set it. The one such field
+// podctl writes on a template is restart_template's annotation: carried from `stored` into
+// `applied` (a Deployment or StatefulSet) unless the manifest sets it, so that applying the same
+// file again after a restart changes nothing.
+void keep_restart_annotation(const nlohmann::json& stored, nlohmann::json& applied);
+
 }  // namespace podctl

@@ -248,6 +248,10 @@ TEST_F(Daily, RestartStartsPodsAgainAsComposeRestartDoes) {
       if (now.find(n + "\n") != std::string::npos) return false;
     return std::count(now.begin(), now.end(), '\n') == 2;
   })) << web_pods();
+  // The same file applied again keeps the restart (kubectl apply merges what it never set).
+  RunResult unchanged = env_->podctl({"diff", "-f", "-"}, web);
+  EXPECT_EQ(unchanged.rc, 0) << unchanged.out;
+  EXPECT_EQ(env_->podctl({"apply", "-f", "-"}, web).out, "deployment.apps/web unchanged\n");
 
   // By selector, and what cannot be restarted.
   RunResult by_label = env_->podctl({"restart", "-l", "app=api"});

@@ -40,13 +40,20 @@ class DevLoop : public PodctlTest {
 TEST_F(DevLoop, DiffShowsWhatApplyWouldChangeAndExitsOneWhenSomethingWould) {
   write("app.yaml", app("v1"));
   write("cfg.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: abc}\n");
+  // What the server fills in (a cluster IP, a node port, a generation) is no change to show.
+  write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: app}\nspec:\n  type: NodePort\n"
+                    "  selector: {app: app}\n  ports:\n  - port: 80\n");
+  write("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 0\n"
+                       "  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n"
+                       "    spec:\n      containers:\n      - {name: c, image: busybox:1.35}\n");
   RunResult fresh = env_->podctl({"diff", "-f", dir_});
   EXPECT_EQ(fresh.rc, 1);
   EXPECT_NE(fresh.out.find("+++ MERGED/v1.Pod.default.app"), std::string::npos) << fresh.out;
   EXPECT_NE(fresh.out.find("+  token: \"*** (after)\""), std::string::npos) << fresh.out;
   EXPECT_EQ(fresh.out.find("YWJj"), std::string::npos) << "a Secret value was printed";
   ASSERT_EQ(env_->podctl({"apply", "-f", dir_}).rc, 0);
-  EXPECT_EQ(env_->podctl({"diff", "-f", dir_}).rc, 0);
+  RunResult same = env_->podctl({"diff", "-f", dir_});
+  EXPECT_EQ(same.rc, 0) << same.out;
   write("app.yaml", app("v2"));
   RunResult changed = env_->podctl({"diff", "-f", dir_});
   EXPECT_EQ(changed.rc, 1);
