@@ -113,7 +113,7 @@ Status remove_cgroup(const std::string& path) {
       if (is_directory(path + "/" + c)) PODCTL_TRY(remove_cgroup(path + "/" + c));
   }
   // A cgroup whose last process just exited can be briefly busy until the kernel frees it.
-  for (int attempt = 0; attempt < 1000; ++attempt) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
     if (::rmdir(path.c_str()) == 0 || errno == ENOENT) return {};
     if (errno != EBUSY) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

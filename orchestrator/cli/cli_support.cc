@@ -208,6 +208,28 @@ Result<std::string> pod_of(const Invocation& inv, const std::string& arg) {
   return candidates[0].second;
 }
 
+std::vector<std::string> container_names(const PodRecord& record) {
+  std::vector<std::string> names;
+  for (const char* list : {"containers", "initContainers"})
+    for (const auto& c : record.spec["spec"].value(list, nlohmann::json::array())) names.push_back(c["name"]);
+  return names;
+}
+
+Result<std::string> pick_container(const PodRecord& record, const std::string& wanted) {
+  auto names = container_names(record);
+  if (!wanted.empty()) {
+    if (std::find(names.begin(), names.end(), wanted) == names.end())
+      return fail(make_error("container " + wanted + " is not valid for pod " + record.name));
+    return wanted;
+  }
+  if (names.size() > 1) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    std::cerr << "Defaulted container \"" << names[0] << "\" out of: " << list << "\n";
+  }
+  return names.at(0);
+}
+
 std::string singular(const std::string& kind) { return kind.substr(0, kind.size() - 1); }
 
 std::string resource_of(const manifest::Object& object) {

@@ -63,6 +63,11 @@ Result<std::string> pod_name_arg(const std::string& arg);
 // pod_name_arg, and also deploy/NAME or rs/NAME: one of its pods (ready and running first, then the
 // newest), saying which on stderr when it has several, as kubectl logs and exec do.
 Result<std::string> pod_of(const Invocation& inv, const std::string& arg);
+// A pod's container names, app containers first: kubectl's default container is the first.
+std::vector<std::string> container_names(const PodRecord& record);
+// `wanted` when the pod has it (else kubectl's "container x is not valid for pod p"); with `wanted`
+// empty, the first app container, noted on stderr as kubectl does when the pod has others.
+Result<std::string> pick_container(const PodRecord& record, const std::string& wanted);
 
 // The mark (bridge alias) of this root's bridge.
 std::string bridge_owner(const RootPaths& root);

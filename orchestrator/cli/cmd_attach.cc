@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <sys/inotify.h>
 
-#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -33,25 +32,6 @@ std::optional<ProcessIdentity> running_process(const RootPaths& root, const std:
   ProcessIdentity id{procs[container].value("pid", 0), procs[container].value("startTime", uint64_t{0})};
   if (id.pid <= 0 || !process_alive(id)) return std::nullopt;
   return id;
-}
-
-// -c, or kubectl's default: the first app container, with its note when there was a choice.
-Result<std::string> chosen_container(const Invocation& inv, const PodRecord& r) {
-  std::vector<std::string> names;
-  for (const char* list : {"containers", "initContainers"})
-    for (const auto& c : r.spec["spec"].value(list, json::array())) names.push_back(c["name"]);
-  if (inv.has("container")) {
-    std::string c = inv.get<std::string>("container");
-    if (std::find(names.begin(), names.end(), c) == names.end())
-      return fail(make_error("container " + c + " is not valid for pod " + r.name));
-    return c;
-  }
-  if (r.spec["spec"]["containers"].size() > 1) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    std::cerr << "Defaulted container \"" << names[0] << "\" out of: " << list << "\n";
-  }
-  return names.at(0);
 }
 
 // Prints what the process writes until it ends. Its last lines reach the log after its exit (the
@@ -99,10 +79,12 @@ int cmd_attach(const Invocation& inv) {
   RootPaths root{inv.global.root};
   auto record = read_pod_record(root, inv.global.ns, *pod);
   if (!record) return report_error("pods \"" + *pod + "\" not found");
-  auto container = chosen_container(inv, *record);
+  auto container = pick_container(*record, inv.has("container") ? inv.get<std::string>("container") : "");
   if (!container) return report_error(container.error().message);
   auto process = running_process(root, inv.global.ns, *pod, *container);
-  auto pidfd = process ? pidfd_open_pid(process->pid) : Result<UniqueFd>(fail(make_error("")));
+  std::optional<UniqueFd> pidfd;
+  if (process)
+    if (auto opened = pidfd_open_pid(process->pid)) pidfd = std::move(*opened);
   // Checked after the open: the pidfd holds the process the identity names, or it is gone.
   if (!pidfd || !process_alive(*process))
     return report_error("container \"" + *container + "\" in pod \"" + *pod + "\" is not running");

@@ -165,9 +165,7 @@ int logs_of_one(const Invocation& inv, std::time_t since) {
   RootPaths root{inv.global.root};
   auto r = read_pod_record(root, inv.global.ns, name);
   if (!r) return report_error("pods \"" + name + "\" not found");
-  std::vector<std::string> names;  // app containers first: the default is the first of them
-  for (const auto& c : r->spec["spec"]["containers"]) names.push_back(c["name"]);
-  for (const auto& c : r->spec["spec"].value("initContainers", json::array())) names.push_back(c["name"]);
+  const std::vector<std::string> names = container_names(*r);
   std::vector<std::string> containers;
   if (inv.vm["all-containers"].as<bool>()) {
     containers = all_containers(*r);
@@ -176,12 +174,7 @@ int logs_of_one(const Invocation& inv, std::time_t since) {
   } else if (inv.args.size() > 1) {
     containers = {inv.args[1]};
   } else {
-    containers = {names.at(0)};
-    if (names.size() > 1) {
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      std::cerr << "Defaulted container \"" << names[0] << "\" out of: " << list << "\n";
-    }
+    containers = {*pick_container(*r, "")};  // with no name asked for, always a container
   }
   // Only the pod's own container names go on to become log paths.
   for (const auto& c : containers)
