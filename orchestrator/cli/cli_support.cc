@@ -186,11 +186,11 @@ Result<std::string> pod_of(const Invocation& inv, const std::string& arg) {
   RootPaths root{inv.global.root};
   PODCTL_ASSIGN_OR_RETURN(auto object, get_object(root, kind, inv.global.ns, name));
   // A Deployment's pods are its ReplicaSets' pods.
-  std::set<std::string> owners{object["metadata"].value("uid", "")};
-  if (kind == "deployments")
-    if (auto sets = list_objects(root, "replicasets", inv.global.ns))
-      for (const auto& rs : *sets)
-        if (owned_by(rs, *owners.begin())) owners.insert(rs["metadata"].value("uid", ""));
+  std::vector<nlohmann::json> sets;
+  if (kind == "deployments") {
+    PODCTL_ASSIGN_OR_RETURN(sets, list_objects(root, "replicasets", inv.global.ns));
+  }
+  const auto owners = pod_owner_uids(object, sets);
   PODCTL_ASSIGN_OR_RETURN(auto pods, list_pod_records(root, inv.global.ns));
   std::vector<std::pair<plan::OwnedPod, std::string>> candidates;
   for (const auto& p : pods)

@@ -42,6 +42,14 @@ std::vector<PodRecord> pods_owned_by(const std::vector<PodRecord>& pods, const s
   return out;
 }
 
+std::set<std::string> pod_owner_uids(const json& owner, const std::vector<json>& replica_sets) {
+  const std::string uid = owner["metadata"].value("uid", "");
+  std::set<std::string> out{uid};
+  for (const auto& rs : replica_sets)
+    if (owned_by(rs, uid)) out.insert(rs["metadata"].value("uid", ""));
+  return out;
+}
+
 plan::OwnedPod observe_pod(const PodRecord& r) {
   plan::OwnedPod p;
   p.name = r.name;

@@ -21,6 +21,8 @@ Result<manifest::Object> typed_object(const nlohmann::json& stored);
 // Whether `object` (a stored JSON object) names `owner_uid` as its controller.
 bool owned_by(const nlohmann::json& object, const std::string& owner_uid);
 std::vector<PodRecord> pods_owned_by(const std::vector<PodRecord>& pods, const std::string& owner_uid);
+// The uids whose pods are `owner`'s: its own and, for a Deployment, every ReplicaSet it owns.
+std::set<std::string> pod_owner_uids(const nlohmann::json& owner, const std::vector<nlohmann::json>& replica_sets);
 
 // The controller's view of a pod (phase, readiness and since when, restarts, lost, terminating).
 plan::OwnedPod observe_pod(const PodRecord& pod);

@@ -80,6 +80,10 @@ fail() {
   echo "FAIL: $1"
   echo "  line: $line"
   tail -n 30 "$scratch/out" | sed 's/^/  | /'
+  echo "  the lines before it and what they printed:"
+  tail -n 40 "$scratch/transcript" 2>/dev/null | sed 's/^/  | /'
+  echo "  the root at that moment:"
+  { podctl get all -o wide; podctl get events; } 2>&1 | tail -n 40 | sed 's/^/  | /'
   exit 1
 }
 
@@ -119,6 +123,7 @@ run_line() {
     fi
   fi
   [[ $cmd == *"system reset"* ]] && seeded=""
+  { echo "\$ $line   # $(date +%T.%N | cut -c1-12)"; cat "$scratch/out"; } >>"$scratch/transcript"
   echo "ok   $line"
 }
 
