@@ -139,7 +139,9 @@ int describe_other(const Invocation& inv, const ResourceArgs& wanted) {
     if (kind == "replicasets") text = describe_replica_set(with_status(root, kind, *stored), pods);
     if (kind == "statefulsets") text = describe_stateful_set(with_status(root, kind, *stored), pods);
     if (kind == "jobs") text = describe_job(with_status(root, kind, *stored), pods);
-    std::cout << text << "\n";
+    std::cout << text;
+    print_events(controller_paths(root, {kind, ns, name}).events(), std::time(nullptr));
+    std::cout << "\n";
   }
   return rc;
 }

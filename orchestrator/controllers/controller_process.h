@@ -24,6 +24,8 @@ struct ControllerPaths {
   std::string pid() const { return dir + "/controller.pid"; }
   std::string status() const { return dir + "/status.json"; }
   std::string log() const { return dir + "/controller.log"; }
+  // The object's events (SuccessfulCreate, ScalingReplicaSet...), as a pod's events.jsonl.
+  std::string events() const { return dir + "/events.jsonl"; }
 };
 
 ControllerPaths controller_paths(const RootPaths& root, const ControllerRef& ref);

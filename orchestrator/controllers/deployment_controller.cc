@@ -5,6 +5,7 @@
 #include "manifests/serialize.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/logs/events.h"
 #include "orchestrator/plan/deployment_plan.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
@@ -106,12 +107,22 @@ Status set_replicas(const RootPaths& root, json rs, int64_t replicas, std::optio
   return {};
 }
 
+// The deployment controller's ScalingReplicaSet event (scaleReplicaSet in sync.go).
+void record_scaling(const ControllerEnv& env, const std::string& set, int64_t from, int64_t to) {
+  if (from == to) return;
+  EventLog{controller_paths(env.ctx.root, env.ref).events()}.add(
+      "Normal", "ScalingReplicaSet",
+      std::string(to > from ? "Scaled up" : "Scaled down") + " replica set " + set + " from " + std::to_string(from) +
+          " to " + std::to_string(to));
+}
+
 // Carries the plan out on the ReplicaSets; their controllers do the pods.
 Status apply_plan(const ControllerEnv& env, const manifest::Deployment& d, const json& owner,
                   const std::vector<json>& sets, const plan::DeploymentPlan& plan) {
   const auto& root = env.ctx.root;
   if (plan.create) {
     PODCTL_TRY(put_object(root, "replicasets", new_replica_set(d, owner, *plan.create)));
+    record_scaling(env, plan.create->name, 0, plan.create->replicas);
     spdlog::info("created replica set {} with {} replicas", plan.create->name, plan.create->replicas);
   }
   for (const auto& rs : sets) {
@@ -122,6 +133,7 @@ Status apply_plan(const ControllerEnv& env, const manifest::Deployment& d, const
     int64_t replicas = scale != plan.scale.end() ? scale->second : rs["spec"].value("replicas", int64_t{1});
     PODCTL_TRY(set_replicas(root, rs, replicas,
                             revise != plan.revise.end() ? std::optional<int64_t>(revise->second) : std::nullopt));
+    record_scaling(env, name, rs["spec"].value("replicas", int64_t{1}), replicas);
     spdlog::info("scaled replica set {} to {}", name, replicas);
   }
   for (const auto& name : plan.remove) {

@@ -6,6 +6,7 @@
 
 #include "base/files.h"
 #include "orchestrator/controllers/controllers.h"
+#include "orchestrator/logs/events.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/plan/job_plan.h"
 #include "orchestrator/pods/pod_ops.h"
@@ -92,6 +93,15 @@ json status_json(const plan::JobStatus& st) {
   return j;
 }
 
+// The job controller's events when the Job ends: Completed, or the Failed condition's reason.
+void record_outcome(const ControllerPaths& paths, const plan::JobCondition& finished) {
+  EventLog log{paths.events()};
+  if (finished.type == "Complete")
+    log.add("Normal", "Completed", "Job completed");
+  else
+    log.add("Warning", finished.reason, finished.message);
+}
+
 // ttlSecondsAfterFinished: the Job goes with its pods, as the TTL-after-finished controller does it.
 Status expire(const ControllerEnv& env, const std::vector<PodRecord>& owned) {
   PODCTL_TRY(remove_pods(env, owned, 0));
@@ -116,7 +126,9 @@ Result<ControllerStep> reconcile_job(const ControllerEnv& env, const nlohmann::j
   }
   auto paths = controller_paths(env.ctx.root, ref);
   PODCTL_TRY(make_dirs(paths.dir, 0700));
-  auto plan = plan::plan_job(job_spec(job), observed, previous_status(paths), now);
+  auto previous = previous_status(paths);
+  auto plan = plan::plan_job(job_spec(job), observed, previous, now);
+  if (plan.status.finished && !previous.finished) record_outcome(paths, *plan.status.finished);
   if (plan.expired) {
     PODCTL_TRY(expire(env, owned));
     return ControllerStep{true, std::nullopt};

@@ -6,6 +6,7 @@
 #include "base/files.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
+#include "orchestrator/logs/events.h"
 #include "orchestrator/pods/pod_ops.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/store/object_store.h"
@@ -13,6 +14,27 @@
 namespace podctl {
 
 using nlohmann::json;
+
+namespace {
+
+// The controllers' wording: the StatefulSet controller names its set, the others only the pod.
+void record_pod_event(const ControllerEnv& env, const std::string& verb, const std::string& pod,
+                      const std::string& error = "") {
+  EventLog log{controller_paths(env.ctx.root, env.ref).events()};
+  const bool ok = error.empty();
+  const std::string reason = std::string(ok ? "Successful" : "Failed") + (verb == "create" ? "Create" : "Delete");
+  if (env.ref.resource == "statefulsets") {
+    log.add(ok ? "Normal" : "Warning", reason,
+            verb + " Pod " + pod + " in StatefulSet " + env.ref.name + (ok ? " successful" : " failed error: " + error));
+    return;
+  }
+  if (ok)
+    log.add("Normal", reason, (verb == "create" ? "Created pod: " : "Deleted pod: ") + pod);
+  else
+    log.add("Warning", reason, (verb == "create" ? "Error creating: " : "Error deleting: ") + error);
+}
+
+}  // namespace
 
 Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::Pod>& pods) {
   if (pods.empty()) return {};
@@ -22,9 +44,11 @@ Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::P
   for (const auto& pod : pods) {
     auto created = create_pod(locked.ctx, pod);
     if (!created) {
+      record_pod_event(env, "create", pod.metadata.name, created.error().message);
       result = fail(created.error().wrap("create pod " + pod.metadata.name));
       break;
     }
+    record_pod_event(env, "create", pod.metadata.name);
     spdlog::info("created pod {}", pod.metadata.name);
   }
   if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
@@ -45,6 +69,7 @@ Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pod
   for (const auto& p : pods) {
     auto st = cleanup_pod(locked.ctx, p);
     if (!st && result) result = st;
+    record_pod_event(env, "delete", p.name, st ? "" : st.error().message);
     if (st) spdlog::info("deleted pod {}", p.name);
   }
   if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);

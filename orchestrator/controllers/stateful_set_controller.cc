@@ -6,6 +6,7 @@
 
 #include "base/files.h"
 #include "manifests/serialize.h"
+#include "orchestrator/logs/events.h"
 #include "orchestrator/controllers/controllers.h"
 #include "orchestrator/controllers/owned_pods.h"
 #include "orchestrator/plan/stateful_set_plan.h"
@@ -46,6 +47,10 @@ Status ensure_claims(const ControllerEnv& env, const manifest::StatefulSet& st, 
     PODCTL_ASSIGN_OR_RETURN(auto stored, get_object(env.ctx.root, "persistentvolumeclaims", claim.metadata.namespace_,
                                                     claim.metadata.name));
     PODCTL_TRY(provision_claim(env.ctx.root, stored));
+    EventLog{controller_paths(env.ctx.root, env.ref).events()}.add(
+        "Normal", "SuccessfulCreate",
+        "create Claim " + claim.metadata.name + " Pod " + st.metadata.name + "-" + std::to_string(ordinal) +
+            " in StatefulSet " + st.metadata.name + " success");
     spdlog::info("created claim {}", claim.metadata.name);
   }
   return {};

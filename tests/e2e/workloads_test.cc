@@ -92,6 +92,49 @@ TEST_F(Workloads, ADeploymentRunsItsReplicasThroughAReplicaSetAndReplacesADelete
   }));
 }
 
+// The controllers' events, in their controllers' words: the Deployment scales its ReplicaSets, the
+// ReplicaSet creates and deletes pods, the Job completes; events --for and describe show them.
+TEST_F(Workloads, ControllersRecordTheirEventsAsKubernetesDoes) {
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 2, "v1")).rc, 0);
+  std::string set = object("rs")["items"][0]["metadata"]["name"];
+  ASSERT_EQ(env_->podctl({"scale", "deploy/web", "--replicas=1"}).rc, 0);
+  auto events_of = [&](const std::string& target) { return env_->podctl({"events", "--for", target}).out; };
+  ASSERT_TRUE(env_->eventually([&] { return events_of("replicaset/" + set).find("Deleted pod: web-") != std::string::npos; }))
+      << events_of("replicaset/" + set);
+  std::string deployment = events_of("deployment/web");
+  EXPECT_NE(deployment.find("ScalingReplicaSet   deployment/web   Scaled up replica set " + set + " from 0 to 2"),
+            std::string::npos) << deployment;
+  EXPECT_NE(deployment.find("Scaled down replica set " + set + " from 2 to 1"), std::string::npos) << deployment;
+  std::string replica_set = events_of("rs/" + set);
+  EXPECT_NE(replica_set.find("SuccessfulCreate   replicaset/" + set + "   Created pod: web-"), std::string::npos)
+      << replica_set;
+  std::string described = env_->podctl({"describe", "deployment/web"}).out;
+  EXPECT_NE(described.find("Normal  ScalingReplicaSet"), std::string::npos) << described;
+
+  ASSERT_EQ(env_->apply("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n"
+                        "      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.35\n"
+                        "        command: [\"true\"]\n")
+                .rc,
+            0);
+  RunResult waited = env_->podctl({"wait", "job/once", "--for=condition=complete", "--timeout=60s"});
+  ASSERT_EQ(waited.rc, 0) << waited.err;
+  EXPECT_EQ(waited.out, "job.batch/once condition met\n");
+  ASSERT_TRUE(env_->eventually([&] { return events_of("job/once").find("Completed") != std::string::npos; }));
+  std::string job = events_of("job/once");
+  EXPECT_NE(job.find("Created pod: once-"), std::string::npos) << job;
+  EXPECT_NE(job.find("Normal   Completed          job/once   Job completed"), std::string::npos) << job;
+  json list = json::parse(env_->podctl({"events", "-o", "json"}).out);
+  std::set<std::string> kinds;
+  for (const auto& e : list["items"]) kinds.insert(e["involvedObject"]["apiVersion"].get<std::string>() + " " +
+                                                   e["involvedObject"]["kind"].get<std::string>());
+  EXPECT_TRUE(kinds.count("apps/v1 Deployment") && kinds.count("apps/v1 ReplicaSet") && kinds.count("batch/v1 Job") &&
+              kinds.count("v1 Pod")) << list.dump();
+  RunResult bad = env_->podctl({"events", "--for", "service/web"});
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find("podctl keeps events for pods, deployments, replicasets, statefulsets and jobs"), std::string::npos)
+      << bad.err;
+}
+
 TEST_F(Workloads, ARollingUpdateWithMaxUnavailableZeroKeepsEveryReplicaReady) {
   std::string strategy = "  strategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n";
   ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, deployment_yaml("web", 3, "v1", strategy)).rc, 0);
