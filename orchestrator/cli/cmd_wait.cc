@@ -1,14 +1,20 @@
-// podctl wait pod/NAME… | pods --all | pods -l SELECTOR --for=condition=Ready | --for=delete | --for=jsonpath='{.status.phase}'=Succeeded
-// [--timeout=60s]: event-driven (inotify on the pod's files), exit 0 once every pod meets the
-// condition, 1 on timeout with what was seen last.
+// podctl wait pod/NAME… | job/NAME… | TYPE --all | TYPE -l SELECTOR --for=condition=Ready | --for=delete |
+// --for=jsonpath='{.status.phase}'=Succeeded [--timeout=60s]: event-driven (inotify on the pod's
+// files, on a workload's controller directory), exit 0 once every object meets the condition, 1 on
+// timeout with what was seen last, or at once when a Job awaited to complete has failed.
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "base/files.h"
 #include "manifests/label_selector.h"
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/pod_watch.h"
 #include "orchestrator/cli/verbs.h"
+#include "orchestrator/controllers/controller_process.h"
+#include "orchestrator/store/object_store.h"
 #include "orchestrator/output/json_path.h"
 
 namespace podctl {
@@ -56,23 +62,95 @@ std::optional<Condition> parse_for(const std::string& text, std::string* why) {
   return std::nullopt;
 }
 
-WatchResult check(const RootPaths& root, const std::string& ns, const std::string& name, const Condition& c) {
-  auto r = read_pod_record(root, ns, name);
-  auto verdict = [](bool ok) { return ok ? WatchVerdict::kMet : WatchVerdict::kNotYet; };
-  if (c.kind == Condition::kDelete)
-    return {verdict(!r && !path_exists(root.pod_dir(ns, name))), r ? "the pod still exists" : "deleted"};
-  if (!r) return {WatchVerdict::kNotYet, "the pod does not exist"};
-  nlohmann::json pod = pod_object(*r);
+bool same_condition(const std::string& a, const std::string& b) {  // kubectl compares them as EqualFold
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+WatchResult verdict_of(bool ok, std::string detail) {
+  return {ok ? WatchVerdict::kMet : WatchVerdict::kNotYet, std::move(detail)};
+}
+
+// A pod or a workload as `get -o json` shows it: the condition or the JSONPath on that object.
+WatchResult check_object(const nlohmann::json& object, const Condition& c) {
   if (c.kind == Condition::kJsonPath) {
-    auto v = json_path_value(pod, c.name);
-    return {verdict(v && *v == c.expected), c.name + " is " + (v ? "\"" + *v + "\"" : "not set")};
+    auto v = json_path_value(object, c.name);
+    return verdict_of(v && *v == c.expected, c.name + " is " + (v ? "\"" + *v + "\"" : "not set"));
   }
-  for (const auto& cond : pod["status"].value("conditions", nlohmann::json::array()))
-    if (cond.value("type", "") == c.name)
-      return {verdict(cond.value("status", "") == c.expected),
-              "condition " + c.name + " is " + cond.value("status", "")};
-  return {WatchVerdict::kNotYet,
-          "condition " + c.name + " is not reported (phase " + pod["status"].value("phase", "") + ")"};
+  const auto conditions = object.value("status", nlohmann::json::object()).value("conditions", nlohmann::json::array());
+  for (const auto& cond : conditions)
+    if (same_condition(cond.value("type", ""), c.name))
+      return verdict_of(cond.value("status", "") == c.expected, "condition " + c.name + " is " + cond.value("status", ""));
+  // A Job's end is final: one that failed will never complete.
+  if (object.value("kind", "") == "Job" && same_condition(c.name, "Complete"))
+    for (const auto& cond : conditions)
+      if (cond.value("type", "") == "Failed" && cond.value("status", "") == "True")
+        return {WatchVerdict::kFailed, "the job failed: " + cond.value("reason", "") + ": " + cond.value("message", "")};
+  std::string phase = object.value("status", nlohmann::json::object()).value("phase", "");
+  return {WatchVerdict::kNotYet, "condition " + c.name + " is not reported" + (phase.empty() ? "" : " (phase " + phase + ")")};
+}
+
+WatchResult check_pod(const RootPaths& root, const std::string& ns, const std::string& name, const Condition& c) {
+  auto r = read_pod_record(root, ns, name);
+  if (c.kind == Condition::kDelete)
+    return verdict_of(!r && !path_exists(root.pod_dir(ns, name)), r ? "the pod still exists" : "deleted");
+  if (!r) return {WatchVerdict::kNotYet, "the pod does not exist"};
+  return check_object(pod_object(*r), c);
+}
+
+struct Target {
+  std::string kind;  // "pods", "deployments", "jobs"...
+  std::string name;
+};
+
+// kubectl's forms: pod/NAME, job/NAME..., TYPE NAME..., bare names (pods); wait takes pods and workloads.
+Result<std::vector<Target>> wait_targets(const Invocation& inv) {
+  std::vector<Target> out;
+  std::string kind = "pods";
+  auto takes = [](const std::string& k) { return k == "pods" || is_workload(k); };
+  for (const auto& a : inv.args) {
+    auto slash = a.find('/');
+    std::string word = resource_kind(a.substr(0, slash));
+    if (slash != std::string::npos && !word.empty()) {
+      if (!takes(word)) return fail(make_error("wait takes pods, deployments, replicasets, statefulsets and jobs, not " + a));
+      out.push_back({word, a.substr(slash + 1)});
+    } else if (slash == std::string::npos && !word.empty()) {
+      if (!takes(word)) return fail(make_error("wait takes pods, deployments, replicasets, statefulsets and jobs, not " + a));
+      kind = word;
+    } else {
+      out.push_back({kind, a});
+    }
+  }
+  const bool all = inv.vm["all"].as<bool>();
+  if (all || inv.has("selector")) {
+    if (!out.empty()) return fail(make_error("names cannot be given with --all or -l"));
+    PODCTL_ASSIGN_OR_RETURN(auto selector, selector_option(inv));
+    PODCTL_ASSIGN_OR_RETURN(auto names, names_matching(RootPaths{inv.global.root}, kind, inv.global.ns, selector));
+    if (names.empty()) return fail(make_error("no matching resources found"));
+    for (auto& n : names) out.push_back({kind, std::move(n)});
+  }
+  return out;
+}
+
+WatchResult check_workload(const RootPaths& root, const std::string& ns, const Target& t, const Condition& c) {
+  auto stored = get_object(root, t.kind, ns, t.name);
+  if (c.kind == Condition::kDelete) return verdict_of(!stored, stored ? "it still exists" : "deleted");
+  if (!stored) return {WatchVerdict::kNotYet, "it does not exist"};
+  return check_object(with_status(root, t.kind, *stored), c);
+}
+
+WatchResult wait_for_workload(const RootPaths& root, const std::string& ns, const Target& t, const Condition& c,
+                              std::chrono::steady_clock::time_point deadline) {
+  auto check = [&] { return check_workload(root, ns, t, c); };
+  if (c.kind != Condition::kDelete)
+    return watch_directory(controller_paths(root, {t.kind, ns, t.name}).dir, check, deadline);
+  // The controller's directory goes with the object: polled, so that the watch does not make it again.
+  for (;;) {
+    WatchResult r = check();
+    if (r.verdict != WatchVerdict::kNotYet || std::chrono::steady_clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace
@@ -83,53 +161,43 @@ int cmd_wait(const Invocation& inv) {
   std::string why;
   auto cond = parse_for(inv.get<std::string>("for"), &why);
   if (!cond) return report_error(why, kExitUsage);
-  std::vector<std::string> names;
-  for (size_t i = 0; i < inv.args.size(); ++i) {
-    std::string a = inv.args[i];
-    if (a.rfind("pod/", 0) == 0 || a.rfind("pods/", 0) == 0)
-      names.push_back(a.substr(a.find('/') + 1));
-    else if (resource_kind(a) == "pods")
-      continue;
-    else
-      names.push_back(a);
-  }
-  const bool all = inv.vm["all"].as<bool>();
-  if (all || inv.has("selector")) {
-    if (!names.empty()) return report_error("pod names cannot be given with --all or -l", kExitUsage);
-    std::optional<manifest::LabelSelector> selector = manifest::LabelSelector{};
-    if (inv.has("selector")) selector = manifest::parse_selector(inv.get<std::string>("selector"), &why);
-    if (!selector) return report_error("-l: " + why, kExitUsage);
-    auto records = list_pod_records(RootPaths{inv.global.root}, inv.global.ns);
-    if (!records) return report_error(records.error().message);
-    for (const auto& r : *records)
-      if (manifest::selector_matches(*selector, r.spec["metadata"].value("labels", std::map<std::string, std::string>{})))
-        names.push_back(r.name);
-    if (names.empty()) return report_error("no matching resources found");
-  }
-  if (names.empty())
-    return report_error("wait needs pods: podctl wait pod/NAME… (or pods --all, or pods -l SELECTOR) --for=…",
+  auto targets = wait_targets(inv);
+  if (!targets) return report_error(targets.error().message, kExitUsage);
+  if (targets->empty())
+    return report_error("wait needs objects: podctl wait pod/NAME… | job/NAME… (or pods --all, or pods -l SELECTOR) --for=…",
                         kExitUsage);
-  if (int bad = refuse_invalid_names("pod", names)) return bad;
+  for (const auto& t : *targets)
+    if (int bad = refuse_invalid_names(singular(t.kind), {t.name})) return bad;
   auto timeout = duration_flag_ms(inv, "timeout");
   if (!timeout) return report_error(timeout.error().message, kExitUsage);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout);
   RootPaths root{inv.global.root};
   const std::string& ns = inv.global.ns;
-  // As kubectl: a pod that does not exist is an error at once, unless its deletion is awaited.
+  // As kubectl: an object that does not exist is an error at once, unless its deletion is awaited.
   if (cond->kind != Condition::kDelete) {
     int rc = kExitOk;
-    for (const auto& name : names)
-      if (!read_pod_record(root, ns, name)) rc = report_error("pods \"" + name + "\" not found");
+    for (const auto& t : *targets) {
+      bool exists = t.kind == "pods" ? read_pod_record(root, ns, t.name).has_value()
+                                     : get_object(root, t.kind, ns, t.name).has_value();
+      if (!exists) rc = report_error(t.kind + " \"" + t.name + "\" not found");
+    }
     if (rc != kExitOk) return rc;
   }
-  // Report each pod as soon as it meets the condition, as kubectl does.
-  for (const auto& name : names) {
-    auto [at, result] = watch_pods(
-        root, ns, {name}, [&](const std::string& n) { return check(root, ns, n, *cond); }, deadline);
+  // Report each object as soon as it meets the condition, as kubectl does.
+  for (const auto& t : *targets) {
+    WatchResult result;
+    if (t.kind == "pods")
+      result = watch_pods(root, ns, {t.name}, [&](const std::string& n) { return check_pod(root, ns, n, *cond); }, deadline)
+                   .second;
+    else
+      result = wait_for_workload(root, ns, t, *cond, deadline);
+    if (result.verdict == WatchVerdict::kFailed)
+      return report_error(printed_kind(t.kind) + "/" + t.name + " will not meet " + cond->describe() + ": " + result.detail);
     if (result.verdict != WatchVerdict::kMet)
-      return report_error("timed out waiting for the condition on pods/" + name + " (" + cond->describe() +
+      return report_error("timed out waiting for the condition on " + t.kind + "/" + t.name + " (" + cond->describe() +
                           "; last seen: " + result.detail + ")");
-    std::cout << "pod/" << name << " " << (cond->kind == Condition::kDelete ? "deleted" : "condition met") << "\n";
+    std::cout << printed_kind(t.kind) << "/" << t.name << " " << (cond->kind == Condition::kDelete ? "deleted" : "condition met")
+              << "\n";
   }
   return kExitOk;
 }
@@ -139,8 +207,8 @@ void wait_options(po::options_description& d) {
                   "condition=NAME[=VALUE] (e.g. Ready), delete, or jsonpath='{.status.phase}'=VALUE")(
       "timeout", po::value<std::string>()->default_value("30s"),
       "how long to wait: 30s, 5m, 1h (default 30s); 0 checks once")(
-      "all", po::bool_switch()->default_value(false), "every pod of the namespace")(
-      "selector,l", po::value<std::string>(), "the pods whose labels match (as get -l)");
+      "all", po::bool_switch()->default_value(false), "every object of the type (pods unless a TYPE is given)")(
+      "selector,l", po::value<std::string>(), "the objects whose labels match (pods unless a TYPE is given)");
 }
 
 }  // namespace podctl

@@ -113,5 +113,57 @@ TEST_F(Wait, ApplyWaitFailsFastWithTheReason) {
   EXPECT_LT(seconds_since(start), 10.0);
 }
 
+std::string job_yaml(const std::string& name, const std::string& command, const std::string& label) {
+  return "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\n  labels:\n    suite: " + label +
+         "\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n"
+         "      - name: c\n        image: busybox:1.35\n        command: [\"sh\", \"-c\", \"" + command + "\"]\n";
+}
+
+// kubectl wait on workloads, as CI scripts write it: a Job's Complete (case as the user types it),
+// a Deployment's Available, by name, by label and --all; a Job that failed ends the wait at once.
+TEST_F(Wait, WorkloadsAreAwaitedByTheirConditions) {
+  ASSERT_EQ(env_->apply(job_yaml("quick", "sleep 1", "ci") + "---\n" + job_yaml("second", "true", "ci")).rc, 0);
+  RunResult one = env_->podctl({"wait", "job/quick", "--for=condition=complete", "--timeout=60s"});
+  EXPECT_EQ(one.rc, 0) << one.err;
+  EXPECT_EQ(one.out, "job.batch/quick condition met\n");
+  RunResult labelled = env_->podctl({"wait", "jobs", "-l", "suite=ci", "--for=condition=Complete", "--timeout=60s"});
+  EXPECT_EQ(labelled.rc, 0) << labelled.err;
+  EXPECT_EQ(labelled.out, "job.batch/quick condition met\njob.batch/second condition met\n");
+
+  ASSERT_EQ(env_->apply(job_yaml("broken", "exit 3", "other")).rc, 0);
+  auto start = std::chrono::steady_clock::now();
+  RunResult failed = env_->podctl({"wait", "job/broken", "--for=condition=complete", "--timeout=120s"});
+  EXPECT_EQ(failed.rc, 1);
+  EXPECT_LT(seconds_since(start), 60.0);  // at the failure, not at the timeout
+  EXPECT_NE(failed.err.find("job.batch/broken will not meet condition=complete: the job failed: BackoffLimitExceeded"),
+            std::string::npos) << failed.err;
+  RunResult failed_condition = env_->podctl({"wait", "job/broken", "--for=condition=Failed", "--timeout=5s"});
+  EXPECT_EQ(failed_condition.rc, 0) << failed_condition.err;
+
+  ASSERT_EQ(env_->apply("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+                        "  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n"
+                        "        app: web\n    spec:\n      terminationGracePeriodSeconds: 0\n      containers:\n"
+                        "      - name: c\n        image: busybox:1.35\n        command: [sleep, \"600\"]\n")
+                .rc,
+            0);
+  RunResult available = env_->podctl({"wait", "deploy/web", "--for=condition=Available", "--timeout=60s"});
+  EXPECT_EQ(available.rc, 0) << available.err;
+  EXPECT_EQ(available.out, "deployment.apps/web condition met\n");
+  RunResult all = env_->podctl({"wait", "deployments", "--all", "--for=jsonpath={.status.readyReplicas}=1"});
+  EXPECT_EQ(all.rc, 0) << all.err;
+
+  RunResult missing = env_->podctl({"wait", "job/nope", "--for=condition=complete"});
+  EXPECT_EQ(missing.rc, 1);
+  EXPECT_EQ(missing.err, "error: jobs \"nope\" not found\n");
+  RunResult service = env_->podctl({"wait", "svc/web", "--for=condition=Ready"});
+  EXPECT_EQ(service.rc, 2);
+  EXPECT_EQ(service.err, "error: wait takes pods, deployments, replicasets, statefulsets and jobs, not svc/web\n");
+
+  ASSERT_EQ(env_->podctl({"delete", "job/quick"}).rc, 0);
+  RunResult gone = env_->podctl({"wait", "job/quick", "--for=delete", "--timeout=5s"});
+  EXPECT_EQ(gone.rc, 0) << gone.err;
+  EXPECT_EQ(gone.out, "job.batch/quick deleted\n");
+}
+
 }  // namespace
 }  // namespace podctl::test
