@@ -132,13 +132,22 @@ int cmd_port_forward(const Invocation& inv) {
   std::vector<ForwardedPort> ports;
   for (const auto& pair : pairs) {
     int local = pair.local_port;  // 0: the first address picks one, the others use the same
+    size_t listening = 0;
+    std::string failures;
     for (const auto& address : *addresses) {
-      auto port = listen_on(address, local, pair.remote_port);
-      if (!port) return report_error(port.error().message);
+      auto port = listen_on(address.ip, local, pair.remote_port);
+      if (!port && !address.from_localhost) return report_error(port.error().message);
+      if (!port) {  // kubectl: localhost needs one of its two addresses
+        failures += (failures.empty() ? "" : "; ") + port.error().message;
+        continue;
+      }
       local = port->local_port;
-      std::cout << "Forwarding from " << address << ":" << local << " -> " << pair.remote_port << std::endl;
+      std::cout << "Forwarding from " << host_port(address.ip, local) << " -> " << pair.remote_port << std::endl;
       ports.push_back(std::move(*port));
+      ++listening;
     }
+    if (listening == 0)
+      return report_error("unable to listen on any of the requested ports: " + failures);
   }
   ForwardEvents events;
   events.accepted = [](const ForwardedPort& p) { std::cout << "Handling connection for " << p.local_port << std::endl; };
@@ -153,7 +162,7 @@ int cmd_port_forward(const Invocation& inv) {
 
 void port_forward_options(po::options_description& d) {
   d.add_options()("address", po::value<std::string>()->default_value("localhost"),
-                  "addresses to listen on, comma-separated (localhost or IPv4 addresses)");
+                  "addresses to listen on, comma-separated (localhost: 127.0.0.1 and ::1; or IP addresses)");
 }
 
 }  // namespace podctl

@@ -42,18 +42,36 @@ Result<PortPair> parse_port_pair(const std::string& text) {
   return pair;
 }
 
-Result<std::vector<std::string>> parse_forward_addresses(const std::string& text) {
-  std::vector<std::string> out;
+Result<std::vector<ForwardAddress>> parse_forward_addresses(const std::string& text) {
+  std::vector<ForwardAddress> out;
+  auto add = [&](const ForwardAddress& a) {
+    auto same = [&](const ForwardAddress& b) { return b.ip == a.ip; };
+    auto it = std::find_if(out.begin(), out.end(), same);
+    if (it == out.end())
+      out.push_back(a);
+    else
+      it->from_localhost &= a.from_localhost;  // named on its own too: then it must work
+  };
   std::istringstream in(text);
   for (std::string a; std::getline(in, a, ',');) {
-    if (a == "localhost") a = "127.0.0.1";
-    in_addr parsed{};
-    if (::inet_pton(AF_INET, a.c_str(), &parsed) != 1)
-      return fail(make_error("--address " + a + ": expected localhost or an IPv4 address"));
-    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    if (a == "localhost") {
+      add({"127.0.0.1", true});
+      add({"::1", true});
+      continue;
+    }
+    in_addr v4{};
+    in6_addr v6{};
+    if (::inet_pton(AF_INET, a.c_str(), &v4) != 1 && ::inet_pton(AF_INET6, a.c_str(), &v6) != 1)
+      return fail(make_error("--address " + a + ": expected localhost or an IP address"));
+    add({a, false});
   }
   if (out.empty()) return fail(make_error("--address: no address given"));
   return out;
+}
+
+std::string host_port(const std::string& ip, int port) {
+  std::string host = ip.find(':') == std::string::npos ? ip : "[" + ip + "]";
+  return host + ":" + std::to_string(port);
 }
 
 }  // namespace podctl

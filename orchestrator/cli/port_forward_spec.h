@@ -19,7 +19,16 @@ struct PortPair {
 // "8080" (the same port on both sides), "8080:80", ":80" or "0:80" (any local port), "8080:http".
 Result<PortPair> parse_port_pair(const std::string& text);
 
-// "localhost" (127.0.0.1), or IPv4 addresses, comma-separated; each once.
-Result<std::vector<std::string>> parse_forward_addresses(const std::string& text);
+struct ForwardAddress {
+  std::string ip;               // "127.0.0.1", "::1", "0.0.0.0"...
+  bool from_localhost = false;  // as kubectl: one of localhost's two may fail (a host without IPv6)
+  bool operator==(const ForwardAddress&) const = default;
+};
+
+// "localhost" (127.0.0.1 and ::1, as kubectl), or IPv4 and IPv6 addresses, comma-separated; each once.
+Result<std::vector<ForwardAddress>> parse_forward_addresses(const std::string& text);
+
+// "127.0.0.1:8080", "[::1]:8080": as kubectl prints a listener.
+std::string host_port(const std::string& ip, int port);
 
 }  // namespace podctl

@@ -129,21 +129,34 @@ short pod_interest(const Connection& c) {
 }  // namespace
 
 Result<ForwardedPort> listen_on(const std::string& address, int local_port, int remote_port) {
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_port = htons(static_cast<uint16_t>(local_port));
-  if (::inet_pton(AF_INET, address.c_str(), &at.sin_addr) != 1)
-    return fail(make_error("--address " + address + ": not an IPv4 address"));
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  sockaddr_storage at{};
+  socklen_t size = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&at);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&at);
+  const auto port = htons(static_cast<uint16_t>(local_port));
+  if (::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = port;
+    size = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = port;
+    size = sizeof *v6;
+  } else {
+    return fail(make_error("--address " + address + ": not an IP address"));
+  }
+  UniqueFd fd(::socket(at.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return fail(sys_error("socket"));
   int on = 1;
   (void)::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  std::string where = address + ":" + std::to_string(local_port);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) return fail(sys_error("unable to listen on " + where));
+  // "::" must not take the IPv4 port too: 0.0.0.0 may be asked for separately, as with kubectl.
+  if (at.ss_family == AF_INET6) (void)::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  std::string where = (at.ss_family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(local_port);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&at), size) != 0) return fail(sys_error("unable to listen on " + where));
   if (::listen(fd.get(), 128) != 0) return fail(sys_error("listen on " + where));
   socklen_t len = sizeof at;
   if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&at), &len) != 0) return fail(sys_error("getsockname"));
-  return ForwardedPort{std::move(fd), ntohs(at.sin_port), remote_port};
+  return ForwardedPort{std::move(fd), ntohs(at.ss_family == AF_INET6 ? v6->sin6_port : v4->sin_port), remote_port};
 }
 
 Status relay_into_pod(std::vector<ForwardedPort>& ports, int pause_pidfd, int stop_fd, const ForwardEvents& events) {

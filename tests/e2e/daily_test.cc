@@ -334,6 +334,11 @@ TEST_F(Daily, PortForwardReachesThePodsLoopbackFromTheHost) {
   EXPECT_TRUE(env_->eventually([&] { return get(by_pod, "/") == "hi\n"; }, std::chrono::seconds(5)));
   EXPECT_EQ(get(by_name, "/"), "hi\n");
   EXPECT_EQ(get(by_service, "/"), "hi\n");
+  // localhost is 127.0.0.1 and ::1, as with kubectl; a host without IPv6 keeps the IPv4 one alone.
+  const bool ipv6 = sh("grep -q '^00000000000000000000000000000001 .* lo$' /proc/net/if_inet6").rc == 0;
+  if (ipv6) {
+    EXPECT_EQ(sh("curl -s --max-time 3 'http://[::1]:" + std::to_string(by_pod) + "/'").out, "hi\n");
+  }
   std::string inside = env_->podctl({"exec", "h", "--", "sha256sum", "/www/big"}).out;
   std::string outside = sh("curl -s --max-time 5 http://127.0.0.1:" + std::to_string(by_pod) + "/big | sha256sum").out;
   ASSERT_GE(inside.size(), 64u) << inside;
@@ -344,6 +349,8 @@ TEST_F(Daily, PortForwardReachesThePodsLoopbackFromTheHost) {
   pod_thread.join();
   service_thread.join();
   EXPECT_NE(pod_forward.out.find("Forwarding from 127.0.0.1:" + std::to_string(by_pod) + " -> 8080\n"), std::string::npos)
+      << pod_forward.out;
+  EXPECT_EQ(pod_forward.out.find("Forwarding from [::1]:" + std::to_string(by_pod) + " -> 8080\n") != std::string::npos, ipv6)
       << pod_forward.out;
   EXPECT_NE(pod_forward.out.find("Handling connection for " + std::to_string(by_pod)), std::string::npos);
   EXPECT_NE(pod_forward.err.find("an error occurred forwarding " + std::to_string(refused) + " -> 9: connect to port 9"),

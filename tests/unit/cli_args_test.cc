@@ -51,12 +51,16 @@ TEST(PortForwardArgs, PortPairsAsKubectlReadsThem) {
   EXPECT_EQ(pair("-1:80"), "error: invalid port \"-1:80\": the local port must be 0-65535");
 }
 
-TEST(PortForwardArgs, AddressesAreLocalhostOrIpv4) {
-  EXPECT_EQ(parse_forward_addresses("localhost").value(), std::vector<std::string>{"127.0.0.1"});
-  EXPECT_EQ(parse_forward_addresses("localhost,127.0.0.1,0.0.0.0").value(),
-            (std::vector<std::string>{"127.0.0.1", "0.0.0.0"}));
+TEST(PortForwardArgs, AddressesAreLocalhostOrIpAddresses) {
+  using A = ForwardAddress;
+  EXPECT_EQ(parse_forward_addresses("localhost").value(), (std::vector<A>{{"127.0.0.1", true}, {"::1", true}}));
+  // Named on its own as well, an address of localhost's must work.
+  EXPECT_EQ(parse_forward_addresses("localhost,127.0.0.1,0.0.0.0,::").value(),
+            (std::vector<A>{{"127.0.0.1", false}, {"::1", true}, {"0.0.0.0", false}, {"::", false}}));
   EXPECT_EQ(parse_forward_addresses("example.com").error().message,
-            "--address example.com: expected localhost or an IPv4 address");
+            "--address example.com: expected localhost or an IP address");
+  EXPECT_EQ(host_port("::1", 8080), "[::1]:8080");
+  EXPECT_EQ(host_port("127.0.0.1", 8080), "127.0.0.1:8080");
 }
 
 }  // namespace
