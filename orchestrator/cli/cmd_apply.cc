@@ -214,7 +214,7 @@ int apply_once(const Invocation& inv) {
       std::string kind = resource_of(o.object), name = manifest::metadata_of(o.object).name;
       auto object = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
       if (auto stored = get_object(ctx.root, kind, manifest::metadata_of(o.object).namespace_, name))
-        keep_restart_annotation(*stored, object);
+        keep_omitted_fields(*stored, o.positions, object);
       Result<std::string> verb = fail(make_error(""));
       if (auto st = check_immutable(ctx, kind, object); !st)
         verb = fail(st.error());

@@ -68,7 +68,7 @@ int cmd_diff(const Invocation& inv) {
     json live = live_object(ctx, o);
     json merged = std::visit([](const auto& x) { return manifest::to_json(x); }, o.object);
     if (std::holds_alternative<manifest::Secret>(o.object)) mask_secret_values(live, merged);
-    if (!live.is_null()) keep_restart_annotation(live, merged);
+    if (!live.is_null()) keep_omitted_fields(live, o.positions, merged);
     // A Service keeps the cluster IP and node ports it was given, as apply keeps them.
     if (!live.is_null() && std::holds_alternative<manifest::Service>(o.object))
       if (auto kept = with_addresses(ctx, merged, live)) merged = *kept;

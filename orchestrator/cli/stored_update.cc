@@ -26,10 +26,17 @@ Status restart_template(const Invocation& inv, const std::string& kind, nlohmann
   return store_and_wake(inv, kind, name, object);
 }
 
-void keep_restart_annotation(const nlohmann::json& stored, nlohmann::json& applied) {
+void keep_omitted_fields(const nlohmann::json& stored, const manifest::PositionMap& written, nlohmann::json& applied) {
+  if (!applied.contains("spec")) return;
+  auto& spec = applied["spec"];
+  // Without a `replicas` line the typed object says 1, the default; the live count stays instead
+  // (kubectl's advice for autoscaled workloads: leave replicas out of the file).
+  const auto live_replicas = "/spec/replicas"_json_pointer;
+  if (!written.count("spec.replicas") && spec.contains("replicas") && stored.contains(live_replicas))
+    spec["replicas"] = stored[live_replicas];
   const auto restarted = stored.value("/spec/template/metadata/annotations"_json_pointer, nlohmann::json::object());
-  if (!restarted.contains(kRestartedAt) || !applied.contains("spec") || !applied["spec"].contains("template")) return;
-  auto& annotations = applied["spec"]["template"]["metadata"]["annotations"];
+  if (!restarted.contains(kRestartedAt) || !spec.contains("template")) return;
+  auto& annotations = spec["template"]["metadata"]["annotations"];
   if (!annotations.is_object() || !annotations.contains(kRestartedAt)) annotations[kRestartedAt] = restarted[kRestartedAt];
 }
 

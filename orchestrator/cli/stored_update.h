@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "manifests/field_error.h"
 #include "orchestrator/cli/invocation.h"
 
 namespace podctl {
@@ -19,10 +20,11 @@ Status store_and_wake(const Invocation& inv, const std::string& kind, const std:
 // controller replaces every pod as for any other template change (a rolling update).
 Status restart_template(const Invocation& inv, const std::string& kind, nlohmann::json object);
 
-// kubectl apply merges: what the manifest never set stays as other verbs set it. The one such field
-// podctl writes on a template is restart_template's annotation: carried from `stored` into
-// `applied` (a Deployment or StatefulSet) unless the manifest sets it, so that applying the same
-// file again after a restart changes nothing.
-void keep_restart_annotation(const nlohmann::json& stored, nlohmann::json& applied);
+// kubectl apply merges: what the manifest never set stays as other verbs set it. Two such fields
+// are carried from `stored` into `applied` unless the manifest (`written`: the paths it sets) has
+// them: restart_template's annotation on the template, and the replica count `scale` sets (a
+// Deployment, ReplicaSet or StatefulSet whose file says no `replicas`). So applying the same file
+// again after a restart or a scale changes nothing.
+void keep_omitted_fields(const nlohmann::json& stored, const manifest::PositionMap& written, nlohmann::json& applied);
 
 }  // namespace podctl

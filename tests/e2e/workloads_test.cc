@@ -280,6 +280,24 @@ TEST_F(Workloads, ScaleRolloutRestartUndoAndHistoryAsWithKubectl) {
   EXPECT_EQ(env_->podctl({"rollout", "undo", "deploy/web", "--to-revision", "9"}).rc, 1);
 }
 
+// kubectl apply's merge: a file without `replicas` leaves the count scale set (kubectl's advice
+// for autoscaled workloads); a file with one sets it.
+TEST_F(Workloads, ReApplyingAFileWithoutReplicasKeepsTheScale) {
+  std::string without = std::regex_replace(deployment_yaml("web", 1, "v1"), std::regex("  replicas: 1\n"), "");
+  ASSERT_EQ(without.find("replicas"), std::string::npos);
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-", "--wait=60s"}, without).rc, 0);
+  EXPECT_EQ(object("deploy/web")["spec"]["replicas"], 1);  // the default
+  ASSERT_EQ(env_->podctl({"scale", "deploy/web", "--replicas=2"}).rc, 0);
+  RunResult again = env_->podctl({"apply", "-f", "-"}, without);
+  EXPECT_EQ(again.out, "deployment.apps/web unchanged\n") << again.err;
+  EXPECT_EQ(object("deploy/web")["spec"]["replicas"], 2);
+  RunResult diff = env_->podctl({"diff", "-f", "-"}, without);
+  EXPECT_EQ(diff.rc, 0) << diff.out;
+  ASSERT_EQ(env_->podctl({"apply", "-f", "-"}, deployment_yaml("web", 3, "v1")).rc, 0);
+  EXPECT_EQ(object("deploy/web")["spec"]["replicas"], 3);
+  ASSERT_TRUE(env_->eventually([&] { return ready_pods().size() == 3; }, std::chrono::seconds(60)));
+}
+
 TEST_F(Workloads, AStatefulSetKeepsOrderedNamesHostnamesAndAClaimPerPod) {
   std::string sts = std::string(R"(apiVersion: v1
 kind: Service
