@@ -32,6 +32,7 @@ PODCTL_VERB(top)
 PODCTL_VERB(events)
 PODCTL_VERB(cp)
 PODCTL_VERB(attach)
+PODCTL_VERB(explain)
 PODCTL_VERB(completion)
 PODCTL_VERB(complete)
 

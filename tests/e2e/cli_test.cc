@@ -40,13 +40,35 @@ TEST(Cli, HelpOnEveryVerbExitsZero) {
   RunResult help = run_program({PODCTL_BINARY, "--help"});
   EXPECT_EQ(help.rc, 0);
   for (const char* verb :
-       {"apply", "get", "describe", "delete", "logs", "exec", "inspect", "wait", "image", "system", "version"}) {
+       {"apply", "get", "describe", "delete", "logs", "exec", "inspect", "wait", "image", "system", "version", "explain"}) {
     RunResult r = run_program({PODCTL_BINARY, verb, "--help"});
     EXPECT_EQ(r.rc, 0) << verb;
     EXPECT_NE(r.out.find(std::string("Usage: podctl ") + verb), std::string::npos) << verb << r.out;
     EXPECT_NE(help.out.find(std::string("  ") + verb), std::string::npos) << verb;
   }
   EXPECT_EQ(run_program({PODCTL_BINARY, "version"}).out, "podctl " PODCTL_VERSION "\n");
+}
+
+// kubectl explain, from the manifest reference built into the binary: no root, no cluster.
+TEST(Cli, ExplainDescribesTheSupportedFields) {
+  RunResult field = run_program({PODCTL_BINARY, "explain", "pods.spec.restartPolicy"});
+  EXPECT_EQ(field.rc, 0) << field.err;
+  EXPECT_EQ(field.out.rfind("KIND:       Pod\nVERSION:    v1\n\nFIELD: spec.restartPolicy\n\nDESCRIPTION:\n    Always, OnFailure "
+                            "or Never",
+                            0),
+            0u)
+      << field.out;
+  EXPECT_NE(field.out.find("DEFAULT AND LIMITS:\n    Always\n"), std::string::npos) << field.out;
+  RunResult tree = run_program({PODCTL_BINARY, "explain", "deploy.spec.strategy", "--recursive"});
+  EXPECT_EQ(tree.out,
+            "KIND:       Deployment\nVERSION:    apps/v1\n\nFIELD: spec.strategy\n\nFIELDS:\n  type\n  "
+            "rollingUpdate.maxSurge\n  rollingUpdate.maxUnavailable\n");
+  RunResult unsupported = run_program({PODCTL_BINARY, "explain", "pod.spec.hostNetwork"});
+  EXPECT_EQ(unsupported.rc, 1);
+  EXPECT_NE(unsupported.err.find("field \"spec.hostNetwork\" of Pod is not one podctl supports"), std::string::npos)
+      << unsupported.err;
+  EXPECT_EQ(run_program({PODCTL_BINARY, "explain"}).rc, 2);
+  EXPECT_EQ(run_program({PODCTL_BINARY, "explain", "daemonsets"}).rc, 1);
 }
 
 TEST(Cli, InvalidManifestExitsTwoWithPositionsAndWritesNothing) {
