@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "orchestrator/cli/cli_support.h"
 #include "orchestrator/cli/verbs.h"
@@ -31,21 +32,70 @@ std::string field(const json& j, const char* key, const std::string& fallback = 
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+// "Labels:           a=1" and the next ones under it, or <none>, as kubectl lays a map out.
+void print_pairs(const std::string& title, const json& map, const std::string& separator) {
+  std::cout << title << std::string(18 - title.size(), ' ');
+  if (!map.is_object() || map.empty()) std::cout << "<none>";
+  bool first = true;
+  for (const auto& [k, v] : map.items()) {
+    if (!first) std::cout << "\n" << std::string(18, ' ');
+    std::cout << k << separator << (v.is_string() ? v.get<std::string>() : v.dump());
+    first = false;
+  }
+  std::cout << "\n";
+}
+
+// kubectl's toleration lines: KEY[=VALUE][:EFFECT] [op=Exists] [for Ns].
+void print_tolerations(const json& tolerations) {
+  std::cout << "Tolerations:      ";
+  if (tolerations.empty()) std::cout << "<none>\n";
+  bool first = true;
+  for (const auto& t : tolerations) {
+    std::ostringstream line;
+    line << t.value("key", "");
+    if (!t.value("value", "").empty()) line << "=" << t.value("value", "");
+    if (!t.value("effect", "").empty()) line << ":" << t.value("effect", "");
+    if (t.value("operator", "") == "Exists") line << (line.tellp() > 0 ? " " : "") << "op=Exists";
+    if (t.contains("tolerationSeconds")) line << " for " << t["tolerationSeconds"].dump() << "s";
+    if (!first) std::cout << std::string(18, ' ');
+    std::cout << line.str() << "\n";
+    first = false;
+  }
+}
+
+// kubectl's time in describe: "Tue, 01 Dec 2026 23:37:53 +0000" (RFC 1123 with a numeric zone).
+std::string describe_time(const std::string& rfc3339) {
+  auto millis = wall_millis_at(rfc3339);
+  if (rfc3339.empty() || millis <= 0) return rfc3339.empty() ? "<none>" : rfc3339;
+  std::time_t t = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+// A container state as kubectl prints it: its fields in kubectl's order and words.
 void print_state(const char* title, const json& state) {
   if (!state.is_object() || state.empty()) return;
+  static const std::pair<const char*, const char*> kFields[] = {
+      {"reason", "Reason"},       {"message", "Message"},     {"exitCode", "Exit Code"},
+      {"signal", "Signal"},       {"startedAt", "Started"},   {"finishedAt", "Finished"}};
   for (const auto& [kind, s] : state.items()) {
     std::string name = kind == "running" ? "Running" : kind == "waiting" ? "Waiting" : "Terminated";
-    std::cout << "    " << title << std::string(14 - std::string(title).size(), ' ') << name << "\n";
-    for (const auto& [k, v] : s.items()) {
-      std::string key = k;
-      key[0] = static_cast<char>(std::toupper(key[0]));
+    std::cout << "    " << title << std::string(16 - std::string(title).size(), ' ') << name << "\n";
+    for (const auto& [key, label] : kFields) {
+      if (!s.contains(key)) continue;
+      const json& v = s[key];
       std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+      if (std::string(key).find("At") != std::string::npos) value = describe_time(value);
       // A termination message may span lines: each continues under the first, none left empty at the end.
       while (!value.empty() && value.back() == '\n') value.pop_back();
       std::string indent(6 + 14, ' ');
       for (size_t nl = 0; (nl = value.find('\n', nl)) != std::string::npos; nl += indent.size() + 1)
         value.insert(nl + 1, indent);
-      std::cout << "      " << key << ":" << std::string(key.size() < 13 ? 13 - key.size() : 1, ' ') << value << "\n";
+      std::string shown = label;
+      std::cout << "      " << shown << ":" << std::string(shown.size() < 13 ? 13 - shown.size() : 1, ' ') << value << "\n";
     }
   }
 }
@@ -186,23 +236,23 @@ int cmd_describe(const Invocation& inv) {
     json pod = pod_object(*r);
     const json& status = pod["status"];
     std::string node = pod["spec"].value("nodeName", "");
-    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns << "\nService Account:  "
+    std::cout << "Name:             " << r->name << "\nNamespace:        " << r->ns << "\nPriority:         0"
+              << "\nService Account:  "
               << pod["spec"].value("serviceAccountName", "default") << " (podctl mounts no token)"
               << "\nNode:             " << (node.empty() ? "<none>" : node + "/" + field(status, "hostIP"))
-              << "\nStart Time:       " << field(status, "startTime") << "\nLabels:           ";
-    const json& labels = pod["metadata"].value("labels", json::object());
-    if (labels.empty()) std::cout << "<none>";
-    bool first = true;
-    for (const auto& [k, v] : labels.items()) {
-      std::cout << (first ? "" : "\n                  ") << k << "=" << v.get<std::string>();
-      first = false;
-    }
+              << "\nStart Time:       " << describe_time(field(status, "startTime", "")) << "\n";
+    print_pairs("Labels:", pod["metadata"].value("labels", json::object()), "=");
+    print_pairs("Annotations:", pod["metadata"].value("annotations", json::object()), ": ");
     // kubectl's: the phase (Terminating while a delete is under way), then the pod's own reason.
     bool deleting = pod["metadata"].contains("deletionTimestamp");
-    std::cout << "\nStatus:           " << (deleting ? "Terminating" : field(status, "phase"));
+    std::cout << "Status:           " << (deleting ? "Terminating" : field(status, "phase"));
     if (status.contains("reason")) std::cout << "\nReason:           " << field(status, "reason");
     if (status.contains("message")) std::cout << "\nMessage:          " << field(status, "message");
-    std::cout << "\nIP:               " << field(status, "podIP") << "\nUID:              " << r->uid << "\n";
+    std::cout << "\nIP:               " << field(status, "podIP") << "\nIPs:\n  IP:  " << field(status, "podIP")
+              << "\nUID:              " << r->uid << "\n";
+    for (const auto& owner : pod["metadata"].value("ownerReferences", json::array()))
+      if (owner.value("controller", false))
+        std::cout << "Controlled By:    " << field(owner, "kind") << "/" << field(owner, "name") << "\n";
     if (!pod["spec"].contains("initContainers")) std::cout << "Containers:\n";
     const json& runtime = r->status.is_object() ? r->status.value("runtime", json::object()) : json::object();
     for (const char* kind : {"initContainers", "containers"}) {
@@ -219,15 +269,15 @@ int cmd_describe(const Invocation& inv) {
         json cs = json::object();
         for (const auto& s : statuses)
           if (s["name"] == name) cs = s;
-        std::cout << "  " << name << ":\n    Container ID:  " << field(cs, "containerID")
-                  << "\n    Image:         " << field(c, "image") << "\n    Image ID:      " << field(cs, "imageID");
+        std::cout << "  " << name << ":\n    Container ID:   " << field(cs, "containerID")
+                  << "\n    Image:          " << field(c, "image") << "\n    Image ID:       " << field(cs, "imageID");
         auto procs = runtime.value("containers", json::object());
-        if (procs.contains(name)) std::cout << "\n    Host PID:      " << procs[name]["pid"];
+        if (procs.contains(name)) std::cout << "\n    Host PID:       " << procs[name]["pid"];
         std::cout << "\n" << describe_ports(c) << describe_command(c);
         print_state("State:", cs.value("state", json::object()));
         print_state("Last State:", cs.value("lastState", json::object()));
-        std::cout << "    Ready:         " << (cs.value("ready", false) ? "True" : "False")
-                  << "\n    Restart Count: " << cs.value("restartCount", 0) << "\n"
+        std::cout << "    Ready:          " << (cs.value("ready", false) ? "True" : "False")
+                  << "\n    Restart Count:  " << cs.value("restartCount", 0) << "\n"
                   << describe_probes(c) << describe_environment(c) << describe_mounts(c);
       }
     }
@@ -239,6 +289,8 @@ int cmd_describe(const Invocation& inv) {
     }
     std::cout << describe_volumes(pod["spec"]);
     std::cout << "QoS Class:        " << field(status, "qosClass", "BestEffort") << "\n";
+    print_pairs("Node-Selectors:", pod["spec"].value("nodeSelector", json::object()), "=");
+    print_tolerations(pod["spec"].value("tolerations", json::array()));
     print_events(r->paths.events(), now);
   }
   return rc;

@@ -93,15 +93,15 @@ std::string describe_ports(const json& c) {
     container.append(container.empty() ? "" : ", ").append(port_text(p, "containerPort"));
     host.append(host.empty() ? "" : ", ").append(port_text(p, "hostPort"));
   }
-  if (ports.size() == 1) return "    Port:          " + container + "\n    Host Port:     " + host + "\n";
-  return "    Ports:         " + container + "\n    Host Ports:    " + host + "\n";
+  if (ports.size() == 1) return "    Port:           " + container + "\n    Host Port:      " + host + "\n";
+  return "    Ports:          " + container + "\n    Host Ports:     " + host + "\n";
 }
 
 std::string describe_probes(const json& c) {
   std::string out;
   for (auto [key, title] :
        {std::pair{"livenessProbe", "Liveness: "}, {"readinessProbe", "Readiness:"}, {"startupProbe", "Startup:  "}})
-    if (c.contains(key)) out.append("    ").append(title).append("    ").append(probe_text(c[key])).append("\n");
+    if (c.contains(key)) out.append("    ").append(title).append("      ").append(probe_text(c[key])).append("\n");
   return out;
 }
 
@@ -118,7 +118,7 @@ std::string describe_environment(const json& c) {
     }
   }
   const json& env = c.value("env", json::array());
-  out += env.empty() ? "    Environment:   <none>\n" : "    Environment:\n";
+  out += env.empty() ? "    Environment:    <none>\n" : "    Environment:\n";
   for (const auto& e : env) {
     std::string value = env_value(e);
     out += "      " + str(e, "name") + ":" + (value.rfind(" (", 0) == 0 ? "" : "  ") + value + "\n";
@@ -128,7 +128,7 @@ std::string describe_environment(const json& c) {
 
 std::string describe_mounts(const json& c) {
   const json& mounts = c.value("volumeMounts", json::array());
-  if (mounts.empty()) return "    Mounts:        <none>\n";
+  if (mounts.empty()) return "    Mounts:         <none>\n";
   std::string out = "    Mounts:\n";
   for (const auto& m : mounts) {
     std::string mode = m.value("readOnly", false) ? "ro" : "rw";

@@ -110,6 +110,16 @@ TEST_F(Workloads, ControllersRecordTheirEventsAsKubernetesDoes) {
       << replica_set;
   std::string described = env_->podctl({"describe", "deployment/web"}).out;
   EXPECT_NE(described.find("Normal  ScalingReplicaSet"), std::string::npos) << described;
+  // A pod's describe in kubectl's layout: its owner, priority, tolerations, aligned container fields.
+  std::string pod = *ready_pods().begin();
+  std::string pod_text = env_->podctl({"describe", "pod", pod}).out;
+  for (const std::string& line : std::vector<std::string>{"Priority:         0\n", "Controlled By:    ReplicaSet/" + set + "\n",
+                                  "IPs:\n  IP:  ", "Node-Selectors:   <none>\nTolerations:      <none>\n",
+                                  "    Ready:          True\n    Restart Count:  0\n"})
+    EXPECT_NE(pod_text.find(line), std::string::npos) << line << " in:\n" << pod_text;
+  EXPECT_TRUE(std::regex_search(pod_text, std::regex("    State:          Running\n      Started:      "
+                                                     "[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \\+0000\n")))
+      << pod_text;
 
   ASSERT_EQ(env_->apply("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n"
                         "      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.35\n"
@@ -123,6 +133,14 @@ TEST_F(Workloads, ControllersRecordTheirEventsAsKubernetesDoes) {
   std::string job = events_of("job/once");
   EXPECT_NE(job.find("Created pod: once-"), std::string::npos) << job;
   EXPECT_NE(job.find("Normal   Completed          job/once   Job completed"), std::string::npos) << job;
+  std::string job_pod = env_->podctl({"get", "pods", "-l", "job-name=once", "-o", "name"}).out;
+  ASSERT_FALSE(job_pod.empty());
+  std::string finished = env_->podctl({"describe", job_pod.substr(0, job_pod.size() - 1)}).out;
+  EXPECT_NE(finished.find("    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n"
+                          "      Started:      "),
+            std::string::npos)
+      << finished;
+  EXPECT_NE(finished.find("Controlled By:    Job/once\n"), std::string::npos) << finished;
   json list = json::parse(env_->podctl({"events", "-o", "json"}).out);
   std::set<std::string> kinds;
   for (const auto& e : list["items"]) kinds.insert(e["involvedObject"]["apiVersion"].get<std::string>() + " " +

@@ -22,11 +22,11 @@ TEST(DescribeContainer, PortsCommandProbesEnvironmentAndMounts) {
     "envFrom": [{"configMapRef": {"name": "cfg"}}],
     "volumeMounts": [{"name": "data", "mountPath": "/data"}, {"name": "cfg", "mountPath": "/etc/app", "readOnly": true, "subPath": "app"}]
   })");
-  EXPECT_EQ(describe_ports(c), "    Port:          8080/TCP\n    Host Port:     18080/TCP\n");
+  EXPECT_EQ(describe_ports(c), "    Port:           8080/TCP\n    Host Port:      18080/TCP\n");
   EXPECT_EQ(describe_command(c), "    Command:\n      sh\n      -c\n      echo one\n      echo two\n");
   EXPECT_EQ(describe_probes(c),
-            "    Liveness:     exec [cat /tmp/healthy] delay=0s timeout=1s period=1s #success=1 #failure=2\n"
-            "    Readiness:    http-get http://:8080/ready delay=0s timeout=1s period=10s #success=1 #failure=3\n");
+            "    Liveness:       exec [cat /tmp/healthy] delay=0s timeout=1s period=1s #success=1 #failure=2\n"
+            "    Readiness:      http-get http://:8080/ready delay=0s timeout=1s period=10s #success=1 #failure=3\n");
   EXPECT_EQ(describe_environment(c),
             "    Environment Variables from:\n      cfg  ConfigMap  Optional: false\n"
             "    Environment:\n"
@@ -40,8 +40,8 @@ TEST(DescribeContainer, PortsCommandProbesEnvironmentAndMounts) {
 TEST(DescribeContainer, NothingSetSaysNone) {
   json c = json::parse(R"({"name": "a"})");
   EXPECT_EQ(describe_ports(c) + describe_command(c) + describe_probes(c), "");
-  EXPECT_EQ(describe_environment(c), "    Environment:   <none>\n");
-  EXPECT_EQ(describe_mounts(c), "    Mounts:        <none>\n");
+  EXPECT_EQ(describe_environment(c), "    Environment:    <none>\n");
+  EXPECT_EQ(describe_mounts(c), "    Mounts:         <none>\n");
   EXPECT_EQ(describe_volumes(json::object()), "Volumes:            <none>\n");
 }
 
