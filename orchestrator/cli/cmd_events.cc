@@ -1,5 +1,6 @@
-// podctl events [--for pod/NAME] [--types T,…] [-A] [-o json|yaml]: kubectl events (and get events),
-// over every pod's and every workload controller's event log: one line per event, repeats aggregated ("5s (x4 over 40s)").
+// podctl events [--for TYPE/NAME] [--types T,…] [-A] [-o json|yaml]: kubectl events (and get events),
+// over every pod's and every workload controller's event log: one line per event, repeats
+// aggregated ("5s (x4 over 40s)").
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -27,7 +28,7 @@ struct Involved {
   std::string api_version, ns, name, uid;
 };
 
-struct PodEvent {
+struct ObjectEvent {
   const Involved* about;
   EventLine line;
 };
@@ -46,7 +47,7 @@ std::string rfc3339(std::time_t t) {
 }
 
 // The core/v1 Event kubectl would show for it.
-json event_object(const PodEvent& e, size_t index) {
+json event_object(const ObjectEvent& e, size_t index) {
   const json& first = e.line.first;
   const Involved& a = *e.about;
   json involved{{"kind", a.kind}, {"name", a.name}, {"namespace", a.ns}, {"uid", a.uid}, {"apiVersion", a.api_version}};
@@ -74,7 +75,7 @@ std::set<std::string> wanted_types(const Invocation& inv) {
   return out;
 }
 
-void print_events(const std::vector<PodEvent>& events, bool all, bool headers) {
+void print_events(const std::vector<ObjectEvent>& events, bool all, bool headers) {
   std::time_t now = std::time(nullptr);
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"});
@@ -124,14 +125,14 @@ int print_events_table(const Invocation& inv, const std::string& for_resource, c
   if (!for_name.empty() && std::none_of(sources.begin(), sources.end(), [&](const auto& s) { return wanted(s.first); }))
     return report_error(for_resource + " \"" + for_name + "\" not found");
   auto types = wanted_types(inv);
-  std::vector<PodEvent> events;
+  std::vector<ObjectEvent> events;
   for (const auto& [about, path] : sources) {
     if (!wanted(about)) continue;
     for (auto& line : aggregate_events(path))
       if (types.empty() || types.count(text(line.first, "type"))) events.push_back({&about, std::move(line)});
   }
   std::stable_sort(events.begin(), events.end(),
-                   [](const PodEvent& a, const PodEvent& b) { return a.line.last_at < b.line.last_at; });
+                   [](const ObjectEvent& a, const ObjectEvent& b) { return a.line.last_at < b.line.last_at; });
   if (output == "json" || output == "yaml") {
     json items = json::array();
     for (size_t i = 0; i < events.size(); ++i) items.push_back(event_object(events[i], i));
