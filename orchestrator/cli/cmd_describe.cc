@@ -78,24 +78,29 @@ std::string describe_time(const std::string& rfc3339) {
 // A container state as kubectl prints it: its fields in kubectl's order and words.
 void print_state(const char* title, const json& state) {
   if (!state.is_object() || state.empty()) return;
-  static const std::pair<const char*, const char*> kFields[] = {
-      {"reason", "Reason"},       {"message", "Message"},     {"exitCode", "Exit Code"},
-      {"signal", "Signal"},       {"startedAt", "Started"},   {"finishedAt", "Finished"}};
+  struct Field {
+    const char* key;
+    const char* label;
+    bool time;
+  };
+  static const Field kFields[] = {{"reason", "Reason", false},     {"message", "Message", false},
+                                  {"exitCode", "Exit Code", false}, {"signal", "Signal", false},
+                                  {"startedAt", "Started", true},   {"finishedAt", "Finished", true}};
   for (const auto& [kind, s] : state.items()) {
     std::string name = kind == "running" ? "Running" : kind == "waiting" ? "Waiting" : "Terminated";
     std::cout << "    " << title << std::string(16 - std::string(title).size(), ' ') << name << "\n";
-    for (const auto& [key, label] : kFields) {
+    for (const auto& [key, label, time] : kFields) {
       if (!s.contains(key)) continue;
       const json& v = s[key];
       std::string value = v.is_string() ? v.get<std::string>() : v.dump();
-      if (std::string(key).find("At") != std::string::npos) value = describe_time(value);
+      if (time) value = describe_time(value);
       // A termination message may span lines: each continues under the first, none left empty at the end.
       while (!value.empty() && value.back() == '\n') value.pop_back();
       std::string indent(6 + 14, ' ');
       for (size_t nl = 0; (nl = value.find('\n', nl)) != std::string::npos; nl += indent.size() + 1)
         value.insert(nl + 1, indent);
-      std::string shown = label;
-      std::cout << "      " << shown << ":" << std::string(shown.size() < 13 ? 13 - shown.size() : 1, ' ') << value << "\n";
+      const size_t width = std::string_view(label).size();
+      std::cout << "      " << label << ":" << std::string(width < 13 ? 13 - width : 1, ' ') << value << "\n";
     }
   }
 }

@@ -112,15 +112,15 @@ Result<std::vector<Target>> wait_targets(const Invocation& inv) {
   for (const auto& a : inv.args) {
     auto slash = a.find('/');
     std::string word = resource_kind(a.substr(0, slash));
-    if (slash != std::string::npos && !word.empty()) {
-      if (!takes(word)) return fail(make_error("wait takes pods, deployments, replicasets, statefulsets and jobs, not " + a));
-      out.push_back({word, a.substr(slash + 1)});
-    } else if (slash == std::string::npos && !word.empty()) {
-      if (!takes(word)) return fail(make_error("wait takes pods, deployments, replicasets, statefulsets and jobs, not " + a));
-      kind = word;
-    } else {
+    if (word.empty()) {
       out.push_back({kind, a});
+      continue;
     }
+    if (!takes(word)) return fail(make_error("wait takes pods, deployments, replicasets, statefulsets and jobs, not " + a));
+    if (slash == std::string::npos)
+      kind = word;  // TYPE NAME…
+    else
+      out.push_back({word, a.substr(slash + 1)});
   }
   const bool all = inv.vm["all"].as<bool>();
   if (all || inv.has("selector")) {

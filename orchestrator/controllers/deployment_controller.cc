@@ -130,10 +130,11 @@ Status apply_plan(const ControllerEnv& env, const manifest::Deployment& d, const
     auto scale = plan.scale.find(name);
     auto revise = plan.revise.find(name);
     if (scale == plan.scale.end() && revise == plan.revise.end()) continue;
-    int64_t replicas = scale != plan.scale.end() ? scale->second : rs["spec"].value("replicas", int64_t{1});
+    const int64_t before = rs["spec"].value("replicas", int64_t{1});
+    int64_t replicas = scale != plan.scale.end() ? scale->second : before;
     PODCTL_TRY(set_replicas(root, rs, replicas,
                             revise != plan.revise.end() ? std::optional<int64_t>(revise->second) : std::nullopt));
-    record_scaling(env, name, rs["spec"].value("replicas", int64_t{1}), replicas);
+    record_scaling(env, name, before, replicas);
     spdlog::info("scaled replica set {} to {}", name, replicas);
   }
   for (const auto& name : plan.remove) {
