@@ -75,6 +75,10 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
   return {};
 }
 
+Status write_runtime_file(const std::string& path, const std::string& content, unsigned mode) {
+  return write_file_atomic(path, content, mode, /*durable=*/false);
+}
+
 Status write_setting(const std::string& path, const std::string& value) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd) return fail(sys_error("open " + path));

@@ -16,6 +16,11 @@ Result<std::string> read_fd(int fd, const std::string& shown);
 // not outlive the processes it describes can skip that).
 Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644,
                          bool durable = true);
+// State that describes processes and kernel objects, which a reboot ends anyway (a pod's record,
+// spec and status, a controller's status, port and address notes): atomic for readers as above,
+// but not fsynced. An fsync costs a disk flush per write and buys nothing: after a crash of the
+// machine the pods are gone, and `apply` heals what their files still name.
+Status write_runtime_file(const std::string& path, const std::string& content, unsigned mode = 0644);
 // One write(2) to an existing file: a kernel setting in /proc/sys, sysfs or cgroupfs, which can
 // be neither replaced nor written in pieces.
 Status write_setting(const std::string& path, const std::string& value);

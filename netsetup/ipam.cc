@@ -64,7 +64,7 @@ Result<uint32_t> allocate_ip(const IpamRange& range, const std::string& uid,
       bool reserved = false;
       PODCTL_ASSIGN_OR_RETURN(reserved, try_reserve(path, uid));
       if (!reserved) continue;
-      (void)write_file_atomic(range.dir + "/last_reserved_ip", ip_to_string(ip) + "\n", 0644);
+      (void)write_runtime_file(range.dir + "/last_reserved_ip", ip_to_string(ip) + "\n", 0644);
       return ip;
     }
   }

@@ -2,10 +2,13 @@
 
 #include "manifests/names.h"
 #include "orchestrator/cli/project_file.h"
+#include "orchestrator/pods/pod_ops.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -73,6 +76,14 @@ const std::vector<Verb>& registered_verbs() {
   return g_verbs ? *g_verbs : none;
 }
 
+// Replaces this process with `helper` from this binary's directory; returns only on failure.
+static int run_helper(const char* helper, char** argv) {
+  std::string exe = std::filesystem::path(self_exe()).parent_path().string() + "/" + helper;
+  std::cout << std::flush;
+  ::execv(exe.c_str(), argv);
+  return report_error(sys_error("run " + exe).message);
+}
+
 int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   g_verbs = &verbs;
   std::vector<std::string> before, after;
@@ -111,6 +122,7 @@ int run_cli(int argc, char** argv, const std::vector<Verb>& verbs) {
   for (const auto& v : verbs)
     if (before[verb_at] == v.name) verb = &v;
   if (!verb) return report_error("unknown verb \"" + before[verb_at] + "\" (see podctl --help)", kExitUsage);
+  if (verb->helper) return run_helper(verb->helper, argv);
   before.erase(before.begin() + static_cast<long>(verb_at));
 
   po::options_description global("Global options");

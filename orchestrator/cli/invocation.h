@@ -44,6 +44,10 @@ struct Verb {
   std::function<void(po::options_description&)> add_options;
   std::function<int(const Invocation&)> run;
   bool hidden = false;  // started by podctl itself, not listed in the help
+  // Run by another binary beside this one, with the same arguments: the image verbs and cp need
+  // libcurl, libarchive and OpenSSL (about 40 shared libraries), which every other verb would
+  // otherwise load and relocate at each start.
+  const char* helper = nullptr;
 };
 
 // Exit codes (docs/cli.md).

@@ -54,8 +54,11 @@ void cloexec_from_in_child(int first);
 
 // Starts `exe` detached (double fork and setsid: re-parented to init at once, so nobody has to reap
 // it), with /dev/null as stdin and stdout, `log` (appended) as stderr and, when given, `fd3` as
-// its fd 3. Returns once the intermediate child is reaped.
-Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3 = -1);
+// its fd 3, and, when given, born in the cgroup of `cgroup_fd` (CLONE_INTO_CGROUP: moving a running
+// process instead takes the kernel's cgroup write lock, which waits for an RCU grace period).
+// Returns once the intermediate child is reaped.
+Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3 = -1,
+                      int cgroup_fd = -1);
 
 // Goes on in the background: the caller gets false once a detached copy of this process (double
 // fork and setsid, so that neither Ctrl-C nor the caller's exit reaches it) is running, and that

@@ -133,6 +133,18 @@ std::vector<EnvEntry> service_link_env(const std::vector<ServiceLink>& services)
   return out;
 }
 
+bool reads_config_sources(const manifest::Pod& pod) {
+  for (const auto& v : pod.spec.volumes)
+    if (v.config_map || v.secret || v.projected) return true;
+  for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers})
+    for (const auto& c : *list) {
+      if (!c.env_from.empty()) return true;
+      for (const auto& var : c.env)
+        if (var.value_from && (var.value_from->config_map_key_ref || var.value_from->secret_key_ref)) return true;
+    }
+  return false;
+}
+
 Result<std::vector<EnvEntry>> resolve_env_sources(const manifest::Pod& pod, const manifest::Container& c,
                                                   const PodFacts& facts) {
   std::vector<EnvEntry> out;

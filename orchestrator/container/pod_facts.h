@@ -36,6 +36,10 @@ struct PodFacts {
   std::function<std::vector<ServiceLink>()> services;
 };
 
+// Whether anything of the pod comes from a ConfigMap or Secret (a volume, env or envFrom): only
+// then does its supervisor watch them.
+bool reads_config_sources(const manifest::Pod& pod);
+
 // The machine's memory (node capacity, for unset limits and the Burstable oom_score_adj).
 int64_t machine_memory_bytes();
 

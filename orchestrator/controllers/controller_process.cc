@@ -35,7 +35,7 @@ nlohmann::json with_status(const RootPaths& root, const std::string& resource, c
 
 Status write_status(const ControllerPaths& paths, const nlohmann::json& status) {
   if (auto before = read_json_file(paths.status()); before && *before == status) return {};
-  return write_file_atomic(paths.status(), status.dump(2) + "\n", 0600);
+  return write_runtime_file(paths.status(), status.dump(2) + "\n", 0600);
 }
 
 std::vector<std::string> pod_option_args(const PodContext& ctx) {

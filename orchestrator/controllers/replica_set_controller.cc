@@ -115,7 +115,7 @@ Status write_status_if_changed(const std::string& path, const json& status) {
     if (j->is_object() && j->contains("conditions"))
       for (auto& c : (*j)["conditions"]) c.erase("lastTransitionTime");
   if (old && comparable == before) return {};
-  return write_file_atomic(path, status.dump(2) + "\n", 0600);
+  return write_runtime_file(path, status.dump(2) + "\n", 0600);
 }
 
 }  // namespace

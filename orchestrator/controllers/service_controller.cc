@@ -77,7 +77,7 @@ Status publish_endpoints(const ControllerEnv& env, const ControllerPaths& paths,
   auto before = read_json_file(path);
   json now{{"addresses", addresses}};
   if (before && *before == now) return {};
-  PODCTL_TRY(write_file_atomic(path, now.dump(2) + "\n", 0600));
+  PODCTL_TRY(write_runtime_file(path, now.dump(2) + "\n", 0600));
   if (!headless) return {};
   PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());
   return refresh_all_hosts(locked.ctx);
@@ -118,7 +118,7 @@ Result<ControllerStep> reconcile_external_name(const ControllerEnv& env, const C
   }
   json addresses = resolve_external_name(svc.external_name);
   json now_doc{{"addresses", addresses}, {"externalName", svc.external_name}, {"resolvedAt", now}};
-  PODCTL_TRY(write_file_atomic(path, now_doc.dump(2) + "\n", 0600));
+  PODCTL_TRY(write_runtime_file(path, now_doc.dump(2) + "\n", 0600));
   if (!before || before->value("addresses", json::array()) != addresses) {
     spdlog::info("service {}: {} is {}", svc.metadata.name, svc.external_name, addresses.dump());
     PODCTL_ASSIGN_OR_RETURN(auto locked, env.lock());

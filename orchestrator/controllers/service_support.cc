@@ -60,7 +60,7 @@ Status write_installed_rules(const ControllerPaths& paths, const net::ServiceRul
   }
   json j{{"id", r.id}, {"clusterIP", r.cluster_ip}, {"affinityTimeoutSeconds", r.affinity_timeout_seconds},
          {"ports", ports}};
-  return write_file_atomic(rules_path(paths), j.dump(2) + "\n", 0600);
+  return write_runtime_file(rules_path(paths), j.dump(2) + "\n", 0600);
 }
 
 namespace {

@@ -64,7 +64,10 @@ Result<UniqueFd> spawn_supervisor(const PodContext& ctx, const PodRecord& r) {
                                    "--log-level",
                                    ctx.log_level,
                                    r.name};
-  PODCTL_TRY(spawn_detached(exe, std::move(args), log, write_end.get()));
+  const std::string cgroup = r.cgroup + "/supervisor";
+  PODCTL_TRY(create_cgroup(cgroup));
+  PODCTL_ASSIGN_OR_RETURN(auto cgroup_fd, open_cgroup(cgroup));
+  PODCTL_TRY(spawn_detached(exe, std::move(args), log, write_end.get(), cgroup_fd.get()));
   return read_end;
 }
 
@@ -169,7 +172,7 @@ Result<std::optional<StopInFlight>> request_stop(const PodRecord& record, int64_
       record.spec.contains("spec") ? record.spec["spec"].value("terminationGracePeriodSeconds", 30) : 30;
   int64_t grace = grace_seconds >= 0 ? grace_seconds : spec_grace;
   nlohmann::json req{{"gracePeriodSeconds", grace}, {"requestedAt", rfc3339_now()}};
-  PODCTL_TRY(write_file_atomic(record.paths.stop_request(), req.dump() + "\n"));
+  PODCTL_TRY(write_runtime_file(record.paths.stop_request(), req.dump() + "\n"));
   auto pidfd = pidfd_open_pid(record.supervisor->pid);
   if (!pidfd) return std::optional<StopInFlight>{};  // gone meanwhile
   // The pid could have been reused between the identity check and pidfd_open: check again.

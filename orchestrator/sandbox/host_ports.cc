@@ -135,7 +135,7 @@ Status write_port_mappings(const std::string& path, const std::vector<net::PortM
                     {"protocol", m.protocol},
                     {"podIP", m.pod_ip},
                     {"containerPort", m.container_port}});
-  return write_file_atomic(path, list.dump(2) + "\n");
+  return write_runtime_file(path, list.dump(2) + "\n");
 }
 
 std::vector<net::PortMapping> read_port_mappings(const std::string& path) {

@@ -132,9 +132,9 @@ std::string render_resolv_conf(const std::string& host_resolv_conf, const manife
 Status write_pod_files(const std::string& dir, const manifest::Pod& pod, const std::string& pod_ip,
                        const std::vector<PeerPod>& peers, const std::vector<PeerPod>& services) {
   PODCTL_TRY(rewrite_in_place(dir + "/hosts", render_hosts(hosts_entries(pod), pod_ip, peers, services)));
-  PODCTL_TRY(write_file_atomic(dir + "/hostname", pod_hostname(pod) + "\n"));
+  PODCTL_TRY(write_runtime_file(dir + "/hostname", pod_hostname(pod) + "\n"));
   auto resolv = read_file("/etc/resolv.conf");
-  return write_file_atomic(dir + "/resolv.conf", render_resolv_conf(resolv ? *resolv : "", pod));
+  return write_runtime_file(dir + "/resolv.conf", render_resolv_conf(resolv ? *resolv : "", pod));
 }
 
 }  // namespace podctl

@@ -31,8 +31,8 @@ Status write_pod_record(const PodRecord& r) {
            {"logMaxSize", r.options.log_max_bytes},
            {"logMaxFiles", r.options.log_max_files},
            {"pidsLimit", r.options.pids_limit}}}};
-  PODCTL_TRY(write_file_atomic(r.paths.spec(), r.spec.dump(2) + "\n"));
-  return write_file_atomic(r.paths.record(), j.dump(2) + "\n");
+  PODCTL_TRY(write_runtime_file(r.paths.spec(), r.spec.dump(2) + "\n"));
+  return write_runtime_file(r.paths.record(), j.dump(2) + "\n");
 }
 
 Result<PodRecord> read_pod_record(const RootPaths& root, const std::string& ns, const std::string& name) {

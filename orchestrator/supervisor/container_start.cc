@@ -81,7 +81,7 @@ std::optional<StartFailure> LinuxPodRuntime::prepare_start(ContainerProcess& p, 
   if (filter_kept) return std::nullopt;
   // `podctl exec` runs its command under exactly this filter: it reads it back from here.
   std::string bytes(reinterpret_cast<const char*>(p.seccomp.data()), p.seccomp.size() * sizeof(sock_filter));
-  if (auto st = write_file_atomic(dir + "/seccomp.bpf", bytes, 0600, /*durable=*/false); !st)
+  if (auto st = write_runtime_file(dir + "/seccomp.bpf", bytes, 0600); !st)
     return failure(StartFailureKind::Setup, st.error());
   return std::nullopt;
 }

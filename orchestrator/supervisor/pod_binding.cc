@@ -100,7 +100,7 @@ Result<plan::SchedulingDecision> place_pod(const RootPaths& root, const manifest
   if (decision.placement != plan::Placement::Bind) return decision;
   if (binding_of(pod).anti_affinity) {
     PODCTL_TRY(make_dirs(root.anti_affinity_dir(), 0700));
-    PODCTL_TRY(write_file_atomic(root.anti_affinity_dir() + "/" + store_name(self_uid), pod.metadata.namespace_ + "/" + pod.metadata.name + "\n"));
+    PODCTL_TRY(write_runtime_file(root.anti_affinity_dir() + "/" + store_name(self_uid), pod.metadata.namespace_ + "/" + pod.metadata.name + "\n"));
   }
   PODCTL_TRY(record());
   return decision;

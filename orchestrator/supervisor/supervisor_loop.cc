@@ -83,9 +83,12 @@ Status Supervisor::setup_process() {
   auto self = identify_process(::getpid());
   if (!self) return fail(make_error("cannot read own /proc/self/stat"));
   PODCTL_TRY(write_supervisor_identity(runtime_.paths(), *self));
+  // Born there (CLONE_INTO_CGROUP) when podctl started it; moved only when started otherwise.
   const std::string cgroup = runtime_.record().cgroup + "/supervisor";
-  PODCTL_TRY(create_cgroup(cgroup));
-  PODCTL_TRY(move_process_to_cgroup(cgroup, ::getpid()));
+  if (!in_cgroup(cgroup)) {
+    PODCTL_TRY(create_cgroup(cgroup));
+    PODCTL_TRY(move_process_to_cgroup(cgroup, ::getpid()));
+  }
 
   sigset_t mask;
   sigemptyset(&mask);
@@ -101,8 +104,11 @@ Status Supervisor::setup_process() {
   return watch_config_sources();
 }
 
-// ConfigMaps and Secrets of the namespace: volumes made from them follow their changes.
+// ConfigMaps and Secrets of the namespace: volumes made from them follow their changes. Only for a
+// pod that reads them: closing an inotify instance waits for an SRCU grace period, tens of
+// milliseconds of every delete.
 Status Supervisor::watch_config_sources() {
+  if (config_watch_ || !reads_config_sources(executor_->pod())) return {};
   config_watch_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!config_watch_) return fail(sys_error("inotify_init1"));
   for (const char* kind : {"configmaps", "secrets"}) {
@@ -224,6 +230,7 @@ void Supervisor::reload_spec() {
     return;
   }
   executor_->on_spec_changed(std::move(*next));
+  if (auto st = watch_config_sources(); !st) spdlog::error("{}", st.error().message);
 }
 
 void Supervisor::on_signals() {
@@ -273,7 +280,7 @@ Status Supervisor::write_status_document() {
   if (binding_) doc["binding"] = to_json(*binding_);
   std::string text = json_text(doc, 2) + "\n";
   if (text == last_status_) return {};
-  PODCTL_TRY(write_file_atomic(runtime_.paths().status(), text));
+  PODCTL_TRY(write_runtime_file(runtime_.paths().status(), text));
   last_status_ = text;
   return {};
 }
