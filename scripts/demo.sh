@@ -13,7 +13,7 @@ say "Installing build dependencies and building"
 scripts/bootstrap.sh
 scripts/build.sh >/dev/null
 install -m 0755 build/orchestrator/podctl build/orchestrator/podctl-pause build/orchestrator/podctl-supervisor \
-  build/orchestrator/podctl-enter /usr/local/bin/
+  build/orchestrator/podctl-enter build/orchestrator/podctl-image /usr/local/bin/
 
 say "Building a busybox image offline from Debian's busybox-static"
 rootfs=$(mktemp -d)

@@ -1,6 +1,7 @@
 // podctl apply -f FILE|DIR|- : create, replace or leave unchanged each object, as kubectl apply.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "base/files.h"
@@ -153,6 +154,25 @@ int wait_for_applied(const PodContext& ctx, const std::vector<manifest::LoadedOb
   return kExitOk;
 }
 
+// Runs `wait` without the root's lock, so that other commands go on meanwhile (a grace period can
+// be long), then takes the lock again.
+Status without_lock(LockedContext& locked, const std::function<Status()>& wait) {
+  locked.lock.release();
+  Status st = wait();
+  auto again = FileLock::acquire(locked.ctx.root.lock());
+  if (!again) return fail(again.error());
+  locked.lock = std::move(*again);
+  return st;
+}
+
+// After a wait without the lock: the pod must still be the one stopped, or gone.
+Status check_unchanged(const PodContext& ctx, const PodRecord& stopped) {
+  auto now = read_pod_record(ctx.root, stopped.ns, stopped.name);
+  if (now && now->uid != stopped.uid)
+    return fail(make_error("another command replaced the pod meanwhile; apply again"));
+  return {};
+}
+
 std::string env_or(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
@@ -255,7 +275,7 @@ int apply_once(const Invocation& inv) {
       std::cerr << "pod/" << pod.metadata.name << ": containers changed: restarting them (grace period " << old_grace
                 << "s)\n";
       auto st = update_pod(*existing, pod);
-      if (st) st = wait_for_update(ctx, *existing, pod);
+      if (st) st = without_lock(*locked, [&] { return wait_for_update(ctx, *existing, pod); });
       if (!st)
         rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
       else
@@ -269,7 +289,10 @@ int apply_once(const Invocation& inv) {
       std::cerr << "pod/" << pod.metadata.name << ": pod-level fields changed: stopping the old pod (grace period "
                 << old_grace << "s)\n";
     if (action == PodAction::Replace || action == PodAction::Heal) {
-      if (auto st = delete_pod(ctx, *existing, -1); !st) {
+      auto st = without_lock(*locked, [&] { return stop_pod(*existing, -1); });
+      if (st) st = check_unchanged(ctx, *existing);
+      if (st) st = cleanup_pod(ctx, *existing);
+      if (!st) {
         rc = report_error("pod/" + pod.metadata.name + ": " + st.error().message);
         continue;
       }
@@ -280,7 +303,7 @@ int apply_once(const Invocation& inv) {
       continue;
     }
     // The pod runs; other pods not finding it by name yet is worth a warning, not a failure.
-    if (auto st = refresh_namespace_hosts(ctx, pod.metadata.namespace_); !st)
+    if (auto st = refresh_peer_hosts(ctx, pod.metadata.namespace_); !st)
       std::cerr << "warning: " << st.error().message << "\n";
     std::cout << "pod/" << pod.metadata.name << " " << (action == PodAction::Replace ? "configured" : "created")
               << "\n";

@@ -139,7 +139,7 @@ int delete_pods(const Invocation& inv, const std::vector<Target>& targets, const
     namespaces.insert(records[i].ns);
   }
   for (const auto& ns : namespaces)
-    if (auto st = refresh_namespace_hosts(locked->ctx, ns); !st) rc = report_error(st.error().message);
+    if (auto st = refresh_peer_hosts(locked->ctx, ns); !st) rc = report_error(st.error().message);
   return rc;
 }
 

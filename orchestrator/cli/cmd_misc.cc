@@ -39,6 +39,9 @@ int cmd_system(const Invocation& inv) {
   // Controllers first, and without the root's lock (they take it to make pods): none may re-create
   // what is removed next.
   if (auto st = stop_all_controllers(root); !st) rc = report_error(st.error().message);
+  // Every pod stops at once, and without the lock: nothing waits behind the supervisors' ends.
+  if (auto pods = list_pod_records(root, ""))
+    if (auto st = stop_pods(*pods, 0); !st) rc = report_error(st.error().message);
   auto locked = open_locked_context(inv, false);
   if (!locked) return report_error(locked.error().message);
   if (auto pods = list_pod_records(root, ""))

@@ -83,7 +83,7 @@ Status recreate(const Invocation& inv, const PodRecord& pod, const manifest::Pod
   locked.ctx.pod_options = pod.options;
   auto created = create_pod(locked.ctx, spec, pod.source);
   if (!created) return fail(created.error().wrap("start it again"));
-  return refresh_namespace_hosts(locked.ctx, pod.ns);
+  return refresh_peer_hosts(locked.ctx, pod.ns);
 }
 
 Status restart_pod(const Invocation& inv, const std::string& name) {
@@ -103,7 +103,7 @@ Status restart_pod(const Invocation& inv, const std::string& name) {
     PODCTL_TRY(stop_pod(pod, -1));
     PODCTL_ASSIGN_OR_RETURN(auto locked, open_locked_context(inv, false));
     PODCTL_TRY(cleanup_pod(locked.ctx, pod));
-    return refresh_namespace_hosts(locked.ctx, pod.ns);
+    return refresh_peer_hosts(locked.ctx, pod.ns);
   }
   // Read before the stop: the spec goes with the pod's directory.
   PODCTL_ASSIGN_OR_RETURN(auto spec, read_stored_spec(pod.paths, pod.ns));

@@ -367,25 +367,24 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
 
 }  // namespace
 
-Result<ChildProcess> start_container(const ContainerLaunch& launch) {
+Result<PendingContainer> begin_container_start(const ContainerLaunch& launch) {
   std::vector<std::string> argv_storage;
   if (launch.process.argv.empty()) return fail(make_error("no command specified"));
   ChildPlan plan = make_plan(launch, argv_storage);
-  std::vector<UniqueFd> v1_procs;
+  PendingContainer pending;
   for (const auto& dir : launch.v1_cgroups) {
-    v1_procs.emplace_back(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
-    if (!v1_procs.back()) return fail(sys_error("open " + dir + "/cgroup.procs"));
-    plan.v1_procs.push_back(v1_procs.back().get());
+    UniqueFd procs(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+    if (!procs) return fail(sys_error("open " + dir + "/cgroup.procs"));
+    plan.v1_procs.push_back(procs.get());
+    pending.kept.push_back(std::move(procs));
   }
-  std::vector<UniqueFd> volume_trees;
   for (const auto& v : launch.volumes) {
     UniqueFd tree;
     PODCTL_ASSIGN_OR_RETURN(tree, clone_volume(v));
     plan.volume_trees.push_back(tree.get());
-    volume_trees.push_back(std::move(tree));
+    pending.kept.push_back(std::move(tree));
   }
-  SyncChannel sync;
-  PODCTL_ASSIGN_OR_RETURN(sync, SyncChannel::create());
+  PODCTL_ASSIGN_OR_RETURN(pending.sync, SyncChannel::create());
   CloneRequest request;
   request.flags = CLONE_NEWNS | (launch.pid_namespace_fd >= 0 ? 0 : CLONE_NEWPID);
   request.cgroup_fd = launch.cgroup_fd;
@@ -397,20 +396,29 @@ Result<ChildProcess> start_container(const ContainerLaunch& launch) {
     if (!own_pid_ns || ::setns(launch.pid_namespace_fd, CLONE_NEWPID) != 0)
       return fail(sys_error("enter the pod's pid namespace"));
   }
-  ChildProcess child;
-  auto pid = clone3_process(request, child);
+  auto pid = clone3_process(request, pending.child);
   if (own_pid_ns && (!pid || *pid != 0) && ::setns(own_pid_ns.get(), CLONE_NEWPID) != 0) {
     // Never seen (returning to one's own namespace is always allowed), but if it happened every
     // later child would be born in the pod's pid namespace: this start fails, loudly.
     Error e = sys_error("return to the supervisor's own pid namespace");
-    if (pid) child.kill_and_reap();
+    if (pid) pending.child.kill_and_reap();
     return fail(e);
   }
   if (!pid) return fail(pid.error());
-  if (*pid == 0) run_container_child(sync, plan);
-  sync.close_child_end();
-  PODCTL_TRY(sync.expect_exec());
-  return child;
+  // The plan's pointers (argv, fds) stay valid in the child: its copy of this frame never returns.
+  if (*pid == 0) run_container_child(pending.sync, plan);
+  pending.sync.close_child_end();
+  return pending;
+}
+
+Result<ChildProcess> finish_container_start(PendingContainer& pending) {
+  auto exec = pending.sync.expect_exec();
+  pending.kept.clear();
+  if (!exec) {
+    pending.child.kill_and_reap();
+    return fail(exec.error());
+  }
+  return std::move(pending.child);
 }
 
 }  // namespace podctl

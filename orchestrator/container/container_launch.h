@@ -13,6 +13,7 @@
 #include "orchestrator/container/child_process.h"
 #include "orchestrator/container/container_config.h"
 #include "orchestrator/container/pod_volumes.h"
+#include "orchestrator/container/sync_channel.h"
 
 namespace podctl {
 
@@ -32,8 +33,19 @@ struct ContainerLaunch {
   int stdout_fd = -1, stderr_fd = -1;
 };
 
-// Returns once the container has exec'd (or with the child's own error: "exec: \"nope\": executable
-// file not found in $PATH", "chdir /nope: No such file or directory", …).
-Result<ChildProcess> start_container(const ContainerLaunch& launch);
+// A container's first process, cloned and setting itself up, and what it still reads from us
+// (cgroup.procs files, volume trees) until it has exec'd.
+struct PendingContainer {
+  ChildProcess child;
+  SyncChannel sync;
+  std::vector<UniqueFd> kept;
+};
+
+// A start in two steps, so that the containers of one pod set themselves up side by side (each
+// child's mounts and cgroup joins wait on the kernel's RCU grace periods): begin clones the child;
+// finish returns once it has exec'd, or with its own error ("exec: \"nope\": executable file not
+// found in $PATH", "chdir /nope: No such file or directory", …), the child then reaped.
+Result<PendingContainer> begin_container_start(const ContainerLaunch& launch);
+Result<ChildProcess> finish_container_start(PendingContainer& pending);
 
 }  // namespace podctl

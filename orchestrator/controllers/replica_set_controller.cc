@@ -51,7 +51,7 @@ Status create_owned_pods(const ControllerEnv& env, const std::vector<manifest::P
     record_pod_event(env, "create", pod.metadata.name);
     spdlog::info("created pod {}", pod.metadata.name);
   }
-  if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
+  if (auto st = refresh_peer_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
   return result;
 }
 
@@ -72,7 +72,7 @@ Status clean_up_pods(const ControllerEnv& env, const std::vector<PodRecord>& pod
     record_pod_event(env, "delete", p.name, st ? "" : st.error().message);
     if (st) spdlog::info("deleted pod {}", p.name);
   }
-  if (auto st = refresh_namespace_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
+  if (auto st = refresh_peer_hosts(locked.ctx, env.ref.ns); !st) spdlog::warn("{}", st.error().message);
   return result;
 }
 

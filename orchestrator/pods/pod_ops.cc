@@ -282,7 +282,7 @@ Status cleanup_pod(const PodContext& ctx, const PodRecord& record) {
 Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds) {
   PODCTL_TRY(stop_pod(record, grace_seconds));
   PODCTL_TRY(cleanup_pod(ctx, record));
-  return refresh_namespace_hosts(ctx, record.ns);
+  return refresh_peer_hosts(ctx, record.ns);
 }
 
 std::vector<PeerPod> peer_pods(const NetworkConfig& net, const std::vector<PodRecord>& pods, const std::string& self) {
@@ -336,6 +336,11 @@ Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns) {
     if (!st && result) result = fail(st.error().wrap("update /etc/hosts of pod " + p.name));
   }
   return result;
+}
+
+Status refresh_peer_hosts(const PodContext& ctx, const std::string& ns) {
+  if (!ctx.net.pod_name_hosts) return {};
+  return refresh_namespace_hosts(ctx, ns);
 }
 
 }  // namespace podctl

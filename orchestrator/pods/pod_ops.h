@@ -40,13 +40,17 @@ Status stop_pods(const std::vector<PodRecord>& records, int64_t grace_seconds);
 // cgroups, the host veth, the IP and the pod directory. Running it twice is harmless.
 Status cleanup_pod(const PodContext& ctx, const PodRecord& record);
 
-// stop_pod + cleanup_pod + refresh of the namespace's /etc/hosts files.
+// stop_pod + cleanup_pod + refresh_peer_hosts.
 Status delete_pod(const PodContext& ctx, const PodRecord& record, int64_t grace_seconds);
 
 // Rewrites /etc/hosts of every pod of the namespace in place, so running containers see new pods.
 Status refresh_namespace_hosts(const PodContext& ctx, const std::string& ns);
 // The same for every namespace (a Service came or went).
 Status refresh_all_hosts(const PodContext& ctx);
+// A pod of the namespace came or went. Only the pod-name entries (the root's opt-in) change with
+// that; without them nothing is read or written, so that a pod's apply or delete costs the same
+// whatever the number of pods.
+Status refresh_peer_hosts(const PodContext& ctx, const std::string& ns);
 // The root's Services by name, for /etc/hosts: a ClusterIP service's address, a headless one's
 // ready endpoints, and the hostname.subdomain records of the pods behind a headless one.
 std::vector<PeerPod> service_addresses(const RootPaths& root);

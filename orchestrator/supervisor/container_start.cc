@@ -122,8 +122,8 @@ Result<std::vector<std::string>> LinuxPodRuntime::restrict_container_devices(Con
   return std::vector<std::string>{p.devices_v1};
 }
 
-std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t i, const manifest::Pod& pod,
-                                                                          const Image& image, int run) {
+std::expected<void, StartFailure> LinuxPodRuntime::begin_container(size_t i, const manifest::Pod& pod, const Image& image,
+                                                                   int run) {
   ContainerProcess& p = containers_[i];
   const size_t init_count = pod.spec.init_containers.size();
   const manifest::Container& c = i < init_count ? pod.spec.init_containers[i] : pod.spec.containers[i - init_count];
@@ -171,9 +171,27 @@ std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t
   launch.stdout_fd = out_w.get();
   launch.stderr_fd = err_w.get();
   p.container_id = random_container_id();
-  auto child = podctl::start_container(launch);
+  auto pending = begin_container_start(launch);
+  // The child has its copies: the pipes' write ends must not reach the next container's child.
   out_w.reset();
   err_w.reset();
+  if (!pending) {
+    p.out.reset();
+    p.err.reset();
+    return std::unexpected(failure(StartFailureKind::Exec, pending.error()));
+  }
+  p.pending = std::move(*pending);
+  p.stop_signal = stop_signal(image);
+  p.working_dir = cfg->working_dir;
+  p.oom_score_adj = limits.oom_score_adj;
+  return {};
+}
+
+std::expected<std::string, StartFailure> LinuxPodRuntime::finish_container(size_t i) {
+  ContainerProcess& p = containers_[i];
+  if (!p.pending) return std::unexpected(failure(StartFailureKind::Exec, make_error("no start under way")));
+  auto child = finish_container_start(*p.pending);
+  p.pending.reset();
   if (!child) {
     p.out.reset();
     p.err.reset();
@@ -181,11 +199,9 @@ std::expected<std::string, StartFailure> LinuxPodRuntime::start_container(size_t
   }
   p.proc = std::move(*child);
   p.proc_start_time = process_start_time(p.proc.pid()).value_or(0);
-  p.stop_signal = stop_signal(image);
-  p.working_dir = cfg->working_dir;
   // Raising the score is always allowed; lowering it (Guaranteed: -997) needs CAP_SYS_RESOURCE,
   // which a machine may not give us: then the container keeps the score it inherited.
-  (void)write_setting("/proc/" + std::to_string(p.proc.pid()) + "/oom_score_adj", std::to_string(limits.oom_score_adj));
+  (void)write_setting("/proc/" + std::to_string(p.proc.pid()) + "/oom_score_adj", std::to_string(p.oom_score_adj));
   if (auto st = watch_process(i); !st) {
     (void)kill_now(i);  // it never ran for us: its exit status means nothing
     return std::unexpected(failure(StartFailureKind::Exec, st.error()));

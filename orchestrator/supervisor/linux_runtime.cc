@@ -93,7 +93,8 @@ Status LinuxPodRuntime::prepare(const manifest::Pod& pod) {
   if (::mount("shm", paths_.shm().c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") != 0)
     return fail(sys_error("mount the pod's /dev/shm"));
   std::vector<PeerPod> peers;
-  if (auto pods = list_pod_records(opt_.root, opt_.ns)) peers = peer_pods(net_, *pods, opt_.name);
+  if (net_.pod_name_hosts)
+    if (auto pods = list_pod_records(opt_.root, opt_.ns)) peers = peer_pods(net_, *pods, opt_.name);
   PODCTL_TRY(write_pod_files(paths_.dir, pod, record_.pod_ip, peers, service_addresses(opt_.root)));
   return publish_host_ports(pod);
 }

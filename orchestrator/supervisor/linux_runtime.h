@@ -20,6 +20,7 @@
 #include "orchestrator/container/container_config.h"
 #include "orchestrator/container/container_exec.h"
 #include "orchestrator/container/handler_run.h"
+#include "orchestrator/container/container_launch.h"
 #include "orchestrator/container/pod_facts.h"
 #include "orchestrator/container/pod_volumes.h"
 #include "orchestrator/logs/events.h"
@@ -56,6 +57,8 @@ struct ContainerProcess {
   std::array<std::optional<HandlerRun>, kHandlerKinds> runs;
   ChildProcess pull;
   UniqueFd pull_output;
+  std::optional<PendingContainer> pending;  // begun, not yet exec'd
+  int oom_score_adj = 0;                    // set once the process is known
 };
 
 class LinuxPodRuntime final : public PodRuntime {
@@ -91,8 +94,9 @@ class LinuxPodRuntime final : public PodRuntime {
   Status teardown_sandbox() override;
   std::optional<Image> find_image(const std::string& reference) override;
   Status start_pull(size_t container, const std::string& reference) override;
-  std::expected<std::string, StartFailure> start_container(size_t container, const manifest::Pod& pod,
-                                                           const Image& image, int run) override;
+std::expected<void, StartFailure> begin_container(size_t container, const manifest::Pod& pod, const Image& image,
+                                                    int run) override;
+  std::expected<std::string, StartFailure> finish_container(size_t container) override;
   Status signal(size_t container, StopSignal signal) override;
   ContainerExit kill_now(size_t container) override;
   Status run_handler(size_t container, const manifest::Container& spec, HandlerKind kind,

@@ -116,10 +116,14 @@ bool PodExecutor::apply_plan(const plan::PodPlan& p) {
   for (const auto& [i, entry] : p.backoff_updates) containers_[i].observed.backoff = entry;
   // Worth planning again at once: a start that failed on the spot, or one that counts as
   // started already (the next init container may go). A start waiting for its image is neither.
+  // The containers of one plan set themselves up side by side: all are begun, then finished in order.
+  std::vector<ContainerRecord*> begun;
+  for (size_t i : p.start)
+    if (begin_start(containers_[i])) begun.push_back(&containers_[i]);
+  for (ContainerRecord* c : begun) finish_start(*c);
   bool replan = false;
   for (size_t i : p.start) {
-    ContainerRecord& c = containers_[i];
-    start(c);
+    const ContainerRecord& c = containers_[i];
     replan |= c.observed.state == RunState::Exited || c.started() || c.observed.post_start_failed;
   }
   for (const auto& [i, until] : p.back_off_until) hold_in_backoff(containers_[i]);
@@ -170,17 +174,30 @@ void PodExecutor::handle_sandbox(plan::SandboxAction action) {
 }
 
 void PodExecutor::start(ContainerRecord& c) {
-  if (!image_ready(c)) return;
+  if (begin_start(c)) finish_start(c);
+}
+
+// Prepares and clones; false when the start ended here (its failure recorded).
+bool PodExecutor::begin_start(ContainerRecord& c) {
+  if (!image_ready(c)) return false;
   c.waiting_for_config = false;
   const Image& image = images_[c.spec->image];
   if (c.observed.starts > 0)
     if (const auto* t = std::get_if<plan::TerminatedState>(&c.state)) c.last_state = *t;
-  auto started = runtime_.start_container(c.index, pod_, image, c.observed.starts);
-  if (!started && started.error().kind != StartFailureKind::Exec) return on_start_failed(c, started.error());
-  if (c.observed.starts == 0)
-    event(EventType::Normal, "Pulled", "Container image \"" + c.spec->image + "\" already present on machine", &c);
-  event(EventType::Normal, "Created", "Created container " + c.spec->name, &c);
-  ++c.observed.starts;
+  auto begun = runtime_.begin_container(c.index, pod_, image, c.observed.starts);
+  if (begun) return true;
+  if (begun.error().kind != StartFailureKind::Exec) {
+    on_start_failed(c, begun.error());
+    return false;
+  }
+  count_created(c);
+  record_start_failure(c, begun.error().message);
+  return false;
+}
+
+void PodExecutor::finish_start(ContainerRecord& c) {
+  auto started = runtime_.finish_container(c.index);
+  count_created(c);
   if (!started) return record_start_failure(c, started.error().message);
   c.container_id = *started;
   c.observed.state = RunState::Running;
@@ -190,6 +207,14 @@ void PodExecutor::start(ContainerRecord& c) {
   c.started_at = runtime_.wall_clock();
   event(EventType::Normal, "Started", "Started container " + c.spec->name, &c);
   begin_checks(c);
+}
+
+// The container exists for the kubelet once created, whether or not its command could run.
+void PodExecutor::count_created(ContainerRecord& c) {
+  if (c.observed.starts == 0)
+    event(EventType::Normal, "Pulled", "Container image \"" + c.spec->image + "\" already present on machine", &c);
+  event(EventType::Normal, "Created", "Created container " + c.spec->name, &c);
+  ++c.observed.starts;
 }
 
 void PodExecutor::on_start_failed(ContainerRecord& c, const StartFailure& failure) {

@@ -88,6 +88,9 @@ class PodExecutor {
   bool apply_plan(const plan::PodPlan& p);
   void handle_sandbox(plan::SandboxAction action);
   void start(ContainerRecord& c);
+  bool begin_start(ContainerRecord& c);
+  void finish_start(ContainerRecord& c);
+  void count_created(ContainerRecord& c);
   void on_start_failed(ContainerRecord& c, const StartFailure& failure);
   void record_start_failure(ContainerRecord& c, const std::string& message);
   void hold_for_config(ContainerRecord& c, plan::WaitingReason reason, const std::string& event_reason,

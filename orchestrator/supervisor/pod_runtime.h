@@ -66,10 +66,13 @@ class PodRuntime {
   virtual std::optional<Image> find_image(const std::string& reference) = 0;
   virtual Status start_pull(size_t container, const std::string& reference) = 0;
 
-  // `run` counts the container's starts from 0 (it names the log file). Returns the new
-  // container's ID.
-  virtual std::expected<std::string, StartFailure> start_container(size_t container, const manifest::Pod& pod,
-                                                                   const Image& image, int run) = 0;
+  // A start in two steps, so that the containers a plan starts together set up side by side:
+  // begin prepares and clones (`run` counts the container's starts from 0; it names the log
+  // file), finish waits until the command runs and returns the new container's ID. Every begun
+  // start is finished, in the order begun.
+  virtual std::expected<void, StartFailure> begin_container(size_t container, const manifest::Pod& pod,
+                                                            const Image& image, int run) = 0;
+  virtual std::expected<std::string, StartFailure> finish_container(size_t container) = 0;
   virtual Status signal(size_t container, StopSignal signal) = 0;
   // SIGKILL and reap at once (the sandbox is gone); its output is drained, its handlers end.
   virtual ContainerExit kill_now(size_t container) = 0;

@@ -3,6 +3,7 @@
 // turns each event into an observation for the executor, lets it plan and act, and writes
 // status.json. No decision is taken here.
 #include <fcntl.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -315,6 +316,10 @@ void Supervisor::after_events() {
     if (auto st = arm_timer(wake); !st) spdlog::error("{}", st.error().message);
   });
   guarded("write the status", [&] { write_status(); });
+  // A supervisor lives as long as its pod and mostly sleeps: what a start or a restart allocated
+  // (specs, JSON, the seccomp program) goes back to the kernel instead of staying in the heap,
+  // about 1 MiB per pod.
+  ::malloc_trim(0);
 }
 
 int Supervisor::run() {

@@ -76,15 +76,27 @@ class FakePodRuntime final : public supervisor::PodRuntime {
     calls.push_back("pull " + names_[i] + " " + reference);
     return {};
   }
-  std::expected<std::string, StartFailure> start_container(size_t i, const manifest::Pod&, const Image&,
-                                                           int run) override {
+  std::expected<void, StartFailure> begin_container(size_t i, const manifest::Pod&, const Image&, int run) override {
     calls.push_back("start " + names_[i] + " #" + std::to_string(run));
+    begun_runs_[i] = run;
     if (auto f = start_failures.find(i); f != start_failures.end()) {
       StartFailure failure = f->second;
       start_failures.erase(f);
+      // The child's own failure (exec) is known when the start finishes; the others before it.
+      if (failure.kind == StartFailureKind::Exec)
+        failed_exec_[i] = failure;
+      else
+        return std::unexpected(failure);
+    }
+    return {};
+  }
+  std::expected<std::string, StartFailure> finish_container(size_t i) override {
+    if (auto f = failed_exec_.find(i); f != failed_exec_.end()) {
+      StartFailure failure = f->second;
+      failed_exec_.erase(f);
       return std::unexpected(failure);
     }
-    return "id-" + names_[i] + "-" + std::to_string(run);
+    return "id-" + names_[i] + "-" + std::to_string(begun_runs_[i]);
   }
   Status signal(size_t i, StopSignal signal) override {
     calls.push_back("signal " + names_[i] + (signal == StopSignal::Kill ? " Kill" : " Graceful"));
@@ -111,6 +123,8 @@ class FakePodRuntime final : public supervisor::PodRuntime {
 
  private:
   std::vector<std::string> names_;
+  std::map<size_t, int> begun_runs_;
+  std::map<size_t, StartFailure> failed_exec_;
 };
 
 }  // namespace podctl::test
