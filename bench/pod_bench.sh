@@ -1,53 +1,77 @@
 #!/usr/bin/env bash
-# Measures podctl on this machine, for a 3-container busybox pod: `apply` until every container
-# runs, `delete` (grace 0) until everything is gone, supervisor + pause memory per pod, and 100
-# pods started one after another. Uses its own root, bridge and subnet; cleans up after itself.
-# Also: exit-to-restart latency over 200 restarts, and log throughput.
-# Usage: [PODCTL=path/to/podctl] bench/pod_bench.sh [RUNS]   (needs root and a build in build/;
-# PODCTL measures another build, with its podctl-supervisor, -pause and -enter beside it)
+# Measures podctl against the targets of its performance issue (#12), on its own root, bridge and
+# subnet, and prints every target with the figure of this run and whether it was met:
+# - the CLI's start: `version`, and `get pods` with one pod;
+# - a 3-container busybox pod: `apply` until every container runs, `delete --grace-period 0` until
+#   everything is gone (processes, veth, address, cgroups, files);
+# - the root's lock: an unrelated `apply` while a `delete` waits out a grace period;
+# - exit-to-restart (200 restarts, 1 ms backoff) and log throughput (200 MiB);
+# - scale: PODS single-container pods applied one after another (mean apply of the last 50 against
+#   the first 50), `get pods` with all of them, host memory per pod (MemAvailable's drop) and a
+#   supervisor's private memory, then `delete pods --all --grace-period 0`.
+# Also exec, and the memory of one pod's supervisor and pause. Cleans up after itself.
+# Usage: [PODCTL=path/to/podctl] [PODS=500] bench/pod_bench.sh [RUNS]   (root; a build in build/;
+# PODCTL measures another build, with its podctl-supervisor, -image, -pause and -enter beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
+pods=${PODS:-500}
 podctl="${PODCTL:-$PWD/build/orchestrator/podctl}"
 [ -x "$podctl" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
 root=$(mktemp -d /tmp/podctl-bench-XXXXXX)
 rootfs=$(mktemp -d /tmp/podctl-bench-rootfs-XXXXXX)
-P() { "$podctl" --root "$root" --bridge pcbench0 --subnet 10.99.0.0/16 "$@"; }
+P() { "$podctl" --root "$root" --bridge pcbench0 --subnet 10.99.0.0/16 --service-cidr 10.100.0.0/16 "$@"; }
 cleanup() { P system reset --force >/dev/null 2>&1 || true; rm -rf "$root" "$rootfs"; }
 trap cleanup EXIT
 
 scripts/make-busybox-rootfs.sh "$rootfs"
 P image import busybox:1.35 "$rootfs" >/dev/null
-pod() {
-  cat <<YAML
-apiVersion: v1
-kind: Pod
-metadata:
-  name: $1
-spec:
-  terminationGracePeriodSeconds: 0
-  containers:
-  - {name: a, image: "busybox:1.35", command: ["sleep", "3600"]}
-  - {name: b, image: "busybox:1.35", command: ["sleep", "3600"]}
-  - {name: c, image: "busybox:1.35", command: ["sleep", "3600"]}
-YAML
+pod() {  # NAME [CONTAINERS]
+  printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n' "$1"
+  for c in a b c; do
+    printf '  - {name: %s, image: "busybox:1.35", command: ["sleep", "3600"]}\n' "$c"
+    [ "${2:-3}" = 1 ] && break
+  done
 }
-now_us() { echo $(( $(date +%s%N) / 1000 )); }
-stats() {  # prints "median min max" of the numbers on stdin, in ms with one decimal
-  sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.1f ms  min %.1f ms  max %.1f ms  (n=%d)\n", m/1000, v[1]/1000, v[NR]/1000, NR}'
+# Microseconds, from bash's own clock: no process is started to read it.
+now() { REPLY=${EPOCHREALTIME/./}; }
+stats() {  # "median min max" of the microseconds on stdin, in ms
+  sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.1f ms  min %.1f  max %.1f  (n=%d)", m/1000, v[1]/1000, v[NR]/1000, NR}'
+}
+median_ms() { sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f", m/1000}'; }
+# target LABEL FIGURE OP LIMIT UNIT: one line, with "met" or "MISSED".
+target() {
+  local verdict
+  verdict=$(awk -v f="$2" -v l="$4" -v op="$3" 'BEGIN {ok = (op == "<") ? f < l : f >= l; print ok ? "met" : "MISSED"}')
+  printf '  %-62s %10s %-4s  (target %s %s %s)\n' "$1" "$2" "$5" "$3" "$4" "$verdict"
+}
+timed() {  # RUNS COMMAND…: the microseconds of each run, one per line
+  local n=$1 i t0; shift
+  for ((i = 0; i < n; i++)); do now; t0=$REPLY; "$@" >/dev/null; now; echo $((REPLY - t0)); done
 }
 
-echo "podctl $(P version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r)"
+echo "podctl $(P version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r), $runs runs, $pods pods for scale"
 P apply -f <(pod warmup) >/dev/null && P delete pod warmup --grace-period 0 >/dev/null
 
+echo "== start of the CLI"
+version_t=$(timed "$runs" P version)
+P apply -f <(pod one 1) >/dev/null
+get_t=$(timed "$runs" P get pods)
+P delete pod one --grace-period 0 >/dev/null
+target "podctl version (median)" "$(median_ms <<<"$version_t")" "<" 3 ms
+target "podctl get pods, 1 pod (median)" "$(median_ms <<<"$get_t")" "<" 3 ms
+
+echo "== a 3-container pod"
 apply_t=() delete_t=()
-for i in $(seq "$runs"); do
-  t0=$(now_us); P apply -f <(pod bench) >/dev/null; t1=$(now_us)
-  P delete pod bench --grace-period 0 >/dev/null; t2=$(now_us)
+for ((i = 0; i < runs; i++)); do
+  now; t0=$REPLY; P apply -f <(pod bench) >/dev/null; now; t1=$REPLY
+  P delete pod bench --grace-period 0 >/dev/null; now; t2=$REPLY
   apply_t+=($((t1 - t0))); delete_t+=($((t2 - t1)))
 done
-echo "apply, 3 containers, until all run:   $(printf '%s\n' "${apply_t[@]}" | stats)"
-echo "delete --grace-period 0, until gone:  $(printf '%s\n' "${delete_t[@]}" | stats)"
+echo "  apply:  $(printf '%s\n' "${apply_t[@]}" | stats)"
+echo "  delete: $(printf '%s\n' "${delete_t[@]}" | stats)"
+target "apply, until every container runs (median)" "$(printf '%s\n' "${apply_t[@]}" | median_ms)" "<" 30 ms
+target "delete --grace-period 0, until everything is gone (median)" "$(printf '%s\n' "${delete_t[@]}" | median_ms)" "<" 30 ms
 
 P apply -f <(pod mem) >/dev/null
 sleep 0.5
@@ -55,24 +79,38 @@ status="$root/pods/default/mem/status.json"
 sup=$(cut -d' ' -f1 "$root/pods/default/mem/supervisor.pid")
 pause=$(grep -A1 '"pause": {' "$status" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
 kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/$3"; }
-rss_s=$(kb "$sup" VmRSS status) rss_p=$(kb "$pause" VmRSS status)
-pss_s=$(kb "$sup" Pss smaps_rollup) pss_p=$(kb "$pause" Pss smaps_rollup)
-private() { echo $(( $(kb "$1" Private_Clean smaps_rollup) + $(kb "$1" Private_Dirty smaps_rollup) )); }
-priv_s=$(private "$sup") priv_p=$(private "$pause")
-echo "memory per pod: supervisor RSS ${rss_s} KiB (PSS ${pss_s}, private ${priv_s}), pause RSS ${rss_p} KiB" \
-     "(PSS ${pss_p}, private ${priv_p}); together RSS $((rss_s + rss_p)) KiB, private $((priv_s + priv_p)) KiB"
+echo "  one pod's memory: supervisor RSS $(kb "$sup" VmRSS status) KiB (PSS $(kb "$sup" Pss smaps_rollup)," \
+     "anonymous $(kb "$sup" Anonymous smaps_rollup)), pause RSS $(kb "$pause" VmRSS status) KiB" \
+     "(anonymous $(kb "$pause" Anonymous smaps_rollup)); with a single pod, the binaries' pages count as private too"
 # exec: the CLI, a sealed memfd copy of podctl-enter, joining the namespaces, the container's
 # seccomp filter, and `true`.
-exec_t=()
-for i in $(seq "$runs"); do
-  t0=$(now_us); P exec mem -c a -- true; t1=$(now_us)
-  exec_t+=($((t1 - t0)))
-done
-echo "exec -- true, until it exits:         $(printf '%s\n' "${exec_t[@]}" | stats)"
+echo "  exec -- true, until it exits: $(timed "$runs" P exec mem -c a -- true | stats)"
 P delete pod mem --grace-period 0 >/dev/null
 
-# Exit-to-restart: a container that prints the time and exits at once, restarted with a 1 ms
-# backoff; the gap between consecutive runs is detection + planning + a new container + exec.
+echo "== the root's lock"
+# A pod whose container ignores SIGTERM, deleted with a 3 s grace period: an unrelated apply
+# meanwhile must not wait for it.
+cat <<YAML | P apply -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata:
+  name: slow
+spec:
+  terminationGracePeriodSeconds: 3
+  containers:
+  - {name: a, image: "busybox:1.35", command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]}
+YAML
+P delete pod slow >/dev/null &
+deleting=$!
+sleep 0.5
+now; t0=$REPLY; P apply -f <(pod beside 1) >/dev/null; now; t1=$REPLY
+wait "$deleting"
+P delete pod beside --grace-period 0 >/dev/null
+target "apply while a delete waits out a 3 s grace period" "$(awk -v u=$((t1 - t0)) 'BEGIN {printf "%.1f", u/1000}')" "<" 1000 ms
+
+echo "== restarts and logs"
+# Exit-to-restart: a container that prints and exits at once, restarted with a 1 ms backoff; the
+# gap between consecutive runs is detection + planning + a new container + exec.
 restarts=200
 cat <<YAML | P apply --restart-backoff 1ms:1ms --log-max-files 1000 -f - >/dev/null
 apiVersion: v1
@@ -86,15 +124,14 @@ spec:
 YAML
 logs="$root/pods/default/crash/logs/a"
 while [ "$(ls "$logs" 2>/dev/null | wc -l)" -le $restarts ]; do sleep 0.2; done
-# busybox's date has no %N: use the supervisor's CRI timestamps of each run's output line instead
+# busybox's date has no %N: the supervisor's CRI timestamps of each run's output line instead
 # (nanoseconds; HH:MM:SS.fraction as seconds of the day is exact enough for gaps of milliseconds).
 gaps=$(for f in $(ls "$logs" 2>/dev/null | sort -n | head -$((restarts + 1))); do head -1 "$logs/$f" | cut -d' ' -f1; done |
        awk -F'[T:Z]' 'NR > 1 {print int((($2 * 3600 + $3 * 60 + $4) - prev) * 1e6)} {prev = $2 * 3600 + $3 * 60 + $4}')
 P delete pod crash --grace-period 0 >/dev/null 2>&1 || true
-run_us=$( t0=$(now_us); for i in 1 2 3 4 5 6 7 8 9 10; do "$rootfs/bin/sh" -c 'echo run; exit 1' >/dev/null; done; echo $(( ($(now_us) - t0) / 10 )) )
-p99=$(echo "$gaps" | sort -n | awk '{v[NR]=$1} END {print v[int(NR*0.99)]/1000}')
-echo "exit to restart ($restarts restarts, run to run):  $(echo "$gaps" | stats), p99 ${p99} ms" \
-     "(one run of the command itself takes $(( run_us / 1000 )).$(( run_us / 100 % 10 )) ms)"
+p99=$(echo "$gaps" | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int(NR*0.99)]/1000}')
+echo "  exit to restart: $(echo "$gaps" | stats), p99 $p99 ms"
+target "exit to restart (median)" "$(echo "$gaps" | median_ms)" "<" 5 ms
 
 # Log throughput: a container writing 200 MiB of 64-byte lines as fast as it can; the time until
 # the pod has Succeeded (every byte read and written into CRI records), and the supervisor's CPU.
@@ -108,28 +145,43 @@ spec:
   containers:
   - {name: a, image: "busybox:1.35", command: ["sh", "-c", "yes 'a log line of sixty-four bytes, written as fast as it can be.....' | head -c 209715200"]}
 YAML
-t0=$(now_us)
+now; t0=$REPLY
 P wait pod/firehose --for='jsonpath={.status.phase}=Succeeded' --timeout 300 >/dev/null
-t1=$(now_us)
+now; t1=$REPLY
 sup=$(cut -d' ' -f1 "$root/pods/default/firehose/supervisor.pid")
 ticks=$(awk '{print $14 + $15}' "/proc/$sup/stat")
 cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
 ms=$(( (t1 - t0) / 1000 ))
-echo "log throughput: 200 MiB in ${ms} ms = $(( 200 * 1000 / (ms > 0 ? ms : 1) )) MiB/s; supervisor CPU ${cpu_ms} ms" \
-     "($(( cpu_ms * 100 / (ms > 0 ? ms : 1) ))% of one core while it ran)"
+echo "  log throughput: 200 MiB in ${ms} ms; supervisor CPU ${cpu_ms} ms ($(( cpu_ms * 100 / (ms > 0 ? ms : 1) ))% of one core)"
+target "log throughput (before #12: 270 MiB/s on the same machine)" "$(( 200 * 1000 / (ms > 0 ? ms : 1) ))" ">=" 270 MiB/s
 P delete pod firehose --grace-period 0 >/dev/null
 
-mem_before=$(free -k | awk '/Mem:/ {print $3}')
-t0=$(now_us)
-for i in $(seq 100); do P apply -f <(pod "p$i") >/dev/null; done
-t1=$(now_us)
-sleep 1
-mem_after=$(free -k | awk '/Mem:/ {print $3}')
-echo "100 pods (300 containers) one after another: $(( (t1 - t0) / 1000 )) ms, $(( (t1 - t0) / 100000 )).$(( (t1 - t0) / 10000 % 10 )) ms per pod"
-echo "with 100 pods running: $(P get pods | grep -c Running) Running; host memory used grew by" \
-     "$(( (mem_after - mem_before) / 1024 )) MiB, $(( (mem_after - mem_before) / 100 )) KiB per pod (supervisor, pause," \
-     "3 busybox containers, overlay mounts and kernel objects together)"
-t2=$(now_us)
+echo "== $pods single-container pods, one after another"
+avail() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
+mem_before=$(avail)
+each=()
+for ((i = 1; i <= pods; i++)); do
+  now; t0=$REPLY; P apply -f <(pod "p$i" 1) >/dev/null; now; each+=($((REPLY - t0)))
+done
+sleep 2
+mem_after=$(avail)
+first=$(printf '%s\n' "${each[@]:0:50}" | awk '{s+=$1} END {printf "%.1f", s/NR/1000}')
+last=$(printf '%s\n' "${each[@]: -50}" | awk '{s+=$1} END {printf "%.1f", s/NR/1000}')
+echo "  apply: mean of the first 50 $first ms, of the last 50 $last ms; all: $(printf '%s\n' "${each[@]}" | stats)"
+running=$(P get pods --no-headers | grep -c Running || true)
+echo "  $running of $pods Running"
+target "mean apply, last 50 against first 50" "$(awk -v a="$last" -v b="$first" 'BEGIN {printf "%.2f", a/b}')" "<" 1.3 x
+target "get pods with $pods pods (median)" "$(timed 10 P get pods | median_ms)" "<" 50 ms
+per_pod=$(( (mem_before - mem_after) / pods ))
+target "host memory per running pod (MemAvailable's drop / $pods)" "$(awk -v k=$per_pod 'BEGIN {printf "%.2f", k/1024}')" "<" 2 MiB
+# A supervisor's private memory, now that $pods of them share the binaries' pages: the median of 9.
+priv=$(for i in 1 50 100 150 200 250 300 350 400; do
+         [ -f "$root/pods/default/p$i/supervisor.pid" ] || continue
+         s=$(cut -d' ' -f1 "$root/pods/default/p$i/supervisor.pid")
+         echo $(( $(kb "$s" Private_Clean smaps_rollup) + $(kb "$s" Private_Dirty smaps_rollup) ))
+       done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+target "supervisor private memory (Private_Clean + Private_Dirty)" "$(awk -v k="$priv" 'BEGIN {printf "%.2f", k/1024}')" "<" 1 MiB
+now; t0=$REPLY
 P delete pods --all --grace-period 0 >/dev/null
-t3=$(now_us)
-echo "delete 100 pods: $(( (t3 - t2) / 1000 )) ms"
+now; t1=$REPLY
+target "delete pods --all --grace-period 0, $pods pods" "$(awk -v u=$((t1 - t0)) 'BEGIN {printf "%.1f", u/1e6}')" "<" 10 s
