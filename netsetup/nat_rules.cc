@@ -1,5 +1,6 @@
 #include "netsetup/nat_rules.h"
 
+#include <dlfcn.h>
 #include <nftables/libnftables.h>
 
 #include <memory>
@@ -7,24 +8,63 @@
 namespace podctl::net {
 namespace {
 
-struct NftDeleter {
-  void operator()(nft_ctx* ctx) const { nft_ctx_free(ctx); }
+// libnftables and what it links (libnftnl, libmnl, libxtables, libjansson, libgmp) are loaded on
+// the first nftables command, not at every start of podctl and of every supervisor: most
+// commands and most pods (those without hostPorts) never need them.
+struct NftApi {
+  decltype(&nft_ctx_new) ctx_new;
+  decltype(&nft_ctx_free) ctx_free;
+  decltype(&nft_ctx_buffer_output) buffer_output;
+  decltype(&nft_ctx_buffer_error) buffer_error;
+  decltype(&nft_run_cmd_from_buffer) run_cmd_from_buffer;
+  decltype(&nft_ctx_get_output_buffer) get_output_buffer;
+  decltype(&nft_ctx_get_error_buffer) get_error_buffer;
 };
-using NftPtr = std::unique_ptr<nft_ctx, NftDeleter>;
+
+template <class F>
+bool resolve(void* lib, const char* name, F& out) {
+  out = reinterpret_cast<F>(::dlsym(lib, name));
+  return out != nullptr;
+}
+
+Result<const NftApi*> nft_api() {
+  static NftApi api;
+  static std::string failure;
+  static const bool loaded = [] {
+    void* lib = ::dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* why = ::dlerror();
+      failure = "cannot load libnftables.so.1 (Debian: apt-get install libnftables1): " + std::string(why ? why : "");
+      return false;
+    }
+    bool all = resolve(lib, "nft_ctx_new", api.ctx_new) && resolve(lib, "nft_ctx_free", api.ctx_free) &&
+               resolve(lib, "nft_ctx_buffer_output", api.buffer_output) &&
+               resolve(lib, "nft_ctx_buffer_error", api.buffer_error) &&
+               resolve(lib, "nft_run_cmd_from_buffer", api.run_cmd_from_buffer) &&
+               resolve(lib, "nft_ctx_get_output_buffer", api.get_output_buffer) &&
+               resolve(lib, "nft_ctx_get_error_buffer", api.get_error_buffer);
+    if (!all) failure = "libnftables.so.1 lacks a function podctl uses";
+    return all;
+  }();
+  if (!loaded) return fail(make_error(failure));
+  return &api;
+}
 
 }  // namespace
 
 Result<std::string> run_nft(const std::string& script) {
-  NftPtr ctx(nft_ctx_new(NFT_CTX_DEFAULT));
+  PODCTL_ASSIGN_OR_RETURN(const NftApi* nft, nft_api());
+  auto free_ctx = [nft](nft_ctx* ctx) { nft->ctx_free(ctx); };
+  std::unique_ptr<nft_ctx, decltype(free_ctx)> ctx(nft->ctx_new(NFT_CTX_DEFAULT), free_ctx);
   if (!ctx) return fail(make_error("cannot create an nftables context"));
-  nft_ctx_buffer_output(ctx.get());
-  nft_ctx_buffer_error(ctx.get());
-  if (nft_run_cmd_from_buffer(ctx.get(), script.c_str()) != 0) {
-    std::string why = nft_ctx_get_error_buffer(ctx.get());
+  nft->buffer_output(ctx.get());
+  nft->buffer_error(ctx.get());
+  if (nft->run_cmd_from_buffer(ctx.get(), script.c_str()) != 0) {
+    std::string why = nft->get_error_buffer(ctx.get());
     while (!why.empty() && why.back() == '\n') why.pop_back();
     return fail(make_error("nftables: " + why));
   }
-  return std::string(nft_ctx_get_output_buffer(ctx.get()));
+  return std::string(nft->get_output_buffer(ctx.get()));
 }
 
 namespace {
