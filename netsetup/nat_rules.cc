@@ -98,6 +98,12 @@ std::string nat_table_name(const std::string& bridge) {
   return name;
 }
 
+bool nat_table_complete(const std::string& bridge) {
+  const std::string t = "ip " + nat_table_name(bridge) + " ";
+  return run_nft("list chain " + t + "postrouting\nlist chain " + t + "services\nlist chain " + t + "nodeports\n")
+      .has_value();
+}
+
 Status ensure_nat_table(const NatConfig& c) {
   std::string table = nat_table_name(c.bridge);
   if (run_nft("list table ip " + table)) return {};

@@ -28,6 +28,10 @@ Result<std::string> run_nft(const std::string& script);
 
 // Creates the table if it is missing (an existing one is kept, with its port mappings).
 Status ensure_nat_table(const NatConfig& config);
+// Whether the root's table already has every chain that ensure_nat_table, ensure_service_chains
+// and their node ports make: one nftables command that lists no map's elements, so that a
+// command on an existing root costs the same whatever the number of published ports and Services.
+bool nat_table_complete(const std::string& bridge);
 // Removes the table and everything in it; a missing table is not an error.
 Status delete_nat_table(const std::string& bridge);
 // Names of every podctl table on the machine.

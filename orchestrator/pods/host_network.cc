@@ -24,8 +24,10 @@ Status prepare_host_network(const PodContext& ctx) {
   PODCTL_TRY(net::enable_route_localnet(ctx.net.bridge));
   auto lock = lock_forwarding();
   if (!lock) return fail(lock.error());
-  PODCTL_TRY(net::ensure_nat_table({ctx.net.bridge, ctx.net.subnet_text(), ctx.net.outbound}));
-  PODCTL_TRY(net::ensure_service_chains(ctx.net.bridge, ctx.net.service_subnet_text()));
+  if (!net::nat_table_complete(ctx.net.bridge)) {
+    PODCTL_TRY(net::ensure_nat_table({ctx.net.bridge, ctx.net.subnet_text(), ctx.net.outbound}));
+    PODCTL_TRY(net::ensure_service_chains(ctx.net.bridge, ctx.net.service_subnet_text()));
+  }
   bool was_off;
   PODCTL_ASSIGN_OR_RETURN(was_off, net::enable_ip_forward());
   if (was_off) PODCTL_TRY(write_file_atomic(kForwardNote, "0\n"));
