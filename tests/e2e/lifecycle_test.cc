@@ -2,6 +2,7 @@
 // replacement on a changed spec, logs of the previous run.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -107,6 +108,48 @@ TEST_F(Lifecycle, AContainerThatStopsOnSigtermIsNotKeptWaiting) {
   auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(env_->podctl({"delete", "pod", "polite"}).rc, 0);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
+}
+
+// No command holds the root's lock while it waits for processes to end: a delete's grace period
+// and a replacing apply's leave the root to other commands meanwhile.
+TEST_F(Lifecycle, GracePeriodsUnderWayLeaveTheRootToOtherCommands) {
+  auto stubborn = [](const std::string& name, const std::string& hostname) {
+    return pod_yaml(name,
+                    "  - name: a\n    image: busybox:1.35\n    command: [\"sh\", \"-c\", \"trap '' TERM; while "
+                    "true; do sleep 0.1; done\"]\n",
+                    "  terminationGracePeriodSeconds: 4\n  hostname: " + hostname + "\n");
+  };
+  ASSERT_EQ(env_->apply(stubborn("deleted", "one")).rc, 0);
+  ASSERT_EQ(env_->apply(stubborn("replaced", "one")).rc, 0);
+  std::string old_uid = env_->pod("replaced")["metadata"]["uid"];
+  std::atomic<bool> deleted{false}, replaced{false};
+  RunResult del, replace;
+  std::thread deleting([&] {
+    del = env_->podctl({"delete", "pod", "deleted"});
+    deleted = true;
+  });
+  // A pod-level field changed: the old pod's grace period comes first.
+  std::thread replacing([&] {
+    replace = env_->apply(stubborn("replaced", "two"));
+    replaced = true;
+  });
+  ASSERT_TRUE(env_->eventually([&] {
+    return env_->podctl({"get", "pods"}).out.find("Terminating") != std::string::npos;
+  }));
+  RunResult other = env_->apply(pod_yaml("other", "  - name: a\n    image: busybox:1.35\n    command: [\"sleep\", \"600\"]\n",
+                                         "  terminationGracePeriodSeconds: 0\n"));
+  RunResult gone = env_->podctl({"delete", "pod", "other", "--grace-period", "0"});
+  // Both commands were done while the two grace periods still ran.
+  EXPECT_FALSE(deleted);
+  EXPECT_FALSE(replaced);
+  deleting.join();
+  replacing.join();
+  EXPECT_EQ(other.rc, 0) << other.err;
+  EXPECT_EQ(gone.rc, 0) << gone.err;
+  EXPECT_EQ(del.rc, 0) << del.err;
+  EXPECT_EQ(replace.out, "pod/replaced configured\n") << replace.err;
+  EXPECT_NE(env_->pod("replaced")["metadata"]["uid"], old_uid);
+  EXPECT_EQ(env_->podctl({"exec", "replaced", "--", "hostname"}).out, "two\n");
 }
 
 TEST_F(Lifecycle, ReapplyIsUnchangedUpdatesChangedContainersOrReplacesThePod) {

@@ -227,5 +227,26 @@ TEST(ServiceAccount, DefaultedToDefaultAndSeenThroughTheDownwardApi) {
   EXPECT_EQ(field_ref_value(test::only_pod(named), facts, {"v1", "spec.serviceAccountName"}).value(), "builder");
 }
 
+// Only a pod that reads ConfigMaps or Secrets gets its supervisor's inotify watch (closing one
+// costs every delete an SRCU grace period).
+TEST(ContainerEnv, APodReadsConfigSourcesThroughVolumesEnvAndEnvFrom) {
+  EXPECT_FALSE(reads_config_sources(pod_from("    env:\n    - {name: A, value: b}\n")));
+  EXPECT_FALSE(reads_config_sources(pod_from(
+      "    env:\n    - name: IP\n      valueFrom: {fieldRef: {fieldPath: status.podIP}}\n",
+      "  volumes:\n  - {name: scratch, emptyDir: {}}\n")));
+  EXPECT_TRUE(reads_config_sources(pod_from("    envFrom:\n    - configMapRef: {name: app-config}\n")));
+  EXPECT_TRUE(reads_config_sources(
+      pod_from("    env:\n    - name: P\n      valueFrom: {secretKeyRef: {name: db, key: password}}\n")));
+  EXPECT_TRUE(reads_config_sources(pod_from("", "  volumes:\n  - {name: cfg, configMap: {name: app-config}}\n")));
+  EXPECT_TRUE(reads_config_sources(pod_from("", "  volumes:\n  - {name: s, secret: {secretName: db}}\n")));
+  EXPECT_TRUE(reads_config_sources(
+      pod_from("", "  volumes:\n  - name: all\n    projected:\n      sources:\n      - configMap: {name: app-config}\n")));
+  // An init container's reference counts as much as a regular one's.
+  EXPECT_TRUE(reads_config_sources(pod_from(
+      "", "  initContainers:\n  - name: init\n    image: busybox:1.35\n    command: [\"true\"]\n    envFrom:\n"
+          "    - secretRef: {name: db}\n")));
+}
+
 }  // namespace
 }  // namespace podctl
+

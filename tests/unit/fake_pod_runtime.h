@@ -39,6 +39,7 @@ class FakePodRuntime final : public supervisor::PodRuntime {
   // What the test arranges.
   plan::Millis clock = 1'000'000;
   std::set<std::string> images = {"busybox:1.35"};  // present in the "store"
+  std::vector<std::string> start_steps;  // "begin a", "finish a": how starts interleave
   std::map<size_t, StartFailure> start_failures;    // the next start of that container fails so
   bool sandbox_fails = false;
 
@@ -78,6 +79,7 @@ class FakePodRuntime final : public supervisor::PodRuntime {
   }
   std::expected<void, StartFailure> begin_container(size_t i, const manifest::Pod&, const Image&, int run) override {
     calls.push_back("start " + names_[i] + " #" + std::to_string(run));
+    start_steps.push_back("begin " + names_[i]);
     begun_runs_[i] = run;
     if (auto f = start_failures.find(i); f != start_failures.end()) {
       StartFailure failure = f->second;
@@ -91,6 +93,7 @@ class FakePodRuntime final : public supervisor::PodRuntime {
     return {};
   }
   std::expected<std::string, StartFailure> finish_container(size_t i) override {
+    start_steps.push_back("finish " + names_[i]);
     if (auto f = failed_exec_.find(i); f != failed_exec_.end()) {
       StartFailure failure = f->second;
       failed_exec_.erase(f);

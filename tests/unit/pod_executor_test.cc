@@ -208,6 +208,38 @@ TEST(Executor, AConfigErrorWaitsAndIsRetriedAtOnceWhenConfigMapsChange) {
   EXPECT_EQ(s.after([&] { s.exec.on_config_sources_changed(); }), (Calls{"start a #1"}));
 }
 
+// Each child's set-up waits on the kernel (RCU grace periods), so the starts of one plan overlap:
+// every one is begun before the first is awaited, and they are awaited in order.
+TEST(Executor, TheStartsOfOnePlanAreAllBegunBeforeAnyIsAwaited) {
+  Scenario s(pod_yaml(R"(  containers:
+  - {name: a, image: busybox:1.35}
+  - {name: b, image: busybox:1.35}
+  - {name: c, image: busybox:1.35}
+)"));
+  EXPECT_EQ(s.rt.start_steps, (Calls{"begin a", "begin b", "begin c", "finish a", "finish b", "finish c"}));
+  for (const char* name : {"a", "b", "c"}) EXPECT_TRUE(std::holds_alternative<plan::RunningState>(s.container(name).state)) << name;
+}
+
+// A child that fails before its exec fails its own start only.
+TEST(Executor, AStartThatFailsInItsChildLeavesTheOthersRunning) {
+  manifest::Pod pod = pod_from(pod_yaml(R"(  restartPolicy: Never
+  containers:
+  - {name: a, image: busybox:1.35}
+  - {name: b, image: busybox:1.35}
+)"));
+  FakePodRuntime rt(names_of(pod));
+  rt.start_failures[0] = {StartFailureKind::Exec, "exec: \"nope\": executable file not found in $PATH"};
+  PodExecutor exec(rt, pod, {{10'000, 300'000}, "uid-1"});
+  ASSERT_TRUE(exec.create_sandbox().has_value());
+  exec.reconcile();
+  EXPECT_EQ(rt.start_steps, (Calls{"begin a", "begin b", "finish a", "finish b"}));
+  auto st = exec.status("10.88.0.1", "10.88.0.2", "2026-11-30T12:00:00Z");
+  const auto* failed = std::get_if<plan::TerminatedState>(&st.containers[0].state);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->reason, plan::TerminatedReason::StartError);
+  EXPECT_TRUE(std::holds_alternative<plan::RunningState>(st.containers[1].state));
+}
+
 TEST(Executor, ADeleteRunsPreStopStopsRegularContainersThenTheSidecarAndKillsAtTheDeadline) {
   Scenario s(pod_yaml(R"(  terminationGracePeriodSeconds: 10
   initContainers:
