@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -44,6 +45,8 @@ class Supervisor {
   bool finished() const { return executor_->done() || (!binding_ && stopped_); }
   Status setup_process();
   Status watch_config_sources();
+  Status poll_config_sources(const std::vector<std::string>& dirs);
+  std::string config_sources_stamp() const;
   void report(const std::string& line);
   void dispatch(Tag kind, size_t index);
   void on_signals();
@@ -60,7 +63,9 @@ class Supervisor {
   EventWatcher watcher_;
   LinuxPodRuntime runtime_;
   std::optional<PodExecutor> executor_;
-  UniqueFd signal_fd_, timer_fd_, config_watch_;
+  UniqueFd signal_fd_, timer_fd_, config_watch_;  // config_watch_: inotify, or a timerfd when polled
+  std::vector<std::string> config_dirs_;            // set when polled
+  std::string config_stamp_;
   std::string start_time_;
   std::string last_status_;
   // Until the pod is bound to the node: why it waits (Unschedulable, Rejected or NotOurs), since when.
@@ -110,15 +115,46 @@ Status Supervisor::setup_process() {
 // milliseconds of every delete.
 Status Supervisor::watch_config_sources() {
   if (config_watch_ || !reads_config_sources(executor_->pod())) return {};
-  config_watch_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
-  if (!config_watch_) return fail(sys_error("inotify_init1"));
+  std::vector<std::string> dirs;
   for (const char* kind : {"configmaps", "secrets"}) {
-    std::string dir = opt_.root.root + "/" + kind + "/" + opt_.ns;
-    PODCTL_TRY(make_dirs(dir, 0700));
-    if (::inotify_add_watch(config_watch_.get(), dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0)
-      return fail(sys_error("watch " + dir));
+    dirs.push_back(opt_.root.root + "/" + kind + "/" + opt_.ns);
+    PODCTL_TRY(make_dirs(dirs.back(), 0700));
   }
+  config_watch_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  for (const auto& dir : dirs) {
+    if (!config_watch_) break;
+    if (::inotify_add_watch(config_watch_.get(), dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0)
+      config_watch_.reset();
+  }
+  if (!config_watch_) return poll_config_sources(dirs);
   return watcher_.watch(config_watch_.get(), tag(Tag::Config));
+}
+
+// A user has 128 inotify instances by default (fs.inotify.max_user_instances), and every podctl
+// supervisor, `get -w` and `wait` of the machine takes from them: past that, the namespace's
+// ConfigMaps and Secrets are checked every 2 s (the kubelet itself syncs such volumes every minute
+// or so), by their directories' change times.
+Status Supervisor::poll_config_sources(const std::vector<std::string>& dirs) {
+  spdlog::warn("no inotify watch to be had ({}): ConfigMaps and Secrets are checked every 2 s", std::strerror(errno));
+  config_watch_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!config_watch_) return fail(sys_error("timerfd_create"));
+  itimerspec every{};
+  every.it_interval.tv_sec = every.it_value.tv_sec = 2;
+  if (::timerfd_settime(config_watch_.get(), 0, &every, nullptr) != 0) return fail(sys_error("timerfd_settime"));
+  config_dirs_ = dirs;
+  config_stamp_ = config_sources_stamp();
+  return watcher_.watch(config_watch_.get(), tag(Tag::Config));
+}
+
+std::string Supervisor::config_sources_stamp() const {
+  std::string stamp;
+  for (const auto& dir : config_dirs_) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0)
+      stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+               std::to_string(st.st_mtim.tv_nsec) + " ";
+  }
+  return stamp;
 }
 
 void Supervisor::report(const std::string& line) {
@@ -217,6 +253,11 @@ void Supervisor::on_timer() {
 void Supervisor::on_config_sources_changed() {
   char buf[4096];
   while (::read(config_watch_.get(), buf, sizeof buf) > 0) {
+  }
+  if (!config_dirs_.empty()) {  // polled: only a change of the directories counts
+    std::string stamp = config_sources_stamp();
+    if (stamp == config_stamp_) return;
+    config_stamp_ = stamp;
   }
   if (!binding_) return;
   runtime_.refresh_volumes(executor_->pod());

@@ -3,6 +3,7 @@
 // only the shared libraries those need (--as-needed), so that each pod costs less memory.
 //   podctl-supervisor --root R --namespace NS --report-fd N --restart-backoff I:M --log-max-size B
 //                     --log-max-files N --pids-limit N --log-level L --podctl PATH NAME
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "podctl-supervisor: invalid pod name %s/%s\n", flags["namespace"].c_str(), name.c_str());
     return 2;
   }
+  // stderr is supervisor.log (stdout is /dev/null): spdlog's default logger writes to stdout.
+  spdlog::set_default_logger(spdlog::stderr_logger_st("supervisor"));
   spdlog::set_level(spdlog::level::from_str(flags.count("log-level") ? flags["log-level"] : "info"));
   SupervisorOptions o;
   o.root.root = flags["root"];
