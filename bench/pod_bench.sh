@@ -135,7 +135,11 @@ target "exit to restart (median)" "$(echo "$gaps" | median_ms)" "<" 5 ms
 
 # Log throughput: a container writing 200 MiB of 64-byte lines as fast as it can; the time until
 # the pod has Succeeded (every byte read and written into CRI records), and the supervisor's CPU.
-cat <<YAML | P apply --log-max-size 1Gi -f - >/dev/null
+# The median of 3. LOG_BEFORE: the figure of the build before #12 on the same machine (this
+# script with PODCTL=that build), 266 MiB/s on the 2-core VM of bench/README.md.
+rates=() cpus=()
+for run in 1 2 3; do
+  cat <<YAML | P apply --log-max-size 1Gi -f - >/dev/null
 apiVersion: v1
 kind: Pod
 metadata:
@@ -145,16 +149,17 @@ spec:
   containers:
   - {name: a, image: "busybox:1.35", command: ["sh", "-c", "yes 'a log line of sixty-four bytes, written as fast as it can be.....' | head -c 209715200"]}
 YAML
-now; t0=$REPLY
-P wait pod/firehose --for='jsonpath={.status.phase}=Succeeded' --timeout 300 >/dev/null
-now; t1=$REPLY
-sup=$(cut -d' ' -f1 "$root/pods/default/firehose/supervisor.pid")
-ticks=$(awk '{print $14 + $15}' "/proc/$sup/stat")
-cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
-ms=$(( (t1 - t0) / 1000 ))
-echo "  log throughput: 200 MiB in ${ms} ms; supervisor CPU ${cpu_ms} ms ($(( cpu_ms * 100 / (ms > 0 ? ms : 1) ))% of one core)"
-target "log throughput (before #12: 270 MiB/s on the same machine)" "$(( 200 * 1000 / (ms > 0 ? ms : 1) ))" ">=" 270 MiB/s
-P delete pod firehose --grace-period 0 >/dev/null
+  now; t0=$REPLY
+  P wait pod/firehose --for='jsonpath={.status.phase}=Succeeded' --timeout 300 >/dev/null
+  now; t1=$REPLY
+  sup=$(cut -d' ' -f1 "$root/pods/default/firehose/supervisor.pid")
+  ticks=$(awk '{print $14 + $15}' "/proc/$sup/stat")
+  ms=$(( (t1 - t0) / 1000 ))
+  rates+=($(( 200 * 1000 / (ms > 0 ? ms : 1) ))) cpus+=($(( ticks * 1000 / $(getconf CLK_TCK) * 100 / (ms > 0 ? ms : 1) )))
+  P delete pod firehose --grace-period 0 >/dev/null
+done
+echo "  log throughput: ${rates[*]} MiB/s; supervisor CPU ${cpus[*]}% of one core meanwhile"
+target "log throughput (median of 3)" "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" ">=" "${LOG_BEFORE:-266}" MiB/s
 
 echo "== $pods single-container pods, one after another"
 avail() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }

@@ -4,6 +4,8 @@
 #include <nftables/libnftables.h>
 
 #include <memory>
+#include <sstream>
+#include <set>
 
 namespace podctl::net {
 namespace {
@@ -99,9 +101,25 @@ std::string nat_table_name(const std::string& bridge) {
 }
 
 bool nat_table_complete(const std::string& bridge) {
-  const std::string t = "ip " + nat_table_name(bridge) + " ";
-  return run_nft("list chain " + t + "postrouting\nlist chain " + t + "services\nlist chain " + t + "nodeports\n")
-      .has_value();
+  // "list chains" reads tables and chains only; listing a chain or a map would read every map
+  // element too (and nft 1.0.6 refuses two list commands in one run).
+  auto listing = run_nft("list chains ip");
+  if (!listing) return false;
+  std::istringstream lines(*listing);
+  const std::string header = "table ip " + nat_table_name(bridge) + " {";
+  bool inside = false;
+  std::set<std::string> chains;
+  for (std::string line; std::getline(lines, line);) {
+    if (!inside) {
+      inside = line == header;
+      continue;
+    }
+    if (line == "}") break;
+    std::istringstream words(line);
+    std::string word, name;
+    if (words >> word >> name && word == "chain") chains.insert(name);
+  }
+  return chains.count("postrouting") && chains.count("services") && chains.count("nodeports");
 }
 
 Status ensure_nat_table(const NatConfig& c) {
