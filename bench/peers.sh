@@ -34,6 +34,7 @@ M() { CONTAINERS_CONF="$work/containers.conf" podman "${runtime[@]}" --root "$wo
 links_before=$(ip -br link | awk '{print $1}')
 networks_before=$(ls /etc/cni/net.d 2>/dev/null || true)
 chains_before=$(iptables -S 2>/dev/null | grep -c 'CNI-FORWARD' || true)
+tables_before=$(nft list tables 2>/dev/null || true)
 cleanup() {
   P system reset --force >/dev/null 2>&1 || true
   M pod rm -f -t 0 --all >/dev/null 2>&1 || true
@@ -48,6 +49,11 @@ cleanup() {
     iptables -D FORWARD -m comment --comment "CNI firewall plugin rules" -j CNI-FORWARD 2>/dev/null || true
     for chain in CNI-FORWARD CNI-ADMIN; do iptables -F "$chain" 2>/dev/null && iptables -X "$chain" 2>/dev/null || true; done
   fi
+  # iptables-nft makes its tables on first use; gone again when this run made them and they hold no rule.
+  for table in nat filter; do
+    grep -qx "table ip $table" <<<"$tables_before" && continue
+    nft list table ip "$table" 2>/dev/null | grep -qvE '^\s*(table|chain|type|}|$)' || nft delete table ip "$table" 2>/dev/null || true
+  done
   rm -rf "$root" "$work"
 }
 trap cleanup EXIT
