@@ -146,6 +146,20 @@ uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cg
   return counter(it->second + relative_to(layout.v2_mount, v2_cgroup) + "/memory.oom_control", "oom_kill");
 }
 
+std::vector<std::string> v1_cgroups_of(const std::string& v2_cgroup) {
+  std::vector<std::string> dirs;
+  auto v2_mount = cgroup2_mount();
+  if (!v2_mount) return dirs;
+  std::string rel = relative_to(*v2_mount, v2_cgroup);
+  std::map<std::string, bool> seen;
+  for (const auto& [controller, mount] : v1_mounts()) {
+    if (seen[mount]) continue;
+    seen[mount] = true;
+    if (is_directory(mount + rel)) dirs.push_back(mount + rel);
+  }
+  return dirs;
+}
+
 Status remove_v1_cgroups(const std::string& v2_pod_cgroup) {
   auto v2_mount = cgroup2_mount();
   if (!v2_mount) return {};  // no v2 mount: the pod's cgroups were never made under one

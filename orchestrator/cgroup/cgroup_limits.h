@@ -50,6 +50,9 @@ Result<std::string> restrict_devices(const ControllerLayout& layout, const std::
 // The OOM kills counted in the container's memory cgroup (memory.events or memory.oom_control).
 uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cgroup);
 
+// The v1 cgroups that exist at a v2 cgroup's relative path (a container's: those it joined).
+std::vector<std::string> v1_cgroups_of(const std::string& v2_cgroup);
+
 // The v1 cgroups of a pod (its v2 cgroup's relative path in every v1 hierarchy), deepest first.
 Status remove_v1_cgroups(const std::string& v2_pod_cgroup);
 

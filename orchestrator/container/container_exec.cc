@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "orchestrator/cgroup/cgroup_limits.h"
 #include "orchestrator/container/sealed_binary.h"
 
 namespace podctl {
@@ -150,7 +151,14 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   for (auto& e : env) c_envp.push_back(e.data());
   c_envp.push_back(nullptr);
   UniqueFd cgroup;
-  if (!target.cgroup.empty()) cgroup.reset(::open(target.cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  std::vector<UniqueFd> v1_tasks;  // hybrid hosts: the container's v1 cgroups, which the child joins
+  if (!target.cgroup.empty()) {
+    cgroup.reset(::open(target.cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    for (const auto& dir : v1_cgroups_of(target.cgroup)) {
+      v1_tasks.emplace_back(::open((dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC));
+      if (!v1_tasks.back()) return fail(sys_error("open " + dir + "/tasks"));
+    }
+  }
 
   ChildProcess child;
   pid_t pid;
@@ -158,6 +166,15 @@ Result<ChildProcess> spawn_in_container(const ExecTarget& target, int container_
   // the command too.
   PODCTL_ASSIGN_OR_RETURN(pid, clone3_process({0, cgroup.get()}, child));
   if (pid > 0) return child;
+
+  // And in its v1 cgroups (memory, cpu, pids, devices), before anything else. "0" to `tasks` moves
+  // this one thread, which is the whole process here, without the kernel's global cgroup write
+  // lock that a write to cgroup.procs takes.
+  for (const auto& fd : v1_tasks)
+    if (::write(fd.get(), "0", 1) != 1) {
+      write_error("join the container's cgroup v1 group", errno);
+      ::_exit(126);
+    }
 
   // podctl-enter replaces this copy of podctl before anything joins the container: see
   // enter_main.cc. Until then the process is in the container's cgroup only, and not dumpable.

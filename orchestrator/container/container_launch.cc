@@ -30,7 +30,7 @@ struct ChildPlan {
   std::vector<char*> envp;
   std::string path_env;             // the container's PATH for the executable lookup
   std::vector<char> volume_is_dir;  // per launch->volumes entry: make a directory (or a file) to mount on
-  std::vector<int> v1_procs;        // cgroup.procs of each v1 cgroup, opened by the parent
+  std::vector<int> v1_procs;        // `tasks` of each v1 cgroup, opened by the parent
   std::vector<int> volume_trees;    // per volume: a detached copy of its mount, made by the parent
 };
 
@@ -340,7 +340,10 @@ void drop_privileges_in_child(SyncChannel& sync, const ContainerLaunch& l) {
 [[noreturn]] void run_container_child(SyncChannel& sync, const ChildPlan& p) {
   const ContainerLaunch& l = *p.launch;
   sync.close_parent_end_in_child();
-  // First of all, so that the limits apply to everything the container does ("0" is the writer).
+  // First of all, so that the limits apply to everything the container does. "0" to `tasks` moves
+  // this thread, which is the whole process here: a write to cgroup.procs would take the kernel's
+  // global cgroup write lock, which waits for an RCU grace period (9-23 ms on a VM) with the
+  // cgroup mutex held, stalling every fork and cgroup mkdir on the machine meanwhile.
   for (int fd : p.v1_procs) must(sync, ::write(fd, "0", 1) == 1, "join a cgroup v1 group");
   must(sync, ::setns(l.net_ns_fd, CLONE_NEWNET) == 0, "join the pod's network namespace (setns)");
   must(sync, ::setns(l.ipc_ns_fd, CLONE_NEWIPC) == 0, "join the pod's IPC namespace (setns)");
@@ -373,8 +376,8 @@ Result<PendingContainer> begin_container_start(const ContainerLaunch& launch) {
   ChildPlan plan = make_plan(launch, argv_storage);
   PendingContainer pending;
   for (const auto& dir : launch.v1_cgroups) {
-    UniqueFd procs(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
-    if (!procs) return fail(sys_error("open " + dir + "/cgroup.procs"));
+    UniqueFd procs(::open((dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC));
+    if (!procs) return fail(sys_error("open " + dir + "/tasks"));
     plan.v1_procs.push_back(procs.get());
     pending.kept.push_back(std::move(procs));
   }

@@ -64,6 +64,12 @@ TEST_F(Resources, AMemoryLimitEndsInOomKilledAndACpuLimitIsTheKubeletsQuota) {
   EXPECT_EQ(memory, "67108864\n");
   std::string weight = controller_file(cgroup, "cpu", "cpu.weight", "cpu.shares");
   EXPECT_TRUE(weight == "5\n" || weight == "102\n") << weight;  // 100m → 102 shares → weight 5
+  // A command run by exec counts against the container's limits too: it is in every cgroup the
+  // container's own process is in, v1 ones included (hybrid hosts).
+  std::string pid = std::to_string(env_->inspect("res")["containers"]["capped"]["pid"].get<int>());
+  RunResult exec = env_->podctl({"exec", "res", "-c", "capped", "--", "cat", "/proc/self/cgroup"});
+  ASSERT_EQ(exec.rc, 0) << exec.err;
+  EXPECT_EQ(exec.out, read_text("/proc/" + pid + "/cgroup"));
   // Every cgroup goes with the pod, v1 ones included.
   std::string uid = pod["metadata"]["uid"];
   ASSERT_EQ(env_->podctl({"delete", "pod", "res"}).rc, 0);
