@@ -135,10 +135,10 @@ target "exit to restart (median)" "$(echo "$gaps" | median_ms)" "<" 5 ms
 
 # Log throughput: a container writing 200 MiB of 64-byte lines as fast as it can; the time until
 # the pod has Succeeded (every byte read and written into CRI records), and the supervisor's CPU.
-# The median of 3. LOG_BEFORE: the figure of the build before #12 on the same machine (this
+# The median of 5. LOG_BEFORE: the figure of the build before #12 on the same machine (this
 # script with PODCTL=that build), 266 MiB/s on the 2-core VM of bench/README.md.
 rates=() cpus=()
-for run in 1 2 3; do
+for run in 1 2 3 4 5; do
   cat <<YAML | P apply --log-max-size 1Gi -f - >/dev/null
 apiVersion: v1
 kind: Pod
@@ -159,7 +159,7 @@ YAML
   P delete pod firehose --grace-period 0 >/dev/null
 done
 echo "  log throughput: ${rates[*]} MiB/s; supervisor CPU ${cpus[*]}% of one core meanwhile"
-target "log throughput (median of 3)" "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" ">=" "${LOG_BEFORE:-266}" MiB/s
+target "log throughput (median of 5)" "$(printf "%s\n" "${rates[@]}" | sort -n | sed -n 3p)" ">=" "${LOG_BEFORE:-266}" MiB/s
 
 echo "== $pods single-container pods, one after another"
 avail() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
