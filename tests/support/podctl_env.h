@@ -58,8 +58,10 @@ class PodctlEnv {
   const std::string& subnet() const { return subnet_; }
   const std::string& service_subnet() const { return service_subnet_; }
   std::string subnet_prefix() const { return subnet_.substr(0, subnet_.rfind('.') + 1); }  // "10.x.y."
-  // A host port for this test (k < 4), unlikely to be used by any other test or the machine.
-  int host_port(int k = 0) const { return 20000 + static_cast<int>(id_ % 10000) * 4 + k; }
+  // A host port for this test (k < 4), unlikely to be used by any other test or the machine:
+  // 10000-29999, below the kernel's ephemeral ports (32768-60999 by default), which any outgoing
+  // connection of the machine may hold at the moment a test's server binds.
+  int host_port(int k = 0) const { return 10000 + static_cast<int>(id_ % 5000) * 4 + k; }
   uint32_t id() const { return id_; }
 
  private:
