@@ -68,23 +68,6 @@ Result<UniqueFd> open_cgroup(const std::string& path) {
   return fd;
 }
 
-Status move_process_to_cgroup(const std::string& path, pid_t pid) {
-  return write_setting(path + "/cgroup.procs", std::to_string(pid));
-}
-
-bool in_cgroup(const std::string& path) {
-  auto text = read_file("/proc/self/cgroup");
-  if (!text) return false;
-  std::istringstream lines(*text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("0::", 0) != 0) continue;
-    std::string relative = line.substr(3);
-    return relative.size() > 1 && path.size() > relative.size() &&
-           path.compare(path.size() - relative.size(), relative.size(), relative) == 0;
-  }
-  return false;
-}
-
 std::vector<pid_t> cgroup_pids(const std::string& path) {
   std::vector<pid_t> pids;
   std::ifstream in(path + "/cgroup.procs");

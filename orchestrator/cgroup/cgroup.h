@@ -28,9 +28,6 @@ std::string pod_cgroup_path(const std::string& mount, const std::string& pod_uid
 
 Status create_cgroup(const std::string& path);
 Result<UniqueFd> open_cgroup(const std::string& path);
-Status move_process_to_cgroup(const std::string& path, pid_t pid);
-// Whether this process is in the v2 cgroup at `path` (its /proc/self/cgroup "0::" line).
-bool in_cgroup(const std::string& path);
 // Pids in the cgroup and all below it.
 std::vector<pid_t> cgroup_pids(const std::string& path);
 // SIGKILLs everything in the cgroup tree and waits (bounded) until it is empty.

@@ -149,7 +149,7 @@ uint64_t oom_kill_count(const ControllerLayout& layout, const std::string& v2_cg
 std::vector<std::string> v1_cgroups_of(const std::string& v2_cgroup) {
   std::vector<std::string> dirs;
   auto v2_mount = cgroup2_mount();
-  if (!v2_mount) return dirs;
+  if (!v2_mount) return dirs;  // no v2 mount: no cgroup was ever made under one
   std::string rel = relative_to(*v2_mount, v2_cgroup);
   std::map<std::string, bool> seen;
   for (const auto& [controller, mount] : v1_mounts()) {
@@ -161,17 +161,10 @@ std::vector<std::string> v1_cgroups_of(const std::string& v2_cgroup) {
 }
 
 Status remove_v1_cgroups(const std::string& v2_pod_cgroup) {
-  auto v2_mount = cgroup2_mount();
-  if (!v2_mount) return {};  // no v2 mount: the pod's cgroups were never made under one
-  std::string rel = relative_to(*v2_mount, v2_pod_cgroup);
-  std::map<std::string, bool> seen;
-  for (const auto& [controller, mount] : v1_mounts()) {
-    if (seen[mount]) continue;
-    seen[mount] = true;
-    if (!is_directory(mount + rel)) continue;
-    PODCTL_TRY(remove_cgroup(mount + rel));
+  for (const auto& dir : v1_cgroups_of(v2_pod_cgroup)) {
+    PODCTL_TRY(remove_cgroup(dir));
     // The shared parent, once empty: ENOTEMPTY while another pod's cgroup is in it is expected.
-    (void)::rmdir((mount + rel.substr(0, rel.rfind('/'))).c_str());
+    (void)::rmdir(dir.substr(0, dir.rfind('/')).c_str());
   }
   return {};
 }

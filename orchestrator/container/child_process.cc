@@ -77,17 +77,6 @@ void cloexec_from_in_child(int first) {
   for (int fd = first; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-// The intermediate child's fork: a plain one, or clone3 into a cgroup. Returns 0 in the new child.
-static long fork_into(int cgroup_fd) {
-  if (cgroup_fd < 0) return ::fork();
-  clone_args args;
-  std::memset(&args, 0, sizeof args);
-  args.flags = CLONE_INTO_CGROUP;
-  args.cgroup = static_cast<uint64_t>(cgroup_fd);
-  args.exit_signal = SIGCHLD;
-  return ::syscall(SYS_clone3, &args, sizeof args);
-}
-
 Status spawn_detached(const std::string& exe, std::vector<std::string> args, const std::string& log, int fd3,
                       int cgroup_fd) {
   std::vector<char*> argv;
@@ -96,9 +85,10 @@ Status spawn_detached(const std::string& exe, std::vector<std::string> args, con
   pid_t pid = ::fork();
   if (pid < 0) return fail(sys_error("fork"));
   if (pid == 0) {
-    long grandchild = fork_into(cgroup_fd);
-    if (grandchild < 0) ::_exit(126);
-    if (grandchild != 0) ::_exit(0);
+    ChildProcess grandchild;  // never reaped here: this process ends at once, re-parenting it
+    auto born = clone3_process({0, cgroup_fd}, grandchild);
+    if (!born) ::_exit(126);
+    if (*born != 0) ::_exit(0);
     ::setsid();
     int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     int logfd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -34,7 +34,7 @@ struct ContainerLaunch {
 };
 
 // A container's first process, cloned and setting itself up, and what it still reads from us
-// (cgroup.procs files, volume trees) until it has exec'd.
+// (v1 cgroups' tasks files, volume trees) until it has exec'd.
 struct PendingContainer {
   ChildProcess child;
   SyncChannel sync;
@@ -42,7 +42,7 @@ struct PendingContainer {
 };
 
 // A start in two steps, so that the containers of one pod set themselves up side by side (each
-// child's mounts and cgroup joins wait on the kernel's RCU grace periods): begin clones the child;
+// child's detach of the old root waits for an RCU grace period): begin clones the child;
 // finish returns once it has exec'd, or with its own error ("exec: \"nope\": executable file not
 // found in $PATH", "chdir /nope: No such file or directory", …), the child then reaped.
 Result<PendingContainer> begin_container_start(const ContainerLaunch& launch);

@@ -21,7 +21,6 @@
 
 #include "base/files.h"
 #include "base/process_identity.h"
-#include "orchestrator/cgroup/cgroup.h"
 #include "orchestrator/status/pod_status_json.h"
 #include "orchestrator/store/json_file.h"
 #include "orchestrator/supervisor/linux_runtime.h"
@@ -89,12 +88,6 @@ Status Supervisor::setup_process() {
   auto self = identify_process(::getpid());
   if (!self) return fail(make_error("cannot read own /proc/self/stat"));
   PODCTL_TRY(write_supervisor_identity(runtime_.paths(), *self));
-  // Born there (CLONE_INTO_CGROUP) when podctl started it; moved only when started otherwise.
-  const std::string cgroup = runtime_.record().cgroup + "/supervisor";
-  if (!in_cgroup(cgroup)) {
-    PODCTL_TRY(create_cgroup(cgroup));
-    PODCTL_TRY(move_process_to_cgroup(cgroup, ::getpid()));
-  }
 
   sigset_t mask;
   sigemptyset(&mask);
