@@ -241,11 +241,18 @@ TEST_F(Services, ARollingUpdateBehindAServiceFailsNoRequest) {
                          deployment("v1") + "---\n" + service_yaml() + "---\n" + counter)
                 .rc,
             0);
+  // The client rewrites /tmp/count with `>` (truncate, then write): a read in between finds it
+  // empty, which is read again rather than taken for a count.
   auto counts = [&] {
-    std::istringstream in(env_->podctl({"exec", "client", "--", "cat", "/tmp/count"}).out);
-    int ok = 0, failed = -1;
-    in >> ok >> failed;
-    return std::make_pair(ok, failed);
+    std::pair<int, int> seen{0, -1};
+    (void)env_->eventually([&] {
+      std::istringstream in(env_->podctl({"exec", "client", "--", "cat", "/tmp/count"}).out);
+      int ok = 0, failed = -1;
+      in >> ok >> failed;
+      seen = {ok, failed};
+      return failed >= 0;
+    });
+    return seen;
   };
   ASSERT_TRUE(env_->eventually([&] { return counts().first > 10; }));
   auto before = counts();
